@@ -1,0 +1,74 @@
+package io.emcomm.protocol.frame;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The few protobuf encoding primitives the router needs to compose frames by hand (a delivery around
+ * journaled envelope bytes, an ack) without building message objects. Encodings are standard protobuf,
+ * so any protobuf library parses the result.
+ */
+public final class ProtoWriter
+{
+    public static final int WIRE_VARINT = 0;
+    public static final int WIRE_LEN = 2;
+
+    private ProtoWriter()
+    {
+    }
+
+    public static int tag(final int field, final int wireType)
+    {
+        return (field << 3) | wireType;
+    }
+
+    public static int varintSize(final long value)
+    {
+        if (value < 0)
+        {
+            return 10;
+        }
+        int size = 1;
+        long v = value >>> 7;
+        while (v != 0)
+        {
+            size++;
+            v >>>= 7;
+        }
+        return size;
+    }
+
+    public static void writeVarint(final ByteBuf buf, final long value)
+    {
+        long v = value;
+        while ((v & ~0x7FL) != 0)
+        {
+            buf.writeByte((int)((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        buf.writeByte((int)v);
+    }
+
+    /** Size of a varint field with its tag (fields 1-15 have one-byte tags). */
+    public static int varintFieldSize(final int field, final long value)
+    {
+        return varintSize(tag(field, WIRE_VARINT)) + varintSize(value);
+    }
+
+    /** Size of a length-delimited field with its tag and length prefix. */
+    public static int lenFieldSize(final int field, final int length)
+    {
+        return varintSize(tag(field, WIRE_LEN)) + varintSize(length) + length;
+    }
+
+    public static void writeVarintField(final ByteBuf buf, final int field, final long value)
+    {
+        writeVarint(buf, tag(field, WIRE_VARINT));
+        writeVarint(buf, value);
+    }
+
+    public static void writeLenPrefix(final ByteBuf buf, final int field, final int length)
+    {
+        writeVarint(buf, tag(field, WIRE_LEN));
+        writeVarint(buf, length);
+    }
+}

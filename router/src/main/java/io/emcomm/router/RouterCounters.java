@@ -1,0 +1,137 @@
+package io.emcomm.router;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Event counters of one router. Incremented on the hot path (a {@link LongAdder} increment does not
+ * allocate once its cells exist); read by tests, the demo and metrics.
+ */
+public final class RouterCounters
+{
+    final LongAdder published = new LongAdder();
+    final LongAdder journaled = new LongAdder();
+    final LongAdder duplicates = new LongAdder();
+    final LongAdder nacked = new LongAdder();
+    final LongAdder delivered = new LongAdder();
+    final LongAdder deliveryAcks = new LongAdder();
+    final LongAdder expired = new LongAdder();
+    final LongAdder slowConsumerDrops = new LongAdder();
+    final LongAdder protocolErrors = new LongAdder();
+    final LongAdder sessionsOpened = new LongAdder();
+    final LongAdder sessionsReplaced = new LongAdder();
+
+    /** PUBLISH frames received. */
+    public long published()
+    {
+        return published.sum();
+    }
+
+    /** Messages appended to the journal (acknowledged as new). */
+    public long journaled()
+    {
+        return journaled.sum();
+    }
+
+    /** Retried publishes answered with their original index. */
+    public long duplicates()
+    {
+        return duplicates.sum();
+    }
+
+    public long nacked()
+    {
+        return nacked.sum();
+    }
+
+    /** DELIVERY frames handed to a connection. */
+    public long delivered()
+    {
+        return delivered.sum();
+    }
+
+    public long deliveryAcks()
+    {
+        return deliveryAcks.sum();
+    }
+
+    /** Messages not delivered because they had expired. */
+    public long expired()
+    {
+        return expired.sum();
+    }
+
+    public long slowConsumerDrops()
+    {
+        return slowConsumerDrops.sum();
+    }
+
+    public long protocolErrors()
+    {
+        return protocolErrors.sum();
+    }
+
+    public long sessionsOpened()
+    {
+        return sessionsOpened.sum();
+    }
+
+    public long sessionsReplaced()
+    {
+        return sessionsReplaced.sum();
+    }
+
+    public void incPublished()
+    {
+        published.increment();
+    }
+
+    public void incJournaled()
+    {
+        journaled.increment();
+    }
+
+    public void incDuplicates()
+    {
+        duplicates.increment();
+    }
+
+    public void incNacked()
+    {
+        nacked.increment();
+    }
+
+    public void addDelivered(final long n)
+    {
+        delivered.add(n);
+    }
+
+    public void incDeliveryAcks()
+    {
+        deliveryAcks.increment();
+    }
+
+    public void incExpired()
+    {
+        expired.increment();
+    }
+
+    public void incSlowConsumerDrops()
+    {
+        slowConsumerDrops.increment();
+    }
+
+    public void incProtocolErrors()
+    {
+        protocolErrors.increment();
+    }
+
+    public void incSessionsOpened()
+    {
+        sessionsOpened.increment();
+    }
+
+    public void incSessionsReplaced()
+    {
+        sessionsReplaced.increment();
+    }
+}

@@ -1,0 +1,329 @@
+package io.emcomm.router.config;
+
+import io.emcomm.protocol.frame.Frames;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The router's one configuration object, immutable and validated once by {@link Builder#build()}.
+ *
+ * <p>Every property has a key (used in the configuration file and as a {@code -D} system property) and an
+ * environment variable (the key upper-cased with dots as underscores, e.g. {@code EMCOMM_PORT}).
+ * Precedence, lowest first: defaults, the file, system properties, environment, explicit builder calls
+ * made after {@link Builder#load}.
+ */
+public final class RouterConfig
+{
+    public static final String HOST_PROP = "emcomm.host";
+    public static final String HOST_DEFAULT = "127.0.0.1";
+    public static final String PORT_PROP = "emcomm.port";
+    public static final int PORT_DEFAULT = 7400;
+    public static final String DATA_PROP = "emcomm.data";
+    public static final String DATA_DEFAULT = "data";
+    public static final String MAX_FRAME_PROP = "emcomm.max.frame.bytes";
+    public static final String IO_THREADS_PROP = "emcomm.io.threads";
+    public static final String JOURNAL_SYNC_PROP = "emcomm.journal.sync";
+    public static final String ROUTER_ID_PROP = "emcomm.router.id";
+    public static final String ROUTER_ID_DEFAULT = "emcomm-1";
+    public static final String HEARTBEAT_PROP = "emcomm.heartbeat.interval.ms";
+    public static final int HEARTBEAT_DEFAULT_MS = 10_000;
+    public static final String OUTBOUND_LIMIT_PROP = "emcomm.outbound.queue.limit";
+    public static final int OUTBOUND_LIMIT_DEFAULT = 65_536;
+
+    /** Every key this class understands, so that a misspelt key in a file is reported, not ignored. */
+    public static final Set<String> KEYS = Set.of(HOST_PROP, PORT_PROP, DATA_PROP, MAX_FRAME_PROP, IO_THREADS_PROP,
+        JOURNAL_SYNC_PROP, ROUTER_ID_PROP, HEARTBEAT_PROP, OUTBOUND_LIMIT_PROP);
+
+    private final String host;
+    private final int port;
+    private final Path dataDir;
+    private final int maxFrameBytes;
+    private final int ioThreads;
+    private final JournalSync journalSync;
+    private final String routerId;
+    private final int heartbeatIntervalMs;
+    private final int outboundQueueLimit;
+
+    private RouterConfig(final Builder b)
+    {
+        host = b.host;
+        port = b.port;
+        dataDir = b.dataDir;
+        maxFrameBytes = b.maxFrameBytes;
+        ioThreads = b.ioThreads;
+        journalSync = b.journalSync;
+        routerId = b.routerId;
+        heartbeatIntervalMs = b.heartbeatIntervalMs;
+        outboundQueueLimit = b.outboundQueueLimit;
+    }
+
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    public String host()
+    {
+        return host;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    public Path journalDir()
+    {
+        return dataDir.resolve("journal");
+    }
+
+    public int maxFrameBytes()
+    {
+        return maxFrameBytes;
+    }
+
+    public int ioThreads()
+    {
+        return ioThreads;
+    }
+
+    public JournalSync journalSync()
+    {
+        return journalSync;
+    }
+
+    public String routerId()
+    {
+        return routerId;
+    }
+
+    public int heartbeatIntervalMs()
+    {
+        return heartbeatIntervalMs;
+    }
+
+    /** Deliveries queued for one session beyond which it counts as a slow consumer. */
+    public int outboundQueueLimit()
+    {
+        return outboundQueueLimit;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "RouterConfig{host=" + host + ", port=" + port + ", data=" + dataDir + ", maxFrameBytes=" + maxFrameBytes
+            + ", ioThreads=" + ioThreads + ", journalSync=" + journalSync + ", routerId=" + routerId + '}';
+    }
+
+    /** Fluent builder; {@link #build()} validates every value and names the offending key. */
+    public static final class Builder
+    {
+        private String host = HOST_DEFAULT;
+        private int port = PORT_DEFAULT;
+        private Path dataDir = Path.of(DATA_DEFAULT);
+        private int maxFrameBytes = Frames.DEFAULT_MAX_FRAME_BYTES;
+        private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private JournalSync journalSync = JournalSync.NONE;
+        private String routerId = ROUTER_ID_DEFAULT;
+        private int heartbeatIntervalMs = HEARTBEAT_DEFAULT_MS;
+        private int outboundQueueLimit = OUTBOUND_LIMIT_DEFAULT;
+
+        private Builder()
+        {
+        }
+
+        /**
+         * Applies a properties file (may be null), then system properties, then environment variables.
+         *
+         * @throws ConfigException naming the key of an unknown or invalid value.
+         */
+        public Builder load(final Path file, final Properties system, final Map<String, String> env)
+        {
+            if (file != null)
+            {
+                final Properties fromFile = new Properties();
+                try (InputStream in = Files.newInputStream(file))
+                {
+                    fromFile.load(in);
+                }
+                catch (final IOException ex)
+                {
+                    throw new ConfigException("cannot read configuration file " + file + ": " + ex.getMessage());
+                }
+                final Set<String> unknown = new TreeSet<>(fromFile.stringPropertyNames());
+                unknown.removeAll(KEYS);
+                if (!unknown.isEmpty())
+                {
+                    throw new ConfigException("unknown key(s) in " + file + ": " + unknown + " (known: " + new TreeSet<>(KEYS) + ")");
+                }
+                apply(fromFile::getProperty);
+            }
+            if (system != null)
+            {
+                apply(system::getProperty);
+            }
+            if (env != null)
+            {
+                apply(key -> env.get(key.toUpperCase(Locale.ROOT).replace('.', '_')));
+            }
+            return this;
+        }
+
+        private void apply(final java.util.function.Function<String, String> source)
+        {
+            for (final String key : KEYS)
+            {
+                final String value = source.apply(key);
+                if (value != null)
+                {
+                    set(key, value.trim());
+                }
+            }
+        }
+
+        /** Sets one property by key, as from a file. */
+        public Builder set(final String key, final String value)
+        {
+            switch (key)
+            {
+                case HOST_PROP: host = value; break;
+                case PORT_PROP: port = parseInt(key, value); break;
+                case DATA_PROP: dataDir = Path.of(value); break;
+                case MAX_FRAME_PROP: maxFrameBytes = parseInt(key, value); break;
+                case IO_THREADS_PROP: ioThreads = parseInt(key, value); break;
+                case JOURNAL_SYNC_PROP:
+                    try
+                    {
+                        journalSync = JournalSync.valueOf(value.toUpperCase(Locale.ROOT));
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        throw new ConfigException(key + ": '" + value + "' is not one of none, batch");
+                    }
+                    break;
+                case ROUTER_ID_PROP: routerId = value; break;
+                case HEARTBEAT_PROP: heartbeatIntervalMs = parseInt(key, value); break;
+                case OUTBOUND_LIMIT_PROP: outboundQueueLimit = parseInt(key, value); break;
+                default: throw new ConfigException("unknown configuration key '" + key + "'");
+            }
+            return this;
+        }
+
+        private static int parseInt(final String key, final String value)
+        {
+            try
+            {
+                return Integer.parseInt(value);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new ConfigException(key + ": '" + value + "' is not an integer");
+            }
+        }
+
+        public Builder host(final String host)
+        {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(final int port)
+        {
+            this.port = port;
+            return this;
+        }
+
+        public Builder dataDir(final Path dataDir)
+        {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        public Builder maxFrameBytes(final int maxFrameBytes)
+        {
+            this.maxFrameBytes = maxFrameBytes;
+            return this;
+        }
+
+        public Builder ioThreads(final int ioThreads)
+        {
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        public Builder journalSync(final JournalSync journalSync)
+        {
+            this.journalSync = journalSync;
+            return this;
+        }
+
+        public Builder routerId(final String routerId)
+        {
+            this.routerId = routerId;
+            return this;
+        }
+
+        public Builder heartbeatIntervalMs(final int heartbeatIntervalMs)
+        {
+            this.heartbeatIntervalMs = heartbeatIntervalMs;
+            return this;
+        }
+
+        public Builder outboundQueueLimit(final int outboundQueueLimit)
+        {
+            this.outboundQueueLimit = outboundQueueLimit;
+            return this;
+        }
+
+        public RouterConfig build()
+        {
+            if (host == null || host.isBlank())
+            {
+                throw new ConfigException(HOST_PROP + ": must not be empty");
+            }
+            if (port < 0 || port > 65535)
+            {
+                throw new ConfigException(PORT_PROP + ": " + port + " is not a TCP port (0-65535; 0 picks a free one)");
+            }
+            if (dataDir == null)
+            {
+                throw new ConfigException(DATA_PROP + ": must be set");
+            }
+            if (maxFrameBytes < Frames.MIN_MAX_FRAME_BYTES || maxFrameBytes > Frames.MAX_MAX_FRAME_BYTES)
+            {
+                throw new ConfigException(MAX_FRAME_PROP + ": " + maxFrameBytes + " is outside "
+                    + Frames.MIN_MAX_FRAME_BYTES + ".." + Frames.MAX_MAX_FRAME_BYTES);
+            }
+            if (ioThreads < 1 || ioThreads > 256)
+            {
+                throw new ConfigException(IO_THREADS_PROP + ": " + ioThreads + " is outside 1..256");
+            }
+            if (routerId == null || routerId.isBlank())
+            {
+                throw new ConfigException(ROUTER_ID_PROP + ": must not be empty");
+            }
+            if (heartbeatIntervalMs < 100 || heartbeatIntervalMs > 3_600_000)
+            {
+                throw new ConfigException(HEARTBEAT_PROP + ": " + heartbeatIntervalMs + " is outside 100..3600000");
+            }
+            if (outboundQueueLimit < 16 || outboundQueueLimit > 16_777_216)
+            {
+                throw new ConfigException(OUTBOUND_LIMIT_PROP + ": " + outboundQueueLimit + " is outside 16..16777216");
+            }
+            return new RouterConfig(this);
+        }
+    }
+}

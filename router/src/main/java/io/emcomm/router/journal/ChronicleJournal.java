@@ -1,0 +1,281 @@
+package io.emcomm.router.journal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * {@link Journal} on a Chronicle Queue in one folder. Each excerpt is:
+ * <pre>
+ *   i64 journaledAtMicros | u8 originKind | u8 regionLength | region (ASCII) | i32 envelopeLength | envelope
+ * </pre>
+ * The envelope is stored byte for byte as received, so it is forwarded and replayed without
+ * re-serialising. A process crash (kill -9) loses nothing already appended: Chronicle never shows a
+ * half-written excerpt to readers and the next writer recovers the lock.
+ */
+public final class ChronicleJournal implements Journal
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
+
+    private final Path dir;
+    private final ChronicleQueue queue;
+    private final Set<ExcerptAppender> appenders = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    private final FastThreadLocal<ThreadState> threadState = new FastThreadLocal<>()
+    {
+        @Override
+        protected ThreadState initialValue()
+        {
+            final ExcerptAppender appender = queue.createAppender();
+            appenders.add(appender);
+            return new ThreadState(appender);
+        }
+    };
+    private volatile boolean closed;
+
+    /** Per appending thread: its appender and a scratch array to copy envelopes through without allocating. */
+    private static final class ThreadState
+    {
+        final ExcerptAppender appender;
+        byte[] scratch = new byte[4096];
+
+        ThreadState(final ExcerptAppender appender)
+        {
+            this.appender = appender;
+        }
+    }
+
+    public ChronicleJournal(final Path dir)
+    {
+        this.dir = dir;
+        this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
+            .rollCycle(RollCycles.FAST_DAILY)
+            .build();
+        LOG.info("journal open at {} (last index {})", dir, Long.toHexString(lastIndex()));
+    }
+
+    public Path dir()
+    {
+        return dir;
+    }
+
+    @Override
+    public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
+        final int originKind, final String originRegion)
+    {
+        if (closed)
+        {
+            return NOT_JOURNALED;
+        }
+        final ThreadState state = threadState.get();
+        byte[] scratch = state.scratch;
+        if (scratch.length < length)
+        {
+            scratch = state.scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        envelope.getBytes(offset, scratch, 0, length);
+        final ExcerptAppender appender = state.appender;
+        try
+        {
+            try (DocumentContext dc = appender.writingDocument())
+            {
+                final Bytes<?> bytes = dc.wire().bytes();
+                bytes.writeLong(journaledAtMicros);
+                bytes.writeUnsignedByte(originKind);
+                final int regionLength = originRegion.length();
+                bytes.writeUnsignedByte(regionLength);
+                for (int i = 0; i < regionLength; i++)
+                {
+                    bytes.writeUnsignedByte(originRegion.charAt(i));
+                }
+                bytes.writeInt(length);
+                bytes.write(scratch, 0, length);
+            }
+            return appender.lastIndexAppended();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            // Rare (disk full, I/O error, closed queue): the caller nacks JOURNAL_UNAVAILABLE.
+            LOG.error("journal append failed: {}", ex.toString());
+            return NOT_JOURNALED;
+        }
+    }
+
+    @Override
+    public void sync()
+    {
+        final ThreadState state = threadState.getIfExists();
+        if (state != null && !closed)
+        {
+            state.appender.sync();
+        }
+    }
+
+    @Override
+    public JournalReader newReader()
+    {
+        return new Reader(queue.createTailer());
+    }
+
+    @Override
+    public long lastIndex()
+    {
+        try
+        {
+            return queue.lastIndex();
+        }
+        catch (final RuntimeException ex)
+        {
+            return -1;
+        }
+    }
+
+    @Override
+    public long firstIndex()
+    {
+        final long first = queue.firstIndex();
+        return first == Long.MAX_VALUE ? -1 : first;
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        synchronized (appenders)
+        {
+            for (final ExcerptAppender appender : appenders)
+            {
+                appender.close();
+            }
+            appenders.clear();
+        }
+        queue.close();
+    }
+
+    private final class Reader implements JournalReader
+    {
+        private final ExcerptTailer tailer;
+
+        Reader(final ExcerptTailer tailer)
+        {
+            this.tailer = tailer;
+        }
+
+        @Override
+        public void toStart()
+        {
+            tailer.toStart();
+        }
+
+        @Override
+        public boolean seekAfter(final long index)
+        {
+            if (index < 0)
+            {
+                tailer.toStart();
+                return true;
+            }
+            if (tailer.moveToIndex(index))
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    // consume the entry at index itself
+                    return dc.isPresent();
+                }
+            }
+            final long last = lastIndex();
+            if (index > last)
+            {
+                tailer.toEnd();
+                return false;
+            }
+            seekAtOrAfter(index + 1);
+            return true;
+        }
+
+        @Override
+        public void seekAtOrAfter(final long index)
+        {
+            if (index <= 0 || index <= firstIndex())
+            {
+                tailer.toStart();
+                return;
+            }
+            if (!tailer.moveToIndex(index))
+            {
+                // index falls in a gap (between roll cycles) or past the end: scan forward from the start of
+                // its cycle, which only happens on a seek, never per message.
+                tailer.toStart();
+                while (true)
+                {
+                    final long here = tailer.index();
+                    if (here >= index)
+                    {
+                        return;
+                    }
+                    try (DocumentContext dc = tailer.readingDocument())
+                    {
+                        if (!dc.isPresent())
+                        {
+                            return;
+                        }
+                        if (dc.index() >= index)
+                        {
+                            dc.rollbackOnClose();
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        public boolean next(final JournalEntry entry)
+        {
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                if (!dc.isPresent())
+                {
+                    return false;
+                }
+                final Bytes<?> bytes = dc.wire().bytes();
+                entry.index = dc.index();
+                entry.journaledAtMicros = bytes.readLong();
+                entry.originKind = bytes.readUnsignedByte();
+                final int regionLength = bytes.readUnsignedByte();
+                entry.regionLength = Math.min(regionLength, entry.region.length);
+                for (int i = 0; i < regionLength; i++)
+                {
+                    final int b = bytes.readUnsignedByte();
+                    if (i < entry.region.length)
+                    {
+                        entry.region[i] = (byte)b;
+                    }
+                }
+                final int length = bytes.readInt();
+                entry.ensureEnvelopeCapacity(length);
+                bytes.read(entry.envelope, 0, length);
+                entry.envelopeLength = length;
+                return true;
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            tailer.close();
+        }
+    }
+}

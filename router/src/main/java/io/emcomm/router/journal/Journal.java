@@ -1,0 +1,40 @@
+package io.emcomm.router.journal;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The durable, append-only record of every accepted message. A message is acknowledged only after
+ * {@link #append} returned its index. Implementations: {@link ChronicleJournal}; a replicated one (Kafka)
+ * can slot in behind this interface.
+ *
+ * <p>Thread-safety: {@link #append} may be called from any thread; each thread appends through its own
+ * appender, and appends from different threads are serialised by the implementation. Readers are
+ * single-threaded objects.
+ */
+public interface Journal extends AutoCloseable
+{
+    /** Returned by {@link #append} when the message could not be journaled; nothing was stored. */
+    long NOT_JOURNALED = -1;
+
+    /**
+     * Appends the envelope bytes exactly as received, with the router's metadata.
+     *
+     * @return the journal index (strictly increasing), or {@link #NOT_JOURNALED}.
+     */
+    long append(ByteBuf envelope, int offset, int length, long journaledAtMicros, int originKind, String originRegion);
+
+    /** Forces everything appended by the calling thread so far to disk. */
+    void sync();
+
+    /** A new reader positioned at the start of the journal. */
+    JournalReader newReader();
+
+    /** The last index appended, or -1 when the journal is empty. */
+    long lastIndex();
+
+    /** The first index still held, or -1 when the journal is empty. */
+    long firstIndex();
+
+    @Override
+    void close();
+}

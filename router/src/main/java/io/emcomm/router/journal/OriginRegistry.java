@@ -1,0 +1,47 @@
+package io.emcomm.router.journal;
+
+import io.emcomm.protocol.envelope.EnvelopeHeader;
+import io.netty.buffer.Unpooled;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The dedupe state of every origin that ever published, rebuilt from the journal at start so that a
+ * retry after a router restart is still recognised.
+ */
+public final class OriginRegistry
+{
+    private final ConcurrentHashMap<String, OriginState> origins = new ConcurrentHashMap<>();
+
+    /** The state for an origin, created on first use (control plane: once per session). */
+    public OriginState state(final String origin)
+    {
+        return origins.computeIfAbsent(origin, OriginState::new);
+    }
+
+    public int size()
+    {
+        return origins.size();
+    }
+
+    /** Reads the whole journal once and records every (origin, sequence, index). Returns the entry count. */
+    public long rebuildFrom(final Journal journal)
+    {
+        final EnvelopeHeader header = new EnvelopeHeader();
+        final JournalEntry entry = new JournalEntry();
+        long count = 0;
+        try (JournalReader reader = journal.newReader())
+        {
+            reader.toStart();
+            while (reader.next(entry))
+            {
+                count++;
+                if (header.wrap(Unpooled.wrappedBuffer(entry.envelope(), 0, entry.envelopeLength()), 0, entry.envelopeLength()))
+                {
+                    state(header.origin()).record(header.originSequence(), entry.index());
+                }
+            }
+        }
+        return count;
+    }
+}

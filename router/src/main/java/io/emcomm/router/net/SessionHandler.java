@@ -1,0 +1,378 @@
+package io.emcomm.router.net;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.emcomm.protocol.address.Address;
+import io.emcomm.protocol.address.AddressException;
+import io.emcomm.protocol.address.ChannelPattern;
+import io.emcomm.protocol.frame.Frames;
+import io.emcomm.protocol.region.RegionCode;
+import io.emcomm.protocol.wire.ErrorCode;
+import io.emcomm.protocol.wire.FrameType;
+import io.emcomm.protocol.wire.Heartbeat;
+import io.emcomm.protocol.wire.Hello;
+import io.emcomm.protocol.wire.ReplayRequest;
+import io.emcomm.protocol.wire.Subscribe;
+import io.emcomm.protocol.wire.SubscriptionAck;
+import io.emcomm.protocol.wire.TerminalKind;
+import io.emcomm.protocol.wire.Unsubscribe;
+import io.emcomm.protocol.wire.Welcome;
+import io.emcomm.router.delivery.Outbound;
+import io.emcomm.router.journal.OriginState;
+import io.emcomm.router.replay.ReplayFilter;
+import io.emcomm.router.replay.ReplaySession;
+import io.emcomm.router.session.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * One connection's protocol state machine: hello first, then publishes, subscriptions, acks, heartbeats
+ * and replays. Every frame is released here. Writes happen during the read batch and are flushed once in
+ * {@link #channelReadComplete}.
+ *
+ * <p>Errors never escape into the event loop: a bad frame gets an ERROR frame naming the problem, and
+ * problems that leave the stream untrustworthy (framing, handshake) close only this connection.
+ */
+final class SessionHandler extends ChannelInboundHandlerAdapter
+{
+    private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
+
+    private final RouterContext router;
+    private Session session;
+    private ReplaySession replay;
+
+    SessionHandler(final RouterContext router)
+    {
+        this.router = router;
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        final ByteBuf frame = (ByteBuf)msg;
+        try
+        {
+            onFrame(ctx, frame);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("unexpected failure handling a frame from {}", describe(ctx), ex);
+            router.counters().incProtocolErrors();
+            ControlFrames.sendFatal(ctx.channel(), ErrorCode.INTERNAL, "internal error: " + ex);
+        }
+        finally
+        {
+            frame.release();
+        }
+    }
+
+    private void onFrame(final ChannelHandlerContext ctx, final ByteBuf frame)
+    {
+        final FrameType type = Frames.typeOf(frame);
+        if (session == null)
+        {
+            if (type == FrameType.HELLO)
+            {
+                onHello(ctx, frame);
+            }
+            else
+            {
+                protocolError(ctx, ErrorCode.HELLO_REQUIRED, "the first frame must be HELLO, got "
+                    + (type == null ? "unknown type " + frame.getUnsignedByte(frame.readerIndex()) : type), true);
+            }
+            return;
+        }
+        if (type == null)
+        {
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "unknown frame type " + frame.getUnsignedByte(frame.readerIndex()), false);
+            return;
+        }
+        switch (type)
+        {
+            case PUBLISH:
+                router.switchboard().publish(ctx, session, frame);
+                break;
+            case DELIVERY_ACK:
+                router.counters().incDeliveryAcks();
+                break;
+            case HEARTBEAT:
+                ctx.write(Frames.encode(ctx.alloc(), FrameType.HEARTBEAT,
+                    Heartbeat.newBuilder().setSentAtMicros(router.clockMicros()).build()), ctx.voidPromise());
+                break;
+            case SUBSCRIBE:
+                onSubscribe(ctx, frame, true);
+                break;
+            case UNSUBSCRIBE:
+                onSubscribe(ctx, frame, false);
+                break;
+            case REPLAY_REQUEST:
+                onReplay(ctx, frame);
+                break;
+            case HELLO:
+                protocolError(ctx, ErrorCode.DUPLICATE_HELLO, "HELLO on an established session is ignored", false);
+                break;
+            default:
+                protocolError(ctx, ErrorCode.UNEXPECTED_FRAME, type + " is a router-to-client frame", false);
+                break;
+        }
+    }
+
+    private void onHello(final ChannelHandlerContext ctx, final ByteBuf frame)
+    {
+        final Hello hello;
+        try
+        {
+            hello = Hello.parseFrom(payload(frame));
+        }
+        catch (final InvalidProtocolBufferException ex)
+        {
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "HELLO does not parse: " + ex.getMessage(), true);
+            return;
+        }
+        if (hello.getProtocolVersion() != Frames.PROTOCOL_VERSION)
+        {
+            protocolError(ctx, ErrorCode.UNSUPPORTED_VERSION, "protocol version " + hello.getProtocolVersion()
+                + " is not supported; this router speaks version " + Frames.PROTOCOL_VERSION, true);
+            return;
+        }
+        if (!Address.isValidTerminalId(hello.getTerminalId()))
+        {
+            protocolError(ctx, ErrorCode.INVALID_TERMINAL_ID, "terminal id '" + hello.getTerminalId()
+                + "' must be 1-64 of [A-Za-z0-9._-]", true);
+            return;
+        }
+        final TerminalKind kind = hello.getKind();
+        if (kind == TerminalKind.TERMINAL_KIND_UNSPECIFIED || kind == TerminalKind.UNRECOGNIZED)
+        {
+            protocolError(ctx, ErrorCode.INVALID_KIND, "terminal kind must be AIR, SPACE, GROUND or COMMAND_POST", true);
+            return;
+        }
+        final String regionProblem = RegionCode.problem(hello.getRegionCode());
+        if (regionProblem != null)
+        {
+            protocolError(ctx, ErrorCode.INVALID_REGION, regionProblem, true);
+            return;
+        }
+        final OriginState origin = router.origins().state(hello.getTerminalId());
+        final Session fresh = new Session(hello.getTerminalId(), kind, hello.getRegionCode(), ctx.channel(),
+            new Outbound(ctx.channel(), router.counters(), router.config().outboundQueueLimit()), origin);
+        final Session replaced = router.table().register(fresh);
+        session = fresh;
+        router.counters().incSessionsOpened();
+        if (replaced != null)
+        {
+            router.counters().incSessionsReplaced();
+            replaced.markClosed();
+            ControlFrames.sendFatal(replaced.channel(), ErrorCode.SESSION_REPLACED,
+                "terminal " + replaced.terminalId() + " logged in again from " + ctx.channel().remoteAddress());
+        }
+        final long lastSequence;
+        synchronized (origin)
+        {
+            lastSequence = origin.highestSequence();
+        }
+        final Welcome welcome = Welcome.newBuilder()
+            .setProtocolVersion(Frames.PROTOCOL_VERSION)
+            .setRouterId(router.config().routerId())
+            .setLastOriginSequence(lastSequence)
+            .setMaxFrameBytes(router.config().maxFrameBytes())
+            .setHeartbeatIntervalMs(router.config().heartbeatIntervalMs())
+            .setReplacedSession(replaced != null)
+            .build();
+        ctx.write(Frames.encode(ctx.alloc(), FrameType.WELCOME, welcome), ctx.voidPromise());
+        LOG.info("session open {} from {}{}", fresh, ctx.channel().remoteAddress(), replaced != null ? " (replaced an older session)" : "");
+    }
+
+    private void onSubscribe(final ChannelHandlerContext ctx, final ByteBuf frame, final boolean subscribe)
+    {
+        final long requestId;
+        final List<String> addresses;
+        try
+        {
+            if (subscribe)
+            {
+                final Subscribe s = Subscribe.parseFrom(payload(frame));
+                requestId = s.getRequestId();
+                addresses = s.getAddressesList();
+            }
+            else
+            {
+                final Unsubscribe u = Unsubscribe.parseFrom(payload(frame));
+                requestId = u.getRequestId();
+                addresses = u.getAddressesList();
+            }
+        }
+        catch (final InvalidProtocolBufferException ex)
+        {
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "SUBSCRIBE does not parse: " + ex.getMessage(), false);
+            return;
+        }
+        final ChannelPattern[] patterns = new ChannelPattern[addresses.size()];
+        String problem = addresses.isEmpty() ? "no addresses" : null;
+        for (int i = 0; i < patterns.length && problem == null; i++)
+        {
+            final String a = addresses.get(i);
+            if (!a.startsWith("channel:"))
+            {
+                problem = "only channel:<pattern> subscriptions are supported ('" + a + "'); terminals receive region and up: traffic by the region they registered";
+                break;
+            }
+            try
+            {
+                patterns[i] = ChannelPattern.parse(a.substring("channel:".length()));
+            }
+            catch (final AddressException ex)
+            {
+                problem = ex.getMessage();
+            }
+        }
+        if (problem != null)
+        {
+            router.counters().incProtocolErrors();
+            ctx.write(Frames.encode(ctx.alloc(), FrameType.SUBSCRIPTION_ACK,
+                SubscriptionAck.newBuilder().setRequestId(requestId).setOk(false).setDetail(problem).build()), ctx.voidPromise());
+            return;
+        }
+        for (final ChannelPattern p : patterns)
+        {
+            if (subscribe)
+            {
+                router.table().subscribe(session, p);
+                session.subscriptions().add(p.pattern());
+            }
+            else
+            {
+                router.table().unsubscribe(session, p);
+                session.subscriptions().remove(p.pattern());
+            }
+        }
+        ctx.write(Frames.encode(ctx.alloc(), FrameType.SUBSCRIPTION_ACK,
+            SubscriptionAck.newBuilder().setRequestId(requestId).setOk(true).build()), ctx.voidPromise());
+    }
+
+    private void onReplay(final ChannelHandlerContext ctx, final ByteBuf frame)
+    {
+        final ReplayRequest request;
+        try
+        {
+            request = ReplayRequest.parseFrom(payload(frame));
+        }
+        catch (final InvalidProtocolBufferException ex)
+        {
+            protocolError(ctx, ErrorCode.BAD_REPLAY_REQUEST, "REPLAY_REQUEST does not parse: " + ex.getMessage(), false);
+            return;
+        }
+        final String problem = ReplayFilter.problem(request);
+        if (problem != null)
+        {
+            protocolError(ctx, ErrorCode.BAD_REPLAY_REQUEST, problem, false);
+            return;
+        }
+        if (replay != null && !replay.isDone())
+        {
+            protocolError(ctx, ErrorCode.BAD_REPLAY_REQUEST, "a replay is already running on this session", false);
+            return;
+        }
+        replay = new ReplaySession(ctx.channel(), router.journal(), ReplayFilter.of(request));
+        ctx.channel().eventLoop().execute(replay);
+    }
+
+    private static java.nio.ByteBuffer payload(final ByteBuf frame)
+    {
+        return frame.nioBuffer(frame.readerIndex() + Frames.TYPE_BYTES, frame.readableBytes() - Frames.TYPE_BYTES);
+    }
+
+    private void protocolError(final ChannelHandlerContext ctx, final ErrorCode code, final String message, final boolean fatal)
+    {
+        router.counters().incProtocolErrors();
+        if (fatal)
+        {
+            LOG.info("closing {}: {} {}", describe(ctx), code, message);
+            ControlFrames.sendFatal(ctx.channel(), code, message);
+        }
+        else
+        {
+            ctx.write(ControlFrames.error(ctx.alloc(), code, message, false), ctx.voidPromise());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        if (router.syncEachBatch())
+        {
+            router.journal().sync();
+        }
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        if (ctx.channel().isWritable())
+        {
+            if (session != null)
+            {
+                session.outbound().drain();
+            }
+            if (replay != null && !replay.isDone())
+            {
+                replay.run();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        if (replay != null)
+        {
+            replay.cancel();
+        }
+        if (session != null)
+        {
+            router.table().unregister(session);
+            session.markClosed();
+            LOG.info("session closed {}", session);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        final Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof TooLongFrameException)
+        {
+            protocolError(ctx, ErrorCode.FRAME_TOO_LARGE, root.getMessage(), true);
+        }
+        else if (root instanceof CorruptedFrameException)
+        {
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, root.getMessage(), true);
+        }
+        else if (root instanceof IOException)
+        {
+            // connection reset and the like: nothing to tell a peer that is gone
+            ctx.close();
+        }
+        else
+        {
+            LOG.warn("closing {} after {}", describe(ctx), root.toString());
+            protocolError(ctx, ErrorCode.INTERNAL, "internal error: " + root, true);
+        }
+    }
+
+    private String describe(final ChannelHandlerContext ctx)
+    {
+        return (session != null ? session.toString() : "unidentified peer") + " at " + ctx.channel().remoteAddress();
+    }
+}

@@ -1,0 +1,113 @@
+package io.emcomm.router.replay;
+
+import io.emcomm.protocol.envelope.EnvelopeHeader;
+import io.emcomm.protocol.frame.Frames;
+import io.emcomm.protocol.wire.FrameType;
+import io.emcomm.protocol.wire.ReplayEnd;
+import io.emcomm.router.delivery.DeliveryFrames;
+import io.emcomm.router.journal.Journal;
+import io.emcomm.router.journal.JournalEntry;
+import io.emcomm.router.journal.JournalReader;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+
+/**
+ * Streams the journal entries a {@link ReplayFilter} selects to one connection, on that connection's
+ * event loop, a batch at a time and only while the channel is writable, so a large replay neither
+ * starves other sessions on the loop nor buffers the journal in memory. Ends with a REPLAY_END frame.
+ * The end of the replay is fixed when it starts: entries journaled during the replay are not included.
+ */
+public final class ReplaySession implements Runnable
+{
+    private static final int BATCH = 256;
+
+    private final Channel channel;
+    private final ReplayFilter filter;
+    private final JournalReader reader;
+    private final long endIndex;
+    private final JournalEntry entry = new JournalEntry();
+    private final EnvelopeHeader header = new EnvelopeHeader();
+    private long count;
+    private long lastIndex;
+    private boolean done;
+
+    public ReplaySession(final Channel channel, final Journal journal, final ReplayFilter filter)
+    {
+        this.channel = channel;
+        this.filter = filter;
+        this.reader = journal.newReader();
+        final long last = journal.lastIndex();
+        final long to = filter.request().getToIndex();
+        this.endIndex = to == 0 ? last : Math.min(to, last);
+        reader.seekAtOrAfter(filter.request().getFromIndex());
+    }
+
+    public boolean isDone()
+    {
+        return done;
+    }
+
+    /** Writes up to one batch; reschedules itself while there is more and the channel can take it. */
+    @Override
+    public void run()
+    {
+        if (done)
+        {
+            return;
+        }
+        if (!channel.isActive())
+        {
+            finish(false);
+            return;
+        }
+        final long limit = filter.request().getLimit();
+        int written = 0;
+        while (written < BATCH && channel.isWritable())
+        {
+            if ((limit != 0 && count >= limit) || !reader.next(entry) || entry.index() > endIndex)
+            {
+                finish(true);
+                return;
+            }
+            if (!header.wrap(Unpooled.wrappedBuffer(entry.envelope(), 0, entry.envelopeLength()), 0, entry.envelopeLength()))
+            {
+                continue;
+            }
+            if (filter.matches(entry, header))
+            {
+                channel.write(DeliveryFrames.delivery(channel.alloc(), entry.index(), entry.envelope(), entry.envelopeLength(),
+                    entry.journaledAtMicros(), filter.request().getRequestId()), channel.voidPromise());
+                count++;
+                lastIndex = entry.index();
+                written++;
+            }
+        }
+        channel.flush();
+        if (channel.isWritable())
+        {
+            channel.eventLoop().execute(this);
+        }
+        // else: the handler calls run() again when the channel becomes writable
+    }
+
+    private void finish(final boolean sendEnd)
+    {
+        done = true;
+        reader.close();
+        if (sendEnd)
+        {
+            final ReplayEnd end = ReplayEnd.newBuilder().setRequestId(filter.request().getRequestId()).setCount(count)
+                .setLastIndex(lastIndex).build();
+            channel.writeAndFlush(Frames.encode(channel.alloc(), FrameType.REPLAY_END, end), channel.voidPromise());
+        }
+    }
+
+    /** Stops the replay (connection closed). Event loop only. */
+    public void cancel()
+    {
+        if (!done)
+        {
+            finish(false);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.emcomm.router.route;
+
+import io.emcomm.protocol.address.Address;
+import io.emcomm.protocol.address.ChannelPattern;
+import io.emcomm.protocol.region.RegionCode;
+import io.emcomm.router.session.Recipients;
+import io.emcomm.router.session.Session;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The routing table of a single router process. Terminals by id in a concurrent map; regions as a tree
+ * keyed by code (every code on a registered terminal's chain has a node), each node holding copy-on-write
+ * arrays of its members and command posts; channels in {@link ChannelSubscriptions}.
+ */
+public final class LocalRoutingTable implements RoutingTable
+{
+    private final ConcurrentHashMap<String, Session> terminals = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, RegionNode> regions = new ConcurrentHashMap<>();
+    private final ChannelSubscriptions channels = new ChannelSubscriptions();
+
+    @Override
+    public synchronized Session register(final Session session)
+    {
+        final Session previous = terminals.put(session.terminalId(), session);
+        if (previous != null)
+        {
+            removeFromRegions(previous);
+            channels.remove(previous, null);
+        }
+        final RegionNode node = node(session.regionCode());
+        node.members = RegionNode.plus(node.members, session);
+        if (session.isCommandPost())
+        {
+            node.commandPosts = RegionNode.plus(node.commandPosts, session);
+        }
+        return previous;
+    }
+
+    @Override
+    public synchronized void unregister(final Session session)
+    {
+        if (terminals.remove(session.terminalId(), session))
+        {
+            removeFromRegions(session);
+            channels.remove(session, null);
+        }
+    }
+
+    private void removeFromRegions(final Session session)
+    {
+        final RegionNode node = regions.get(session.regionCode());
+        if (node != null)
+        {
+            node.members = RegionNode.minus(node.members, session);
+            node.commandPosts = RegionNode.minus(node.commandPosts, session);
+        }
+    }
+
+    /** The node of a code, creating it and its ancestors. Caller holds the lock. */
+    private RegionNode node(final String code)
+    {
+        RegionNode node = regions.get(code);
+        if (node == null)
+        {
+            node = new RegionNode(code);
+            final String parent = RegionCode.parent(code);
+            if (parent != null)
+            {
+                node(parent).addChild(node);
+            }
+            regions.put(code, node);
+        }
+        return node;
+    }
+
+    @Override
+    public void subscribe(final Session session, final ChannelPattern pattern)
+    {
+        channels.add(session, pattern);
+    }
+
+    @Override
+    public void unsubscribe(final Session session, final ChannelPattern pattern)
+    {
+        channels.remove(session, pattern.pattern());
+    }
+
+    @Override
+    public Session terminal(final String terminalId)
+    {
+        return terminals.get(terminalId);
+    }
+
+    @Override
+    public void resolve(final Destination destination, final Recipients out)
+    {
+        final Address address = destination.address();
+        switch (address.scheme())
+        {
+            case TERMINAL:
+            {
+                final Session s = terminals.get(address.value());
+                if (s != null)
+                {
+                    out.add(s);
+                }
+                break;
+            }
+            case CHANNEL:
+                channels.collect(address.value(), out);
+                break;
+            case REGION:
+            {
+                final RegionNode node = regions.get(address.value());
+                if (node != null)
+                {
+                    node.collectSubtree(address.kindMask(), out);
+                }
+                break;
+            }
+            case UP:
+                for (final String code : destination.upChain())
+                {
+                    final RegionNode node = regions.get(code);
+                    if (node != null)
+                    {
+                        for (final Session s : node.commandPosts)
+                        {
+                            out.add(s);
+                        }
+                    }
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    @Override
+    public int sessionCount()
+    {
+        return terminals.size();
+    }
+}

@@ -1,0 +1,196 @@
+package io.emcomm.router.route;
+
+import io.emcomm.protocol.address.Address;
+import io.emcomm.protocol.envelope.EnvelopeHeader;
+import io.emcomm.protocol.frame.Frames;
+import io.emcomm.protocol.wire.FrameType;
+import io.emcomm.protocol.wire.NackReason;
+import io.emcomm.protocol.wire.PublishNack;
+import io.emcomm.router.RouterCounters;
+import io.emcomm.router.delivery.DeliveryFrames;
+import io.emcomm.router.journal.Journal;
+import io.emcomm.router.journal.OriginState;
+import io.emcomm.router.session.Recipients;
+import io.emcomm.router.session.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.FastThreadLocal;
+
+import java.util.function.LongSupplier;
+
+/**
+ * The publish path: check the envelope's header, journal it, acknowledge it, and hand a delivery frame
+ * to every session it reaches. Runs on the publisher's event loop; state that must not be shared (the
+ * header flyweight, the destination cache, the recipient set) is per thread.
+ *
+ * <p>Invariant: a PUBLISH_ACK is written only after {@link Journal#append} returned an index; anything
+ * that fails before that is nacked and nothing is routed.
+ */
+public final class Switchboard
+{
+    private static final class PerThread
+    {
+        final EnvelopeHeader header = new EnvelopeHeader();
+        final DestinationCache cache = new DestinationCache();
+        final Destination[] destinations = new Destination[EnvelopeHeader.MAX_DESTINATIONS];
+    }
+
+    private static final FastThreadLocal<PerThread> PER_THREAD = new FastThreadLocal<>()
+    {
+        @Override
+        protected PerThread initialValue()
+        {
+            return new PerThread();
+        }
+    };
+
+    private final Journal journal;
+    private final RoutingTable table;
+    private final RouterCounters counters;
+    private final LongSupplier clockMicros;
+
+    public Switchboard(final Journal journal, final RoutingTable table, final RouterCounters counters,
+        final LongSupplier clockMicros)
+    {
+        this.journal = journal;
+        this.table = table;
+        this.counters = counters;
+        this.clockMicros = clockMicros;
+    }
+
+    /**
+     * Handles one PUBLISH frame ({@code frame} starts at the type byte; the caller keeps ownership). Writes
+     * the ack or nack to {@code ctx} without flushing: the handler flushes once per read batch.
+     */
+    public void publish(final ChannelHandlerContext ctx, final Session session, final ByteBuf frame)
+    {
+        counters.incPublished();
+        final PerThread t = PER_THREAD.get();
+        final EnvelopeHeader header = t.header;
+        final int offset = frame.readerIndex() + Frames.TYPE_BYTES;
+        final int length = frame.readableBytes() - Frames.TYPE_BYTES;
+        if (!header.wrap(frame, offset, length))
+        {
+            nack(ctx, "", 0, NackReason.MALFORMED_ENVELOPE, header.problem());
+            return;
+        }
+        final long sequence = header.originSequence();
+        if (!header.originEquals(session.terminalId()))
+        {
+            nack(ctx, header.origin(), sequence, NackReason.ORIGIN_MISMATCH,
+                "origin '" + header.origin() + "' is not this session's terminal id '" + session.terminalId() + "'");
+            return;
+        }
+        if (sequence == 0)
+        {
+            nack(ctx, session.terminalId(), 0, NackReason.BAD_SEQUENCE, "origin_sequence must be >= 1");
+            return;
+        }
+        final int count = header.destinationCount();
+        if (count == 0)
+        {
+            nack(ctx, session.terminalId(), sequence, NackReason.NO_DESTINATION, "the envelope has no destination (to)");
+            return;
+        }
+        final Destination[] destinations = t.destinations;
+        for (int i = 0; i < count; i++)
+        {
+            final Destination d = t.cache.lookup(header, i);
+            if (d == null)
+            {
+                nack(ctx, session.terminalId(), sequence, NackReason.BAD_ADDRESS, t.cache.lastProblem());
+                return;
+            }
+            destinations[i] = d;
+        }
+        final long now = clockMicros.getAsLong();
+        if (header.isExpiredAt(now))
+        {
+            nack(ctx, session.terminalId(), sequence, NackReason.EXPIRED_ON_ARRIVAL, "expires_at is already past");
+            return;
+        }
+
+        final OriginState origin = session.originState();
+        final long index;
+        synchronized (origin)
+        {
+            final long prior = origin.lookup(sequence);
+            if (prior >= 0)
+            {
+                counters.incDuplicates();
+                ctx.write(DeliveryFrames.publishAck(ctx.alloc(), session.terminalIdBytes(), sequence, prior, true), ctx.voidPromise());
+                return;
+            }
+            if (prior == OriginState.STALE)
+            {
+                nack(ctx, session.terminalId(), sequence, NackReason.STALE_SEQUENCE, "origin_sequence " + sequence
+                    + " is more than " + OriginState.WINDOW + " behind the highest seen; cannot tell if it is a retry");
+                return;
+            }
+            index = journal.append(frame, offset, length, now, session.kind().getNumber(), session.regionCode());
+            if (index == Journal.NOT_JOURNALED)
+            {
+                nack(ctx, session.terminalId(), sequence, NackReason.JOURNAL_UNAVAILABLE, "the journal could not store the message");
+                return;
+            }
+            origin.record(sequence, index);
+        }
+        counters.incJournaled();
+        ctx.write(DeliveryFrames.publishAck(ctx.alloc(), session.terminalIdBytes(), sequence, index, false), ctx.voidPromise());
+        route(ctx, session, header, destinations, count, frame, offset, length, index, now);
+    }
+
+    private void route(final ChannelHandlerContext ctx, final Session origin, final EnvelopeHeader header,
+        final Destination[] destinations, final int count, final ByteBuf frame, final int offset, final int length,
+        final long index, final long journaledAtMicros)
+    {
+        final Recipients recipients = Recipients.forThread();
+        recipients.begin();
+        recipients.exclude(origin);
+        boolean includeSelf = false;
+        for (int i = 0; i < count; i++)
+        {
+            final Destination d = destinations[i];
+            destinations[i] = null;
+            if (d.address().scheme() == Address.Scheme.TERMINAL && d.address().value().equals(origin.terminalId()))
+            {
+                includeSelf = true;
+            }
+            else
+            {
+                table.resolve(d, recipients);
+            }
+        }
+        if (includeSelf)
+        {
+            recipients.forceAdd(origin);
+        }
+        final int n = recipients.size();
+        if (n == 0)
+        {
+            return;
+        }
+        final int precedence = header.precedenceNumber();
+        final ByteBuf delivery = DeliveryFrames.delivery(ctx.alloc(), index, frame, offset, length, journaledAtMicros, 0);
+        final int frameLength = delivery.readableBytes();
+        for (int i = 0; i < n; i++)
+        {
+            final Session s = recipients.get(i);
+            // The last recipient takes the frame itself; the others get a copy (memcpy into a pooled buffer).
+            final ByteBuf copy = i == n - 1 ? delivery : ctx.alloc().directBuffer(frameLength).writeBytes(delivery, 0, frameLength);
+            if (!s.outbound().offer(copy, precedence))
+            {
+                counters.incSlowConsumerDrops();
+            }
+        }
+    }
+
+    private void nack(final ChannelHandlerContext ctx, final String origin, final long sequence, final NackReason reason,
+        final String detail)
+    {
+        counters.incNacked();
+        final PublishNack nack = PublishNack.newBuilder().setOrigin(origin).setOriginSequence(sequence).setReason(reason)
+            .setDetail(detail == null ? "" : detail).build();
+        ctx.write(Frames.encode(ctx.alloc(), FrameType.PUBLISH_NACK, nack), ctx.voidPromise());
+    }
+}
