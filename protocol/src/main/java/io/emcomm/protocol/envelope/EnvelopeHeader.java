@@ -76,6 +76,11 @@ public final class EnvelopeHeader
             {
                 return fail("field number 0");
             }
+            final int expectedWire = headerWireType(field);
+            if (expectedWire >= 0 && wire != expectedWire)
+            {
+                return fail("field " + field + " has the wrong wire type " + wire);
+            }
             switch (wire)
             {
                 case WIRE_VARINT:
@@ -131,10 +136,6 @@ public final class EnvelopeHeader
                     {
                         bodyField = field;
                     }
-                    else if (field <= 15)
-                    {
-                        return fail("field " + field + " has the wrong wire type");
-                    }
                     break;
                 }
                 default:
@@ -149,6 +150,29 @@ public final class EnvelopeHeader
     }
 
     private int varintEnd;
+
+    /**
+     * The wire type a known header field must have, or -1 for a field this version does not read. Unknown
+     * fields of any supported wire type are skipped, as protobuf does, so that a newer client may add header
+     * fields (8-15) without being refused by an older router.
+     */
+    private static int headerWireType(final int field)
+    {
+        switch (field)
+        {
+            case 1:
+            case 3:
+                return WIRE_LEN;
+            case 2:
+            case 4:
+            case 5:
+            case 6:
+            case 7:
+                return WIRE_VARINT;
+            default:
+                return -1;
+        }
+    }
 
     /** Reads a varint at pos; sets varintEnd to the next position, or -1 (and returns -1) if truncated. */
     private long readVarint(final int pos, final int end)
