@@ -1,7 +1,18 @@
 package io.emcomm.router;
 
 import io.emcomm.router.config.RouterConfig;
+import io.emcomm.protocol.envelope.EnvelopeHeader;
+import io.emcomm.router.delivery.CursorStore;
+import io.emcomm.router.delivery.DeliveryContext;
+import io.emcomm.router.delivery.EnvelopeBodies;
+import io.emcomm.router.delivery.TerminalState;
+import io.emcomm.router.journal.ChronicleCursorStore;
 import io.emcomm.router.journal.ChronicleJournal;
+import io.emcomm.router.journal.JournalEntry;
+import io.emcomm.router.journal.JournalReader;
+import io.emcomm.router.route.ReceiptPublisher;
+import io.emcomm.router.session.Session;
+import io.netty.buffer.Unpooled;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.OriginRegistry;
 import io.emcomm.router.net.RouterChannelInitializer;
@@ -50,6 +61,7 @@ public final class Router implements AutoCloseable
     private final RouterCounters counters = new RouterCounters();
     private final Journal journal;
     private final RoutingTable table;
+    private final CursorStore cursors;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
@@ -69,9 +81,17 @@ public final class Router implements AutoCloseable
         final OriginRegistry origins = new OriginRegistry();
         final long entries = origins.rebuildFrom(journal);
         LOG.info("dedupe state rebuilt from {} journal entries ({} origins)", entries, origins.size());
+        cursors = new ChronicleCursorStore(config.dataDir().resolve("cursors"));
+        restoreLatestPositions();
         table = new LocalRoutingTable();
         final Switchboard switchboard = new Switchboard(journal, table, counters, clockMicros);
-        final RouterContext context = new RouterContext(config, journal, origins, table, switchboard, counters, clockMicros);
+        final ReceiptPublisher receipts = new ReceiptPublisher(journal, switchboard, origins.state(config.routerId()), counters,
+            clockMicros, config.flashEscalate());
+        final DeliveryContext delivery = new DeliveryContext(journal, cursors, switchboard.publishLock(), counters, clockMicros,
+            receipts, config.deliveryWindow(), config.outboundQueueLimit(), config.flashAckTimeoutMs() * 1000L,
+            config.slowConsumerDisconnectMs() * 1000L);
+        final RouterContext context = new RouterContext(config, journal, origins, table, switchboard, counters, clockMicros,
+            cursors, delivery);
 
         final boolean epoll = Epoll.isAvailable();
         final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -94,6 +114,7 @@ public final class Router implements AutoCloseable
         catch (final RuntimeException ex)
         {
             shutdownGroups();
+            cursors.close();
             journal.close();
             throw ex;
         }
@@ -138,11 +159,50 @@ public final class Router implements AutoCloseable
         return table;
     }
 
+    public CursorStore cursors()
+    {
+        return cursors;
+    }
+
+    /**
+     * Runs every session's periodic checks now, on its event loop, and waits for them: lets tests with an
+     * injected clock drive FLASH deadlines and slow-consumer limits without sleeping.
+     */
+    public void runTimers()
+    {
+        for (final Session s : table.sessions())
+        {
+            s.channel().eventLoop().submit(s.feed()::onTimer).syncUninterruptibly();
+        }
+    }
+
+    /** The last position report of each terminal, found by one pass over the journal at start. */
+    private void restoreLatestPositions()
+    {
+        final EnvelopeHeader header = new EnvelopeHeader();
+        final JournalEntry entry = new JournalEntry();
+        try (JournalReader reader = journal.newReader())
+        {
+            reader.toStart();
+            while (reader.next(entry))
+            {
+                if (header.wrap(Unpooled.wrappedBuffer(entry.envelope(), 0, entry.envelopeLength()), 0, entry.envelopeLength())
+                    && header.bodyField() == EnvelopeBodies.POSITION)
+                {
+                    final TerminalState t = cursors.terminal(header.origin(), entry.index());
+                    t.lastPositionIndex(entry.index());
+                    t.regionCode(entry.originRegion());
+                }
+            }
+        }
+    }
+
     @Override
     public void close()
     {
         serverChannel.close().syncUninterruptibly();
         shutdownGroups();
+        cursors.close();
         journal.close();
         LOG.info("router {} stopped", config.routerId());
     }

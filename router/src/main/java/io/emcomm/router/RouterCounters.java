@@ -16,6 +16,11 @@ public final class RouterCounters
     final LongAdder deliveryAcks = new LongAdder();
     final LongAdder expired = new LongAdder();
     final LongAdder slowConsumerDrops = new LongAdder();
+    final LongAdder slowConsumerDisconnects = new LongAdder();
+    final LongAdder superseded = new LongAdder();
+    final LongAdder flashResends = new LongAdder();
+    final LongAdder receipts = new LongAdder();
+    final LongAdder nonDeliveryReceipts = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
     final LongAdder sessionsOpened = new LongAdder();
     final LongAdder sessionsReplaced = new LongAdder();
@@ -60,6 +65,58 @@ public final class RouterCounters
         return expired.sum();
     }
 
+    /** Position reports not sent to a narrow link because a newer one from the same source was queued. */
+    public long superseded()
+    {
+        return superseded.sum();
+    }
+
+    public long slowConsumerDisconnects()
+    {
+        return slowConsumerDisconnects.sum();
+    }
+
+    public long flashResends()
+    {
+        return flashResends.sum();
+    }
+
+    public long receipts()
+    {
+        return receipts.sum();
+    }
+
+    public long nonDeliveryReceipts()
+    {
+        return nonDeliveryReceipts.sum();
+    }
+
+    public void incSuperseded()
+    {
+        superseded.increment();
+    }
+
+    public void incSlowConsumerDisconnects()
+    {
+        slowConsumerDisconnects.increment();
+    }
+
+    public void incFlashResends()
+    {
+        flashResends.increment();
+    }
+
+    public void incReceipts()
+    {
+        receipts.increment();
+    }
+
+    public void incNonDeliveryReceipts()
+    {
+        nonDeliveryReceipts.increment();
+    }
+
+    /** Times a session fell behind and went back to reading from the journal. */
     public long slowConsumerDrops()
     {
         return slowConsumerDrops.sum();

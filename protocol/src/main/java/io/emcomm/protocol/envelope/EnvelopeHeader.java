@@ -38,6 +38,7 @@ public final class EnvelopeHeader
     private final int[] destinationOffsets = new int[MAX_DESTINATIONS];
     private final int[] destinationLengths = new int[MAX_DESTINATIONS];
     private String problem;
+    private boolean tooManyDestinations;
 
     /**
      * Wraps and scans an envelope.
@@ -59,6 +60,7 @@ public final class EnvelopeHeader
         bodyField = 0;
         destinationCount = 0;
         problem = null;
+        tooManyDestinations = false;
 
         final int end = offset + length;
         int pos = offset;
@@ -126,6 +128,7 @@ public final class EnvelopeHeader
                     {
                         if (destinationCount == MAX_DESTINATIONS)
                         {
+                            tooManyDestinations = true;
                             return fail("more than " + MAX_DESTINATIONS + " destinations");
                         }
                         destinationOffsets[destinationCount] = start;
@@ -199,6 +202,12 @@ public final class EnvelopeHeader
     {
         problem = why;
         return false;
+    }
+
+    /** True when {@link #wrap} failed because the envelope has more than {@link #MAX_DESTINATIONS} destinations. */
+    public boolean tooManyDestinations()
+    {
+        return tooManyDestinations;
     }
 
     public String problem()

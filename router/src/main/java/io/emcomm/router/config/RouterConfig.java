@@ -38,9 +38,20 @@ public final class RouterConfig
     public static final String OUTBOUND_LIMIT_PROP = "emcomm.outbound.queue.limit";
     public static final int OUTBOUND_LIMIT_DEFAULT = 65_536;
 
+    public static final String TIMER_PROP = "emcomm.timer.interval.ms";
+    public static final int TIMER_DEFAULT_MS = 1_000;
+    public static final String WINDOW_PROP = "emcomm.delivery.window";
+    public static final int WINDOW_DEFAULT = 16_384;
+    public static final String FLASH_TIMEOUT_PROP = "emcomm.flash.ack.timeout.ms";
+    public static final int FLASH_TIMEOUT_DEFAULT_MS = 30_000;
+    public static final String FLASH_ESCALATE_PROP = "emcomm.flash.escalate";
+    public static final String SLOW_CONSUMER_PROP = "emcomm.slow.consumer.disconnect.ms";
+    public static final int SLOW_CONSUMER_DEFAULT_MS = 120_000;
+
     /** Every key this class understands, so that a misspelt key in a file is reported, not ignored. */
     public static final Set<String> KEYS = Set.of(HOST_PROP, PORT_PROP, DATA_PROP, MAX_FRAME_PROP, IO_THREADS_PROP,
-        JOURNAL_SYNC_PROP, ROUTER_ID_PROP, HEARTBEAT_PROP, OUTBOUND_LIMIT_PROP);
+        JOURNAL_SYNC_PROP, ROUTER_ID_PROP, HEARTBEAT_PROP, OUTBOUND_LIMIT_PROP, TIMER_PROP, WINDOW_PROP, FLASH_TIMEOUT_PROP,
+        FLASH_ESCALATE_PROP, SLOW_CONSUMER_PROP);
 
     private final String host;
     private final int port;
@@ -51,9 +62,19 @@ public final class RouterConfig
     private final String routerId;
     private final int heartbeatIntervalMs;
     private final int outboundQueueLimit;
+    private final int timerIntervalMs;
+    private final int deliveryWindow;
+    private final int flashAckTimeoutMs;
+    private final boolean flashEscalate;
+    private final int slowConsumerDisconnectMs;
 
     private RouterConfig(final Builder b)
     {
+        timerIntervalMs = b.timerIntervalMs;
+        deliveryWindow = b.deliveryWindow;
+        flashAckTimeoutMs = b.flashAckTimeoutMs;
+        flashEscalate = b.flashEscalate;
+        slowConsumerDisconnectMs = b.slowConsumerDisconnectMs;
         host = b.host;
         port = b.port;
         dataDir = b.dataDir;
@@ -121,6 +142,34 @@ public final class RouterConfig
         return outboundQueueLimit;
     }
 
+    /** How often each session checks its FLASH deadlines and the slow-consumer limit. */
+    public int timerIntervalMs()
+    {
+        return timerIntervalMs;
+    }
+
+    /** Unacknowledged messages one terminal may have outstanding before it is fed from the journal instead. */
+    public int deliveryWindow()
+    {
+        return deliveryWindow;
+    }
+
+    public int flashAckTimeoutMs()
+    {
+        return flashAckTimeoutMs;
+    }
+
+    public boolean flashEscalate()
+    {
+        return flashEscalate;
+    }
+
+    /** 0 = never disconnect a session that stopped reading. */
+    public int slowConsumerDisconnectMs()
+    {
+        return slowConsumerDisconnectMs;
+    }
+
     @Override
     public String toString()
     {
@@ -140,6 +189,11 @@ public final class RouterConfig
         private String routerId = ROUTER_ID_DEFAULT;
         private int heartbeatIntervalMs = HEARTBEAT_DEFAULT_MS;
         private int outboundQueueLimit = OUTBOUND_LIMIT_DEFAULT;
+        private int timerIntervalMs = TIMER_DEFAULT_MS;
+        private int deliveryWindow = WINDOW_DEFAULT;
+        private int flashAckTimeoutMs = FLASH_TIMEOUT_DEFAULT_MS;
+        private boolean flashEscalate = true;
+        private int slowConsumerDisconnectMs = SLOW_CONSUMER_DEFAULT_MS;
 
         private Builder()
         {
@@ -217,6 +271,17 @@ public final class RouterConfig
                 case ROUTER_ID_PROP: routerId = value; break;
                 case HEARTBEAT_PROP: heartbeatIntervalMs = parseInt(key, value); break;
                 case OUTBOUND_LIMIT_PROP: outboundQueueLimit = parseInt(key, value); break;
+                case TIMER_PROP: timerIntervalMs = parseInt(key, value); break;
+                case WINDOW_PROP: deliveryWindow = parseInt(key, value); break;
+                case FLASH_TIMEOUT_PROP: flashAckTimeoutMs = parseInt(key, value); break;
+                case FLASH_ESCALATE_PROP:
+                    if (!value.equals("true") && !value.equals("false"))
+                    {
+                        throw new ConfigException(key + ": '" + value + "' is not true or false");
+                    }
+                    flashEscalate = Boolean.parseBoolean(value);
+                    break;
+                case SLOW_CONSUMER_PROP: slowConsumerDisconnectMs = parseInt(key, value); break;
                 default: throw new ConfigException("unknown configuration key '" + key + "'");
             }
             return this;
@@ -288,8 +353,54 @@ public final class RouterConfig
             return this;
         }
 
+        public Builder timerIntervalMs(final int timerIntervalMs)
+        {
+            this.timerIntervalMs = timerIntervalMs;
+            return this;
+        }
+
+        public Builder deliveryWindow(final int deliveryWindow)
+        {
+            this.deliveryWindow = deliveryWindow;
+            return this;
+        }
+
+        public Builder flashAckTimeoutMs(final int flashAckTimeoutMs)
+        {
+            this.flashAckTimeoutMs = flashAckTimeoutMs;
+            return this;
+        }
+
+        public Builder flashEscalate(final boolean flashEscalate)
+        {
+            this.flashEscalate = flashEscalate;
+            return this;
+        }
+
+        public Builder slowConsumerDisconnectMs(final int slowConsumerDisconnectMs)
+        {
+            this.slowConsumerDisconnectMs = slowConsumerDisconnectMs;
+            return this;
+        }
+
         public RouterConfig build()
         {
+            if (timerIntervalMs < 10 || timerIntervalMs > 60_000)
+            {
+                throw new ConfigException(TIMER_PROP + ": " + timerIntervalMs + " is outside 10..60000");
+            }
+            if (deliveryWindow < 16 || deliveryWindow > 1_048_576)
+            {
+                throw new ConfigException(WINDOW_PROP + ": " + deliveryWindow + " is outside 16..1048576");
+            }
+            if (flashAckTimeoutMs < 10 || flashAckTimeoutMs > 3_600_000)
+            {
+                throw new ConfigException(FLASH_TIMEOUT_PROP + ": " + flashAckTimeoutMs + " is outside 10..3600000");
+            }
+            if (slowConsumerDisconnectMs < 0 || slowConsumerDisconnectMs > 86_400_000)
+            {
+                throw new ConfigException(SLOW_CONSUMER_PROP + ": " + slowConsumerDisconnectMs + " is outside 0..86400000");
+            }
             if (host == null || host.isBlank())
             {
                 throw new ConfigException(HOST_PROP + ": must not be empty");

@@ -89,4 +89,43 @@ public final class DeliveryFrames
         }
         return buf;
     }
+
+    /** The journal index in a frame made by {@link #delivery}. */
+    public static long index(final ByteBuf frame)
+    {
+        int p = frame.readerIndex() + Frames.HEADER_BYTES + 1;
+        long value = 0;
+        int shift = 0;
+        byte b;
+        do
+        {
+            b = frame.getByte(p++);
+            value |= (long)(b & 0x7F) << shift;
+            shift += 7;
+        }
+        while (b < 0);
+        return value;
+    }
+
+    /** Points {@code header} at the envelope inside a frame made by {@link #delivery}. */
+    public static boolean wrapEnvelope(final ByteBuf frame, final io.emcomm.protocol.envelope.EnvelopeHeader header)
+    {
+        int p = frame.readerIndex() + Frames.HEADER_BYTES + 1;
+        while (frame.getByte(p++) < 0)
+        {
+            // skip the index varint
+        }
+        p++; // tag of field 2
+        int length = 0;
+        int shift = 0;
+        byte b;
+        do
+        {
+            b = frame.getByte(p++);
+            length |= (b & 0x7F) << shift;
+            shift += 7;
+        }
+        while (b < 0);
+        return header.wrap(frame, p, length);
+    }
 }

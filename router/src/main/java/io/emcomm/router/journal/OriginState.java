@@ -20,7 +20,7 @@ public final class OriginState
     private final String origin;
     private final long[] sequences = new long[WINDOW];
     private final long[] indexes = new long[WINDOW];
-    private long highestSequence;
+    private volatile long highestSequence;
 
     OriginState(final String origin)
     {

@@ -16,7 +16,11 @@ import io.emcomm.protocol.wire.SubscriptionAck;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.protocol.wire.Unsubscribe;
 import io.emcomm.protocol.wire.Welcome;
-import io.emcomm.router.delivery.Outbound;
+import io.emcomm.protocol.wire.LatestPositionsRequest;
+import io.emcomm.router.delivery.DeliveryFeed;
+import io.emcomm.router.delivery.LinkProfile;
+import io.emcomm.router.delivery.TerminalState;
+import io.emcomm.router.replay.LatestPositions;
 import io.emcomm.router.journal.OriginState;
 import io.emcomm.router.replay.ReplayFilter;
 import io.emcomm.router.replay.ReplaySession;
@@ -32,6 +36,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection's protocol state machine: hello first, then publishes, subscriptions, acks, heartbeats
@@ -48,6 +54,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
     private final RouterContext router;
     private Session session;
     private ReplaySession replay;
+    private ScheduledFuture<?> timer;
 
     SessionHandler(final RouterContext router)
     {
@@ -101,7 +108,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
                 router.switchboard().publish(ctx, session, frame);
                 break;
             case DELIVERY_ACK:
-                router.counters().incDeliveryAcks();
+                onDeliveryAck(ctx, frame);
+                break;
+            case LATEST_POSITIONS_REQUEST:
+                onLatestPositions(ctx, frame);
                 break;
             case HEARTBEAT:
                 ctx.write(Frames.encode(ctx.alloc(), FrameType.HEARTBEAT,
@@ -161,24 +171,36 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             protocolError(ctx, ErrorCode.INVALID_REGION, regionProblem, true);
             return;
         }
+        final LinkProfile link;
+        try
+        {
+            link = LinkProfile.parse(hello.getLinkProfile());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            protocolError(ctx, ErrorCode.UNKNOWN_LINK_PROFILE, ex.getMessage(), true);
+            return;
+        }
         final OriginState origin = router.origins().state(hello.getTerminalId());
-        final Session fresh = new Session(hello.getTerminalId(), kind, hello.getRegionCode(), ctx.channel(),
-            new Outbound(ctx.channel(), router.counters(), router.config().outboundQueueLimit()), origin);
+        final TerminalState terminal = router.cursors().terminal(hello.getTerminalId(), router.journal().lastIndex());
+        terminal.regionCode(hello.getRegionCode());
+        final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link);
+        final Session fresh = new Session(hello.getTerminalId(), kind, hello.getRegionCode(), ctx.channel(), feed, terminal,
+            origin, ControlFrames::sendFatal);
         final Session replaced = router.table().register(fresh);
         session = fresh;
+        for (final ChannelPattern p : terminal.subscriptions())
+        {
+            router.table().subscribe(fresh, p);
+        }
         router.counters().incSessionsOpened();
         if (replaced != null)
         {
             router.counters().incSessionsReplaced();
-            replaced.markClosed();
-            ControlFrames.sendFatal(replaced.channel(), ErrorCode.SESSION_REPLACED,
-                "terminal " + replaced.terminalId() + " logged in again from " + ctx.channel().remoteAddress());
+            replaced.feed().close();
+            replaced.replacedBy(String.valueOf(ctx.channel().remoteAddress()));
         }
-        final long lastSequence;
-        synchronized (origin)
-        {
-            lastSequence = origin.highestSequence();
-        }
+        final long lastSequence = origin.highestSequence();
         final Welcome welcome = Welcome.newBuilder()
             .setProtocolVersion(Frames.PROTOCOL_VERSION)
             .setRouterId(router.config().routerId())
@@ -188,7 +210,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             .setReplacedSession(replaced != null)
             .build();
         ctx.write(Frames.encode(ctx.alloc(), FrameType.WELCOME, welcome), ctx.voidPromise());
-        LOG.info("session open {} from {}{}", fresh, ctx.channel().remoteAddress(), replaced != null ? " (replaced an older session)" : "");
+        final long timerMs = router.config().timerIntervalMs();
+        timer = ctx.executor().scheduleAtFixedRate(feed::onTimer, timerMs, timerMs, TimeUnit.MILLISECONDS);
+        feed.start(fresh);
+        LOG.info("session open {} from {}{}{}", fresh, ctx.channel().remoteAddress(),
+            link.isShaped() ? " link " + link.name() : "", replaced != null ? " (replaced an older session)" : "");
     }
 
     private void onSubscribe(final ChannelHandlerContext ctx, final ByteBuf frame, final boolean subscribe)
@@ -246,13 +272,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             if (subscribe)
             {
                 router.table().subscribe(session, p);
-                session.subscriptions().add(p.pattern());
             }
             else
             {
                 router.table().unsubscribe(session, p);
-                session.subscriptions().remove(p.pattern());
             }
+            router.cursors().changeSubscription(session.terminal(), p.pattern(), subscribe);
         }
         ctx.write(Frames.encode(ctx.alloc(), FrameType.SUBSCRIPTION_ACK,
             SubscriptionAck.newBuilder().setRequestId(requestId).setOk(true).build()), ctx.voidPromise());
@@ -283,6 +308,43 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         }
         replay = new ReplaySession(ctx.channel(), router.journal(), ReplayFilter.of(request));
         ctx.channel().eventLoop().execute(replay);
+    }
+
+    private void onDeliveryAck(final ChannelHandlerContext ctx, final ByteBuf frame)
+    {
+        router.counters().incDeliveryAcks();
+        final long index = DeliveryAckReader.index(frame);
+        if (index < 0)
+        {
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "DELIVERY_ACK does not carry a journal_index", false);
+        }
+        else if (!session.feed().onAck(index))
+        {
+            protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, "journal index " + index + " (0x" + Long.toHexString(index)
+                + ") was never delivered to " + session.terminalId(), false);
+        }
+    }
+
+    private void onLatestPositions(final ChannelHandlerContext ctx, final ByteBuf frame)
+    {
+        final LatestPositionsRequest request;
+        try
+        {
+            request = LatestPositionsRequest.parseFrom(payload(frame));
+        }
+        catch (final InvalidProtocolBufferException ex)
+        {
+            protocolError(ctx, ErrorCode.BAD_REPLAY_REQUEST, "LATEST_POSITIONS_REQUEST does not parse: " + ex.getMessage(), false);
+            return;
+        }
+        final String region = request.getRegionCode().isEmpty() ? session.regionCode() : request.getRegionCode();
+        final String problem = request.getRequestId() == 0 ? "request_id must not be 0" : RegionCode.problem(region);
+        if (problem != null)
+        {
+            protocolError(ctx, ErrorCode.BAD_REPLAY_REQUEST, problem, false);
+            return;
+        }
+        LatestPositions.send(ctx.channel(), router.journal(), router.cursors().terminals(), region, request.getRequestId());
     }
 
     private static java.nio.ByteBuffer payload(final ByteBuf frame)
@@ -321,7 +383,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         {
             if (session != null)
             {
-                session.outbound().drain();
+                session.feed().drain();
             }
             if (replay != null && !replay.isDone())
             {
@@ -338,10 +400,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         {
             replay.cancel();
         }
+        if (timer != null)
+        {
+            timer.cancel(false);
+        }
         if (session != null)
         {
             router.table().unregister(session);
-            session.markClosed();
+            session.feed().close();
             LOG.info("session closed {}", session);
         }
         ctx.fireChannelInactive();

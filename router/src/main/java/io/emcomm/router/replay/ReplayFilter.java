@@ -22,6 +22,10 @@ public final class ReplayFilter
     /** Validates a request; returns the problem, or null when it is acceptable. */
     public static String problem(final ReplayRequest r)
     {
+        if (r.getRequestId() == 0)
+        {
+            return "request_id must not be 0 (replay items carry it to tell them from live deliveries)";
+        }
         if (r.getToIndex() != 0 && r.getToIndex() < r.getFromIndex())
         {
             return "to_index is before from_index";

@@ -14,8 +14,24 @@ public final class DestinationCache
 {
     private static final int SIZE = 4096;
 
+    private static final io.netty.util.concurrent.FastThreadLocal<DestinationCache> PER_THREAD =
+        new io.netty.util.concurrent.FastThreadLocal<>()
+        {
+            @Override
+            protected DestinationCache initialValue()
+            {
+                return new DestinationCache();
+            }
+        };
+
     private final Destination[] slots = new Destination[SIZE];
     private String lastProblem;
+
+    /** The calling thread's cache. */
+    public static DestinationCache forThread()
+    {
+        return PER_THREAD.get();
+    }
 
     /**
      * @return the destination {@code i} of the wrapped envelope, or null if it does not parse

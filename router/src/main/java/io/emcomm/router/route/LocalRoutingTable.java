@@ -138,6 +138,12 @@ public final class LocalRoutingTable implements RoutingTable
     }
 
     @Override
+    public java.util.Collection<Session> sessions()
+    {
+        return java.util.List.copyOf(terminals.values());
+    }
+
+    @Override
     public int sessionCount()
     {
         return terminals.size();

@@ -31,4 +31,7 @@ public interface RoutingTable
     void resolve(Destination destination, Recipients out);
 
     int sessionCount();
+
+    /** A snapshot of the live sessions (control plane). */
+    java.util.Collection<Session> sessions();
 }

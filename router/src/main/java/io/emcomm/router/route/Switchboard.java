@@ -12,7 +12,12 @@ import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.OriginState;
 import io.emcomm.router.session.Recipients;
 import io.emcomm.router.session.Session;
+import io.emcomm.protocol.wire.Envelope;
+import io.emcomm.protocol.wire.TerminalKind;
+import io.emcomm.router.delivery.EnvelopeBodies;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.FastThreadLocal;
 
@@ -31,7 +36,7 @@ public final class Switchboard
     private static final class PerThread
     {
         final EnvelopeHeader header = new EnvelopeHeader();
-        final DestinationCache cache = new DestinationCache();
+        final DestinationCache cache = DestinationCache.forThread();
         final Destination[] destinations = new Destination[EnvelopeHeader.MAX_DESTINATIONS];
     }
 
@@ -48,6 +53,7 @@ public final class Switchboard
     private final RoutingTable table;
     private final RouterCounters counters;
     private final LongSupplier clockMicros;
+    private final Object publishLock = new Object();
 
     public Switchboard(final Journal journal, final RoutingTable table, final RouterCounters counters,
         final LongSupplier clockMicros)
@@ -56,6 +62,16 @@ public final class Switchboard
         this.table = table;
         this.counters = counters;
         this.clockMicros = clockMicros;
+    }
+
+    /**
+     * Held from the dedupe check through journal append to the end of routing, so that the journal order is
+     * the order in which messages are handed to sessions. A session turning from catching up to live takes
+     * it to close the seam between the two.
+     */
+    public Object publishLock()
+    {
+        return publishLock;
     }
 
     /**
@@ -71,7 +87,8 @@ public final class Switchboard
         final int length = frame.readableBytes() - Frames.TYPE_BYTES;
         if (!header.wrap(frame, offset, length))
         {
-            nack(ctx, "", 0, NackReason.MALFORMED_ENVELOPE, header.problem());
+            nack(ctx, "", 0, header.tooManyDestinations() ? NackReason.TOO_MANY_DESTINATIONS : NackReason.MALFORMED_ENVELOPE,
+                header.problem());
             return;
         }
         final long sequence = header.originSequence();
@@ -104,15 +121,9 @@ public final class Switchboard
             destinations[i] = d;
         }
         final long now = clockMicros.getAsLong();
-        if (header.isExpiredAt(now))
-        {
-            nack(ctx, session.terminalId(), sequence, NackReason.EXPIRED_ON_ARRIVAL, "expires_at is already past");
-            return;
-        }
 
         final OriginState origin = session.originState();
-        final long index;
-        synchronized (origin)
+        synchronized (publishLock)
         {
             final long prior = origin.lookup(sequence);
             if (prior >= 0)
@@ -127,32 +138,84 @@ public final class Switchboard
                     + " is more than " + OriginState.WINDOW + " behind the highest seen; cannot tell if it is a retry");
                 return;
             }
-            index = journal.append(frame, offset, length, now, session.kind().getNumber(), session.regionCode());
+            if (header.isExpiredAt(now))
+            {
+                nack(ctx, session.terminalId(), sequence, NackReason.EXPIRED_ON_ARRIVAL, "expires_at is already past");
+                return;
+            }
+            final long index = journal.append(frame, offset, length, now, session.kind().getNumber(), session.regionCode());
             if (index == Journal.NOT_JOURNALED)
             {
                 nack(ctx, session.terminalId(), sequence, NackReason.JOURNAL_UNAVAILABLE, "the journal could not store the message");
                 return;
             }
             origin.record(sequence, index);
+            counters.incJournaled();
+            ctx.write(DeliveryFrames.publishAck(ctx.alloc(), session.terminalIdBytes(), sequence, index, false), ctx.voidPromise());
+            if (header.bodyField() == EnvelopeBodies.POSITION)
+            {
+                session.terminal().lastPositionIndex(index);
+            }
+            route(ctx.alloc(), session, header, destinations, count, frame, offset, length, index, now);
         }
-        counters.incJournaled();
-        ctx.write(DeliveryFrames.publishAck(ctx.alloc(), session.terminalIdBytes(), sequence, index, false), ctx.voidPromise());
-        route(ctx, session, header, destinations, count, frame, offset, length, index, now);
     }
 
-    private void route(final ChannelHandlerContext ctx, final Session origin, final EnvelopeHeader header,
+    /**
+     * Journals and routes a message the router itself originates (receipts, escalations). Any thread.
+     *
+     * @return the journal index, or {@link Journal#NOT_JOURNALED}.
+     */
+    public long publishInternal(final ByteBufAllocator alloc, final OriginState origin, final Envelope.Builder envelope)
+    {
+        final PerThread t = PER_THREAD.get();
+        synchronized (publishLock)
+        {
+            final long sequence = origin.highestSequence() + 1;
+            final byte[] bytes = envelope.setOrigin(origin.origin()).setOriginSequence(sequence).build().toByteArray();
+            final ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+            final EnvelopeHeader header = t.header;
+            if (!header.wrap(buf, 0, bytes.length))
+            {
+                return Journal.NOT_JOURNALED;
+            }
+            final int count = header.destinationCount();
+            for (int i = 0; i < count; i++)
+            {
+                final Destination d = t.cache.lookup(header, i);
+                if (d == null)
+                {
+                    return Journal.NOT_JOURNALED;
+                }
+                t.destinations[i] = d;
+            }
+            final long now = clockMicros.getAsLong();
+            final long index = journal.append(buf, 0, bytes.length, now, TerminalKind.COMMAND_POST_VALUE, "");
+            if (index != Journal.NOT_JOURNALED)
+            {
+                origin.record(sequence, index);
+                counters.incJournaled();
+                route(alloc, null, header, t.destinations, count, buf, 0, bytes.length, index, now);
+            }
+            return index;
+        }
+    }
+
+    private void route(final ByteBufAllocator alloc, final Session origin, final EnvelopeHeader header,
         final Destination[] destinations, final int count, final ByteBuf frame, final int offset, final int length,
         final long index, final long journaledAtMicros)
     {
         final Recipients recipients = Recipients.forThread();
         recipients.begin();
-        recipients.exclude(origin);
+        if (origin != null)
+        {
+            recipients.exclude(origin);
+        }
         boolean includeSelf = false;
         for (int i = 0; i < count; i++)
         {
             final Destination d = destinations[i];
             destinations[i] = null;
-            if (d.address().scheme() == Address.Scheme.TERMINAL && d.address().value().equals(origin.terminalId()))
+            if (origin != null && d.address().scheme() == Address.Scheme.TERMINAL && d.address().value().equals(origin.terminalId()))
             {
                 includeSelf = true;
             }
@@ -171,17 +234,14 @@ public final class Switchboard
             return;
         }
         final int precedence = header.precedenceNumber();
-        final ByteBuf delivery = DeliveryFrames.delivery(ctx.alloc(), index, frame, offset, length, journaledAtMicros, 0);
+        final ByteBuf delivery = DeliveryFrames.delivery(alloc, index, frame, offset, length, journaledAtMicros, 0);
         final int frameLength = delivery.readableBytes();
         for (int i = 0; i < n; i++)
         {
             final Session s = recipients.get(i);
             // The last recipient takes the frame itself; the others get a copy (memcpy into a pooled buffer).
-            final ByteBuf copy = i == n - 1 ? delivery : ctx.alloc().directBuffer(frameLength).writeBytes(delivery, 0, frameLength);
-            if (!s.outbound().offer(copy, precedence))
-            {
-                counters.incSlowConsumerDrops();
-            }
+            final ByteBuf copy = i == n - 1 ? delivery : alloc.directBuffer(frameLength).writeBytes(delivery, 0, frameLength);
+            s.feed().offerLive(copy, index, precedence, header);
         }
     }
 

@@ -1,17 +1,17 @@
 package io.emcomm.router.session;
 
+import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.TerminalKind;
-import io.emcomm.router.delivery.Outbound;
+import io.emcomm.router.delivery.DeliveryFeed;
+import io.emcomm.router.delivery.TerminalState;
 import io.emcomm.router.journal.OriginState;
 import io.netty.channel.Channel;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One logged-in terminal or command post: its identity as given at hello, its connection and its
- * outbound queue. Created by the connection's handler after a valid hello, immutable in identity.
+ * One logged-in terminal or command post: its identity as given at hello, its connection, its delivery
+ * feed and the per-terminal state that outlives the session. Immutable in identity.
  */
 public final class Session
 {
@@ -23,22 +23,31 @@ public final class Session
     private final TerminalKind kind;
     private final String regionCode;
     private final Channel channel;
-    private final Outbound outbound;
+    private final DeliveryFeed feed;
+    private final TerminalState terminal;
     private final OriginState originState;
-    private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+    private final Closer closer;
     final long[] routeStamps = new long[MAX_ROUTING_THREADS];
-    private volatile boolean open = true;
+
+    /** How the network edge closes a session with an error frame. */
+    @FunctionalInterface
+    public interface Closer
+    {
+        void close(Channel channel, ErrorCode code, String message);
+    }
 
     public Session(final String terminalId, final TerminalKind kind, final String regionCode, final Channel channel,
-        final Outbound outbound, final OriginState originState)
+        final DeliveryFeed feed, final TerminalState terminal, final OriginState originState, final Closer closer)
     {
         this.terminalId = terminalId;
         this.terminalIdBytes = terminalId.getBytes(StandardCharsets.US_ASCII);
         this.kind = kind;
         this.regionCode = regionCode;
         this.channel = channel;
-        this.outbound = outbound;
+        this.feed = feed;
+        this.terminal = terminal;
         this.originState = originState;
+        this.closer = closer;
     }
 
     public String terminalId()
@@ -72,9 +81,14 @@ public final class Session
         return channel;
     }
 
-    public Outbound outbound()
+    public DeliveryFeed feed()
     {
-        return outbound;
+        return feed;
+    }
+
+    public TerminalState terminal()
+    {
+        return terminal;
     }
 
     public OriginState originState()
@@ -82,21 +96,17 @@ public final class Session
         return originState;
     }
 
-    /** Channel patterns this session subscribed to (control plane). */
-    public Set<String> subscriptions()
+    /** Ends the session because it stopped reading for longer than the configured limit. */
+    public void slowConsumer()
     {
-        return subscriptions;
+        closer.close(channel, ErrorCode.SLOW_CONSUMER, "not reading: disconnected after the slow-consumer limit; "
+            + "undelivered messages stay in the journal for the next session");
     }
 
-    public boolean isOpen()
+    /** Ends the session because the same terminal logged in again. */
+    public void replacedBy(final String where)
     {
-        return open;
-    }
-
-    public void markClosed()
-    {
-        open = false;
-        outbound.close();
+        closer.close(channel, ErrorCode.SESSION_REPLACED, "terminal " + terminalId + " logged in again from " + where);
     }
 
     @Override

@@ -1,0 +1,81 @@
+package io.emcomm.router.delivery;
+
+import java.util.Collection;
+
+/**
+ * Durable per-terminal delivery state: cursors, out-of-order acknowledgements and channel subscriptions.
+ * {@link io.emcomm.router.journal.ChronicleCursorStore} keeps it in a Chronicle Queue beside the journal;
+ * a replicated store can slot in behind this interface.
+ *
+ * <p>Thread-safety: callers hold the {@link TerminalState}'s monitor while recording its changes; the
+ * implementation is safe to call from any thread.
+ */
+public interface CursorStore extends AutoCloseable
+{
+    /** The state of a terminal, created with its cursor at {@code initialCursor} if it was never seen. */
+    TerminalState terminal(String terminalId, long initialCursor);
+
+    /** Every terminal ever seen (control plane). */
+    Collection<TerminalState> terminals();
+
+    /** Records that everything up to and including {@code cursor} is acknowledged. */
+    void recordCursor(TerminalState terminal, long cursor);
+
+    /** Records an acknowledgement above the cursor (out of order), so it survives a restart. */
+    void recordAck(TerminalState terminal, long index);
+
+    void recordSubscription(TerminalState terminal, String pattern, boolean subscribed);
+
+    /** Adds or removes a durable channel subscription and records the change if there was one. */
+    default void changeSubscription(final TerminalState terminal, final String pattern, final boolean subscribed)
+    {
+        synchronized (terminal)
+        {
+            final boolean changed = subscribed ? terminal.subscribe(pattern) : terminal.unsubscribe(pattern);
+            if (changed)
+            {
+                recordSubscription(terminal, pattern, subscribed);
+            }
+        }
+    }
+
+    /** Makes a new state that {@link #terminal} will find; for implementations rebuilding at start. */
+    static TerminalState newState(final String terminalId, final long cursor)
+    {
+        return new TerminalState(terminalId, cursor);
+    }
+
+    /** Restores an out-of-order ack read back at start. */
+    static void restoreAck(final TerminalState state, final long index)
+    {
+        if (index > state.cursor())
+        {
+            state.ledger.add(index, Ledger.DONE);
+        }
+    }
+
+    /** Restores a cursor read back at start, dropping acks it covers. */
+    static void restoreCursor(final TerminalState state, final long cursor)
+    {
+        state.cursor(cursor);
+        while (!state.ledger.isEmpty() && state.ledger.popDoneUpTo(cursor))
+        {
+            // drop acknowledgements at or below the cursor
+        }
+    }
+
+    static void restoreSubscription(final TerminalState state, final String pattern, final boolean subscribed)
+    {
+        if (subscribed)
+        {
+            state.subscribe(pattern);
+        }
+        else
+        {
+            state.unsubscribe(pattern);
+        }
+    }
+
+    @Override
+    void close();
+}

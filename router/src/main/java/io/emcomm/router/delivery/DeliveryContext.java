@@ -1,0 +1,25 @@
+package io.emcomm.router.delivery;
+
+import io.emcomm.router.RouterCounters;
+import io.emcomm.router.journal.Journal;
+
+import java.util.function.LongSupplier;
+
+/**
+ * What every {@link DeliveryFeed} shares. {@code publishLock} is the lock the publish path holds from
+ * journal append to the end of routing, so that journal order is routing order; a feed takes it only to
+ * switch from catching up to live.
+ */
+public record DeliveryContext(
+    Journal journal,
+    CursorStore cursors,
+    Object publishLock,
+    RouterCounters counters,
+    LongSupplier clockMicros,
+    DeliveryEvents events,
+    int window,
+    int queueLimit,
+    long flashAckTimeoutMicros,
+    long slowConsumerDisconnectMicros)
+{
+}

@@ -1,0 +1,519 @@
+package io.emcomm.router.delivery;
+
+import io.emcomm.protocol.envelope.EnvelopeHeader;
+import io.emcomm.protocol.wire.Precedence;
+import io.emcomm.router.journal.JournalEntry;
+import io.emcomm.router.journal.JournalReader;
+import io.emcomm.router.route.DestinationCache;
+import io.emcomm.router.route.RouteMatcher;
+import io.emcomm.router.session.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.util.collection.LongObjectHashMap;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Everything addressed to one session, in one of two modes:
+ * <ul>
+ *   <li><b>catching up</b> - read from the journal after the terminal's durable cursor, filtered by the
+ *       routing rules, a batch at a time while the connection keeps up;</li>
+ *   <li><b>live</b> - fed by the publish path as messages are routed.</li>
+ * </ul>
+ * A session starts catching up. At the end of the journal it takes the publish lock, reads what is left
+ * and turns live, so no message falls between the two (no gap) and none is read twice (no duplicate).
+ * When the session falls behind (its queue or its unacknowledged window is full) it turns back to catching
+ * up from the last message it took, so memory stays bounded and nothing is dropped.
+ *
+ * <p>Frames are written in precedence order ({@link PrecedenceQueue}); expired messages and superseded
+ * position reports are skipped at the moment they would be written; a shaped link is kept to its budget.
+ *
+ * <p>Threading: {@link #offerLive} runs on publishing threads under the publish lock; everything else on
+ * the session's event loop. Shared state is guarded by the {@link TerminalState}'s monitor.
+ */
+public final class DeliveryFeed
+{
+    private static final int CATCH_UP_BATCH = 256;
+
+    private final DeliveryContext ctx;
+    private final TerminalState terminal;
+    private final LinkProfile link;
+    private final PrecedenceQueue queue = new PrecedenceQueue();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final EnvelopeHeader drainHeader = new EnvelopeHeader();
+    private final EnvelopeHeader catchUpHeader = new EnvelopeHeader();
+    private final JournalEntry entry = new JournalEntry();
+    private final FlashWatch flash = new FlashWatch();
+    private final LongObjectHashMap<Boolean> wantReceipts = new LongObjectHashMap<>();
+    private final ConcurrentHashMap<String, Long> latestPosition;
+    private final Runnable drainTask = this::drainFromTask;
+    private final Runnable catchUpTask = this::catchUp;
+    private Session session;
+    private Channel channel;
+    private TokenBucket bucket;
+    private JournalReader reader;
+    private ByteBuf entryBuffer;
+    private boolean live;
+    private boolean reseek;
+    private long resumeAfter;
+    private boolean catchUpScheduled;
+    private boolean drainTimerSet;
+    private long blockedSinceMicros = -1;
+    private volatile boolean closed;
+
+    public DeliveryFeed(final DeliveryContext ctx, final TerminalState terminal, final LinkProfile link)
+    {
+        this.ctx = ctx;
+        this.terminal = terminal;
+        this.link = link;
+        this.latestPosition = link.isShaped() ? new ConcurrentHashMap<>() : null;
+    }
+
+    /** Binds the feed to its session and starts catching up from the durable cursor. Event loop. */
+    public void start(final Session session)
+    {
+        this.session = session;
+        this.channel = session.channel();
+        if (link.isShaped())
+        {
+            bucket = new TokenBucket(link, ctx.clockMicros().getAsLong());
+        }
+        synchronized (terminal)
+        {
+            terminal.ledger.forgetSent();
+            long cursor = terminal.cursor();
+            final long last = ctx.journal().lastIndex();
+            if (cursor > last)
+            {
+                // The journal is behind the cursor (replaced or cut): resume from its end rather than wait forever.
+                cursor = last;
+            }
+            resumeAfter = cursor;
+            reseek = true;
+            live = false;
+        }
+        scheduleCatchUp();
+    }
+
+    public LinkProfile link()
+    {
+        return link;
+    }
+
+    public int queued()
+    {
+        return queue.size();
+    }
+
+    public boolean isLive()
+    {
+        synchronized (terminal)
+        {
+            return live;
+        }
+    }
+
+    /**
+     * Offers a routed message. Publishing thread, under the publish lock; takes ownership of {@code frame}.
+     *
+     * @return false when the session is not live or has fallen behind; it will read the message from the journal.
+     */
+    public boolean offerLive(final ByteBuf frame, final long index, final int precedence, final EnvelopeHeader header)
+    {
+        synchronized (terminal)
+        {
+            if (closed || !live)
+            {
+                frame.release();
+                return !closed;
+            }
+            if (terminal.ledger.size() >= ctx.window() || queue.size() >= ctx.queueLimit())
+            {
+                live = false;
+                resumeAfter = Math.max(terminal.cursor(), terminal.ledger.isEmpty() ? -1 : terminal.ledger.last());
+                reseek = true;
+                frame.release();
+                ctx.counters().incSlowConsumerDrops();
+                return false;
+            }
+            terminal.ledger.add(index, Ledger.SENT);
+        }
+        notePosition(header, index);
+        queue.offer(frame, precedence);
+        if (closed)
+        {
+            // close() may have cleared the queue between our check and the offer: clear again on the loop
+            channel.eventLoop().execute(this::releaseOnLoop);
+            return true;
+        }
+        scheduleDrain();
+        return true;
+    }
+
+    private void notePosition(final EnvelopeHeader header, final long index)
+    {
+        if (latestPosition != null && header.bodyField() == EnvelopeBodies.POSITION)
+        {
+            latestPosition.merge(header.origin(), index, Math::max);
+        }
+    }
+
+    private void scheduleDrain()
+    {
+        if (drainScheduled.compareAndSet(false, true))
+        {
+            channel.eventLoop().execute(drainTask);
+        }
+    }
+
+    private void drainFromTask()
+    {
+        drainScheduled.set(false);
+        drain();
+    }
+
+    /** Writes queued frames in precedence order while the channel is writable. Event loop. */
+    public void drain()
+    {
+        if (closed)
+        {
+            queue.clear();
+            return;
+        }
+        final long now = ctx.clockMicros().getAsLong();
+        int written = 0;
+        ByteBuf frame;
+        while (channel.isWritable() && (frame = queue.poll()) != null)
+        {
+            final long index = DeliveryFrames.index(frame);
+            DeliveryFrames.wrapEnvelope(frame, drainHeader);
+            if (drainHeader.isExpiredAt(now))
+            {
+                frame.release();
+                ctx.counters().incExpired();
+                done(index);
+                continue;
+            }
+            if (isSuperseded(index))
+            {
+                frame.release();
+                ctx.counters().incSuperseded();
+                done(index);
+                continue;
+            }
+            if (bucket != null && !bucket.tryTake(frame.readableBytes(), now))
+            {
+                queue.holdBack(frame);
+                scheduleDrainIn(bucket.microsUntilReady(now));
+                break;
+            }
+            if (drainHeader.precedenceNumber() == Precedence.FLASH_VALUE)
+            {
+                flash.sent(index, now);
+            }
+            if (drainHeader.wantReceipts())
+            {
+                wantReceipts.put(index, Boolean.TRUE);
+            }
+            channel.write(frame, channel.voidPromise());
+            written++;
+        }
+        if (written > 0)
+        {
+            ctx.counters().addDelivered(written);
+            channel.flush();
+        }
+        blockedSinceMicros = channel.isWritable() || queue.size() == 0 ? -1 : (blockedSinceMicros < 0 ? now : blockedSinceMicros);
+        if (!isLiveUnsafe() && queue.size() < ctx.queueLimit() / 2)
+        {
+            scheduleCatchUp();
+        }
+    }
+
+    private boolean isSuperseded(final long index)
+    {
+        if (latestPosition == null || drainHeader.bodyField() != EnvelopeBodies.POSITION)
+        {
+            return false;
+        }
+        final Long latest = latestPosition.get(drainHeader.origin());
+        return latest != null && latest > index;
+    }
+
+    private void scheduleDrainIn(final long micros)
+    {
+        if (!drainTimerSet)
+        {
+            drainTimerSet = true;
+            channel.eventLoop().schedule(() ->
+            {
+                drainTimerSet = false;
+                drain();
+            }, Math.max(1, micros), TimeUnit.MICROSECONDS);
+        }
+    }
+
+    private boolean isLiveUnsafe()
+    {
+        synchronized (terminal)
+        {
+            return live;
+        }
+    }
+
+    /** A message that will not be written (expired, superseded) counts as done for the cursor. */
+    private void done(final long index)
+    {
+        synchronized (terminal)
+        {
+            terminal.ledger.markDone(index);
+            advanceCursor(index);
+        }
+    }
+
+    /** Caller holds the terminal's monitor. */
+    private void advanceCursor(final long index)
+    {
+        final long popped = terminal.ledger.popDone();
+        if (popped >= 0)
+        {
+            terminal.cursor(popped);
+            ctx.cursors().recordCursor(terminal, popped);
+        }
+        else
+        {
+            ctx.cursors().recordAck(terminal, index);
+        }
+    }
+
+    /**
+     * A DELIVERY_ACK from the terminal. Event loop.
+     *
+     * @return false when the index was never delivered to this terminal (a bad ack).
+     */
+    public boolean onAck(final long index)
+    {
+        final boolean resume;
+        synchronized (terminal)
+        {
+            if (index <= terminal.cursor())
+            {
+                return true;
+            }
+            final byte state = terminal.ledger.state(index);
+            if (state == 0)
+            {
+                return false;
+            }
+            if (state == Ledger.DONE)
+            {
+                return true;
+            }
+            terminal.ledger.markDone(index);
+            advanceCursor(index);
+            resume = !live && terminal.ledger.size() < ctx.window();
+        }
+        flash.acked(index);
+        if (wantReceipts.remove(index) != null)
+        {
+            ctx.events().delivered(index, terminal.terminalId());
+        }
+        if (resume)
+        {
+            scheduleCatchUp();
+        }
+        return true;
+    }
+
+    private void scheduleCatchUp()
+    {
+        if (!catchUpScheduled && !closed)
+        {
+            catchUpScheduled = true;
+            channel.eventLoop().execute(catchUpTask);
+        }
+    }
+
+    /** Reads a batch of this terminal's messages from the journal. Event loop. */
+    private void catchUp()
+    {
+        catchUpScheduled = false;
+        if (closed)
+        {
+            return;
+        }
+        synchronized (terminal)
+        {
+            if (live)
+            {
+                return;
+            }
+            if (reseek)
+            {
+                reseek = false;
+                if (reader == null)
+                {
+                    reader = ctx.journal().newReader();
+                }
+                reader.seekAfter(resumeAfter);
+            }
+        }
+        int taken = 0;
+        while (taken < CATCH_UP_BATCH)
+        {
+            synchronized (terminal)
+            {
+                if (terminal.ledger.size() >= ctx.window())
+                {
+                    return; // resumes on ack
+                }
+            }
+            if (queue.size() >= ctx.queueLimit() / 2)
+            {
+                return; // resumes when drained
+            }
+            if (!reader.next(entry))
+            {
+                turnLive();
+                return;
+            }
+            if (take(entry))
+            {
+                taken++;
+            }
+        }
+        scheduleCatchUp();
+    }
+
+    /** At the journal's end: read the rest under the publish lock and turn live. */
+    private void turnLive()
+    {
+        synchronized (ctx.publishLock())
+        {
+            while (reader.next(entry))
+            {
+                take(entry);
+            }
+            synchronized (terminal)
+            {
+                live = true;
+            }
+        }
+    }
+
+    /** Queues a journal entry if it is for this session and not already handled. */
+    private boolean take(final JournalEntry e)
+    {
+        if (entryBuffer == null || entryBuffer.array() != e.envelope())
+        {
+            entryBuffer = Unpooled.wrappedBuffer(e.envelope());
+        }
+        final EnvelopeHeader header = catchUpHeader;
+        if (!header.wrap(entryBuffer, 0, e.envelopeLength()) || !RouteMatcher.reaches(session, header, DestinationCache.forThread()))
+        {
+            return false;
+        }
+        synchronized (terminal)
+        {
+            if (e.index() <= terminal.cursor() || terminal.ledger.state(e.index()) != 0)
+            {
+                return false;
+            }
+            if (header.isExpiredAt(ctx.clockMicros().getAsLong()))
+            {
+                ctx.counters().incExpired();
+                terminal.ledger.add(e.index(), Ledger.DONE);
+                advanceCursor(e.index());
+                return false;
+            }
+            terminal.ledger.add(e.index(), Ledger.SENT);
+        }
+        notePosition(header, e.index());
+        queue.offer(DeliveryFrames.delivery(channel.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0),
+            header.precedenceNumber());
+        scheduleDrain();
+        return true;
+    }
+
+    /** Periodic checks: FLASH acknowledgement deadlines and the slow-consumer limit. Event loop. */
+    public void onTimer()
+    {
+        if (closed)
+        {
+            return;
+        }
+        final long now = ctx.clockMicros().getAsLong();
+        for (final FlashWatch.Pending p : flash.overdue(now, ctx.flashAckTimeoutMicros()))
+        {
+            if (p.attempts == 1)
+            {
+                p.attempts = 2;
+                p.sentAtMicros = now;
+                resend(p.index);
+            }
+            else
+            {
+                flash.remove(p);
+                ctx.events().notDelivered(p.index, terminal.terminalId(), session.regionCode());
+            }
+        }
+        if (!channel.isWritable() && queue.size() > 0 && blockedSinceMicros < 0)
+        {
+            blockedSinceMicros = now;
+        }
+        if (ctx.slowConsumerDisconnectMicros() > 0 && blockedSinceMicros >= 0 && !channel.isWritable()
+            && now - blockedSinceMicros >= ctx.slowConsumerDisconnectMicros())
+        {
+            ctx.counters().incSlowConsumerDisconnects();
+            session.slowConsumer();
+        }
+    }
+
+    private void resend(final long index)
+    {
+        try (JournalReader r = ctx.journal().newReader())
+        {
+            r.seekAtOrAfter(index);
+            final JournalEntry e = new JournalEntry();
+            if (r.next(e) && e.index() == index)
+            {
+                ctx.counters().incFlashResends();
+                queue.offer(DeliveryFrames.delivery(channel.alloc(), index, e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0),
+                    Precedence.FLASH_VALUE);
+                scheduleDrain();
+            }
+        }
+    }
+
+    /** Stops the feed; queued frames are released, unacknowledged ones will be sent again next session. */
+    public void close()
+    {
+        synchronized (terminal)
+        {
+            closed = true;
+            live = false;
+            terminal.ledger.forgetSent();
+        }
+        if (channel != null && channel.eventLoop().inEventLoop())
+        {
+            releaseOnLoop();
+        }
+        else if (channel != null)
+        {
+            channel.eventLoop().execute(this::releaseOnLoop);
+        }
+    }
+
+    private void releaseOnLoop()
+    {
+        queue.clear();
+        if (reader != null)
+        {
+            reader.close();
+            reader = null;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.emcomm.router.delivery;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * FLASH messages written to one session and not yet acknowledged, with when they were sent. FLASH is
+ * rare, so a plain list is enough. Event loop only.
+ */
+final class FlashWatch
+{
+    static final class Pending
+    {
+        final long index;
+        long sentAtMicros;
+        int attempts;
+
+        Pending(final long index, final long sentAtMicros)
+        {
+            this.index = index;
+            this.sentAtMicros = sentAtMicros;
+            this.attempts = 1;
+        }
+    }
+
+    private final List<Pending> pending = new ArrayList<>();
+
+    void sent(final long index, final long nowMicros)
+    {
+        for (final Pending p : pending)
+        {
+            if (p.index == index)
+            {
+                return;
+            }
+        }
+        pending.add(new Pending(index, nowMicros));
+    }
+
+    void acked(final long index)
+    {
+        pending.removeIf(p -> p.index == index);
+    }
+
+    /** Entries older than the timeout; the caller resends or gives up on each. */
+    List<Pending> overdue(final long nowMicros, final long timeoutMicros)
+    {
+        List<Pending> overdue = null;
+        for (final Pending p : pending)
+        {
+            if (nowMicros - p.sentAtMicros >= timeoutMicros)
+            {
+                if (overdue == null)
+                {
+                    overdue = new ArrayList<>();
+                }
+                overdue.add(p);
+            }
+        }
+        return overdue == null ? List.of() : overdue;
+    }
+
+    void remove(final Pending p)
+    {
+        pending.remove(p);
+    }
+
+    int size()
+    {
+        return pending.size();
+    }
+}

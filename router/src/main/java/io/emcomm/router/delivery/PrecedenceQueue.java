@@ -1,0 +1,108 @@
+package io.emcomm.router.delivery;
+
+import io.emcomm.protocol.wire.Precedence;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.PlatformDependent;
+
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Frames waiting for one connection, one lane per precedence: any thread offers, one consumer (the
+ * connection's event loop) polls, always from the highest non-empty lane, so a FLASH frame overtakes
+ * every queued lower-precedence frame. A polled frame that cannot go out yet (a shaped link out of budget)
+ * is held at the head of its lane and still loses to anything of higher precedence.
+ *
+ * <p>The lanes are lock-free MPSC queues; nothing is allocated per frame once they have grown.
+ */
+public final class PrecedenceQueue
+{
+    static final int LANES = 4;
+
+    @SuppressWarnings("unchecked")
+    private final Queue<ByteBuf>[] lanes = new Queue[LANES];
+    private final ByteBuf[] held = new ByteBuf[LANES];
+    private final AtomicInteger size = new AtomicInteger();
+    private int polledLane;
+
+    public PrecedenceQueue()
+    {
+        for (int i = 0; i < LANES; i++)
+        {
+            lanes[i] = PlatformDependent.newMpscQueue();
+        }
+    }
+
+    /** Lane 0 is FLASH, 3 is ROUTINE; unknown numbers count as ROUTINE. */
+    static int lane(final int precedenceNumber)
+    {
+        if (precedenceNumber < Precedence.ROUTINE_VALUE || precedenceNumber > Precedence.FLASH_VALUE)
+        {
+            return LANES - 1;
+        }
+        return Precedence.FLASH_VALUE - precedenceNumber;
+    }
+
+    /** Queues a frame; the queue owns it until polled. Any thread. */
+    public void offer(final ByteBuf frame, final int precedenceNumber)
+    {
+        size.incrementAndGet();
+        lanes[lane(precedenceNumber)].offer(frame);
+    }
+
+    /** The highest-precedence frame, or null. Consumer thread only. */
+    public ByteBuf poll()
+    {
+        for (int i = 0; i < LANES; i++)
+        {
+            ByteBuf frame = held[i];
+            if (frame != null)
+            {
+                held[i] = null;
+            }
+            else
+            {
+                frame = lanes[i].poll();
+            }
+            if (frame != null)
+            {
+                polledLane = i;
+                size.decrementAndGet();
+                return frame;
+            }
+        }
+        return null;
+    }
+
+    /** Puts the frame last returned by {@link #poll} back at the head of its lane. Consumer thread only. */
+    public void holdBack(final ByteBuf frame)
+    {
+        held[polledLane] = frame;
+        size.incrementAndGet();
+    }
+
+    public int size()
+    {
+        return size.get();
+    }
+
+    /** Releases every queued frame. Consumer thread, or after the producers have stopped. */
+    public void clear()
+    {
+        for (int i = 0; i < LANES; i++)
+        {
+            if (held[i] != null)
+            {
+                held[i].release();
+                held[i] = null;
+                size.decrementAndGet();
+            }
+            ByteBuf frame;
+            while ((frame = lanes[i].poll()) != null)
+            {
+                frame.release();
+                size.decrementAndGet();
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.emcomm.router.replay;
+
+import io.emcomm.protocol.frame.Frames;
+import io.emcomm.protocol.wire.FrameType;
+import io.emcomm.protocol.wire.ReplayEnd;
+import io.emcomm.router.delivery.DeliveryFrames;
+import io.emcomm.router.delivery.TerminalState;
+import io.emcomm.router.journal.Journal;
+import io.emcomm.router.journal.JournalEntry;
+import io.emcomm.router.journal.JournalReader;
+import io.netty.channel.Channel;
+
+import java.util.Collection;
+
+/**
+ * Answers a command post's LATEST_POSITIONS_REQUEST: the last position report of every terminal registered
+ * in the region subtree, read from the journal by the index the router kept, as REPLAY_ITEM frames and a
+ * REPLAY_END. Control plane: runs on the asking session's event loop.
+ */
+public final class LatestPositions
+{
+    private LatestPositions()
+    {
+    }
+
+    public static void send(final Channel channel, final Journal journal, final Collection<TerminalState> terminals,
+        final String region, final long requestId)
+    {
+        long count = 0;
+        long last = 0;
+        final JournalEntry entry = new JournalEntry();
+        try (JournalReader reader = journal.newReader())
+        {
+            for (final TerminalState t : terminals)
+            {
+                final long index = t.lastPositionIndex();
+                if (index < 0 || !t.regionCode().startsWith(region))
+                {
+                    continue;
+                }
+                reader.seekAtOrAfter(index);
+                if (reader.next(entry) && entry.index() == index)
+                {
+                    channel.write(DeliveryFrames.delivery(channel.alloc(), index, entry.envelope(), entry.envelopeLength(),
+                        entry.journaledAtMicros(), requestId), channel.voidPromise());
+                    count++;
+                    last = Math.max(last, index);
+                }
+            }
+        }
+        channel.writeAndFlush(Frames.encode(channel.alloc(), FrameType.REPLAY_END,
+            ReplayEnd.newBuilder().setRequestId(requestId).setCount(count).setLastIndex(last).build()), channel.voidPromise());
+    }
+}
