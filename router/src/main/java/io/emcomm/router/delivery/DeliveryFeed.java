@@ -59,6 +59,8 @@ public final class DeliveryFeed
     private boolean live;
     private boolean reseek;
     private long resumeAfter;
+    /** Every message for this terminal up to here has been taken in journal order (queued, skipped or acked). */
+    private long takenThrough;
     private boolean catchUpScheduled;
     private boolean drainTimerSet;
     private long blockedSinceMicros = -1;
@@ -92,6 +94,7 @@ public final class DeliveryFeed
                 cursor = last;
             }
             resumeAfter = cursor;
+            takenThrough = cursor;
             reseek = true;
             live = false;
         }
@@ -123,22 +126,36 @@ public final class DeliveryFeed
      */
     public boolean offerLive(final ByteBuf frame, final long index, final int precedence, final EnvelopeHeader header)
     {
+        final boolean urgent = precedence >= Precedence.IMMEDIATE_VALUE;
         synchronized (terminal)
         {
-            if (closed || !live)
+            if (closed)
             {
                 frame.release();
-                return !closed;
-            }
-            if (terminal.ledger.size() >= ctx.window() || queue.size() >= ctx.queueLimit())
-            {
-                live = false;
-                resumeAfter = Math.max(terminal.cursor(), terminal.ledger.isEmpty() ? -1 : terminal.ledger.last());
-                reseek = true;
-                frame.release();
-                ctx.counters().incSlowConsumerDrops();
                 return false;
             }
+            if (live)
+            {
+                if (!urgent && (terminal.ledger.size() >= ctx.window() || queue.size() >= ctx.queueLimit()))
+                {
+                    // Fallen behind: defer ROUTINE and PRIORITY to the journal, from just before this message.
+                    live = false;
+                    resumeAfter = takenThrough;
+                    reseek = true;
+                    frame.release();
+                    ctx.counters().incSlowConsumerDrops();
+                    return true;
+                }
+                takenThrough = index;
+            }
+            else if (!urgent)
+            {
+                // Catching up: the reader will come to it in journal order.
+                frame.release();
+                return true;
+            }
+            // FLASH and IMMEDIATE are never deferred behind lower precedence, even while catching up; the
+            // reader skips them because the ledger already holds them.
             terminal.ledger.add(index, Ledger.SENT);
         }
         notePosition(header, index);
@@ -418,6 +435,7 @@ public final class DeliveryFeed
         }
         synchronized (terminal)
         {
+            takenThrough = e.index();
             if (e.index() <= terminal.cursor() || terminal.ledger.state(e.index()) != 0)
             {
                 return false;

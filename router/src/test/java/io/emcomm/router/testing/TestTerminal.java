@@ -58,9 +58,22 @@ public final class TestTerminal implements AutoCloseable
     private String id;
     private long sequence;
 
+    private final Object pauseLock = new Object();
+    private volatile boolean paused;
+
     private TestTerminal(final int port) throws IOException
     {
+        this(port, 0, false);
+    }
+
+    private TestTerminal(final int port, final int receiveBufferBytes, final boolean startPaused) throws IOException
+    {
+        paused = startPaused;
         socket = new Socket();
+        if (receiveBufferBytes > 0)
+        {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), (int)TIMEOUT_MS);
         out = socket.getOutputStream();
@@ -87,9 +100,24 @@ public final class TestTerminal implements AutoCloseable
 
     public Welcome hello(final String id, final TerminalKind kind, final String region) throws IOException
     {
+        return hello(id, kind, region, "");
+    }
+
+    /** Connects and logs in with a link profile; fails unless the router answers WELCOME. */
+    public static TestTerminal login(final int port, final String id, final TerminalKind kind, final String region,
+        final String linkProfile) throws IOException
+    {
+        final TestTerminal t = new TestTerminal(port);
+        final Welcome w = t.hello(id, kind, region, linkProfile);
+        t.sequence = w.getLastOriginSequence();
+        return t;
+    }
+
+    public Welcome hello(final String id, final TerminalKind kind, final String region, final String linkProfile) throws IOException
+    {
         this.id = id;
         send(FrameType.HELLO, Hello.newBuilder().setProtocolVersion(Frames.PROTOCOL_VERSION).setTerminalId(id)
-            .setKind(kind).setRegionCode(region).setClientName("test-terminal").build());
+            .setKind(kind).setRegionCode(region).setLinkProfile(linkProfile).setClientName("test-terminal").build());
         final Frame f = nextControl();
         if (f.type != FrameType.WELCOME_VALUE)
         {
@@ -110,6 +138,13 @@ public final class TestTerminal implements AutoCloseable
             final DataInputStream in = new DataInputStream(socket.getInputStream());
             while (true)
             {
+                synchronized (pauseLock)
+                {
+                    while (paused)
+                    {
+                        pauseLock.wait();
+                    }
+                }
                 final int length = in.readInt();
                 final int type = in.readUnsignedByte();
                 final byte[] payload = new byte[length - 1];
@@ -132,6 +167,10 @@ public final class TestTerminal implements AutoCloseable
         catch (final IOException ex)
         {
             eof = true;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -185,6 +224,17 @@ public final class TestTerminal implements AutoCloseable
         return parse(f, PublishAck.parser());
     }
 
+    /** Sends a PUBLISH without waiting; collect the answer with {@link #awaitAck()}. */
+    public void publishNoWait(final Envelope envelope) throws IOException
+    {
+        send(FrameType.PUBLISH, envelope);
+    }
+
+    public PublishAck awaitAck()
+    {
+        return expectControl(FrameType.PUBLISH_ACK, PublishAck.parser());
+    }
+
     /** Publishes and returns the PUBLISH_NACK; fails on an ack. */
     public PublishNack publishExpectingNack(final Envelope envelope) throws IOException
     {
@@ -224,6 +274,26 @@ public final class TestTerminal implements AutoCloseable
                 throw new AssertionError("expected REPLAY_ITEM or REPLAY_END, got " + describe(f));
             }
         }
+    }
+
+    /** Acknowledges a delivery (DELIVERY_ACK). */
+    public void ack(final long journalIndex) throws IOException
+    {
+        send(FrameType.DELIVERY_ACK, io.emcomm.protocol.wire.DeliveryAck.newBuilder().setJournalIndex(journalIndex).build());
+    }
+
+    /** Waits for a delivery and acknowledges it. */
+    public Delivery awaitAndAck() throws InterruptedException, IOException
+    {
+        final Delivery d = awaitDelivery();
+        ack(d.getJournalIndex());
+        return d;
+    }
+
+    /** True when a delivery arrives within {@code millis}; used only to show that nothing more is coming after a marker. */
+    public boolean hasDeliveryQueued()
+    {
+        return !deliveries.isEmpty();
     }
 
     public Delivery awaitDelivery() throws InterruptedException
@@ -320,6 +390,27 @@ public final class TestTerminal implements AutoCloseable
             return "PUBLISH_NACK " + parse(f, PublishNack.parser());
         }
         return String.valueOf(f.frameType());
+    }
+
+    /** Connects with a small receive buffer, so that a test can make the router's side back up quickly. */
+    public static TestTerminal connectWithReceiveBuffer(final int port, final int receiveBufferBytes) throws IOException
+    {
+        return new TestTerminal(port, receiveBufferBytes, false);
+    }
+
+    /** Stops reading from the socket (the reader thread blocks until {@link #resumeReading()}). */
+    public void pauseReading()
+    {
+        paused = true;
+    }
+
+    public void resumeReading()
+    {
+        synchronized (pauseLock)
+        {
+            paused = false;
+            pauseLock.notifyAll();
+        }
     }
 
     public Socket socket()
