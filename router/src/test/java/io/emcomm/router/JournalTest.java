@@ -111,7 +111,7 @@ class JournalTest
     {
         try (Router router = RouterFixture.start(dir);
              TestTerminal a = TestTerminal.login(router.port(), "veh-a", GROUND, "520102");
-             TestTerminal b = TestTerminal.login(router.port(), "veh-b", GROUND, "520300");
+             TestTerminal b = TestTerminal.login(router.port(), "veh-b", GROUND, "520302");
              TestTerminal reader = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52"))
         {
             final long i1 = a.publish(a.text("a-routine", Precedence.ROUTINE, "terminal:x").build()).getJournalIndex();

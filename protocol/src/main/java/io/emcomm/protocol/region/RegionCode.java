@@ -5,7 +5,7 @@ package io.emcomm.protocol.region;
  * for a town and three for a village), written without trailing zero pairs so that containment is a
  * prefix match: {@code 52} (Guizhou) contains {@code 5201} (Guiyang) contains {@code 520102} (Nanming).
  *
- * <p>A valid code is all ASCII digits and 2, 4, 6, 9 or 12 long.
+ * <p>A valid code is all ASCII digits, 2, 4, 6, 9 or 12 long, and its last level is not all zeros.
  */
 public final class RegionCode
 {
@@ -30,9 +30,20 @@ public final class RegionCode
                 return "region code '" + code + "' has a non-digit at position " + i;
             }
         }
-        if (level(code.length()) < 0)
+        final int level = level(code.length());
+        if (level < 0)
         {
             return "region code '" + code + "' must be 2, 4, 6, 9 or 12 digits (province, city, county, town, village)";
+        }
+        final int from = level == 0 ? 0 : LEVEL_LENGTHS[level - 1];
+        boolean allZero = true;
+        for (int i = from; i < code.length() && allZero; i++)
+        {
+            allZero = code.charAt(i) == '0';
+        }
+        if (allZero)
+        {
+            return "region code '" + code + "' ends in an all-zero level: write it without trailing zeros (e.g. 5201, not 520100)";
         }
         return null;
     }

@@ -31,6 +31,13 @@ final class RegionCodeTest
         assertFalse(RegionCode.isValid(code));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"00", "5200", "520100", "520102000", "520102001000"})
+    void aTrailingAllZeroLevelIsInvalid(final String code)
+    {
+        assertTrue(RegionCode.problem(code).contains("all-zero level"), RegionCode.problem(code));
+    }
+
     @Test
     void nonDigitsAndEmptyAreInvalid()
     {
