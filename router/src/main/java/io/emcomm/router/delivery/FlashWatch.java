@@ -37,9 +37,17 @@ final class FlashWatch
         pending.add(new Pending(index, nowMicros));
     }
 
+    /** Called for every acknowledgement, so it must not allocate: a plain loop, usually over nothing. */
     void acked(final long index)
     {
-        pending.removeIf(p -> p.index == index);
+        for (int i = pending.size() - 1; i >= 0; i--)
+        {
+            if (pending.get(i).index == index)
+            {
+                pending.remove(i);
+                return;
+            }
+        }
     }
 
     /** Entries older than the timeout; the caller resends or gives up on each. */
