@@ -79,11 +79,18 @@ class CrashRestartTest
             final List<StreamingPublisher> connections = reconnectAndRetry(router, publishers, random, duplicateRetries, context);
 
             final List<CompletableFuture<Long>> streams = new ArrayList<>();
+            final List<Long> firsts = new ArrayList<>();
             for (int i = 0; i < connections.size(); i++)
             {
                 final StreamingPublisher p = connections.get(i);
                 final long first = publishers.get(i).ledger().highestSent() + 1;
-                streams.add(CompletableFuture.supplyAsync(() -> stream(p, first)));
+                firsts.add(first);
+                // own threads: the common pool has a single worker on a 2-core machine and would run them in turn
+                final CompletableFuture<Long> stream = new CompletableFuture<>();
+                final Thread streamer = new Thread(() -> stream.complete(stream(p, first)), "stream-" + publishers.get(i).ledger().origin());
+                streamer.setDaemon(true);
+                streamer.start();
+                streams.add(stream);
             }
             final int acksBeforeKill = random.nextInt(MIN_ACKS_BEFORE_KILL, MAX_ACKS_BEFORE_KILL + 1);
             final CountDownLatch killMoment = connections.get(0).afterAcks(acksBeforeKill);
@@ -95,7 +102,9 @@ class CrashRestartTest
             for (int i = 0; i < connections.size(); i++)
             {
                 connections.get(i).awaitClosed();
-                streams.get(i).get(10, TimeUnit.SECONDS);
+                final long first = firsts.get(i);
+                final long next = streams.get(i).get(10, TimeUnit.SECONDS);
+                assertTrue(next > first, publishers.get(i).ledger().origin() + " streamed nothing in round " + round + context);
                 connections.get(i).close();
             }
             timeline.append(String.format(" round %d: start %d ms, %d acks then kill after %d ms;", round,
