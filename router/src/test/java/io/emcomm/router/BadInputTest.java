@@ -22,7 +22,6 @@ import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -181,7 +180,6 @@ class BadInputTest
     }
 
     @Test
-    @Disabled("router bug: type 0 (FRAME_TYPE_UNSPECIFIED) is answered UNEXPECTED_FRAME 'is a router-to-client frame'; see the test report")
     void frameTypeZeroIsAnUnknownFrameType() throws Exception
     {
         final TestTerminal t = login("odd-0");

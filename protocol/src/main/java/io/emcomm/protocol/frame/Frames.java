@@ -63,9 +63,10 @@ public final class Frames
         buf.writeByte(type.getNumber());
     }
 
-    /** The frame type of a decoded frame (as produced by {@link FrameDecoder}), or null if unknown. */
+    /** The frame type of a decoded frame (as produced by {@link FrameDecoder}), or null if unknown or 0. */
     public static FrameType typeOf(final ByteBuf frame)
     {
-        return FrameType.forNumber(frame.getUnsignedByte(frame.readerIndex()));
+        final FrameType type = FrameType.forNumber(frame.getUnsignedByte(frame.readerIndex()));
+        return type == FrameType.FRAME_TYPE_UNSPECIFIED ? null : type;
     }
 }

@@ -238,7 +238,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         }
         catch (final InvalidProtocolBufferException ex)
         {
-            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "SUBSCRIBE does not parse: " + ex.getMessage(), false);
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, (subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE") + " does not parse: "
+                + ex.getMessage(), false);
             return;
         }
         final ChannelPattern[] patterns = new ChannelPattern[addresses.size()];

@@ -2,7 +2,10 @@ package io.emcomm.router.session;
 
 import io.netty.util.concurrent.FastThreadLocal;
 
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The set of sessions one message reaches, collected across all its destination addresses so that each
@@ -14,17 +17,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Recipients
 {
     private static final AtomicInteger NEXT_SLOT = new AtomicInteger();
+    private static final Queue<Integer> FREE_SLOTS = new ConcurrentLinkedQueue<>();
+    /** Each owner of a slot stamps from its own range, so stamps left in sessions by an earlier owner never match. */
+    private static final AtomicLong STAMP_RANGES = new AtomicLong();
     private static final FastThreadLocal<Recipients> PER_THREAD = new FastThreadLocal<>()
     {
         @Override
         protected Recipients initialValue()
         {
-            final int slot = NEXT_SLOT.getAndIncrement();
+            final Integer free = FREE_SLOTS.poll();
+            final int slot = free != null ? free : NEXT_SLOT.getAndIncrement();
             if (slot >= Session.MAX_ROUTING_THREADS)
             {
-                throw new IllegalStateException("more than " + Session.MAX_ROUTING_THREADS + " routing threads");
+                throw new IllegalStateException("more than " + Session.MAX_ROUTING_THREADS + " routing threads at once");
             }
-            return new Recipients(slot);
+            return new Recipients(slot, STAMP_RANGES.incrementAndGet() << 40);
+        }
+
+        @Override
+        protected void onRemoval(final Recipients value)
+        {
+            // an event-loop thread ended (a router stopped): its slot may serve another thread
+            FREE_SLOTS.offer(value.slot);
         }
     };
 
@@ -33,9 +47,10 @@ public final class Recipients
     private Session[] sessions = new Session[64];
     private int size;
 
-    private Recipients(final int slot)
+    private Recipients(final int slot, final long firstStamp)
     {
         this.slot = slot;
+        this.stamp = firstStamp;
     }
 
     public static Recipients forThread()
