@@ -17,6 +17,7 @@ public record DeliveryContext(
     RouterCounters counters,
     LongSupplier clockMicros,
     DeliveryEvents events,
+    String routerId,
     int window,
     int queueLimit,
     long flashAckTimeoutMicros,

@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DeliveryFeed
 {
     private static final int CATCH_UP_BATCH = 256;
+    /** Entries read per task even when few are for this terminal, so one catch-up never hogs its event loop. */
+    private static final int CATCH_UP_SCAN = 4096;
 
     private final DeliveryContext ctx;
     private final TerminalState terminal;
@@ -52,7 +54,7 @@ public final class DeliveryFeed
     private final Runnable drainTask = this::drainFromTask;
     private final Runnable catchUpTask = this::catchUp;
     private Session session;
-    private Channel channel;
+    private final Channel channel;
     private TokenBucket bucket;
     private JournalReader reader;
     private ByteBuf entryBuffer;
@@ -66,19 +68,24 @@ public final class DeliveryFeed
     private long blockedSinceMicros = -1;
     private volatile boolean closed;
 
-    public DeliveryFeed(final DeliveryContext ctx, final TerminalState terminal, final LinkProfile link)
+    public DeliveryFeed(final DeliveryContext ctx, final TerminalState terminal, final LinkProfile link, final Channel channel)
     {
         this.ctx = ctx;
+        this.channel = channel;
         this.terminal = terminal;
         this.link = link;
         this.latestPosition = link.isShaped() ? new ConcurrentHashMap<>() : null;
     }
 
-    /** Binds the feed to its session and starts catching up from the durable cursor. Event loop. */
-    public void start(final Session session)
+    /**
+     * Binds the feed to its session and starts catching up from the durable cursor. Event loop.
+     *
+     * @return false when the cursor lay beyond the journal's end and was moved back to it.
+     */
+    public boolean start(final Session session)
     {
+        boolean cursorValid = true;
         this.session = session;
-        this.channel = session.channel();
         if (link.isShaped())
         {
             bucket = new TokenBucket(link, ctx.clockMicros().getAsLong());
@@ -92,6 +99,7 @@ public final class DeliveryFeed
             {
                 // The journal is behind the cursor (replaced or cut): resume from its end rather than wait forever.
                 cursor = last;
+                cursorValid = false;
             }
             resumeAfter = cursor;
             takenThrough = cursor;
@@ -99,6 +107,7 @@ public final class DeliveryFeed
             live = false;
         }
         scheduleCatchUp();
+        return cursorValid;
     }
 
     public LinkProfile link()
@@ -227,8 +236,9 @@ public final class DeliveryFeed
                 scheduleDrainIn(bucket.microsUntilReady(now));
                 break;
             }
-            if (drainHeader.precedenceNumber() == Precedence.FLASH_VALUE)
+            if (drainHeader.precedenceNumber() == Precedence.FLASH_VALUE && !drainHeader.originEquals(ctx.routerId()))
             {
+                // the router's own FLASH (escalations, receipts) is not watched: escalating those would never end
                 flash.sent(index, now);
             }
             if (drainHeader.wantReceipts())
@@ -379,8 +389,10 @@ public final class DeliveryFeed
             }
         }
         int taken = 0;
-        while (taken < CATCH_UP_BATCH)
+        int scanned = 0;
+        while (taken < CATCH_UP_BATCH && scanned < CATCH_UP_SCAN)
         {
+            scanned++;
             synchronized (terminal)
             {
                 if (terminal.ledger.size() >= ctx.window())
@@ -486,6 +498,7 @@ public final class DeliveryFeed
             && now - blockedSinceMicros >= ctx.slowConsumerDisconnectMicros())
         {
             ctx.counters().incSlowConsumerDisconnects();
+            closed = true;
             session.slowConsumer();
         }
     }

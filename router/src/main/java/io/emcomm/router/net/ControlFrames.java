@@ -12,6 +12,23 @@ import io.netty.channel.ChannelFutureListener;
 /** Error frames: how the router tells a peer what it did wrong before (maybe) closing the connection. */
 final class ControlFrames
 {
+    /** How sessions close their connections with an error. */
+    static final io.emcomm.router.session.Session.Closer CLOSER = new io.emcomm.router.session.Session.Closer()
+    {
+        @Override
+        public void close(final Channel channel, final ErrorCode code, final String message)
+        {
+            sendFatal(channel, code, message);
+        }
+
+        @Override
+        public void closeNow(final Channel channel, final ErrorCode code, final String message)
+        {
+            channel.writeAndFlush(error(channel.alloc(), code, message, true), channel.voidPromise());
+            channel.close();
+        }
+    };
+
     private ControlFrames()
     {
     }

@@ -165,6 +165,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             protocolError(ctx, ErrorCode.INVALID_KIND, "terminal kind must be AIR, SPACE, GROUND or COMMAND_POST", true);
             return;
         }
+        if (hello.getTerminalId().equals(router.config().routerId()))
+        {
+            protocolError(ctx, ErrorCode.INVALID_TERMINAL_ID, "terminal id '" + hello.getTerminalId()
+                + "' is the router's own id (receipts and escalations come from it)", true);
+            return;
+        }
         final String regionProblem = RegionCode.problem(hello.getRegionCode());
         if (regionProblem != null)
         {
@@ -184,9 +190,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         final OriginState origin = router.origins().state(hello.getTerminalId());
         final TerminalState terminal = router.cursors().terminal(hello.getTerminalId(), router.journal().lastIndex());
         terminal.regionCode(hello.getRegionCode());
-        final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link);
+        final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, ctx.channel());
         final Session fresh = new Session(hello.getTerminalId(), kind, hello.getRegionCode(), ctx.channel(), feed, terminal,
-            origin, ControlFrames::sendFatal);
+            origin, ControlFrames.CLOSER);
         final Session replaced = router.table().register(fresh);
         session = fresh;
         for (final ChannelPattern p : terminal.subscriptions())
@@ -212,7 +218,13 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         ctx.write(Frames.encode(ctx.alloc(), FrameType.WELCOME, welcome), ctx.voidPromise());
         final long timerMs = router.config().timerIntervalMs();
         timer = ctx.executor().scheduleAtFixedRate(feed::onTimer, timerMs, timerMs, TimeUnit.MILLISECONDS);
-        feed.start(fresh);
+        if (!feed.start(fresh))
+        {
+            LOG.warn("cursor of {} lay beyond the journal's end; delivery resumes from the end", fresh);
+            ctx.write(ControlFrames.error(ctx.alloc(), ErrorCode.CURSOR_BEYOND_JOURNAL, "the delivery cursor of "
+                + fresh.terminalId() + " lay beyond the journal's end (journal replaced or cut); resuming from the end", false),
+                ctx.voidPromise());
+        }
         LOG.info("session open {} from {}{}{}", fresh, ctx.channel().remoteAddress(),
             link.isShaped() ? " link " + link.name() : "", replaced != null ? " (replaced an older session)" : "");
     }

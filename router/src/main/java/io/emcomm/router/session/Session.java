@@ -30,10 +30,13 @@ public final class Session
     final long[] routeStamps = new long[MAX_ROUTING_THREADS];
 
     /** How the network edge closes a session with an error frame. */
-    @FunctionalInterface
     public interface Closer
     {
+        /** Sends a fatal error and closes once it is written. */
         void close(Channel channel, ErrorCode code, String message);
+
+        /** Sends a fatal error if it can and closes without waiting for it to be written. */
+        void closeNow(Channel channel, ErrorCode code, String message);
     }
 
     public Session(final String terminalId, final TerminalKind kind, final String regionCode, final Channel channel,
@@ -96,10 +99,14 @@ public final class Session
         return originState;
     }
 
-    /** Ends the session because it stopped reading for longer than the configured limit. */
+    /**
+     * Ends the session because it stopped reading for longer than the configured limit. The error frame is
+     * written if the socket takes it, but the connection is closed at once: a peer that does not read would
+     * otherwise keep it open forever.
+     */
     public void slowConsumer()
     {
-        closer.close(channel, ErrorCode.SLOW_CONSUMER, "not reading: disconnected after the slow-consumer limit; "
+        closer.closeNow(channel, ErrorCode.SLOW_CONSUMER, "not reading: disconnected after the slow-consumer limit; "
             + "undelivered messages stay in the journal for the next session");
     }
 
