@@ -161,6 +161,12 @@ final class ClientSession implements EmcommClient
         return readerIdleMillis;
     }
 
+    /** The live connection or null; for tests that need to break it at a chosen moment. */
+    Channel currentChannel()
+    {
+        return channel;
+    }
+
     // ------------------------------------------------------------------ connection life cycle
 
     private void dial()
