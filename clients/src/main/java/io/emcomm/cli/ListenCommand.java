@@ -89,6 +89,10 @@ final class ListenCommand implements Callable<Integer>
             {
                 subscribe(client);
             }
+            final PrintWriter err = spec.commandLine().getErr();
+            err.println("listening as " + client.terminalId() + " on " + terminal.router +
+                (subscriptions.isEmpty() ? "" : ", subscribed to " + String.join(" ", subscriptions)));
+            err.flush();
             final boolean done = timeout == null ? awaitForever(enough) : enough.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
             if (!done && count > 0)
             {

@@ -459,15 +459,22 @@ final class ClientSession implements EmcommClient
 
     void onPublishNack(final PublishNack nack)
     {
-        final PendingPublish p;
+        PendingPublish p;
         synchronized (this)
         {
             p = pending.remove(nack.getOriginSequence());
+            if (p == null && nack.getOriginSequence() == 0 && !pending.isEmpty())
+            {
+                // The router could not read the sequence (a malformed envelope). It answers a session's
+                // publishes in order, so this answers the oldest publish still waiting.
+                final Long oldest = pending.keySet().iterator().next();
+                p = pending.remove(oldest);
+            }
         }
         if (p != null)
         {
             p.future.completeExceptionally(
-                new PublishRejectedException(nack.getReason(), nack.getDetail(), nack.getOriginSequence()));
+                new PublishRejectedException(nack.getReason(), nack.getDetail(), p.envelope.getOriginSequence()));
         }
     }
 
