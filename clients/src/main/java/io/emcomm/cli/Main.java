@@ -44,6 +44,10 @@ public final class Main implements Runnable
 
     public static void main(final String[] args)
     {
+        if (args.length == 0 || !args[0].equals("router"))
+        {
+            Logging.quiet();
+        }
         final int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
         System.exit(code);
     }

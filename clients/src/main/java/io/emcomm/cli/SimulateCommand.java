@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
     name = "simulate",
     mixinStandardHelpOptions = true,
     description = {
-        "Run simulated terminals against a router: N of each kind (air, space, ground, command-post) with",
-        "position reports every few seconds, incident reports up the chain, alerts and tasks from command posts."},
+        "Run simulated terminals with realistic traffic, for load and demos.",
+        "N terminals of each kind (air, space, ground, command-post): position reports every few seconds,",
+        "incident reports up the chain, FLASH alerts and tasks from command posts."},
     footer = {"", "Example:", "  emcomm simulate --terminals 10 --duration 2m --position-interval 1s"})
 final class SimulateCommand implements Callable<Integer>
 {
