@@ -32,6 +32,10 @@ final class TerminalOptions
         description = "Region code of the terminal: 2, 4, 6, 9 or 12 digits, e.g. 5201 (Guiyang).")
     String region;
 
+    @Option(names = "--link-profile", paramLabel = "PROFILE",
+        description = "Ask the router to shape deliveries for a narrow link: a profile name or rate:BYTES_PER_SECOND.")
+    String linkProfile;
+
     /** Options for a command that must be told who it is. */
     ClientOptions.Builder required()
     {
@@ -57,6 +61,7 @@ final class TerminalOptions
                 .router(router.host(), router.port())
                 .terminal(terminalId, terminalKind, regionCode)
                 .clientName("emcomm-cli/0.1")
+                .linkProfile(linkProfile)
                 .build()
                 .toBuilder(); // build() validates the id now, as a usage error
         }

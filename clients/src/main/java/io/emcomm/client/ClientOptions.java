@@ -44,6 +44,7 @@ public final class ClientOptions
     private final int maxPendingPublishes;
     private final int maxFrameBytes;
     private final String clientName;
+    private final String linkProfile;
     private final DeliveryListener deliveryListener;
     private final ConnectionListener connectionListener;
 
@@ -63,6 +64,7 @@ public final class ClientOptions
         maxPendingPublishes = b.maxPendingPublishes;
         maxFrameBytes = b.maxFrameBytes;
         clientName = b.clientName;
+        linkProfile = b.linkProfile;
         deliveryListener = b.deliveryListener;
         connectionListener = b.connectionListener;
     }
@@ -90,6 +92,7 @@ public final class ClientOptions
         b.maxPendingPublishes = maxPendingPublishes;
         b.maxFrameBytes = maxFrameBytes;
         b.clientName = clientName;
+        b.linkProfile = linkProfile;
         b.deliveryListener = deliveryListener;
         b.connectionListener = connectionListener;
         return b;
@@ -171,6 +174,12 @@ public final class ClientOptions
         return clientName;
     }
 
+    /** The link profile asked for at login ("" = unshaped), e.g. a narrow-link profile for BeiDou terminals. */
+    public String linkProfile()
+    {
+        return linkProfile;
+    }
+
     /** Receives every DELIVERY; may be null when the terminal only publishes. */
     public DeliveryListener deliveryListener()
     {
@@ -207,6 +216,7 @@ public final class ClientOptions
         private int maxPendingPublishes = DEFAULT_MAX_PENDING_PUBLISHES;
         private int maxFrameBytes = Frames.DEFAULT_MAX_FRAME_BYTES;
         private String clientName = "emcomm-java/0.1";
+        private String linkProfile = "";
         private DeliveryListener deliveryListener;
         private ConnectionListener connectionListener;
 
@@ -276,6 +286,17 @@ public final class ClientOptions
         public Builder clientName(final String clientName)
         {
             this.clientName = clientName;
+            return this;
+        }
+
+        /**
+         * Asks the router to shape deliveries for a narrow link: a named profile or {@code rate:<bytes per
+         * second>} (see docs/delivery.md); "" (the default) means unshaped. The router refuses an unknown
+         * profile at login.
+         */
+        public Builder linkProfile(final String linkProfile)
+        {
+            this.linkProfile = linkProfile == null ? "" : linkProfile;
             return this;
         }
 

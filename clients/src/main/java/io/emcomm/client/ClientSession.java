@@ -10,6 +10,7 @@ import io.emcomm.protocol.wire.Error;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.Hello;
+import io.emcomm.protocol.wire.LatestPositionsRequest;
 import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.PublishNack;
 import io.emcomm.protocol.wire.ReplayEnd;
@@ -153,6 +154,7 @@ final class ClientSession implements EmcommClient
             .setKind(options.kind())
             .setRegionCode(options.regionCode())
             .setClientName(options.clientName())
+            .setLinkProfile(options.linkProfile())
             .build();
     }
 
@@ -344,11 +346,11 @@ final class ClientSession implements EmcommClient
     {
         switch (error.getCode())
         {
-            case SESSION_REPLACED, INVALID_TERMINAL_ID, INVALID_REGION, INVALID_KIND, UNSUPPORTED_VERSION ->
+            case SESSION_REPLACED, INVALID_TERMINAL_ID, INVALID_REGION, INVALID_KIND, UNSUPPORTED_VERSION, UNKNOWN_LINK_PROFILE ->
                 reconnectAllowed = false;
             default ->
             {
-                // transient (idle timeout, shutting down, internal): reconnect
+                // transient (idle timeout, slow consumer, shutting down, internal): reconnect
             }
         }
     }
@@ -701,7 +703,20 @@ final class ClientSession implements EmcommClient
         return startReplay(request, listener);
     }
 
+    @Override
+    public CompletableFuture<ReplayResult> latestPositions(final String regionCode)
+    {
+        return startReplay(null, regionCode, null);
+    }
+
     private CompletableFuture<ReplayResult> startReplay(final ReplayRequest request, final DeliveryListener listener)
+    {
+        return startReplay(request, null, listener);
+    }
+
+    /** A replay, or (request null) a latest-positions query: both are answered with REPLAY_ITEMs and a REPLAY_END. */
+    private CompletableFuture<ReplayResult> startReplay(
+        final ReplayRequest request, final String positionsRegion, final DeliveryListener listener)
     {
         final ReplayCall call = new ReplayCall(listener);
         String refused = null;
@@ -720,7 +735,10 @@ final class ClientSession implements EmcommClient
             {
                 final long id = ++lastRequestId;
                 replays.put(id, call);
-                ch.writeAndFlush(Frames.encode(ch.alloc(), FrameType.REPLAY_REQUEST, request.toBuilder().setRequestId(id).build()));
+                ch.writeAndFlush(request != null ?
+                    Frames.encode(ch.alloc(), FrameType.REPLAY_REQUEST, request.toBuilder().setRequestId(id).build()) :
+                    Frames.encode(ch.alloc(), FrameType.LATEST_POSITIONS_REQUEST,
+                        LatestPositionsRequest.newBuilder().setRequestId(id).setRegionCode(positionsRegion).build()));
             }
         }
         if (refused != null)

@@ -13,7 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * message; if the connection drops it reconnects with exponential backoff, logs in again, re-subscribes and
  * sends every unacknowledged message again with the same origin sequence, which the router recognises and
  * acknowledges with the original journal index ({@link PublishResult#duplicate()}). Deliveries are at least
- * once: a delivery not acknowledged before a disconnect is delivered again after the reconnect.
+ * once: a delivery not acknowledged before a disconnect is delivered again after the reconnect. Ask for
+ * delivery receipts with {@link Message#wantReceipts(boolean)}; they arrive as deliveries with a
+ * {@code Receipt} body.
  *
  * <h2>Threads</h2>
  * Every method is thread-safe. Publishes from several threads are numbered and sent in one order. Futures
@@ -89,6 +91,15 @@ public interface EmcommClient extends AutoCloseable
      * thread) instead of collecting them; the result's item list is empty.
      */
     CompletableFuture<ReplayResult> replay(ReplayRequest request, DeliveryListener listener);
+
+    /**
+     * The last known position report of every terminal registered in {@code regionCode}'s subtree, one
+     * entry per terminal (a common operating picture for a command post that just came online).
+     *
+     * @return completed with the reports; failed with {@link EmcommException} when the router refuses the
+     * request or the connection drops before the end
+     */
+    CompletableFuture<ReplayResult> latestPositions(String regionCode);
 
     /**
      * Closes the session and releases its threads. Outstanding futures fail with {@link EmcommException}.

@@ -342,6 +342,64 @@ class ClientTest
     }
 
     @Test
+    void latestPositionsHoldTheLastReportOfEachTerminalInTheRegion() throws Exception
+    {
+        final Router router = router();
+        final EmcommClient uav = connect(options(router, "uav-p", TerminalKind.AIR, "520111"));
+        final EmcommClient veh = connect(options(router, "veh-p", TerminalKind.GROUND, "520102"));
+        final EmcommClient far = connect(options(router, "veh-far", TerminalKind.GROUND, "5203"));
+        await(uav.publish(Message.position(26.40, 106.60).to("channel:positions.air")));
+        final PublishResult uavLast = await(uav.publish(Message.position(26.41, 106.61).to("channel:positions.air")));
+        final PublishResult vehLast = await(veh.publish(Message.position(26.57, 106.71).to("channel:positions.ground")));
+        await(far.publish(Message.position(27.70, 106.90).to("channel:positions.ground")));
+
+        final EmcommClient cp = connect(options(router, "cp-5201", TerminalKind.COMMAND_POST, "5201"));
+        final ReplayResult picture = await(cp.latestPositions("5201"));
+
+        assertEquals(2, picture.count());
+        final List<Long> indexes = picture.items().stream().map(Delivery::journalIndex).sorted().toList();
+        assertEquals(List.of(uavLast.journalIndex(), vehLast.journalIndex()), indexes);
+    }
+
+    @Test
+    void aTerminalCatchesUpOnWhatItMissedWhileOffline() throws Exception
+    {
+        final Router router = router();
+        final BlockingQueue<Delivery> first = new LinkedBlockingQueue<>();
+        try (EmcommClient veh = EmcommClient.connect(options(router, "veh-off", TerminalKind.GROUND, "520113")
+            .deliveryListener(first::add).build()))
+        {
+            assertEquals(ConnectionState.CONNECTED, veh.state()); // known to the router from now on
+        }
+        final EmcommClient cp = connect(options(router, "cp-520113", TerminalKind.COMMAND_POST, "520113"));
+        final PublishResult task = await(cp.publish(Message.task("t-9", "Evacuate school", "Move pupils to high ground")
+            .to("terminal:veh-off").precedence(Precedence.IMMEDIATE)));
+        final PublishResult alert = await(cp.publish(Message.alert("Landslide", io.emcomm.protocol.wire.Alert.Severity.SEVERE,
+            "Slope moving above G75", "520113").to("region:520113").precedence(Precedence.FLASH)));
+
+        final BlockingQueue<Delivery> back = new LinkedBlockingQueue<>();
+        connect(options(router, "veh-off", TerminalKind.GROUND, "520113").deliveryListener(back::add));
+        final List<Long> caughtUp = new ArrayList<>();
+        for (int i = 0; i < 2; i++)
+        {
+            final Delivery d = back.poll(WAIT_S, TimeUnit.SECONDS);
+            assertNotNull(d, "caught-up delivery " + i);
+            caughtUp.add(d.journalIndex());
+        }
+        assertTrue(caughtUp.containsAll(List.of(task.journalIndex(), alert.journalIndex())), caughtUp.toString());
+        assertTrue(first.isEmpty());
+    }
+
+    @Test
+    void anUnknownLinkProfileIsRefusedAtLogin()
+    {
+        final Router router = router();
+        final EmcommException ex = assertThrows(EmcommException.class, () -> EmcommClient.connect(
+            options(router, "bd-x", TerminalKind.SPACE, "52").linkProfile("carrier-pigeon").build()));
+        assertEquals(ErrorCode.UNKNOWN_LINK_PROFILE, ex.errorCode());
+    }
+
+    @Test
     void aSecondLoginWithTheSameIdClosesTheFirstForGood() throws Exception
     {
         final Router router = router();
