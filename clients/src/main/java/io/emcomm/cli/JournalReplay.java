@@ -32,8 +32,10 @@ final class JournalReplay
     {
     }
 
-    static ReplayResult replay(final Path dataDir, final ReplayRequest request, final Consumer<Delivery> sink)
+    static ReplayResult replay(final Path dataDir, final ReplayRequest query, final Consumer<Delivery> sink)
     {
+        // The router's checks want the id that marks replay items on the wire; here there is no wire.
+        final ReplayRequest request = query.getRequestId() != 0 ? query : query.toBuilder().setRequestId(1).build();
         final Path journalDir = RouterConfig.builder().dataDir(dataDir).build().journalDir();
         if (!Files.isDirectory(journalDir))
         {
@@ -62,6 +64,7 @@ final class JournalReplay
                     continue;
                 }
                 sink.accept(Delivery.of(io.emcomm.protocol.wire.Delivery.newBuilder()
+                    .setReplayRequestId(request.getRequestId())
                     .setJournalIndex(entry.index())
                     .setJournaledAtMicros(entry.journaledAtMicros())
                     .setEnvelope(parse(entry))
