@@ -31,11 +31,8 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -77,12 +74,9 @@ final class ClientSession implements EmcommClient
     private int routerMaxFrameBytes;
     private long readerIdleMillis;
     private Future<?> sweeper;
-    /** Unacknowledged publishes by origin sequence, in sequence order (and so in deadline order). */
-    private final LinkedHashMap<Long, PendingPublish> pending = new LinkedHashMap<>();
-    /** Every channel address subscribed so far: sent again after each welcome. */
-    private final LinkedHashSet<String> subscriptions = new LinkedHashSet<>();
-    private final Map<Long, List<SubscribeCall>> subscribeCalls = new HashMap<>();
-    private final List<SubscribeCall> subscribeWaiting = new ArrayList<>();
+    private final PublishLedger pending = new PublishLedger();
+    private final SubscriptionBook subscriptions = new SubscriptionBook();
+    /** Replays and latest-positions queries by request id, oldest first. */
     private final LinkedHashMap<Long, ReplayCall> replays = new LinkedHashMap<>();
 
     private ClientSession(final ClientOptions options)
@@ -273,20 +267,17 @@ final class ClientSession implements EmcommClient
                 ch.pipeline().replace("idle", "idle",
                     new IdleStateHandler(readerIdleMillis, interval, 0, TimeUnit.MILLISECONDS));
             }
-            for (final PendingPublish p : pending.values())
+            for (final PublishLedger.Pending p : pending.unanswered())
             {
-                ch.write(Frames.encode(ch.alloc(), FrameType.PUBLISH, p.envelope));
+                ch.write(Frames.encode(ch.alloc(), FrameType.PUBLISH, p.envelope()));
             }
-            if (!subscriptions.isEmpty() || !subscribeWaiting.isEmpty())
+            final long renewal = lastRequestId + 1;
+            final List<String> renewed = subscriptions.renew(renewal);
+            if (!renewed.isEmpty())
             {
-                final List<SubscribeCall> calls = new ArrayList<>(subscribeWaiting);
-                subscribeCalls.values().forEach(calls::addAll);
-                subscribeCalls.clear();
-                subscribeWaiting.clear();
-                final long id = ++lastRequestId;
-                subscribeCalls.put(id, calls);
+                lastRequestId = renewal;
                 ch.write(Frames.encode(ch.alloc(), FrameType.SUBSCRIBE,
-                    Subscribe.newBuilder().setRequestId(id).addAllAddresses(subscriptions).build()));
+                    Subscribe.newBuilder().setRequestId(renewal).addAllAddresses(renewed).build()));
             }
             ch.flush();
             state = ConnectionState.CONNECTED;
@@ -308,8 +299,7 @@ final class ClientSession implements EmcommClient
             }
             channel = null;
             welcomed = false;
-            subscribeCalls.values().forEach(subscribeWaiting::addAll);
-            subscribeCalls.clear();
+            subscriptions.disconnected();
             lostReplays = new ArrayList<>(replays.values());
             replays.clear();
             first = !firstWelcome.isDone();
@@ -361,14 +351,12 @@ final class ClientSession implements EmcommClient
         final EmcommException ex = new EmcommException(error.getMessage(), error.getCode(), null);
         if (error.getCode() == ErrorCode.BAD_ADDRESS_PATTERN)
         {
-            final List<SubscribeCall> calls;
+            final List<SubscriptionBook.Call> calls;
             synchronized (this)
             {
-                final Long oldest = subscribeCalls.keySet().stream().min(Long::compare).orElse(null);
-                calls = oldest == null ? List.of() : subscribeCalls.remove(oldest);
-                calls.forEach(c -> c.addresses.forEach(subscriptions::remove));
+                calls = subscriptions.refuseOldest();
             }
-            calls.forEach(c -> c.future.completeExceptionally(ex));
+            calls.forEach(c -> c.future().completeExceptionally(ex));
         }
         else if (error.getCode() == ErrorCode.BAD_REPLAY_REQUEST)
         {
@@ -429,7 +417,7 @@ final class ClientSession implements EmcommClient
                 else
                 {
                     lastSequence = sequence;
-                    pending.put(sequence, new PendingPublish(envelope, future, System.nanoTime() + requestTimeoutNanos));
+                    pending.add(envelope, future, System.nanoTime() + requestTimeoutNanos);
                     final Channel ch = channel;
                     if (welcomed && ch != null)
                     {
@@ -447,36 +435,29 @@ final class ClientSession implements EmcommClient
 
     void onPublishAck(final PublishAck ack)
     {
-        final PendingPublish p;
+        final PublishLedger.Pending p;
         synchronized (this)
         {
             p = pending.remove(ack.getOriginSequence());
         }
         if (p != null)
         {
-            p.future.complete(new PublishResult(
+            p.future().complete(new PublishResult(
                 ack.getOrigin(), ack.getOriginSequence(), ack.getJournalIndex(), ack.getDuplicate()));
         }
     }
 
     void onPublishNack(final PublishNack nack)
     {
-        PendingPublish p;
+        final PublishLedger.Pending p;
         synchronized (this)
         {
-            p = pending.remove(nack.getOriginSequence());
-            if (p == null && nack.getOriginSequence() == 0 && !pending.isEmpty())
-            {
-                // The router could not read the sequence (a malformed envelope). It answers a session's
-                // publishes in order, so this answers the oldest publish still waiting.
-                final Long oldest = pending.keySet().iterator().next();
-                p = pending.remove(oldest);
-            }
+            p = nack.getOriginSequence() == 0 ? pending.removeOldest() : pending.remove(nack.getOriginSequence());
         }
         if (p != null)
         {
-            p.future.completeExceptionally(
-                new PublishRejectedException(nack.getReason(), nack.getDetail(), p.envelope.getOriginSequence()));
+            p.future().completeExceptionally(
+                new PublishRejectedException(nack.getReason(), nack.getDetail(), p.envelope().getOriginSequence()));
         }
     }
 
@@ -496,37 +477,19 @@ final class ClientSession implements EmcommClient
         }
     }
 
-    /** Fails publishes older than the request timeout; the map is in deadline order, so it stops early. */
+    /** Fails publishes older than the request timeout. Network thread. */
     private void expirePublishes()
     {
-        final long now = System.nanoTime();
-        List<PendingPublish> expired = null;
+        final List<PublishLedger.Pending> expired;
         synchronized (this)
         {
-            final var it = pending.values().iterator();
-            while (it.hasNext())
-            {
-                final PendingPublish p = it.next();
-                if (now - p.deadlineNanos < 0)
-                {
-                    break;
-                }
-                it.remove();
-                if (expired == null)
-                {
-                    expired = new ArrayList<>();
-                }
-                expired.add(p);
-            }
+            expired = pending.expire(System.nanoTime());
         }
-        if (expired != null)
+        for (final PublishLedger.Pending p : expired)
         {
-            for (final PendingPublish p : expired)
-            {
-                p.future.completeExceptionally(new TimeoutException("no acknowledgement for " +
-                    options.terminalId() + "/" + p.envelope.getOriginSequence() + " within " +
-                    options.requestTimeout().toMillis() + " ms"));
-            }
+            p.future().completeExceptionally(new TimeoutException("no acknowledgement for " +
+                options.terminalId() + "/" + p.envelope().getOriginSequence() + " within " +
+                options.requestTimeout().toMillis() + " ms"));
         }
     }
 
@@ -557,7 +520,7 @@ final class ClientSession implements EmcommClient
             future.complete(null);
             return future;
         }
-        final SubscribeCall call = new SubscribeCall(addresses, future);
+        final SubscriptionBook.Call call = new SubscriptionBook.Call(List.copyOf(addresses), future);
         boolean refused = false;
         synchronized (this)
         {
@@ -567,18 +530,17 @@ final class ClientSession implements EmcommClient
             }
             else
             {
-                subscriptions.addAll(addresses);
                 final Channel ch = channel;
                 if (welcomed && ch != null)
                 {
                     final long id = ++lastRequestId;
-                    subscribeCalls.put(id, new ArrayList<>(List.of(call)));
+                    subscriptions.sent(id, call);
                     ch.writeAndFlush(Frames.encode(ch.alloc(), FrameType.SUBSCRIBE,
                         Subscribe.newBuilder().setRequestId(id).addAllAddresses(addresses).build()));
                 }
                 else
                 {
-                    subscribeWaiting.add(call);
+                    subscriptions.waitForWelcome(call);
                 }
             }
         }
@@ -595,29 +557,25 @@ final class ClientSession implements EmcommClient
 
     void onSubscriptionAck(final SubscriptionAck ack)
     {
-        final List<SubscribeCall> calls;
+        final List<SubscriptionBook.Call> calls;
         synchronized (this)
         {
-            calls = subscribeCalls.remove(ack.getRequestId());
-            if (calls != null && !ack.getOk())
-            {
-                calls.forEach(c -> c.addresses.forEach(subscriptions::remove));
-            }
+            calls = subscriptions.answered(ack.getRequestId(), ack.getOk());
         }
         if (calls == null)
         {
             return;
         }
-        for (final SubscribeCall call : calls)
+        for (final SubscriptionBook.Call call : calls)
         {
             if (ack.getOk())
             {
-                call.future.complete(null);
+                call.future().complete(null);
             }
             else
             {
-                call.future.completeExceptionally(new EmcommException("the router refused the subscription to " +
-                    call.addresses + ": " + ack.getDetail(), ErrorCode.BAD_ADDRESS_PATTERN, null));
+                call.future().completeExceptionally(new EmcommException("the router refused the subscription to " +
+                    call.addresses() + ": " + ack.getDetail(), ErrorCode.BAD_ADDRESS_PATTERN, null));
             }
         }
     }
@@ -649,7 +607,7 @@ final class ClientSession implements EmcommClient
         }, ch);
     }
 
-    private static boolean deliver(final DeliveryListener listener, final Delivery delivery)
+    static boolean deliver(final DeliveryListener listener, final Delivery delivery)
     {
         try
         {
@@ -771,7 +729,7 @@ final class ClientSession implements EmcommClient
         }
         if (call != null)
         {
-            dispatcher.execute(() -> call.future.complete(new ReplayResult(call.items, end.getCount(), end.getLastIndex())));
+            dispatcher.execute(() -> call.end(end.getCount(), end.getLastIndex()));
         }
     }
 
@@ -823,12 +781,8 @@ final class ClientSession implements EmcommClient
             {
                 sweeper.cancel(false);
             }
-            pending.values().forEach(p -> outstanding.add(p.future));
-            pending.clear();
-            subscribeCalls.values().forEach(calls -> calls.forEach(c -> outstanding.add(c.future)));
-            subscribeCalls.clear();
-            subscribeWaiting.forEach(c -> outstanding.add(c.future));
-            subscribeWaiting.clear();
+            outstanding.addAll(pending.drain());
+            outstanding.addAll(subscriptions.drain());
             replays.values().forEach(r -> outstanding.add(r.future));
             replays.clear();
         }
@@ -847,40 +801,5 @@ final class ClientSession implements EmcommClient
         notifyState(ConnectionState.CLOSED, cause);
         dispatcher.shutdown();
         SharedEventLoop.release(group);
-    }
-
-    // ------------------------------------------------------------------ bookkeeping records
-
-    private record PendingPublish(Envelope envelope, CompletableFuture<PublishResult> future, long deadlineNanos)
-    {
-    }
-
-    private record SubscribeCall(List<String> addresses, CompletableFuture<Void> future)
-    {
-    }
-
-    /** A replay in progress. Items are touched only on the dispatch thread. */
-    private static final class ReplayCall
-    {
-        final CompletableFuture<ReplayResult> future = new CompletableFuture<>();
-        final List<Delivery> items = new ArrayList<>();
-        final DeliveryListener listener;
-
-        ReplayCall(final DeliveryListener listener)
-        {
-            this.listener = listener;
-        }
-
-        void accept(final Delivery item)
-        {
-            if (listener == null)
-            {
-                items.add(item);
-            }
-            else
-            {
-                deliver(listener, item);
-            }
-        }
     }
 }
