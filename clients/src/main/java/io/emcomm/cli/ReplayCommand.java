@@ -37,8 +37,8 @@ final class ReplayCommand implements Callable<Integer>
 {
     /** The id a replay logs in with: fixed, so that replays leave at most one idle terminal on the router. */
     static final String REPLAY_TERMINAL_ID = "emcomm-replay";
-    /** A region with no terminals and no command posts: the replay session receives no live traffic. */
-    static final String REPLAY_TERMINAL_REGION = "00";
+    /** No province has code 99 (GB/T 2260), so the replay session receives no region or chain traffic. */
+    static final String REPLAY_TERMINAL_REGION = "99";
 
     @Spec
     CommandSpec spec;
