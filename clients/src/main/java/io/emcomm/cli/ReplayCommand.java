@@ -1,0 +1,172 @@
+package io.emcomm.cli;
+
+import io.emcomm.client.ClientOptions;
+import io.emcomm.client.Delivery;
+import io.emcomm.client.EmcommClient;
+import io.emcomm.client.EmcommException;
+import io.emcomm.client.ReplayResult;
+import io.emcomm.protocol.wire.Precedence;
+import io.emcomm.protocol.wire.ReplayRequest;
+import io.emcomm.protocol.wire.TerminalKind;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/** {@code emcomm replay}: print journal entries, from a running router or straight from a journal folder. */
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Print journaled messages in journal order, filtered by time, origin, region and precedence.",
+        "Reads from a running router (--router) or from a journal folder on this machine (--data)."},
+    footer = {"", "Examples:",
+        "  emcomm replay --router 127.0.0.1:7400 --from 15m --precedence immediate --json",
+        "  emcomm replay --data ./emcomm-data --origin uav-07"})
+final class ReplayCommand implements Callable<Integer>
+{
+    /** The id a replay logs in with: fixed, so that replays leave at most one idle terminal on the router. */
+    static final String REPLAY_TERMINAL_ID = "emcomm-replay";
+    /** No province has code 99 (GB/T 2260), so the replay session receives no region or chain traffic. */
+    static final String REPLAY_TERMINAL_REGION = "99";
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Source source = new Source();
+
+    static final class Source
+    {
+        @Option(names = "--router", paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
+            description = "Ask a running router (default: 127.0.0.1:7400).")
+        Converters.HostPort router;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "Read the journal in DIR directly.")
+        Path data;
+    }
+
+    @Option(names = "--from", paramLabel = "TIME", converter = Converters.TimeConverter.class,
+        description = "Journaled at or after TIME: 2026-05-01T08:00:00Z, 2026-05-01T08:00, 2026-05-01, or 15m (ago).")
+    Instant from;
+
+    @Option(names = "--to", paramLabel = "TIME", converter = Converters.TimeConverter.class,
+        description = "Journaled at or before TIME (same forms as --from).")
+    Instant to;
+
+    @Option(names = "--origin", paramLabel = "ID", description = "Only messages from this terminal.")
+    String origin;
+
+    @Option(names = "--region", paramLabel = "CODE", converter = Converters.RegionConverter.class,
+        description = "Only messages from, or addressed to, this region's subtree.")
+    String region;
+
+    @Option(names = "--precedence", paramLabel = "P", converter = Converters.PrecedenceConverter.class,
+        description = "Only messages at this precedence or higher: flash, immediate, priority, routine.")
+    Precedence precedence;
+
+    @Option(names = "--limit", paramLabel = "N", description = "At most N messages.")
+    int limit;
+
+    @Option(names = "--json", description = "One JSON object per line (index, id, origin, precedence, to, text, ...).")
+    boolean json;
+
+    @Option(names = "--id", paramLabel = "ID", defaultValue = REPLAY_TERMINAL_ID,
+        description = "Terminal id to log in with when using --router (default: ${DEFAULT-VALUE}).")
+    String id;
+
+    @Override
+    public Integer call() throws InterruptedException
+    {
+        if (limit < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--limit must not be negative");
+        }
+        if (from != null && to != null && to.isBefore(from))
+        {
+            throw new ParameterException(spec.commandLine(), "--to is before --from");
+        }
+        final ReplayRequest request = request();
+        final PrintWriter out = spec.commandLine().getOut();
+        final Consumer<Delivery> printer = d ->
+        {
+            out.println(json ? DeliveryFormat.json(d) : DeliveryFormat.line(d));
+            out.flush();
+        };
+        final ReplayResult result = source.data != null ?
+            JournalReplay.replay(source.data, request, printer) :
+            replayFromRouter(request, printer);
+        final PrintWriter err = spec.commandLine().getErr();
+        err.println("replayed " + result.count() + " message" + (result.count() == 1 ? "" : "s") +
+            (result.count() > 0 ? " (last index " + result.lastIndex() + ")" : ""));
+        err.flush();
+        return Main.EXIT_OK;
+    }
+
+    ReplayRequest request()
+    {
+        final ReplayRequest.Builder r = ReplayRequest.newBuilder();
+        if (from != null)
+        {
+            r.setFromMicros(ChronoUnit.MICROS.between(Instant.EPOCH, from));
+        }
+        if (to != null)
+        {
+            r.setToMicros(ChronoUnit.MICROS.between(Instant.EPOCH, to));
+        }
+        if (origin != null)
+        {
+            r.setOrigin(origin);
+        }
+        if (region != null)
+        {
+            r.setRegionCode(region);
+        }
+        if (precedence != null)
+        {
+            r.setMinPrecedence(precedence);
+        }
+        return r.setLimit(limit).build();
+    }
+
+    private ReplayResult replayFromRouter(final ReplayRequest request, final Consumer<Delivery> printer)
+        throws InterruptedException
+    {
+        final Converters.HostPort router = source.router != null ? source.router : Converters.HostPort.parse("127.0.0.1:7400");
+        final ClientOptions options;
+        try
+        {
+            options = ClientOptions.builder()
+                .router(router.host(), router.port())
+                .terminal(id, TerminalKind.GROUND, REPLAY_TERMINAL_REGION)
+                .clientName("emcomm-cli/0.1 replay")
+                .build();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        try (EmcommClient client = EmcommClient.connect(options))
+        {
+            return client.replay(request, printer::accept).get();
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new CliFailure("replay failed: " + ex.getCause().getMessage());
+        }
+        catch (final EmcommException ex)
+        {
+            throw new CliFailure(ex.getMessage());
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.emcomm.cli;
+
+import io.emcomm.router.Router;
+import io.emcomm.router.config.ConfigException;
+import io.emcomm.router.config.RouterConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code emcomm router}: run a router in the foreground until SIGINT or SIGTERM. */
+@Command(
+    name = "router",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Run a router until interrupted (Ctrl-C, SIGTERM).",
+        "Settings come from --config FILE (Java properties), then -Demcomm.* system properties, then EMCOMM_*",
+        "environment variables, then these options. Keys: emcomm.host, emcomm.port, emcomm.data,",
+        "emcomm.max.frame.bytes, emcomm.io.threads, emcomm.journal.sync, emcomm.router.id,",
+        "emcomm.heartbeat.interval.ms, emcomm.outbound.queue.limit."})
+final class RouterCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "TCP port (default 7400; 0 picks a free one).")
+    Integer port;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data folder; the journal is DIR/journal (default ./data).")
+    Path data;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (Java properties).")
+    Path config;
+
+    @Override
+    public Integer call()
+    {
+        final RouterConfig cfg = config();
+        final Router router;
+        try
+        {
+            router = Router.start(cfg);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new CliFailure("cannot start the router on " + cfg.host() + ":" + cfg.port() + ": " + rootMessage(ex));
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println("EmComm router " + cfg.routerId() + " listening on " + cfg.host() + ":" + router.port() +
+            ", journal in " + cfg.journalDir().toAbsolutePath());
+        out.flush();
+
+        final CountDownLatch stop = new CountDownLatch(1);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final Thread hook = new Thread(() ->
+        {
+            stop.countDown();
+            try
+            {
+                stopped.await(10, TimeUnit.SECONDS); // let the journal close before the JVM goes
+            }
+            catch (final InterruptedException ignore)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "emcomm-router-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try
+        {
+            stop.await();
+        }
+        catch (final InterruptedException ignore)
+        {
+            // stopped in-process (tests, embedding): same orderly close as a signal
+        }
+        finally
+        {
+            router.close();
+            out.println("router stopped");
+            out.flush();
+            stopped.countDown();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException ignore)
+            {
+                // the JVM is already shutting down: the hook is running
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    private RouterConfig config()
+    {
+        try
+        {
+            final RouterConfig.Builder b = RouterConfig.builder().load(config, System.getProperties(), System.getenv());
+            if (host != null)
+            {
+                b.host(host);
+            }
+            if (port != null)
+            {
+                b.port(port);
+            }
+            if (data != null)
+            {
+                b.dataDir(data);
+            }
+            return b.build();
+        }
+        catch (final ConfigException ex)
+        {
+            throw new CliFailure("bad configuration: " + ex.getMessage());
+        }
+    }
+
+    private static String rootMessage(final Throwable ex)
+    {
+        Throwable t = ex;
+        while (t.getCause() != null && t.getCause() != t)
+        {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+}

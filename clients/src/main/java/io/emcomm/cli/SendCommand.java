@@ -1,0 +1,227 @@
+package io.emcomm.cli;
+
+import io.emcomm.client.EmcommClient;
+import io.emcomm.client.EmcommException;
+import io.emcomm.client.Message;
+import io.emcomm.client.PublishRejectedException;
+import io.emcomm.client.PublishResult;
+import io.emcomm.protocol.wire.Alert;
+import io.emcomm.protocol.wire.Area;
+import io.emcomm.protocol.wire.Precedence;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** {@code emcomm send}: publish one message and print its journal index. */
+@Command(
+    name = "send",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Publish one message and print the journal index from the router's acknowledgement.",
+        "Exits 1 with the router's reason when the message is rejected."},
+    footer = {"", "Examples:",
+        "  emcomm send --id cp-5201 --kind command-post --region 5201 --to region:5201 --precedence flash \\",
+        "      --alert Flood --severity extreme --headline 'Nanming river over warning level'",
+        "  emcomm send --id uav-07 --kind air --region 520111 --to channel:positions.air --position 26.45,106.63,1200"})
+final class SendCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TerminalOptions terminal;
+
+    @Option(names = "--to", required = true, split = ",", paramLabel = "ADDRESS",
+        converter = Converters.AddressConverter.class,
+        description = "Destinations, comma-separated: terminal:ID, channel:NAME, region:CODE[/KIND+KIND], up:CODE.")
+    List<String> to;
+
+    @Option(names = "--precedence", paramLabel = "P", defaultValue = "routine",
+        converter = Converters.PrecedenceConverter.class,
+        description = "flash, immediate, priority or routine (default: ${DEFAULT-VALUE}).")
+    Precedence precedence;
+
+    @Option(names = "--ttl", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+        description = "Not delivered after this long, e.g. 30m (default: never expires).")
+    Duration ttl;
+
+    @Option(names = "--receipts", description = "Ask each destination terminal for a delivery receipt.")
+    boolean receipts;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+        converter = Converters.DurationConverter.class,
+        description = "How long to wait for the acknowledgement (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "%nThe body (exactly one):%n")
+    Body body;
+
+    static final class Body
+    {
+        @Option(names = "--text", paramLabel = "TEXT", description = "Free text.")
+        String text;
+
+        @Option(names = "--position", paramLabel = "LAT,LON[,ALT]", description = "A position report (WGS84 degrees, metres).")
+        String position;
+
+        @Option(names = "--alert", paramLabel = "EVENT",
+            description = "A CAP alert for EVENT (Flood, Landslide, ...); see --headline, --severity, --instruction, --area.")
+        String alertEvent;
+
+        @Option(names = "--incident", paramLabel = "TYPE",
+            description = "An incident report of TYPE (flood, landslide, ...); see --description, --incident-region.")
+        String incidentType;
+
+        @Option(names = "--task", paramLabel = "TITLE", description = "A task; see --task-id, --instruction.")
+        String taskTitle;
+    }
+
+    @Option(names = "--headline", paramLabel = "TEXT", description = "Alert headline.")
+    String headline = "";
+
+    @Option(names = "--severity", paramLabel = "S", defaultValue = "severe",
+        description = "Alert severity: extreme, severe, moderate, minor, unknown (default: ${DEFAULT-VALUE}).")
+    String severity;
+
+    @Option(names = "--instruction", paramLabel = "TEXT", description = "Alert or task instruction.")
+    String instruction = "";
+
+    @Option(names = "--area", split = ",", paramLabel = "CODE", converter = Converters.RegionConverter.class,
+        description = "Alert area as region codes (default: the destinations' regions).")
+    List<String> area;
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "Incident description.")
+    String description = "";
+
+    @Option(names = "--incident-region", paramLabel = "CODE", converter = Converters.RegionConverter.class,
+        description = "Where the incident is (default: --region).")
+    String incidentRegion;
+
+    @Option(names = "--task-id", paramLabel = "ID", description = "Task id (default: derived from the sender and time).")
+    String taskId;
+
+    @Override
+    public Integer call()
+    {
+        final Message message = message().to(to).precedence(precedence).ttl(ttl).wantReceipts(receipts);
+        try (EmcommClient client = EmcommClient.connect(terminal.required().build()))
+        {
+            final PublishResult result = client.publish(message).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            spec.commandLine().getOut().println(result.journalIndex());
+            spec.commandLine().getOut().flush();
+            return Main.EXIT_OK;
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof PublishRejectedException rejected)
+            {
+                throw new CliFailure("rejected by the router: " + rejected.getMessage());
+            }
+            throw new CliFailure(String.valueOf(ex.getCause().getMessage()));
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new CliFailure("no acknowledgement from the router within " + timeout.toMillis() + " ms");
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new CliFailure("interrupted");
+        }
+        catch (final EmcommException ex)
+        {
+            throw new CliFailure(ex.getMessage());
+        }
+    }
+
+    private Message message()
+    {
+        if (body.text != null)
+        {
+            return Message.text(body.text);
+        }
+        if (body.position != null)
+        {
+            return position(body.position);
+        }
+        if (body.alertEvent != null)
+        {
+            final List<String> codes = area != null ? area : to.stream()
+                .filter(a -> a.startsWith("region:") || a.startsWith("up:"))
+                .map(a -> a.substring(a.indexOf(':') + 1).split("/")[0])
+                .toList();
+            final Alert.Builder cap = Alert.newBuilder()
+                .setEvent(body.alertEvent)
+                .setStatus(Alert.Status.ACTUAL)
+                .setMsgType(Alert.MsgType.ALERT)
+                .setScope(Alert.Scope.PUBLIC)
+                .setUrgency(Alert.Urgency.URGENCY_IMMEDIATE)
+                .setSeverity(severity(severity))
+                .setCertainty(Alert.Certainty.OBSERVED)
+                .setHeadline(headline)
+                .setInstruction(instruction);
+            if (!codes.isEmpty())
+            {
+                cap.addAreas(Area.newBuilder().addAllRegionCodes(codes));
+            }
+            return Message.alert(cap.build());
+        }
+        if (body.incidentType != null)
+        {
+            return Message.incident(body.incidentType,
+                incidentRegion != null ? incidentRegion : terminal.region == null ? "" : terminal.region, description);
+        }
+        final String id = taskId != null ? taskId : (terminal.id + "-" + System.currentTimeMillis());
+        return Message.task(id, body.taskTitle, instruction);
+    }
+
+    private Message position(final String text)
+    {
+        final String[] parts = text.split(",");
+        try
+        {
+            if (parts.length < 2 || parts.length > 3)
+            {
+                throw new NumberFormatException();
+            }
+            final double lat = Double.parseDouble(parts[0].trim());
+            final double lon = Double.parseDouble(parts[1].trim());
+            final double alt = parts.length == 3 ? Double.parseDouble(parts[2].trim()) : 0;
+            if (Math.abs(lat) > 90 || Math.abs(lon) > 180)
+            {
+                throw new ParameterException(spec.commandLine(), "--position " + text + " is outside WGS84 (lat ±90, lon ±180)");
+            }
+            return Message.position(lat, lon, alt, 0, 0);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ParameterException(spec.commandLine(), "--position must be LAT,LON or LAT,LON,ALT, not '" + text + "'");
+        }
+    }
+
+    private Alert.Severity severity(final String text)
+    {
+        return switch (text.toLowerCase(Locale.ROOT))
+        {
+            case "extreme" -> Alert.Severity.EXTREME;
+            case "severe" -> Alert.Severity.SEVERE;
+            case "moderate" -> Alert.Severity.MODERATE;
+            case "minor" -> Alert.Severity.MINOR;
+            case "unknown" -> Alert.Severity.SEVERITY_UNKNOWN;
+            default -> throw new ParameterException(spec.commandLine(),
+                "unknown severity '" + text + "' (extreme, severe, moderate, minor, unknown)");
+        };
+    }
+}

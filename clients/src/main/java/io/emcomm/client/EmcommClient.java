@@ -1,0 +1,110 @@
+package io.emcomm.client;
+
+import io.emcomm.protocol.wire.Envelope;
+import io.emcomm.protocol.wire.ReplayRequest;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One terminal's session with an EmComm router: publish, subscribe, receive, acknowledge, replay.
+ *
+ * <h2>Delivery guarantees</h2>
+ * A publish future completes when the router has journaled the message. Until then the client keeps the
+ * message; if the connection drops it reconnects with exponential backoff, logs in again, re-subscribes and
+ * sends every unacknowledged message again with the same origin sequence, which the router recognises and
+ * acknowledges with the original journal index ({@link PublishResult#duplicate()}). Deliveries are at least
+ * once: a delivery not acknowledged before a disconnect is delivered again after the reconnect. Ask for
+ * delivery receipts with {@link Message#wantReceipts(boolean)}; they arrive as deliveries with a
+ * {@code Receipt} body.
+ *
+ * <h2>Threads</h2>
+ * Every method is thread-safe. Publishes from several threads are numbered and sent in one order. Futures
+ * are completed on the client's network thread: do not block in a non-async dependent stage
+ * ({@code thenApply}, {@code whenComplete}); use the {@code *Async} variants or block in your own thread.
+ * Listeners run on the client's dispatch thread (see {@link DeliveryListener}), where blocking on a future
+ * is safe.
+ *
+ * <pre>{@code
+ * try (EmcommClient client = EmcommClient.connect(options)) {
+ *     PublishResult r = client.publish(Message.text("on scene").to("terminal:cp-5201")).get();
+ * }
+ * }</pre>
+ */
+public interface EmcommClient extends AutoCloseable
+{
+    /**
+     * Connects to the router and logs in. Returns once the router has welcomed the terminal.
+     *
+     * @throws EmcommException when the router cannot be reached within the connect timeout or refuses the
+     *                         terminal (bad id, region, kind); nothing is left running
+     */
+    static EmcommClient connect(final ClientOptions options)
+    {
+        return ClientSession.connect(options);
+    }
+
+    /** This terminal's id, the origin of everything it publishes. */
+    String terminalId();
+
+    /** The current connection state. */
+    ConnectionState state();
+
+    /**
+     * Publishes a message. The client stamps the origin, the next origin sequence and the creation time.
+     *
+     * @return completed with the PUBLISH_ACK; failed with {@link PublishRejectedException} on a PUBLISH_NACK,
+     * with {@link java.util.concurrent.TimeoutException} after the request timeout, or with
+     * {@link EmcommException} when the client closes first or too many publishes are outstanding
+     */
+    CompletableFuture<PublishResult> publish(Message message);
+
+    /** Publishes an envelope built by hand; its origin and origin sequence are overwritten. */
+    CompletableFuture<PublishResult> publish(Envelope.Builder envelope);
+
+    /**
+     * Subscribes to channels. Patterns may be written with or without the {@code channel:} prefix and use
+     * {@code *} for one token and {@code >} for the rest: {@code flood.5201.*}, {@code positions.>}.
+     * Subscriptions are kept and renewed after every reconnect.
+     *
+     * @return completed by the router's SUBSCRIPTION_ACK; failed with {@link EmcommException} when a pattern
+     * is malformed or the router refuses it
+     */
+    CompletableFuture<Void> subscribe(String... channelPatterns);
+
+    /**
+     * Acknowledges a delivery by hand (with auto-ack off). Acknowledging an index twice, or while
+     * disconnected, is harmless: the router keeps the delivery until an ack reaches it.
+     */
+    void ack(long journalIndex);
+
+    /**
+     * Asks the router for journal entries matching the request's filters and collects them. The request id
+     * is assigned by the client.
+     *
+     * @return completed at REPLAY_END with the entries in journal order; failed with {@link EmcommException}
+     * when the router refuses the request or the connection drops before the end
+     */
+    CompletableFuture<ReplayResult> replay(ReplayRequest request);
+
+    /**
+     * Like {@link #replay(ReplayRequest)}, but streams each entry to {@code listener} (on the dispatch
+     * thread) instead of collecting them; the result's item list is empty.
+     */
+    CompletableFuture<ReplayResult> replay(ReplayRequest request, DeliveryListener listener);
+
+    /**
+     * The last known position report of every terminal registered in {@code regionCode}'s subtree, one
+     * entry per terminal (a common operating picture for a command post that just came online).
+     *
+     * @return completed with the reports; failed with {@link EmcommException} when the router refuses the
+     * request or the connection drops before the end
+     */
+    CompletableFuture<ReplayResult> latestPositions(String regionCode);
+
+    /**
+     * Closes the session and releases its threads. Outstanding futures fail with {@link EmcommException}.
+     * Idempotent.
+     */
+    @Override
+    void close();
+}

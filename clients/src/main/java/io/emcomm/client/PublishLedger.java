@@ -1,0 +1,94 @@
+package io.emcomm.client;
+
+import io.emcomm.protocol.wire.Envelope;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Publishes the router has not answered yet, by origin sequence. Kept across reconnects so that each is
+ * sent again with its sequence; insertion order is sequence order, and (with one request timeout for all)
+ * deadline order too, so expiry looks only at the head.
+ *
+ * <p>Not thread-safe: guarded by the owning {@link ClientSession}'s lock.
+ */
+final class PublishLedger
+{
+    record Pending(Envelope envelope, CompletableFuture<PublishResult> future, long deadlineNanos)
+    {
+    }
+
+    private final LinkedHashMap<Long, Pending> bySequence = new LinkedHashMap<>();
+
+    int size()
+    {
+        return bySequence.size();
+    }
+
+    void add(final Envelope envelope, final CompletableFuture<PublishResult> future, final long deadlineNanos)
+    {
+        bySequence.put(envelope.getOriginSequence(), new Pending(envelope, future, deadlineNanos));
+    }
+
+    /** Everything unanswered, in sequence order: what to send again after a welcome. */
+    Collection<Pending> unanswered()
+    {
+        return bySequence.values();
+    }
+
+    Pending remove(final long originSequence)
+    {
+        return bySequence.remove(originSequence);
+    }
+
+    /**
+     * The publish a nack without a sequence answers. The router sends one in reply to an envelope it could
+     * not read, and answers a session's publishes in order, so it is the oldest still waiting.
+     */
+    Pending removeOldest()
+    {
+        final Iterator<Pending> it = bySequence.values().iterator();
+        if (!it.hasNext())
+        {
+            return null;
+        }
+        final Pending oldest = it.next();
+        it.remove();
+        return oldest;
+    }
+
+    /** Removes and returns the publishes whose deadline has passed; empty when none. */
+    List<Pending> expire(final long nowNanos)
+    {
+        List<Pending> expired = List.of();
+        final Iterator<Pending> it = bySequence.values().iterator();
+        while (it.hasNext())
+        {
+            final Pending p = it.next();
+            if (nowNanos - p.deadlineNanos() < 0)
+            {
+                break;
+            }
+            it.remove();
+            if (expired.isEmpty())
+            {
+                expired = new ArrayList<>();
+            }
+            expired.add(p);
+        }
+        return expired;
+    }
+
+    /** Empties the ledger (the client is closing) and returns the futures to fail. */
+    List<CompletableFuture<?>> drain()
+    {
+        final List<CompletableFuture<?>> futures = new ArrayList<>(bySequence.size());
+        bySequence.values().forEach(p -> futures.add(p.future()));
+        bySequence.clear();
+        return futures;
+    }
+}

@@ -1,0 +1,96 @@
+package io.emcomm.client;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The channel subscriptions a client holds, which it renews after every welcome, and the subscribe calls
+ * still waiting for the router's SUBSCRIPTION_ACK (by request id, or for the next welcome when the
+ * client is disconnected).
+ *
+ * <p>Not thread-safe: guarded by the owning {@link ClientSession}'s lock.
+ */
+final class SubscriptionBook
+{
+    record Call(List<String> addresses, CompletableFuture<Void> future)
+    {
+    }
+
+    private final Set<String> addresses = new LinkedHashSet<>();
+    private final Map<Long, List<Call>> sent = new HashMap<>();
+    private final List<Call> waiting = new ArrayList<>();
+
+    /** Records a call sent now under {@code requestId}. */
+    void sent(final long requestId, final Call call)
+    {
+        addresses.addAll(call.addresses());
+        sent.computeIfAbsent(requestId, id -> new ArrayList<>()).add(call);
+    }
+
+    /** Records a call to be sent with the next welcome. */
+    void waitForWelcome(final Call call)
+    {
+        addresses.addAll(call.addresses());
+        waiting.add(call);
+    }
+
+    /**
+     * After a welcome: every address is subscribed again in one request, which also answers every call
+     * still open. Returns the addresses to send, or an empty list when there is nothing to renew.
+     */
+    List<String> renew(final long requestId)
+    {
+        if (addresses.isEmpty() && waiting.isEmpty())
+        {
+            return List.of();
+        }
+        final List<Call> open = new ArrayList<>(waiting);
+        sent.values().forEach(open::addAll);
+        sent.clear();
+        waiting.clear();
+        sent.put(requestId, open);
+        return List.copyOf(addresses);
+    }
+
+    /** The connection dropped: unanswered calls wait for the renewal after the next welcome. */
+    void disconnected()
+    {
+        sent.values().forEach(waiting::addAll);
+        sent.clear();
+    }
+
+    /** The router answered {@code requestId}; a refusal forgets the refused addresses. Null when unknown. */
+    List<Call> answered(final long requestId, final boolean ok)
+    {
+        final List<Call> calls = sent.remove(requestId);
+        if (calls != null && !ok)
+        {
+            calls.forEach(c -> c.addresses().forEach(addresses::remove));
+        }
+        return calls;
+    }
+
+    /** An ERROR refused a subscription without naming the request: it answers the oldest one sent. */
+    List<Call> refuseOldest()
+    {
+        final Long oldest = sent.keySet().stream().min(Long::compare).orElse(null);
+        return oldest == null ? List.of() : answered(oldest, false);
+    }
+
+    /** Empties the book (the client is closing) and returns the futures to fail. */
+    List<CompletableFuture<?>> drain()
+    {
+        final List<CompletableFuture<?>> futures = new ArrayList<>();
+        sent.values().forEach(calls -> calls.forEach(c -> futures.add(c.future())));
+        waiting.forEach(c -> futures.add(c.future()));
+        sent.clear();
+        waiting.clear();
+        addresses.clear();
+        return futures;
+    }
+}

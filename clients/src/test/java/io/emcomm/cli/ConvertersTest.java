@@ -1,0 +1,67 @@
+package io.emcomm.cli;
+
+import io.emcomm.protocol.wire.Precedence;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine.TypeConversionException;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+@Timeout(10)
+class ConvertersTest
+{
+    @Test
+    void durations()
+    {
+        assertEquals(Duration.ofMillis(500), Converters.duration("500ms"));
+        assertEquals(Duration.ofSeconds(90), Converters.duration("1m30s"));
+        assertEquals(Duration.ofHours(2), Converters.duration("2h"));
+        assertEquals(Duration.ofDays(1), Converters.duration("1d"));
+        assertEquals(Duration.ofSeconds(30), Converters.duration("PT30S"));
+        for (final String bad : new String[] {"", "5", "5x", "s", "1m 30s", "-5s", "PTX"})
+        {
+            assertThrows(TypeConversionException.class, () -> Converters.duration(bad), bad);
+        }
+    }
+
+    @Test
+    void hostPort()
+    {
+        assertEquals(new Converters.HostPort("10.0.0.5", 7401), Converters.HostPort.parse("10.0.0.5:7401"));
+        assertEquals(new Converters.HostPort("127.0.0.1", 7402), Converters.HostPort.parse(":7402"));
+        assertEquals(new Converters.HostPort("router.local", 7400), Converters.HostPort.parse("router.local"));
+        assertThrows(TypeConversionException.class, () -> Converters.HostPort.parse("host:http"));
+        assertThrows(TypeConversionException.class, () -> Converters.HostPort.parse("host:70000"));
+    }
+
+    @Test
+    void times()
+    {
+        final Instant now = Instant.parse("2026-05-01T08:00:00Z");
+        assertEquals(now, Converters.time("now", now));
+        assertEquals(Instant.parse("2026-04-30T00:00:00Z"), Converters.time("2026-04-30T00:00:00Z", now));
+        assertEquals(Instant.parse("2026-05-01T07:45:00Z"), Converters.time("15m", now));
+        assertEquals(Instant.parse("2026-05-01T06:00:00Z"), Converters.time("-2h", now));
+        assertThrows(TypeConversionException.class, () -> Converters.time("yesterday", now));
+    }
+
+    @Test
+    void precedenceByNameOrProsign()
+    {
+        assertEquals(Precedence.FLASH, Converters.precedence("FLASH"));
+        assertEquals(Precedence.FLASH, Converters.precedence("z"));
+        assertEquals(Precedence.IMMEDIATE, Converters.precedence("o"));
+        assertEquals(Precedence.ROUTINE, Converters.precedence("routine"));
+        assertThrows(TypeConversionException.class, () -> Converters.precedence("urgent"));
+    }
+
+    @Test
+    void jsonStringsAreEscaped()
+    {
+        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", DeliveryFormat.quote("a\"b\\c\nd\u0001"));
+    }
+}
