@@ -65,6 +65,7 @@ public final class Router implements AutoCloseable
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Router(final RouterConfig config, final LongSupplier clockMicros)
     {
@@ -197,9 +198,14 @@ public final class Router implements AutoCloseable
         }
     }
 
+    /** Stops the router; a second call does nothing. */
     @Override
     public void close()
     {
+        if (closed.getAndSet(true))
+        {
+            return;
+        }
         serverChannel.close().syncUninterruptibly();
         shutdownGroups();
         cursors.close();

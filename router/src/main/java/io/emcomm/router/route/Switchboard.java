@@ -87,8 +87,15 @@ public final class Switchboard
         final int length = frame.readableBytes() - Frames.TYPE_BYTES;
         if (!header.wrap(frame, offset, length))
         {
-            nack(ctx, "", 0, header.tooManyDestinations() ? NackReason.TOO_MANY_DESTINATIONS : NackReason.MALFORMED_ENVELOPE,
-                header.problem());
+            if (header.tooManyDestinations())
+            {
+                // the header was read up to the 65th destination: origin and sequence are known, echo them
+                nack(ctx, header.origin(), header.originSequence(), NackReason.TOO_MANY_DESTINATIONS, header.problem());
+            }
+            else
+            {
+                nack(ctx, "", 0, NackReason.MALFORMED_ENVELOPE, header.problem());
+            }
             return;
         }
         final long sequence = header.originSequence();
