@@ -11,6 +11,7 @@ import io.emcomm.router.journal.ChronicleJournal;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.route.ReceiptPublisher;
+import io.emcomm.router.security.Gatekeeper;
 import io.emcomm.router.session.Session;
 import io.netty.buffer.Unpooled;
 import io.emcomm.router.journal.Journal;
@@ -85,14 +86,15 @@ public final class Router implements AutoCloseable
         cursors = new ChronicleCursorStore(config.dataDir().resolve("cursors"));
         restoreLatestPositions();
         table = new LocalRoutingTable();
-        final Switchboard switchboard = new Switchboard(journal, table, counters, clockMicros);
+        final Gatekeeper gatekeeper = new Gatekeeper(config.security());
+        final Switchboard switchboard = new Switchboard(journal, table, counters, clockMicros, origins.state(config.routerId()));
         final ReceiptPublisher receipts = new ReceiptPublisher(journal, switchboard, origins.state(config.routerId()), counters,
             clockMicros, config.flashEscalate());
         final DeliveryContext delivery = new DeliveryContext(journal, cursors, switchboard.publishLock(), counters, clockMicros,
             receipts, config.routerId(), config.deliveryWindow(), config.outboundQueueLimit(), config.flashAckTimeoutMs() * 1000L,
             config.slowConsumerDisconnectMs() * 1000L);
         final RouterContext context = new RouterContext(config, journal, origins, table, switchboard, counters, clockMicros,
-            cursors, delivery);
+            cursors, delivery, gatekeeper);
 
         final boolean epoll = Epoll.isAvailable();
         final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

@@ -20,6 +20,9 @@ public final class RouterCounters
     final LongAdder superseded = new LongAdder();
     final LongAdder flashResends = new LongAdder();
     final LongAdder receipts = new LongAdder();
+    final LongAdder notAuthorized = new LongAdder();
+    final LongAdder rateLimited = new LongAdder();
+    final LongAdder authenticationFailures = new LongAdder();
     final LongAdder nonDeliveryReceipts = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
     final LongAdder sessionsOpened = new LongAdder();
@@ -79,6 +82,37 @@ public final class RouterCounters
     public long flashResends()
     {
         return flashResends.sum();
+    }
+
+    /** Publishes and subscriptions refused by the access policy. */
+    public long notAuthorized()
+    {
+        return notAuthorized.sum();
+    }
+
+    public long rateLimited()
+    {
+        return rateLimited.sum();
+    }
+
+    public long authenticationFailures()
+    {
+        return authenticationFailures.sum();
+    }
+
+    public void incNotAuthorized()
+    {
+        notAuthorized.increment();
+    }
+
+    public void incRateLimited()
+    {
+        rateLimited.increment();
+    }
+
+    public void incAuthenticationFailures()
+    {
+        authenticationFailures.increment();
     }
 
     public long receipts()

@@ -48,10 +48,31 @@ public final class RouterConfig
     public static final String SLOW_CONSUMER_PROP = "emcomm.slow.consumer.disconnect.ms";
     public static final int SLOW_CONSUMER_DEFAULT_MS = 120_000;
 
+    public static final String AUTH_MODE_PROP = "emcomm.auth.mode";
+    public static final String TERMINALS_FILE_PROP = "emcomm.auth.terminals.file";
+    public static final String ACL_FILE_PROP = "emcomm.acl.file";
+    public static final String TLS_CERT_PROP = "emcomm.tls.cert";
+    public static final String TLS_KEY_PROP = "emcomm.tls.key";
+    public static final String TLS_CA_PROP = "emcomm.tls.ca";
+    public static final String LIMIT_MSGS_PROP = "emcomm.limit.msgs.per.sec";
+    public static final String LIMIT_BYTES_PROP = "emcomm.limit.bytes.per.sec";
+    public static final String LIMIT_FLASH_FLOOR_PROP = "emcomm.limit.flash.floor.per.sec";
+    public static final int LIMIT_FLASH_FLOOR_DEFAULT = 10;
+    public static final String LIMIT_SUBSCRIPTIONS_PROP = "emcomm.limit.subscriptions";
+    public static final int LIMIT_SUBSCRIPTIONS_DEFAULT = 256;
+    public static final String IDLE_TIMEOUT_PROP = "emcomm.idle.timeout.ms";
+    public static final int IDLE_TIMEOUT_DEFAULT_MS = 120_000;
+    public static final String HANDSHAKE_TIMEOUT_PROP = "emcomm.handshake.timeout.ms";
+    public static final int HANDSHAKE_TIMEOUT_DEFAULT_MS = 10_000;
+    public static final String MAX_CONNECTIONS_PROP = "emcomm.max.connections";
+    public static final int MAX_CONNECTIONS_DEFAULT = 20_000;
+
     /** Every key this class understands, so that a misspelt key in a file is reported, not ignored. */
     public static final Set<String> KEYS = Set.of(HOST_PROP, PORT_PROP, DATA_PROP, MAX_FRAME_PROP, IO_THREADS_PROP,
         JOURNAL_SYNC_PROP, ROUTER_ID_PROP, HEARTBEAT_PROP, OUTBOUND_LIMIT_PROP, TIMER_PROP, WINDOW_PROP, FLASH_TIMEOUT_PROP,
-        FLASH_ESCALATE_PROP, SLOW_CONSUMER_PROP);
+        FLASH_ESCALATE_PROP, SLOW_CONSUMER_PROP, AUTH_MODE_PROP, TERMINALS_FILE_PROP, ACL_FILE_PROP, TLS_CERT_PROP, TLS_KEY_PROP,
+        TLS_CA_PROP, LIMIT_MSGS_PROP, LIMIT_BYTES_PROP, LIMIT_FLASH_FLOOR_PROP, LIMIT_SUBSCRIPTIONS_PROP, IDLE_TIMEOUT_PROP,
+        HANDSHAKE_TIMEOUT_PROP, MAX_CONNECTIONS_PROP);
 
     private final String host;
     private final int port;
@@ -68,8 +89,11 @@ public final class RouterConfig
     private final boolean flashEscalate;
     private final int slowConsumerDisconnectMs;
 
+    private final Security security;
+
     private RouterConfig(final Builder b)
     {
+        security = b.security.build();
         timerIntervalMs = b.timerIntervalMs;
         deliveryWindow = b.deliveryWindow;
         flashAckTimeoutMs = b.flashAckTimeoutMs;
@@ -142,6 +166,12 @@ public final class RouterConfig
         return outboundQueueLimit;
     }
 
+    /** Authentication, authorization, TLS and per-connection limits. */
+    public Security security()
+    {
+        return security;
+    }
+
     /** How often each session checks its FLASH deadlines and the slow-consumer limit. */
     public int timerIntervalMs()
     {
@@ -194,6 +224,7 @@ public final class RouterConfig
         private int flashAckTimeoutMs = FLASH_TIMEOUT_DEFAULT_MS;
         private boolean flashEscalate = true;
         private int slowConsumerDisconnectMs = SLOW_CONSUMER_DEFAULT_MS;
+        private final Security.Builder security = new Security.Builder();
 
         private Builder()
         {
@@ -282,7 +313,12 @@ public final class RouterConfig
                     flashEscalate = Boolean.parseBoolean(value);
                     break;
                 case SLOW_CONSUMER_PROP: slowConsumerDisconnectMs = parseInt(key, value); break;
-                default: throw new ConfigException("unknown configuration key '" + key + "'");
+                default:
+                    if (!security.set(key, value))
+                    {
+                        throw new ConfigException("unknown configuration key '" + key + "'");
+                    }
+                    break;
             }
             return this;
         }
@@ -351,6 +387,12 @@ public final class RouterConfig
         {
             this.outboundQueueLimit = outboundQueueLimit;
             return this;
+        }
+
+        /** The security part of the configuration, to set programmatically (tests). */
+        public Security.Builder security()
+        {
+            return security;
         }
 
         public Builder timerIntervalMs(final int timerIntervalMs)

@@ -2,7 +2,11 @@ package io.emcomm.router.net;
 
 import io.emcomm.protocol.frame.FrameDecoder;
 import io.netty.channel.ChannelInitializer;
+import io.emcomm.router.security.Gatekeeper;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
 
 /** The pipeline of a terminal connection: framing, then the session state machine. */
 public final class RouterChannelInitializer extends ChannelInitializer<SocketChannel>
@@ -17,6 +21,16 @@ public final class RouterChannelInitializer extends ChannelInitializer<SocketCha
     @Override
     protected void initChannel(final SocketChannel ch)
     {
+        final Gatekeeper gatekeeper = router.gatekeeper();
+        if (gatekeeper.sslContext() != null)
+        {
+            ch.pipeline().addLast("tls", gatekeeper.sslContext().newHandler(ch.alloc()));
+        }
+        final int idleMs = gatekeeper.config().idleTimeoutMs();
+        if (idleMs > 0)
+        {
+            ch.pipeline().addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
+        }
         ch.pipeline()
             .addLast("frames", new FrameDecoder(router.config().maxFrameBytes()))
             .addLast("session", new SessionHandler(router));

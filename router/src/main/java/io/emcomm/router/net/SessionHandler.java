@@ -21,6 +21,10 @@ import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.delivery.LinkProfile;
 import io.emcomm.router.delivery.TerminalState;
 import io.emcomm.router.replay.LatestPositions;
+import io.emcomm.router.security.AccessCache;
+import io.emcomm.router.security.PublishRateLimiter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.emcomm.router.journal.OriginState;
 import io.emcomm.router.replay.ReplayFilter;
 import io.emcomm.router.replay.ReplaySession;
@@ -55,6 +59,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
     private Session session;
     private ReplaySession replay;
     private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> handshakeTimer;
+    private boolean admitted;
 
     SessionHandler(final RouterContext router)
     {
@@ -165,6 +171,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             protocolError(ctx, ErrorCode.INVALID_KIND, "terminal kind must be AIR, SPACE, GROUND or COMMAND_POST", true);
             return;
         }
+        final SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        final String refused = router.gatekeeper().authenticate(hello, tls == null ? null : tls.engine().getSession());
+        if (refused != null)
+        {
+            router.counters().incAuthenticationFailures();
+            protocolError(ctx, ErrorCode.AUTHENTICATION_FAILED, refused, true);
+            return;
+        }
         if (hello.getTerminalId().equals(router.config().routerId()))
         {
             protocolError(ctx, ErrorCode.INVALID_TERMINAL_ID, "terminal id '" + hello.getTerminalId()
@@ -192,7 +206,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         terminal.regionCode(hello.getRegionCode());
         final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, ctx.channel());
         final Session fresh = new Session(hello.getTerminalId(), kind, hello.getRegionCode(), ctx.channel(), feed, terminal,
-            origin, ControlFrames.CLOSER);
+            origin, ControlFrames.CLOSER, new AccessCache(router.gatekeeper().policy()),
+            new PublishRateLimiter(router.gatekeeper().config().messagesPerSecond(), router.gatekeeper().config().bytesPerSecond(),
+                router.gatekeeper().config().flashFloorPerSecond(), router.clockMicros()));
         final Session replaced = router.table().register(fresh);
         session = fresh;
         for (final ChannelPattern p : terminal.subscriptions())
@@ -273,6 +289,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
                 problem = ex.getMessage();
             }
         }
+        if (problem == null && subscribe)
+        {
+            problem = subscriptionProblem(patterns);
+        }
         if (problem != null)
         {
             router.counters().incProtocolErrors();
@@ -294,6 +314,23 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         }
         ctx.write(Frames.encode(ctx.alloc(), FrameType.SUBSCRIPTION_ACK,
             SubscriptionAck.newBuilder().setRequestId(requestId).setOk(true).build()), ctx.voidPromise());
+    }
+
+    /** Access policy and the per-session limit for new subscriptions; null when they may all be added. */
+    private String subscriptionProblem(final ChannelPattern[] patterns)
+    {
+        int total = session.terminal().subscriptions().length;
+        for (final ChannelPattern p : patterns)
+        {
+            if (!router.gatekeeper().policy().maySubscribe(session.terminalId(), session.kind(), session.regionCode(), p.pattern()))
+            {
+                router.counters().incNotAuthorized();
+                return "NOT_AUTHORIZED: terminal " + session.terminalId() + " may not subscribe to channel:" + p.pattern();
+            }
+            total++;
+        }
+        final int max = router.gatekeeper().config().maxSubscriptions();
+        return total > max ? "more than " + max + " subscriptions for one terminal (" + total + ")" : null;
     }
 
     private void onReplay(final ChannelHandlerContext ctx, final ByteBuf frame)
@@ -351,7 +388,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             return;
         }
         final String region = request.getRegionCode().isEmpty() ? session.regionCode() : request.getRegionCode();
-        final String problem = request.getRequestId() == 0 ? "request_id must not be 0" : RegionCode.problem(region);
+        String problem = request.getRequestId() == 0 ? "request_id must not be 0" : RegionCode.problem(region);
+        if (problem == null && router.gatekeeper().authenticating()
+            && (!session.isCommandPost() || !region.startsWith(session.regionCode())))
+        {
+            problem = "NOT_AUTHORIZED: only a command post may ask, and only for its own region " + session.regionCode();
+        }
         if (problem != null)
         {
             protocolError(ctx, ErrorCode.BAD_REPLAY_REQUEST, problem, false);
@@ -377,6 +419,43 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         {
             ctx.write(ControlFrames.error(ctx.alloc(), code, message, false), ctx.voidPromise());
         }
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx)
+    {
+        if (!router.gatekeeper().admit())
+        {
+            admitted = false;
+            router.counters().incProtocolErrors();
+            LOG.warn("refusing a connection from {}: at the limit of {} connections", ctx.channel().remoteAddress(),
+                router.gatekeeper().config().maxConnections());
+            ControlFrames.CLOSER.closeNow(ctx.channel(), ErrorCode.TOO_MANY_CONNECTIONS, "the router is at its limit of "
+                + router.gatekeeper().config().maxConnections() + " connections");
+            return;
+        }
+        admitted = true;
+        final int handshakeMs = router.gatekeeper().config().handshakeTimeoutMs();
+        handshakeTimer = ctx.executor().schedule(() ->
+        {
+            if (session == null && ctx.channel().isActive())
+            {
+                protocolError(ctx, ErrorCode.IDLE_TIMEOUT, "no HELLO within " + handshakeMs + " ms", true);
+            }
+        }, handshakeMs, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
+    {
+        if (event instanceof IdleStateEvent && session != null)
+        {
+            protocolError(ctx, ErrorCode.IDLE_TIMEOUT, "nothing received for " + router.gatekeeper().config().idleTimeoutMs()
+                + " ms (send HEARTBEAT)", true);
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override
@@ -416,6 +495,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         if (timer != null)
         {
             timer.cancel(false);
+        }
+        if (handshakeTimer != null)
+        {
+            handshakeTimer.cancel(false);
+        }
+        if (admitted)
+        {
+            router.gatekeeper().release();
         }
         if (session != null)
         {

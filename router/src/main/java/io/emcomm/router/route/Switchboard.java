@@ -13,6 +13,9 @@ import io.emcomm.router.journal.OriginState;
 import io.emcomm.router.session.Recipients;
 import io.emcomm.router.session.Session;
 import io.emcomm.protocol.wire.Envelope;
+import io.emcomm.protocol.wire.Precedence;
+import io.emcomm.protocol.wire.Text;
+import io.emcomm.router.security.AccessPolicy;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.delivery.EnvelopeBodies;
 import io.netty.buffer.ByteBuf;
@@ -54,10 +57,12 @@ public final class Switchboard
     private final RouterCounters counters;
     private final LongSupplier clockMicros;
     private final Object publishLock = new Object();
+    private final OriginState routerOrigin;
 
     public Switchboard(final Journal journal, final RoutingTable table, final RouterCounters counters,
-        final LongSupplier clockMicros)
+        final LongSupplier clockMicros, final OriginState routerOrigin)
     {
+        this.routerOrigin = routerOrigin;
         this.journal = journal;
         this.table = table;
         this.counters = counters;
@@ -128,6 +133,21 @@ public final class Switchboard
             destinations[i] = d;
         }
         final long now = clockMicros.getAsLong();
+        if (!session.rateLimiter().tryAcquire(length, header.precedenceNumber() == Precedence.FLASH_VALUE, now))
+        {
+            counters.incRateLimited();
+            nack(ctx, session.terminalId(), sequence, NackReason.RATE_LIMITED, "over this connection's message or byte rate");
+            return;
+        }
+        final int body = AccessPolicy.bodyBit(header.bodyField());
+        for (int i = 0; i < count; i++)
+        {
+            if ((session.access().publishMask(session, destinations[i]) & body) == 0)
+            {
+                refuse(ctx, session, sequence, AccessPolicy.bodyName(header.bodyField()), destinations[i].text());
+                return;
+            }
+        }
 
         final OriginState origin = session.originState();
         synchronized (publishLock)
@@ -251,6 +271,21 @@ public final class Switchboard
             s.feed().offerLive(copy, index, precedence, header);
         }
     }
+
+    /** A publish the access policy does not allow: nacked, counted, and journaled as a security event. */
+    private void refuse(final ChannelHandlerContext ctx, final Session session, final long sequence, final String body,
+        final String destination)
+    {
+        counters.incNotAuthorized();
+        final String why = "terminal " + session.terminalId() + " (" + session.kind() + "@" + session.regionCode()
+            + ") may not publish " + body + " to " + destination;
+        nack(ctx, session.terminalId(), sequence, NackReason.NOT_AUTHORIZED, why);
+        publishInternal(ctx.alloc(), routerOrigin, Envelope.newBuilder().addTo(SECURITY_EVENTS).setPrecedence(Precedence.PRIORITY)
+            .setCreatedAtMicros(clockMicros.getAsLong()).setText(Text.newBuilder().setText("NOT_AUTHORIZED " + why)));
+    }
+
+    /** The channel where the router journals security events (refused publishes) for review and live consoles. */
+    public static final String SECURITY_EVENTS = "channel:security.events";
 
     private void nack(final ChannelHandlerContext ctx, final String origin, final long sequence, final NackReason reason,
         final String detail)

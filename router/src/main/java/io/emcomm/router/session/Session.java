@@ -5,6 +5,8 @@ import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.delivery.TerminalState;
 import io.emcomm.router.journal.OriginState;
+import io.emcomm.router.security.AccessCache;
+import io.emcomm.router.security.PublishRateLimiter;
 import io.netty.channel.Channel;
 
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,8 @@ public final class Session
     private final TerminalState terminal;
     private final OriginState originState;
     private final Closer closer;
+    private final AccessCache access;
+    private final PublishRateLimiter rateLimiter;
     final long[] routeStamps = new long[MAX_ROUTING_THREADS];
 
     /** How the network edge closes a session with an error frame. */
@@ -40,8 +44,11 @@ public final class Session
     }
 
     public Session(final String terminalId, final TerminalKind kind, final String regionCode, final Channel channel,
-        final DeliveryFeed feed, final TerminalState terminal, final OriginState originState, final Closer closer)
+        final DeliveryFeed feed, final TerminalState terminal, final OriginState originState, final Closer closer,
+        final AccessCache access, final PublishRateLimiter rateLimiter)
     {
+        this.access = access;
+        this.rateLimiter = rateLimiter;
         this.terminalId = terminalId;
         this.terminalIdBytes = terminalId.getBytes(StandardCharsets.US_ASCII);
         this.kind = kind;
@@ -97,6 +104,18 @@ public final class Session
     public OriginState originState()
     {
         return originState;
+    }
+
+    /** This session's authorization decisions. Event loop only. */
+    public AccessCache access()
+    {
+        return access;
+    }
+
+    /** This connection's publish budgets. Event loop only. */
+    public PublishRateLimiter rateLimiter()
+    {
+        return rateLimiter;
     }
 
     /**

@@ -1,0 +1,173 @@
+package io.emcomm.router.security;
+
+import io.emcomm.protocol.wire.Hello;
+import io.emcomm.router.config.ConfigException;
+import io.emcomm.router.config.Security;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The router's security decisions in one place: who may log in (token or client certificate checked against
+ * the terminal registry), what they may publish and subscribe to ({@link AccessPolicy}), the TLS context, and
+ * the connection count. Built once at start; thread-safe.
+ */
+public final class Gatekeeper
+{
+    private final Security config;
+    private final TerminalRegistry registry;
+    private final AccessPolicy policy;
+    private final SslContext sslContext;
+    private final AtomicInteger connections = new AtomicInteger();
+
+    public Gatekeeper(final Security config)
+    {
+        this.config = config;
+        this.registry = config.terminalsFile() == null ? null : TerminalRegistry.load(config.terminalsFile());
+        if (config.aclFile() != null)
+        {
+            this.policy = AccessPolicy.load(config.aclFile());
+        }
+        else
+        {
+            this.policy = config.authMode() == AuthMode.NONE ? AccessPolicy.ALLOW_ALL
+                : AccessPolicy.parse(AccessPolicy.DEFAULT_RULES, "the default policy");
+        }
+        this.sslContext = config.tls() ? sslContext(config) : null;
+    }
+
+    private static SslContext sslContext(final Security config)
+    {
+        try
+        {
+            final SslContextBuilder builder = SslContextBuilder.forServer(config.tlsCert().toFile(), config.tlsKey().toFile())
+                .protocols("TLSv1.3");
+            if (config.tlsCa() != null)
+            {
+                builder.trustManager(config.tlsCa().toFile())
+                    .clientAuth(config.authMode() == AuthMode.MTLS ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+            }
+            return builder.build();
+        }
+        catch (final SSLException | IllegalArgumentException ex)
+        {
+            throw new ConfigException("emcomm.tls.*: cannot build the TLS context from " + config.tlsCert() + ", " + config.tlsKey()
+                + (config.tlsCa() != null ? ", " + config.tlsCa() : "") + ": " + ex.getMessage());
+        }
+    }
+
+    public Security config()
+    {
+        return config;
+    }
+
+    /** The TLS context, or null when the terminal port is plain TCP. */
+    public SslContext sslContext()
+    {
+        return sslContext;
+    }
+
+    public AccessPolicy policy()
+    {
+        return policy;
+    }
+
+    public boolean authenticating()
+    {
+        return config.authMode() != AuthMode.NONE;
+    }
+
+    /** Counts a new connection; false when the router is at its limit (the caller closes it). */
+    public boolean admit()
+    {
+        if (connections.incrementAndGet() > config.maxConnections())
+        {
+            connections.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    public void release()
+    {
+        connections.decrementAndGet();
+    }
+
+    public int connections()
+    {
+        return connections.get();
+    }
+
+    /**
+     * Checks a HELLO against the registry and, under mutual TLS, the client certificate.
+     *
+     * @return null when the terminal may log in, otherwise the reason (never naming the expected secret).
+     */
+    public String authenticate(final Hello hello, final SSLSession tls)
+    {
+        if (config.authMode() == AuthMode.NONE)
+        {
+            return null;
+        }
+        final String id = hello.getTerminalId();
+        final TerminalRegistry.Entry entry = registry.entry(id);
+        if (entry == null)
+        {
+            return "terminal '" + id + "' is not in the terminal registry";
+        }
+        if (entry.kind() != hello.getKind() || !entry.region().equals(hello.getRegionCode()))
+        {
+            return "terminal '" + id + "' claims " + hello.getKind() + "@" + hello.getRegionCode() + " but is registered as "
+                + entry.kind() + "@" + entry.region();
+        }
+        if (config.authMode() == AuthMode.TOKEN)
+        {
+            if (entry.tokenHash() == null)
+            {
+                return "terminal '" + id + "' has no token in the registry";
+            }
+            return TokenHash.verify(entry.tokenHash(), hello.getCredential()) ? null : "wrong credential for terminal '" + id + "'";
+        }
+        final String cn = certificateName(tls);
+        if (cn == null)
+        {
+            return "no client certificate";
+        }
+        return cn.equals(id) ? null : "the client certificate is for '" + cn + "', not '" + id + "'";
+    }
+
+    private static String certificateName(final SSLSession tls)
+    {
+        if (tls == null)
+        {
+            return null;
+        }
+        try
+        {
+            final Certificate[] chain = tls.getPeerCertificates();
+            final String dn = ((X509Certificate)chain[0]).getSubjectX500Principal().getName();
+            for (final Rdn rdn : new LdapName(dn).getRdns())
+            {
+                if (rdn.getType().equalsIgnoreCase("CN"))
+                {
+                    return rdn.getValue().toString();
+                }
+            }
+            return null;
+        }
+        catch (final SSLPeerUnverifiedException | InvalidNameException ex)
+        {
+            return null;
+        }
+    }
+}
