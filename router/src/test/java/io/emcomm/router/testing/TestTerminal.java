@@ -68,8 +68,13 @@ public final class TestTerminal implements AutoCloseable
 
     private TestTerminal(final int port, final int receiveBufferBytes, final boolean startPaused) throws IOException
     {
+        this(new Socket(), port, receiveBufferBytes, startPaused);
+    }
+
+    private TestTerminal(final Socket socket, final int port, final int receiveBufferBytes, final boolean startPaused) throws IOException
+    {
         paused = startPaused;
-        socket = new Socket();
+        this.socket = socket;
         if (receiveBufferBytes > 0)
         {
             socket.setReceiveBufferSize(receiveBufferBytes);
@@ -80,6 +85,14 @@ public final class TestTerminal implements AutoCloseable
         reader = new Thread(this::readLoop, "test-terminal-reader");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** Connects over TLS (handshake included) without saying hello. */
+    public static TestTerminal connectTls(final int port, final javax.net.ssl.SSLContext tls) throws IOException
+    {
+        final javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)tls.getSocketFactory().createSocket();
+        socket.setEnabledProtocols(new String[] {"TLSv1.3"});
+        return new TestTerminal(socket, port, 0, false);
     }
 
     /** Connects without saying hello. */
@@ -129,6 +142,12 @@ public final class TestTerminal implements AutoCloseable
     public String id()
     {
         return id;
+    }
+
+    /** Takes an id for a session whose HELLO the test sent itself. */
+    public void adopt(final String terminalId)
+    {
+        this.id = terminalId;
     }
 
     private void readLoop()
