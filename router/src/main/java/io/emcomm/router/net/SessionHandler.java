@@ -440,7 +440,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         {
             if (session == null && ctx.channel().isActive())
             {
-                protocolError(ctx, ErrorCode.IDLE_TIMEOUT, "no HELLO within " + handshakeMs + " ms", true);
+                // close at once: the error frame cannot go out through a TLS handshake that never finished
+                router.counters().incProtocolErrors();
+                ControlFrames.CLOSER.closeNow(ctx.channel(), ErrorCode.IDLE_TIMEOUT, "no HELLO within " + handshakeMs + " ms");
             }
         }, handshakeMs, TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
