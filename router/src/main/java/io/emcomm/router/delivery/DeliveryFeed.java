@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +46,21 @@ public final class DeliveryFeed
     private final LinkProfile link;
     private final PrecedenceQueue queue = new PrecedenceQueue();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final EnvelopeHeader drainHeader = new EnvelopeHeader();
-    private final EnvelopeHeader catchUpHeader = new EnvelopeHeader();
-    private final JournalEntry entry = new JournalEntry();
+    /**
+     * Drain and catch-up run on the event loop one at a time and never nest, so every feed on a loop can share
+     * one header flyweight: a session then costs bytes, not kilobytes, while it is idle.
+     */
+    private static final FastThreadLocal<EnvelopeHeader> HEADER = new FastThreadLocal<>()
+    {
+        @Override
+        protected EnvelopeHeader initialValue()
+        {
+            return new EnvelopeHeader();
+        }
+    };
+    private JournalEntry entry;
     private final FlashWatch flash = new FlashWatch();
-    private final LongObjectHashMap<Boolean> wantReceipts = new LongObjectHashMap<>();
+    private final LongObjectHashMap<Boolean> wantReceipts = new LongObjectHashMap<>(4);
     private final ConcurrentHashMap<String, Long> latestPosition;
     private final Runnable drainTask = this::drainFromTask;
     private final Runnable catchUpTask = this::catchUp;
@@ -210,6 +221,7 @@ public final class DeliveryFeed
             return;
         }
         final long now = ctx.clockMicros().getAsLong();
+        final EnvelopeHeader drainHeader = HEADER.get();
         int written = 0;
         ByteBuf frame;
         while (channel.isWritable() && (frame = queue.poll()) != null)
@@ -223,7 +235,7 @@ public final class DeliveryFeed
                 done(index);
                 continue;
             }
-            if (isSuperseded(index))
+            if (isSuperseded(index, drainHeader))
             {
                 frame.release();
                 ctx.counters().incSuperseded();
@@ -260,7 +272,7 @@ public final class DeliveryFeed
         }
     }
 
-    private boolean isSuperseded(final long index)
+    private boolean isSuperseded(final long index, final EnvelopeHeader drainHeader)
     {
         if (latestPosition == null || drainHeader.bodyField() != EnvelopeBodies.POSITION)
         {
@@ -384,6 +396,7 @@ public final class DeliveryFeed
                 if (reader == null)
                 {
                     reader = ctx.journal().newReader();
+                    entry = new JournalEntry();
                 }
                 reader.seekAfter(resumeAfter);
             }
@@ -431,6 +444,11 @@ public final class DeliveryFeed
                 live = true;
             }
         }
+        // A live session needs no journal reader: give back the tailer and buffers (10,000 idle sessions).
+        reader.close();
+        reader = null;
+        entry = null;
+        entryBuffer = null;
     }
 
     /** Queues a journal entry if it is for this session and not already handled. */
@@ -440,7 +458,7 @@ public final class DeliveryFeed
         {
             entryBuffer = Unpooled.wrappedBuffer(e.envelope());
         }
-        final EnvelopeHeader header = catchUpHeader;
+        final EnvelopeHeader header = HEADER.get();
         if (!header.wrap(entryBuffer, 0, e.envelopeLength()) || !RouteMatcher.reaches(session, header, DestinationCache.forThread()))
         {
             return false;

@@ -5,21 +5,25 @@ package io.emcomm.router.journal;
  * publish and answer it with the original journal index instead of journaling it twice.
  *
  * <p>The last {@link #WINDOW} sequence numbers are held in a direct-mapped table (slot = sequence mod
- * window), so a lookup is one array access and nothing is allocated. A sequence older than the window
- * cannot be told apart from a new one and is refused as stale rather than risk a duplicate.
+ * table size), so a lookup is one array access and nothing is allocated. The table starts small and doubles
+ * instead of overwriting a sequence that is still inside the window, so a terminal that sends a few reports
+ * an hour costs a few hundred bytes and only a busy publisher grows to the full 64 KiB. A sequence older
+ * than the window cannot be told apart from a new one and is refused as stale rather than risk a duplicate.
  *
- * <p>Thread-safety: callers hold the instance's monitor around {@link #lookup} + {@link #record}, so that
- * the check and the append it guards are atomic even while a replaced session finishes on another thread.
+ * <p>Thread-safety: callers serialise {@link #lookup} + {@link #record} (the publish lock), so that the check
+ * and the append it guards are atomic even while a replaced session finishes on another thread.
+ * {@link #highestSequence()} may be read from any thread.
  */
 public final class OriginState
 {
     public static final int WINDOW = 4096;
     public static final long UNKNOWN = -1;
     public static final long STALE = -2;
+    private static final int INITIAL_SLOTS = 16;
 
     private final String origin;
-    private final long[] sequences = new long[WINDOW];
-    private final long[] indexes = new long[WINDOW];
+    private long[] sequences = new long[INITIAL_SLOTS];
+    private long[] indexes = new long[INITIAL_SLOTS];
     private volatile long highestSequence;
 
     OriginState(final String origin)
@@ -43,7 +47,7 @@ public final class OriginState
      */
     public long lookup(final long sequence)
     {
-        final int slot = (int)(sequence & (WINDOW - 1));
+        final int slot = (int)(sequence & (sequences.length - 1));
         if (sequences[slot] == sequence)
         {
             return indexes[slot];
@@ -57,12 +61,43 @@ public final class OriginState
 
     public void record(final long sequence, final long index)
     {
-        final int slot = (int)(sequence & (WINDOW - 1));
+        int slot = (int)(sequence & (sequences.length - 1));
+        while (sequences[slot] != 0 && sequences[slot] != sequence && sequences.length < WINDOW
+            && sequences[slot] + WINDOW > Math.max(highestSequence, sequence))
+        {
+            grow();
+            slot = (int)(sequence & (sequences.length - 1));
+        }
         sequences[slot] = sequence;
         indexes[slot] = index;
         if (sequence > highestSequence)
         {
             highestSequence = sequence;
+        }
+    }
+
+    /** Slots in use by the table (for tests of its memory). */
+    int capacity()
+    {
+        return sequences.length;
+    }
+
+    private void grow()
+    {
+        final long[] oldSequences = sequences;
+        final long[] oldIndexes = indexes;
+        final int size = oldSequences.length * 2;
+        sequences = new long[size];
+        indexes = new long[size];
+        for (int i = 0; i < oldSequences.length; i++)
+        {
+            final long s = oldSequences[i];
+            if (s != 0)
+            {
+                final int slot = (int)(s & (size - 1));
+                sequences[slot] = s;
+                indexes[slot] = oldIndexes[i];
+            }
         }
     }
 }

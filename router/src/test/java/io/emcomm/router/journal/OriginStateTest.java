@@ -1,0 +1,59 @@
+package io.emcomm.router.journal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The dedupe window: exact inside it, stale outside it, small for quiet terminals. */
+@Timeout(10)
+class OriginStateTest
+{
+    @Test
+    void everySequenceInsideTheWindowIsRecognisedWhateverTheTableSize()
+    {
+        final OriginState state = new OriginState("veh-1");
+        for (long s = 1; s <= 10_000; s++)
+        {
+            assertEquals(OriginState.UNKNOWN, state.lookup(s));
+            state.record(s, s * 10);
+            final long back = Math.max(1, s - OriginState.WINDOW + 1);
+            assertEquals(back * 10, state.lookup(back), "oldest sequence in the window after " + s);
+        }
+        assertEquals(OriginState.STALE, state.lookup(10_000 - OriginState.WINDOW));
+        assertEquals(OriginState.WINDOW, state.capacity());
+    }
+
+    @Test
+    void aQuietTerminalKeepsASmallTable()
+    {
+        final OriginState state = new OriginState("bd-7");
+        for (long s = 1; s <= 10; s++)
+        {
+            state.record(s, s);
+        }
+        assertEquals(16, state.capacity());
+    }
+
+    @Test
+    void outOfOrderSequencesWithGapsAreAllRemembered()
+    {
+        final OriginState state = new OriginState("uav-1");
+        final Random random = new Random(7);
+        final long[] seen = new long[500];
+        for (int i = 0; i < seen.length; i++)
+        {
+            seen[i] = 1 + random.nextInt(3_000);
+            if (state.lookup(seen[i]) == OriginState.UNKNOWN)
+            {
+                state.record(seen[i], seen[i] + 1_000_000);
+            }
+        }
+        for (final long s : seen)
+        {
+            assertEquals(s + 1_000_000, state.lookup(s));
+        }
+    }
+}
