@@ -13,6 +13,7 @@ import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.route.ReceiptPublisher;
 import io.emcomm.router.security.Gatekeeper;
 import io.emcomm.router.session.Session;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.OriginRegistry;
@@ -52,12 +53,6 @@ import java.util.function.LongSupplier;
 public final class Router implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
-    private static final LongSupplier WALL_CLOCK_MICROS = () ->
-    {
-        final java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    };
-
     private final RouterConfig config;
     private final RouterCounters counters = new RouterCounters();
     private final Journal journal;
@@ -108,6 +103,8 @@ public final class Router implements AutoCloseable
                 .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // pooled buffers: derived buffers (frame slices) and copies are recycled on the event loops
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(new RouterChannelInitializer(context))
                 .bind(new InetSocketAddress(config.host(), config.port()))
@@ -128,7 +125,7 @@ public final class Router implements AutoCloseable
     /** Starts a router with the wall clock. */
     public static Router start(final RouterConfig config)
     {
-        return new Router(config, WALL_CLOCK_MICROS);
+        return new Router(config, new MicrosClock());
     }
 
     /** Starts a router with an injected clock (microseconds since the epoch), for tests of expiry. */

@@ -77,6 +77,9 @@ public final class DeliveryFeed
     private boolean catchUpScheduled;
     private boolean drainTimerSet;
     private long blockedSinceMicros = -1;
+    private long pendingCursor = -1;
+    private long[] pendingAcks = new long[8];
+    private int pendingAckCount;
     private volatile boolean closed;
 
     public DeliveryFeed(final DeliveryContext ctx, final TerminalState terminal, final LinkProfile link, final Channel channel)
@@ -265,6 +268,7 @@ public final class DeliveryFeed
             ctx.counters().addDelivered(written);
             channel.flush();
         }
+        persist();
         blockedSinceMicros = channel.isWritable() || queue.size() == 0 ? -1 : (blockedSinceMicros < 0 ? now : blockedSinceMicros);
         if (!isLiveUnsafe() && queue.size() < ctx.queueLimit() / 2)
         {
@@ -313,19 +317,48 @@ public final class DeliveryFeed
         }
     }
 
-    /** Caller holds the terminal's monitor. */
+    /**
+     * Moves the cursor over the done prefix of the ledger. Caller holds the terminal's monitor, so the store is
+     * not written here: {@link #persist()} writes what changed once per batch, outside the lock, which the
+     * publish path also takes.
+     */
     private void advanceCursor(final long index)
     {
         final long popped = terminal.ledger.popDone();
         if (popped >= 0)
         {
             terminal.cursor(popped);
-            ctx.cursors().recordCursor(terminal, popped);
+            pendingCursor = popped;
         }
         else
         {
-            ctx.cursors().recordAck(terminal, index);
+            if (pendingAckCount == pendingAcks.length)
+            {
+                pendingAcks = java.util.Arrays.copyOf(pendingAcks, pendingAcks.length * 2);
+            }
+            pendingAcks[pendingAckCount++] = index;
         }
+    }
+
+    /**
+     * Writes the cursor moves and out-of-order acknowledgements of the last batch to the cursor store. Event
+     * loop, at the end of each read batch. A crash before this runs only means those messages come again.
+     */
+    public void persist()
+    {
+        if (pendingCursor >= 0)
+        {
+            ctx.cursors().recordCursor(terminal, pendingCursor);
+        }
+        for (int i = 0; i < pendingAckCount; i++)
+        {
+            if (pendingAcks[i] > pendingCursor)
+            {
+                ctx.cursors().recordAck(terminal, pendingAcks[i]);
+            }
+        }
+        pendingCursor = -1;
+        pendingAckCount = 0;
     }
 
     /**
@@ -420,6 +453,7 @@ public final class DeliveryFeed
             if (!reader.next(entry))
             {
                 turnLive();
+                persist();
                 return;
             }
             if (take(entry))
@@ -427,6 +461,7 @@ public final class DeliveryFeed
                 taken++;
             }
         }
+        persist();
         scheduleCatchUp();
     }
 

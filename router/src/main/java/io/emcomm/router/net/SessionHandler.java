@@ -463,6 +463,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx)
     {
+        if (session != null)
+        {
+            session.feed().persist();
+        }
         if (router.syncEachBatch())
         {
             router.journal().sync();
