@@ -42,7 +42,7 @@ public final class BaselineForwarder implements AutoCloseable
     static final int MAX_GROUPS = 1 << 16;
 
     private final EventLoopGroup boss = NettyTransport.newGroup(1);
-    private final EventLoopGroup workers = NettyTransport.newGroup(0);
+    private final EventLoopGroup workers = NettyTransport.newGroup(Math.max(1, Runtime.getRuntime().availableProcessors()));
     private final AtomicReferenceArray<Channel[]> groups = new AtomicReferenceArray<>(MAX_GROUPS);
     private final Channel server;
 

@@ -38,7 +38,7 @@ final class ChildJvm implements AutoCloseable
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
         command.addAll(args);
-        final ServerProcess process = ServerProcess.start(name, command, workDir);
+        final ServerProcess process = ServerProcess.start(name, command, workDir, true);
         try
         {
             final String ready = process.awaitLine(ChildControl.READY, Duration.ofSeconds(60));

@@ -60,7 +60,7 @@ public final class MosquittoSystem implements SystemUnderTest
             "log_type error",
             "log_type warning",
             ""));
-        server = ServerProcess.start(name(), List.of(executable.toString(), "-c", config.toString()), workDir);
+        server = ServerProcess.start(name(), List.of(executable.toString(), "-c", config.toString()), workDir, false);
         server.awaitPort(port, Duration.ofSeconds(20));
     }
 

@@ -79,7 +79,7 @@ public final class NatsSystem implements SystemUnderTest
         {
             command.addAll(List.of("-js", "-sd", workDir.resolve("jetstream").toString()));
         }
-        server = ServerProcess.start(name(), command, workDir);
+        server = ServerProcess.start(name(), command, workDir, false);
         server.awaitPort(port, Duration.ofSeconds(20));
         if (jetStream)
         {

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,28 +30,59 @@ final class ServerProcess implements AutoCloseable
     private final Process process;
     private final Path log;
     private final Thread shutdownHook;
-    private final BufferedReader stdout;
     private final BufferedWriter stdin;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
-    private ServerProcess(final String name, final Process process, final Path log)
+    private ServerProcess(final String name, final Process process, final Path log, final boolean lineProtocol)
     {
         this.name = name;
         this.process = process;
         this.log = log;
-        this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         this.shutdownHook = new Thread(process::destroyForcibly, name + "-killer");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (lineProtocol)
+        {
+            // Drain stdout all the time: a child that fills the pipe would block, and stall the measurement.
+            final Thread reader = new Thread(this::readStdout, name + "-stdout");
+            reader.setDaemon(true);
+            reader.start();
+        }
     }
 
-    static ServerProcess start(final String name, final List<String> command, final Path workDir) throws IOException
+    /**
+     * Starts a process. With {@code lineProtocol} its stdout is read as answer lines; otherwise stdout goes
+     * to the log file too.
+     */
+    static ServerProcess start(final String name, final List<String> command, final Path workDir,
+        final boolean lineProtocol) throws IOException
     {
         Files.createDirectories(workDir);
         final Path log = workDir.resolve(name + ".log");
         final ProcessBuilder builder = new ProcessBuilder(command)
             .directory(workDir.toFile())
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        return new ServerProcess(name, builder.start(), log);
+        if (!lineProtocol)
+        {
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        }
+        return new ServerProcess(name, builder.start(), log, lineProtocol);
+    }
+
+    private void readStdout()
+    {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while ((line = out.readLine()) != null)
+            {
+                lines.add(line);
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // the process ended
+        }
     }
 
     long pid()
@@ -62,32 +95,39 @@ final class ServerProcess implements AutoCloseable
         return log;
     }
 
-    /** Waits for a line starting with {@code prefix} on the child's stdout and returns it. */
+    /** Waits for a line starting with {@code prefix} on the child's stdout and returns it (others are skipped). */
     String awaitLine(final String prefix, final Duration timeout) throws IOException
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline)
+        try
         {
-            if (!process.isAlive() && !stdout.ready())
+            while (true)
             {
-                throw new IOException(name + " exited with " + process.exitValue() + "; see " + log);
-            }
-            if (stdout.ready() || !process.isAlive())
-            {
-                final String line = stdout.readLine();
-                if (line == null)
+                final long left = deadline - System.nanoTime();
+                if (left <= 0)
                 {
-                    throw new IOException(name + " closed its output; see " + log);
+                    break;
                 }
-                if (line.startsWith(prefix))
+                final String line = lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+                if (line != null)
                 {
-                    return line;
+                    if (line.startsWith(prefix))
+                    {
+                        return line;
+                    }
                 }
-                continue;
+                else if (!process.isAlive() && lines.isEmpty())
+                {
+                    throw new IOException(name + " exited with " + process.exitValue() + "; see " + log);
+                }
             }
-            parkMillis(5);
         }
-        throw new IOException(name + " did not say '" + prefix + "' within " + timeout + "; see " + log);
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for " + name, ex);
+        }
+        throw new IOException(name + " did not say '" + prefix.trim() + "' within " + timeout + "; see " + log);
     }
 
     /** Sends one command line to a JVM child and returns its one-line answer starting with {@code reply}. */
