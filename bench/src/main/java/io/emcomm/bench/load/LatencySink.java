@@ -21,7 +21,8 @@ public final class LatencySink implements MessageListener
 
     private final Recorder recorder = new Recorder(HIGHEST_NANOS, 3);
     private final LongAdder received = new LongAdder();
-    private volatile long countFrom = Long.MIN_VALUE;
+    /** Stamps older than this are ignored; compared by subtraction, so it must stay near the clock's range. */
+    private volatile long countFrom = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
 
     @Override
     public void onMessage(final long stampNanos, final boolean flash)
@@ -46,7 +47,7 @@ public final class LatencySink implements MessageListener
     /** Stops counting anything (between trials). */
     void stop()
     {
-        countFrom = Long.MAX_VALUE;
+        countFrom = System.nanoTime() + TimeUnit.DAYS.toNanos(365);
     }
 
     long received()

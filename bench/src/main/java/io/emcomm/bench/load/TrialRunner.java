@@ -127,8 +127,16 @@ public final class TrialRunner
         {
             failure = null;
         }
-        return new TrialResult(rate, scheduled, sent, expected, delivered, achieved, monitor.total, failure == null,
-            failure);
+        final TrialResult result = new TrialResult(rate, scheduled, sent, expected, delivered, achieved, monitor.total,
+            failure == null, failure);
+        if (progress != null)
+        {
+            progress.printf(Locale.ROOT, "%-28s %,10.0f/s offered: %s, achieved %,.0f/s, p50 %,.1f us, p99 %,.1f us, max %,.1f us%s%n",
+                label, rate * deliveriesPerMessage, failure == null ? "KEPT" : "NOT KEPT (" + failure + ")", achieved,
+                result.percentileMicros(50), result.percentileMicros(99), result.maxMicros(),
+                String.format(Locale.ROOT, ", %.1fs incl. drain", (System.nanoTime() - warmupStart) / 1e9));
+        }
+        return result;
     }
 
     /** Waits until {@code target} receipts arrived or the drain timed out; returns the instant of the last. */

@@ -50,7 +50,7 @@ public record BenchSettings(
 
     public static BenchSettings smoke(final Path outDir, final PrintStream progress)
     {
-        return new BenchSettings(Duration.ofMillis(250), Duration.ofMillis(100), Duration.ofSeconds(3), 2, 1000,
+        return new BenchSettings(Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofSeconds(2), 1, 500,
             1000, 16, 40, 200, 2000, 200, 2000, false, outDir, progress);
     }
 
