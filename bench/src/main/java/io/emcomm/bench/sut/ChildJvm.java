@@ -34,6 +34,12 @@ final class ChildJvm implements AutoCloseable
         command.add("-Xms" + HEAP);
         command.add("-Xmx" + HEAP);
         command.add("-XX:+UseG1GC");
+        // e.g. -Demcomm.bench.childJvmArgs="-XX:StartFlightRecording=filename=router.jfr,settings=profile"
+        final String extra = System.getProperty("emcomm.bench.childJvmArgs", "").trim();
+        if (!extra.isEmpty())
+        {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
