@@ -30,7 +30,7 @@ import java.util.Map;
  *
  * <pre>
  *   compare [--duration SECONDS] [--json FILE] [--out DIR] [--scenarios NAME...] [--systems NAME...]
- *           [--search-trials N] [--smoke]
+ *           [--search-trials N] [--slo-p99-ms MS] [--smoke]
  *   jmh [JMH options]          e.g. jmh -prof gc FrameCodec
  * </pre>
  */
@@ -65,7 +65,9 @@ public final class BenchMain
     private static void usage(final PrintStream out)
     {
         out.println("usage: bench compare [--duration SECONDS] [--json FILE] [--out DIR] [--scenarios NAME...]");
-        out.println("                     [--systems NAME...] [--search-trials N] [--smoke]");
+        out.println("                     [--systems NAME...] [--search-trials N] [--slo-p99-ms MS] [--smoke]");
+        out.println("  --duration      measured seconds of each trial (default 5; a warm-up of up to 3 s precedes it)");
+        out.println("  --slo-p99-ms    a rate counts as sustained only if p99 stays under this (default 100; 0 = off)");
         out.println("       bench jmh [JMH options]     (e.g. jmh -prof gc -f 1 FrameCodec)");
         out.println("scenarios: " + String.join(" ", Scenarios.NAMES));
         out.println("systems:   " + String.join(" ", Systems.NAMES));
@@ -80,6 +82,7 @@ public final class BenchMain
         List<String> scenarios = Scenarios.NAMES;
         List<String> systems = Systems.NAMES;
         Integer searchTrials = null;
+        Long sloMillis = null;
         boolean smoke = false;
         for (int i = 0; i < args.length; i++)
         {
@@ -90,6 +93,7 @@ public final class BenchMain
                 case "--out" -> outDir = Path.of(value(args, ++i));
                 case "--search-trials" -> searchTrials = Integer.parseInt(value(args, ++i));
                 case "--smoke" -> smoke = true;
+                case "--slo-p99-ms" -> sloMillis = Long.parseLong(value(args, ++i));
                 case "--scenarios", "--systems" ->
                 {
                     final String flag = args[i];
@@ -124,13 +128,8 @@ public final class BenchMain
             Systems.create(system); // fail fast on a typo
         }
         BenchSettings settings = smoke ? BenchSettings.smoke(outDir, err) : BenchSettings.full(duration, outDir, err);
-        if (searchTrials != null)
-        {
-            settings = new BenchSettings(settings.duration(), settings.warmup(), settings.drainTimeout(), searchTrials,
-                settings.startRate(), settings.latencyRate(), settings.fanout(), settings.upChainTerminals(),
-                settings.idleConnections(), settings.replayMessages(), settings.flashRate(), settings.routineRate(),
-                settings.freshServerPerScenario(), settings.outDir(), settings.progress());
-        }
+        settings = settings.with(searchTrials != null ? searchTrials : settings.searchTrials(),
+            sloMillis != null ? Duration.ofMillis(sloMillis) : settings.sloP99());
         Peers.allowInstall(!smoke);
         final Results results = new Comparison(settings, err).run(systems, scenarios);
         ResultTable.print(results, out);
@@ -159,6 +158,7 @@ public final class BenchMain
         m.put("idle_connections", s.idleConnections());
         m.put("replay_messages", s.replayMessages());
         m.put("flash_rate", s.flashRate());
+        m.put("slo_p99_ms", s.sloP99().toMillis());
         return m;
     }
 

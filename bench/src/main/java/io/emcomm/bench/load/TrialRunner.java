@@ -18,9 +18,9 @@ import java.util.function.LongSupplier;
  * While it runs a monitor thread takes an interval histogram every second, writes it to the trial's
  * {@code .hlog} file and prints a progress line.
  *
- * <p>A trial passes when the sender sent at least 99% of its schedule, every message arrived, and
- * messages arrived at no less than 95% of the offered rate (measured to the last receipt, so a backlog
- * still draining at the end counts against the system).
+ * <p>A trial passes when the sender sent at least 99% of its schedule, every message arrived, messages
+ * arrived at no less than 95% of the offered rate (measured to the last receipt, so a backlog still
+ * draining at the end counts against the system), and the p99 latency stayed within the objective.
  */
 public final class TrialRunner
 {
@@ -32,10 +32,12 @@ public final class TrialRunner
     private final Duration drainTimeout;
     private final Path hlogDir;
     private final PrintStream progress;
+    private final Duration sloP99;
 
     public TrialRunner(final Duration duration, final Duration warmup, final Duration drainTimeout, final Path hlogDir,
-        final PrintStream progress)
+        final PrintStream progress, final Duration sloP99)
     {
+        this.sloP99 = sloP99;
         this.duration = duration;
         this.warmup = warmup;
         this.drainTimeout = drainTimeout;
@@ -122,6 +124,11 @@ public final class TrialRunner
         {
             failure = String.format(Locale.ROOT, "achieved %,.0f/s of %,.0f/s offered", achieved,
                 rate * deliveriesPerMessage);
+        }
+        else if (!sloP99.isZero() && monitor.total.getValueAtPercentile(99) > sloP99.toNanos())
+        {
+            failure = String.format(Locale.ROOT, "p99 %,.1f ms over the %d ms objective (a queue was building)",
+                monitor.total.getValueAtPercentile(99) / 1e6, sloP99.toMillis());
         }
         else
         {

@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param replayMessages      messages journaled, then replayed, in the replay scenario.
  * @param flashRate           FLASH messages per second in flash_under_load.
  * @param routineRate         ROUTINE load when no 1to1 maximum of the same system is known (else 1.2 x that).
+ * @param sloP99              a trial whose p99 exceeds this did not sustain its rate (a queue was building);
+ *                            zero disables the check.
  * @param freshServerPerScenario start each system anew for every scenario (isolation) or once per run.
  * @param outDir              where .hlog files, the plot and server logs go.
  * @param progress            progress lines, or null for none.
@@ -37,6 +39,7 @@ public record BenchSettings(
     int replayMessages,
     double flashRate,
     double routineRate,
+    Duration sloP99,
     boolean freshServerPerScenario,
     Path outDir,
     PrintStream progress)
@@ -45,13 +48,21 @@ public record BenchSettings(
     {
         final Duration warmup = Duration.ofMillis(Math.min(3000, Math.max(500, duration.toMillis() / 2)));
         return new BenchSettings(duration, warmup, Duration.ofSeconds(5), 9, 10_000, 20_000, 16, 1000, 10_000,
-            500_000, 1000, 50_000, true, outDir, progress);
+            500_000, 1000, 50_000, Duration.ofMillis(100), true, outDir, progress);
     }
 
     public static BenchSettings smoke(final Path outDir, final PrintStream progress)
     {
         return new BenchSettings(Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofSeconds(2), 1, 500,
-            1000, 16, 40, 200, 2000, 200, 2000, false, outDir, progress);
+            1000, 16, 40, 200, 2000, 200, 2000, Duration.ZERO, false, outDir, progress);
+    }
+
+    /** The same settings with another trial budget and latency objective. */
+    public BenchSettings with(final int searchTrials, final Duration sloP99)
+    {
+        return new BenchSettings(duration, warmup, drainTimeout, searchTrials, startRate, latencyRate, fanout,
+            upChainTerminals, idleConnections, replayMessages, flashRate, routineRate, sloP99, freshServerPerScenario,
+            outDir, progress);
     }
 
     /** Fixed latency rate of a scenario, scaled from the 1to1 rate by how much work one message makes. */

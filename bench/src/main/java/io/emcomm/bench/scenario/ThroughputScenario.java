@@ -87,7 +87,8 @@ final class ThroughputScenario implements Scenario
     static TrialRunner runner(final BenchSettings settings)
     {
         return new TrialRunner(settings.duration(), settings.warmup(), settings.drainTimeout(),
-            settings.outDir() == null ? null : settings.outDir().resolve("hlog"), settings.progress());
+            settings.outDir() == null ? null : settings.outDir().resolve("hlog"), settings.progress(),
+            settings.sloP99());
     }
 
     /** Terminal ids and channel names unique to a scenario, so one server can host several in a row. */

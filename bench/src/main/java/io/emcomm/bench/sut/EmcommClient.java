@@ -54,6 +54,9 @@ final class EmcommClient extends FramedConnection
     private Destination lastDestination;
     private byte[] lastAddress;
     private long nextSequence;
+    /** Times publish() pushed back, by reason (sender thread only; printed on close with -Demcomm.bench.debug). */
+    private long windowFull;
+    private long unwritable;
     private volatile CompletableFuture<Boolean> pendingSubscribe;
     private volatile CompletableFuture<Long> pendingReplay;
     private volatile String lastError;
@@ -114,8 +117,14 @@ final class EmcommClient extends FramedConnection
     public boolean publish(final Destination to, final long stampNanos, final boolean flash)
     {
         final long sequence = nextSequence + 1;
-        if (sequence - ackedSequence.get() > spec.maxInFlight() || !writable())
+        if (sequence - ackedSequence.get() > spec.maxInFlight())
         {
+            windowFull++;
+            return false;
+        }
+        if (!writable())
+        {
+            unwritable++;
             return false;
         }
         final byte[] address = address(to);
@@ -335,5 +344,16 @@ final class EmcommClient extends FramedConnection
     long nacks()
     {
         return nacks.get();
+    }
+
+    @Override
+    public void close()
+    {
+        if (Boolean.getBoolean("emcomm.bench.debug") && nextSequence > 0)
+        {
+            System.err.printf("emcomm client %s: published %,d, acked %,d, window full %,d, unwritable %,d, nacks %,d%n",
+                spec.id(), nextSequence, ackedSequence.get(), windowFull, unwritable, nacks.get());
+        }
+        super.close();
     }
 }
