@@ -78,7 +78,10 @@ public final class BenchMain
     {
         Duration duration = Duration.ofSeconds(5);
         Path json = null;
-        Path outDir = Path.of("bench-results");
+        // Inside the build's target folder when run from the repository root (the launcher does), so results
+        // never land in the source tree by accident.
+        Path outDir = java.nio.file.Files.isDirectory(Path.of("bench", "target")) ? Path.of("bench", "target", "results")
+            : Path.of("bench-results");
         List<String> scenarios = Scenarios.NAMES;
         List<String> systems = Systems.NAMES;
         Integer searchTrials = null;

@@ -1,11 +1,9 @@
 package io.emcomm.bench.jmh;
 
 import io.emcomm.protocol.wire.Precedence;
-import io.emcomm.router.RouterCounters;
-import io.emcomm.router.delivery.Outbound;
+import io.emcomm.router.delivery.PrecedenceQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,9 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The per-connection precedence queue ({@link Outbound}): a burst of 64 frames of mixed precedence (one
- * FLASH, a few IMMEDIATE and PRIORITY, mostly ROUTINE) offered, drained in precedence order by one event
- * loop task, written and flushed. Reported per frame. Run inside
+ * The per-connection precedence queue ({@link PrecedenceQueue}): a burst of 64 frames of mixed precedence
+ * (one FLASH, a few IMMEDIATE and PRIORITY, mostly ROUTINE) offered, then polled in precedence order and
+ * released, as the connection's event loop does. Reported per frame. Run inside
  * {@link FastThreadLocalThread#runWithFastThreadLocal} so Netty recycles buffer objects as on the router's
  * event loops.
  */
@@ -39,16 +37,14 @@ public class PrecedenceQueueBenchmark
 {
     private static final int BURST = 64;
 
-    private EmbeddedChannel channel;
-    private Outbound outbound;
+    private PrecedenceQueue queue;
     private ByteBuf frame;
     private final int[] precedence = new int[BURST];
 
     @Setup
     public void setUp()
     {
-        channel = new EmbeddedChannel();
-        outbound = new Outbound(channel, new RouterCounters(), 1 << 16);
+        queue = new PrecedenceQueue();
         frame = Unpooled.directBuffer(340).writeZero(340);
         for (int i = 0; i < BURST; i++)
         {
@@ -62,8 +58,7 @@ public class PrecedenceQueueBenchmark
     @TearDown
     public void tearDown()
     {
-        outbound.close();
-        channel.finishAndReleaseAll();
+        queue.clear();
         frame.release();
     }
 
@@ -82,14 +77,13 @@ public class PrecedenceQueueBenchmark
     {
         for (int i = 0; i < BURST; i++)
         {
-            outbound.offer(frame.retainedDuplicate(), precedence[i]);
+            queue.offer(frame.retainedDuplicate(), precedence[i]);
         }
-        channel.runPendingTasks();
         int written = 0;
-        Object out;
-        while ((out = channel.readOutbound()) != null)
+        ByteBuf out;
+        while ((out = queue.poll()) != null)
         {
-            ((ByteBuf)out).release();
+            out.release();
             written++;
         }
         this.written = written;

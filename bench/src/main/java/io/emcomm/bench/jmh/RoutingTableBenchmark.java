@@ -3,8 +3,6 @@ package io.emcomm.bench.jmh;
 import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.wire.TerminalKind;
-import io.emcomm.router.RouterCounters;
-import io.emcomm.router.delivery.Outbound;
 import io.emcomm.router.journal.OriginRegistry;
 import io.emcomm.router.journal.OriginState;
 import io.emcomm.router.route.Destination;
@@ -64,28 +62,28 @@ public class RoutingTableBenchmark
     @Setup
     public void setUp() throws Exception
     {
-        // Routing touches neither the outbound queue nor the dedupe state: one of each serves every session.
-        final Outbound outbound = new Outbound(channel, new RouterCounters(), 1024);
+        // Routing reads only identity, kind and region: no delivery feed is needed, and one dedupe state
+        // serves every session.
         final OriginState origin = new OriginRegistry().state("bench");
         int n = 0;
-        add(new Session("cp-52", TerminalKind.COMMAND_POST, "52", channel, outbound, origin), "alerts.>");
+        add(new Session("cp-52", TerminalKind.COMMAND_POST, "52", channel, null, null, origin, null), "alerts.>");
         for (final String city : CITIES)
         {
-            add(new Session("cp-" + city, TerminalKind.COMMAND_POST, city, channel, outbound, origin), "ops." + city + ".*");
+            add(new Session("cp-" + city, TerminalKind.COMMAND_POST, city, channel, null, null, origin, null), "ops." + city + ".*");
             for (int county = 1; county <= 10; county++)
             {
                 final String countyCode = city + String.format("%02d", county);
-                add(new Session("cp-" + countyCode, TerminalKind.COMMAND_POST, countyCode, channel, outbound, origin),
+                add(new Session("cp-" + countyCode, TerminalKind.COMMAND_POST, countyCode, channel, null, null, origin, null),
                     "ops." + city + ".*");
                 for (int town = 1; town <= 10; town++)
                 {
                     final String townCode = countyCode + String.format("%03d", town);
-                    add(new Session("cp-" + townCode, TerminalKind.COMMAND_POST, townCode, channel, outbound, origin),
+                    add(new Session("cp-" + townCode, TerminalKind.COMMAND_POST, townCode, channel, null, null, origin, null),
                         "alerts.>");
                     for (int i = 0; i < 10; i++)
                     {
                         final String village = townCode + String.format("%03d", 1 + i % 5);
-                        add(new Session("t-" + n, FIELD_KINDS[n % 3], village, channel, outbound, origin),
+                        add(new Session("t-" + n, FIELD_KINDS[n % 3], village, channel, null, null, origin, null),
                             "team." + (n % 500));
                         n++;
                     }
