@@ -29,10 +29,12 @@ import java.util.stream.Stream;
  * Appending one ~330-byte envelope to the Chronicle journal in each durability mode: page cache only
  * ({@code syncEvery=0}, JournalSync.NONE), group commit ({@code syncEvery=64}: one msync per 64 appends, as
  * one read batch of a busy connection), and a sync per message ({@code syncEvery=1}, the worst case).
+ * Sampled, not averaged: an append is tens of nanoseconds until it touches a new page or a sync lands
+ * on it, and the percentiles show those stalls that an average would hide.
  * Needs the Chronicle JVM flags in the fork: run it through {@code bench jmh}, which appends them.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)

@@ -341,11 +341,6 @@ final class EmcommClient extends FramedConnection
         }
     }
 
-    long nacks()
-    {
-        return nacks.get();
-    }
-
     @Override
     public void close()
     {

@@ -8,5 +8,4 @@ package io.emcomm.bench.sut;
  */
 public record Footprint(long rssBytes, long heapUsedBytes)
 {
-    public static final Footprint UNKNOWN = new Footprint(-1, -1);
 }

@@ -85,16 +85,6 @@ final class ServerProcess implements AutoCloseable
         }
     }
 
-    long pid()
-    {
-        return process.pid();
-    }
-
-    Path log()
-    {
-        return log;
-    }
-
     /** Waits for a line starting with {@code prefix} on the child's stdout and returns it (others are skipped). */
     String awaitLine(final String prefix, final Duration timeout) throws IOException
     {
