@@ -93,7 +93,6 @@ public final class TrialRunner
         try
         {
             sent = OpenLoop.run(source, rate, start, end);
-            monitor.sent = sent;
             completed = awaitDeliveries(sink::received, sent * deliveriesPerMessage);
         }
         finally
@@ -208,7 +207,6 @@ public final class TrialRunner
         private final boolean console = System.console() != null;
         private Histogram interval;
         private volatile boolean done;
-        private volatile long sent = -1;
 
         Monitor(final String label, final double rate, final LatencySink sink, final long start, final long end,
             final int deliveriesPerMessage) throws IOException
