@@ -53,8 +53,8 @@ public record BenchSettings(
 
     public static BenchSettings smoke(final Path outDir, final PrintStream progress)
     {
-        return new BenchSettings(Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofSeconds(2), 1, 500,
-            1000, 16, 40, 200, 2000, 200, 2000, Duration.ZERO, false, outDir, progress);
+        return new BenchSettings(Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofSeconds(1), 1, 500,
+            1000, 16, 20, 100, 500, 200, 2000, Duration.ZERO, false, outDir, progress);
     }
 
     /** The same settings with another trial budget and latency objective. */
