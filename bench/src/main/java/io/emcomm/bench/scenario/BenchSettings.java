@@ -48,7 +48,7 @@ public record BenchSettings(
     {
         final Duration warmup = Duration.ofMillis(Math.min(3000, Math.max(500, duration.toMillis() / 2)));
         return new BenchSettings(duration, warmup, Duration.ofSeconds(5), 9, 10_000, 20_000, 16, 1000, 10_000,
-            500_000, 1000, 50_000, Duration.ofMillis(100), true, outDir, progress);
+            200_000, 1000, 50_000, Duration.ofMillis(100), true, outDir, progress);
     }
 
     public static BenchSettings smoke(final Path outDir, final PrintStream progress)

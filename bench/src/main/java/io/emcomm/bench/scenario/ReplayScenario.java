@@ -19,6 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ReplayScenario implements Scenario
 {
+    /** A replay slower than this is cut short; the rate is still what was read per second. */
+    static final java.time.Duration ROUND_TIMEOUT = java.time.Duration.ofSeconds(120);
+
     @Override
     public String name()
     {
@@ -77,7 +80,7 @@ final class ReplayScenario implements Scenario
         for (int round = 1; round <= 2; round++)
         {
             final long start = System.nanoTime();
-            final long read = system.replayAll(publisherId, channel, total);
+            final long read = system.replayAll(publisherId, channel, total, ROUND_TIMEOUT);
             final double seconds = (System.nanoTime() - start) / 1e9;
             if (read < total)
             {

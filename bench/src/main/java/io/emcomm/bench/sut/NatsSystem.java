@@ -139,7 +139,8 @@ public final class NatsSystem implements SystemUnderTest
     }
 
     @Override
-    public long replayAll(final String publisherId, final Destination publishedTo, final long expected) throws Exception
+    public long replayAll(final String publisherId, final Destination publishedTo, final long expected,
+        final Duration timeout) throws Exception
     {
         try (Connection connection = Nats.connect(options("bench-replay")))
         {
@@ -147,7 +148,8 @@ public final class NatsSystem implements SystemUnderTest
             final JetStreamSubscription subscription = js.subscribe(subject(publishedTo),
                 PushSubscribeOptions.builder().stream(STREAM).ordered(true).build());
             long count = 0;
-            while (count < expected)
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (count < expected && System.nanoTime() - deadline < 0)
             {
                 final Message message = subscription.nextMessage(Duration.ofSeconds(5));
                 if (message == null)

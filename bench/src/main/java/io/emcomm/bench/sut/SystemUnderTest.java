@@ -25,9 +25,10 @@ public interface SystemUnderTest extends AutoCloseable
 
     /**
      * Reads back everything {@code publisherId} published to {@code publishedTo}, returning the number of
-     * messages read (at most {@code expected}).
+     * messages read (at most {@code expected}) before the read finished or {@code timeout} passed.
      */
-    default long replayAll(final String publisherId, final Destination publishedTo, final long expected) throws Exception
+    default long replayAll(final String publisherId, final Destination publishedTo, final long expected,
+        final java.time.Duration timeout) throws Exception
     {
         throw new UnsupportedOperationException(name() + " has no replay");
     }
