@@ -29,7 +29,54 @@ public final class Environment
                 .collect(Collectors.joining(", ")));
         env.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
             + System.getProperty("os.arch"));
+        final Map<String, Object> peers = new LinkedHashMap<>();
+        peers.put("nats-server", firstLine(List.of("nats-server", "--version")));
+        peers.put("mosquitto", firstLine(List.of("mosquitto", "-h")));
+        peers.put("clients", "jnats " + packageVersion("io.nats.client.Nats") + ", hivemq-mqtt-client "
+            + packageVersion("com.hivemq.client.mqtt.MqttClient"));
+        env.put("peers", peers);
         return env;
+    }
+
+    private static String packageVersion(final String className)
+    {
+        try
+        {
+            final String version = Class.forName(className).getPackage().getImplementationVersion();
+            return version == null ? "?" : version;
+        }
+        catch (final ClassNotFoundException ex)
+        {
+            return "absent";
+        }
+    }
+
+    /** First output line of a peer's version command, or "not installed". */
+    private static String firstLine(final List<String> command)
+    {
+        final List<String> full = new java.util.ArrayList<>(command);
+        final Path exe = Path.of("/usr/sbin", command.get(0));
+        if (Files.isExecutable(exe))
+        {
+            full.set(0, exe.toString());
+        }
+        try
+        {
+            final Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            return out.lines().findFirst().orElse("?").trim();
+        }
+        catch (final IOException ex)
+        {
+            return "not installed";
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
     }
 
     private static String cpuModel()
