@@ -32,23 +32,22 @@ public final class Environment
         final Map<String, Object> peers = new LinkedHashMap<>();
         peers.put("nats-server", firstLine(List.of("nats-server", "--version")));
         peers.put("mosquitto", firstLine(List.of("mosquitto", "-h")));
-        peers.put("clients", "jnats " + packageVersion("io.nats.client.Nats") + ", hivemq-mqtt-client "
-            + packageVersion("com.hivemq.client.mqtt.MqttClient"));
+        final java.util.Properties versions = new java.util.Properties();
+        try (java.io.InputStream in = Environment.class.getResourceAsStream("/bench-versions.properties"))
+        {
+            if (in != null)
+            {
+                versions.load(in);
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // versions stay unknown
+        }
+        peers.put("clients", "jnats " + versions.getProperty("jnats", "?") + ", hivemq-mqtt-client "
+            + versions.getProperty("hivemq-mqtt-client", "?") + ", netty " + versions.getProperty("netty", "?"));
         env.put("peers", peers);
         return env;
-    }
-
-    private static String packageVersion(final String className)
-    {
-        try
-        {
-            final String version = Class.forName(className).getPackage().getImplementationVersion();
-            return version == null ? "?" : version;
-        }
-        catch (final ClassNotFoundException ex)
-        {
-            return "absent";
-        }
     }
 
     /** First output line of a peer's version command, or "not installed". */
