@@ -68,8 +68,8 @@ final class ThroughputScenario implements Scenario
             if (settings.searchTrials() > 1)
             {
                 // A fresh server (and fresh clients) would otherwise spend the first trial in the JIT, fail it,
-                // and send the search down: one discarded trial at the starting rate warms both sides.
-                runner.run(label + "_warmup", topology.source, sink, perMessage, startRate);
+                // and send the search down: one discarded trial at half the starting rate warms both sides.
+                runner.run(label + "_warmup", topology.source, sink, perMessage, startRate / 2);
             }
             final RateSearch.Outcome outcome = RateSearch.search(
                 rate -> runner.run(label, topology.source, sink, perMessage, rate),
