@@ -1,0 +1,22 @@
+package io.emcomm.bench.load;
+
+import io.emcomm.bench.sut.MessageListener;
+
+/** Sends FLASH-marked messages to one sink and everything else to another (flash under load). */
+public final class FlashSplitter implements MessageListener
+{
+    private final MessageListener flash;
+    private final MessageListener routine;
+
+    public FlashSplitter(final MessageListener flash, final MessageListener routine)
+    {
+        this.flash = flash;
+        this.routine = routine;
+    }
+
+    @Override
+    public void onMessage(final long stampNanos, final boolean isFlash)
+    {
+        (isFlash ? flash : routine).onMessage(stampNanos, isFlash);
+    }
+}

@@ -1,0 +1,111 @@
+package io.emcomm.bench.scenario;
+
+import io.emcomm.bench.sut.ClientLoops;
+import io.emcomm.bench.sut.SystemUnderTest;
+import io.emcomm.bench.sut.Systems;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Runs the selected scenarios against the selected systems, one system at a time (never two servers
+ * competing for the two cores), starting each server and always stopping it. A system that cannot be had
+ * is skipped with one message; a scenario that throws is recorded as an error row and the run goes on.
+ */
+public final class Comparison
+{
+    private final BenchSettings settings;
+    private final PrintStream log;
+
+    public Comparison(final BenchSettings settings, final PrintStream log)
+    {
+        this.settings = settings;
+        this.log = log;
+    }
+
+    public Results run(final List<String> systemNames, final List<String> scenarioNames) throws Exception
+    {
+        final Results results = new Results();
+        final List<Scenario> scenarios = Scenarios.select(scenarioNames, settings);
+        try
+        {
+            if (settings.freshServerPerScenario())
+            {
+                for (final Scenario scenario : scenarios)
+                {
+                    for (final String systemName : systemNames)
+                    {
+                        if (!results.skipped().containsKey(systemName))
+                        {
+                            runOne(systemName, List.of(scenario), results, scenario.name());
+                        }
+                    }
+                }
+            }
+            else
+            {
+                for (final String systemName : systemNames)
+                {
+                    runOne(systemName, scenarios, results, "all");
+                }
+            }
+        }
+        finally
+        {
+            ClientLoops.shutdown();
+        }
+        return results;
+    }
+
+    private void runOne(final String systemName, final List<Scenario> scenarios, final Results results, final String folder)
+    {
+        final SystemUnderTest system = Systems.create(systemName);
+        final List<Scenario> applicable = scenarios.stream().filter(s -> system.capabilities().contains(s.needs())).toList();
+        if (applicable.isEmpty())
+        {
+            return;
+        }
+        try
+        {
+            final Path workDir = Files.createDirectories(settings.outDir().resolve("servers").resolve(folder).resolve(systemName));
+            system.start(workDir);
+        }
+        catch (final SystemUnderTest.Unavailable ex)
+        {
+            log.println("skipping " + systemName + ": " + ex.getMessage());
+            results.skipped(systemName, ex.getMessage());
+            system.close();
+            return;
+        }
+        catch (final Exception ex)
+        {
+            log.println("skipping " + systemName + ": could not start it: " + ex);
+            results.skipped(systemName, "could not start it: " + ex);
+            system.close();
+            return;
+        }
+        try
+        {
+            for (final Scenario scenario : applicable)
+            {
+                try
+                {
+                    results.add(scenario.run(system, settings, results));
+                }
+                catch (final Exception | AssertionError ex)
+                {
+                    final ScenarioResult failed = new ScenarioResult(scenario.name(), systemName);
+                    failed.error(ex.toString());
+                    results.add(failed);
+                    log.println(scenario.name() + " on " + systemName + " failed: " + ex);
+                }
+            }
+        }
+        finally
+        {
+            system.close();
+        }
+    }
+}

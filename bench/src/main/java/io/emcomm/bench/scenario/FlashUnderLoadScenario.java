@@ -1,0 +1,79 @@
+package io.emcomm.bench.scenario;
+
+import io.emcomm.bench.load.FlashSplitter;
+import io.emcomm.bench.load.LatencySink;
+import io.emcomm.bench.load.TrialResult;
+import io.emcomm.bench.load.TrialRunner;
+import io.emcomm.bench.sut.BenchClient;
+import io.emcomm.bench.sut.Capability;
+import io.emcomm.bench.sut.ClientSpec;
+import io.emcomm.bench.sut.Destination;
+import io.emcomm.bench.sut.SystemUnderTest;
+
+/**
+ * FLASH latency on one subscriber, first with nothing else going on, then while a second publisher
+ * saturates the same subscriber with ROUTINE traffic (offered at 1.2 x the system's own 1to1 maximum from
+ * this run, or the configured rate when that is unknown). Peers carry the same FLASH marker in the payload
+ * but have no precedence: their numbers show what head-of-line blocking costs.
+ */
+final class FlashUnderLoadScenario implements Scenario
+{
+    static final double OVERLOAD = 1.2;
+
+    @Override
+    public String name()
+    {
+        return "flash_under_load";
+    }
+
+    @Override
+    public Capability needs()
+    {
+        return Capability.PUB_SUB;
+    }
+
+    @Override
+    public ScenarioResult run(final SystemUnderTest system, final BenchSettings settings, final Results earlier)
+        throws Exception
+    {
+        final ScenarioResult result = new ScenarioResult(name(), system.name());
+        final LatencySink flashSink = new LatencySink();
+        final LatencySink routineSink = new LatencySink();
+        final String prefix = ThroughputScenario.prefix(name());
+        final Destination channel = Destination.channel(prefix + "orders");
+        try (Topology t = new Topology())
+        {
+            final ClientSpec subscriber = ClientSpec.subscriber(prefix + "sub", new FlashSplitter(flashSink, routineSink));
+            t.add(system.connect(subscriber)).subscribe(channel.name());
+            final BenchClient routine = t.add(system.connect(ClientSpec.publisher(prefix + "routine")));
+            final BenchClient flash = t.add(system.connect(ClientSpec.publisher(prefix + "flash")));
+            final double routineRate = earlier.find("1to1", system.name())
+                .map(ScenarioResult::maxMsgsPerSecond)
+                .filter(r -> r != null && r > 0)
+                .map(r -> r * OVERLOAD)
+                .orElse(settings.routineRate());
+            final TrialRunner runner = ThroughputScenario.runner(settings);
+            final String label = name() + "_" + system.name();
+            final TrialResult idle = runner.run(label + "_idle", Topology.single(flash, channel, true), flashSink, 1,
+                settings.flashRate());
+            final TrialResult loaded = runner.run(label + "_loaded", Topology.single(flash, channel, true), flashSink, 1,
+                settings.flashRate(), TrialRunner.openLoop(Topology.single(routine, channel, false), routineRate));
+            result.trials().add(idle);
+            result.trials().add(loaded);
+            result.latency(loaded);
+            result.extras().put("flash_p99_idle_us", idle.percentileMicros(99));
+            result.extras().put("flash_p99_loaded_us", loaded.percentileMicros(99));
+            result.extras().put("routine_offered_per_s", Math.round(routineRate));
+            result.extras().put("routine_received", routineSink.receivedTotal());
+            if (!idle.passed())
+            {
+                result.notes().add("idle FLASH trial: " + idle.failure());
+            }
+            if (!loaded.passed())
+            {
+                result.notes().add("loaded FLASH trial: " + loaded.failure());
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,158 @@
+package io.emcomm.bench.sut;
+
+import io.emcomm.protocol.frame.Frames;
+import io.emcomm.protocol.wire.FrameType;
+import io.emcomm.protocol.wire.Hello;
+import io.emcomm.protocol.wire.TerminalKind;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code emcomm}: EmComm Router in a child JVM ({@link RouterHost}), journaling every message before it is
+ * acknowledged, driven by the lean wire-protocol driver {@link EmcommClient}. {@code emcomm_sync} is the same
+ * router with group-commit sync to disk (JournalSync.BATCH), measured in the persisted scenario only.
+ */
+public final class EmcommSystem implements SystemUnderTest
+{
+    private final boolean syncToDisk;
+    private ChildJvm child;
+    private int replays;
+
+    private EmcommSystem(final boolean syncToDisk)
+    {
+        this.syncToDisk = syncToDisk;
+    }
+
+    public static EmcommSystem pageCache()
+    {
+        return new EmcommSystem(false);
+    }
+
+    public static EmcommSystem syncToDisk()
+    {
+        return new EmcommSystem(true);
+    }
+
+    @Override
+    public String name()
+    {
+        return syncToDisk ? "emcomm_sync" : "emcomm";
+    }
+
+    @Override
+    public Set<Capability> capabilities()
+    {
+        return syncToDisk ? EnumSet.of(Capability.PERSISTED)
+            : EnumSet.of(Capability.PUB_SUB, Capability.PERSISTED, Capability.REPLAY, Capability.IDLE_CONNECTIONS);
+    }
+
+    @Override
+    public void start(final Path workDir) throws Exception
+    {
+        child = ChildJvm.start(name(), RouterHost.class, workDir,
+            List.of(workDir.resolve("data").toString(), syncToDisk ? "BATCH" : "NONE"));
+    }
+
+    @Override
+    public BenchClient connect(final ClientSpec spec) throws Exception
+    {
+        return EmcommClient.connect(child.port(), spec);
+    }
+
+    @Override
+    public long replayAll(final String publisherId, final Destination publishedTo, final long expected,
+        final java.time.Duration timeout) throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicLong items = new java.util.concurrent.atomic.AtomicLong();
+        final ClientSpec spec = ClientSpec.subscriber("bench-replay-" + (++replays), (stamp, flash) -> items.incrementAndGet());
+        try (EmcommClient client = EmcommClient.connect(child.port(), spec))
+        {
+            try
+            {
+                final long count = client.replay(publisherId).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return Math.min(count, items.get());
+            }
+            catch (final java.util.concurrent.TimeoutException slow)
+            {
+                return items.get();
+            }
+        }
+    }
+
+    @Override
+    public IdleConnections openIdle(final int count, final String idPrefix) throws Exception
+    {
+        return IdleConnections.open(child.port(), count, new IdleConnections.Handshake()
+        {
+            @Override
+            public ByteBuf hello(final ByteBufAllocator alloc, final int index)
+            {
+                final Hello hello = Hello.newBuilder()
+                    .setProtocolVersion(Frames.PROTOCOL_VERSION)
+                    .setTerminalId(idPrefix + index)
+                    .setKind(TerminalKind.GROUND)
+                    .setRegionCode(VILLAGES[index % VILLAGES.length])
+                    .build();
+                return Frames.encode(alloc, FrameType.HELLO, hello);
+            }
+
+            @Override
+            public boolean complete(final ByteBuf received)
+            {
+                if (received.readableBytes() < Frames.HEADER_BYTES)
+                {
+                    return false;
+                }
+                final int type = received.getUnsignedByte(Frames.LENGTH_FIELD_BYTES);
+                if (type != FrameType.WELCOME_VALUE)
+                {
+                    throw new IllegalStateException("router answered HELLO with frame type " + type);
+                }
+                return true;
+            }
+        });
+    }
+
+    /** A spread of village codes so idle terminals populate a realistic region tree. */
+    private static final String[] VILLAGES = villages();
+
+    private static String[] villages()
+    {
+        final String[] counties = {"520102", "520103", "520111", "520112", "520113", "520115", "520121", "520122"};
+        final String[] out = new String[counties.length * 10 * 10];
+        int i = 0;
+        for (final String county : counties)
+        {
+            for (int town = 1; town <= 10; town++)
+            {
+                for (int village = 1; village <= 10; village++)
+                {
+                    out[i++] = county + String.format("%03d%03d", town, village);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Footprint footprint() throws Exception
+    {
+        return child.footprint();
+    }
+
+    @Override
+    public void close()
+    {
+        if (child != null)
+        {
+            child.close();
+            child = null;
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.emcomm.bench.sut;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Just enough protobuf wire format to write a PUBLISH and find the payload in a DELIVERY without
+ * generating objects: the bench driver must cost less than the system it measures.
+ */
+final class ProtoScan
+{
+    static final int WIRE_VARINT = 0;
+    static final int WIRE_I64 = 1;
+    static final int WIRE_LEN = 2;
+    static final int WIRE_I32 = 5;
+    static final long NOT_FOUND = -1L;
+
+    private ProtoScan()
+    {
+    }
+
+    static int varintSize(final long value)
+    {
+        int size = 1;
+        long v = value;
+        while ((v & ~0x7FL) != 0)
+        {
+            v >>>= 7;
+            size++;
+        }
+        return size;
+    }
+
+    static void writeVarint(final ByteBuf out, final long value)
+    {
+        long v = value;
+        while ((v & ~0x7FL) != 0)
+        {
+            out.writeByte((int)((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.writeByte((int)v);
+    }
+
+    static void writeTag(final ByteBuf out, final int field, final int wire)
+    {
+        writeVarint(out, ((long)field << 3) | wire);
+    }
+
+    static int tagSize(final int field)
+    {
+        return varintSize((long)field << 3);
+    }
+
+    static void writeBytesField(final ByteBuf out, final int field, final byte[] bytes)
+    {
+        writeTag(out, field, WIRE_LEN);
+        writeVarint(out, bytes.length);
+        out.writeBytes(bytes);
+    }
+
+    static int bytesFieldSize(final int field, final int length)
+    {
+        return tagSize(field) + varintSize(length) + length;
+    }
+
+    static void writeVarintField(final ByteBuf out, final int field, final long value)
+    {
+        writeTag(out, field, WIRE_VARINT);
+        writeVarint(out, value);
+    }
+
+    static int varintFieldSize(final int field, final long value)
+    {
+        return tagSize(field) + varintSize(value);
+    }
+
+    /**
+     * Finds a length-delimited field at the top level of a message in [offset, offset+length).
+     *
+     * @return (start << 32 | length) of the field's content, or {@link #NOT_FOUND}.
+     */
+    static long findBytes(final ByteBuf buf, final int offset, final int length, final int wantedField)
+    {
+        final int end = offset + length;
+        int pos = offset;
+        while (pos < end)
+        {
+            final long tag = readVarint(buf, pos, end);
+            if (tag < 0)
+            {
+                return NOT_FOUND;
+            }
+            pos = (int)(tag >>> 40);
+            final long tagValue = tag & 0xFF_FFFF_FFFFL;
+            final int field = (int)(tagValue >>> 3);
+            final int wire = (int)(tagValue & 7);
+            switch (wire)
+            {
+                case WIRE_VARINT:
+                {
+                    final long v = readVarint(buf, pos, end);
+                    if (v < 0)
+                    {
+                        return NOT_FOUND;
+                    }
+                    pos = (int)(v >>> 40);
+                    break;
+                }
+                case WIRE_I64:
+                    pos += 8;
+                    break;
+                case WIRE_I32:
+                    pos += 4;
+                    break;
+                case WIRE_LEN:
+                {
+                    final long len = readVarint(buf, pos, end);
+                    if (len < 0)
+                    {
+                        return NOT_FOUND;
+                    }
+                    final int start = (int)(len >>> 40);
+                    final int size = (int)(len & 0xFF_FFFF_FFFFL);
+                    if (field == wantedField)
+                    {
+                        return ((long)start << 32) | size;
+                    }
+                    pos = start + size;
+                    break;
+                }
+                default:
+                    return NOT_FOUND;
+            }
+        }
+        return NOT_FOUND;
+    }
+
+    /** Value of a varint field at the top level, or -1 when absent. */
+    static long findVarint(final ByteBuf buf, final int offset, final int length, final int wantedField)
+    {
+        final int end = offset + length;
+        int pos = offset;
+        while (pos < end)
+        {
+            final long tag = readVarint(buf, pos, end);
+            if (tag < 0)
+            {
+                return -1;
+            }
+            pos = (int)(tag >>> 40);
+            final long tagValue = tag & 0xFF_FFFF_FFFFL;
+            final int field = (int)(tagValue >>> 3);
+            final int wire = (int)(tagValue & 7);
+            switch (wire)
+            {
+                case WIRE_VARINT:
+                {
+                    final long v = readVarintFull(buf, pos, end);
+                    if (field == wantedField)
+                    {
+                        return v;
+                    }
+                    final long skip = readVarint(buf, pos, end);
+                    if (skip < 0)
+                    {
+                        return -1;
+                    }
+                    pos = (int)(skip >>> 40);
+                    break;
+                }
+                case WIRE_I64:
+                    pos += 8;
+                    break;
+                case WIRE_I32:
+                    pos += 4;
+                    break;
+                case WIRE_LEN:
+                {
+                    final long len = readVarint(buf, pos, end);
+                    if (len < 0)
+                    {
+                        return -1;
+                    }
+                    pos = (int)(len >>> 40) + (int)(len & 0xFF_FFFF_FFFFL);
+                    break;
+                }
+                default:
+                    return -1;
+            }
+        }
+        return -1;
+    }
+
+    static int start(final long found)
+    {
+        return (int)(found >>> 32);
+    }
+
+    static int length(final long found)
+    {
+        return (int)found;
+    }
+
+    /**
+     * Reads a varint of at most 40 bits (tags and lengths) and packs the position after it into the top
+     * 24 bits: (next << 40 | value), or -1 when truncated.
+     */
+    private static long readVarint(final ByteBuf buf, final int pos, final int end)
+    {
+        long result = 0;
+        int shift = 0;
+        int p = pos;
+        while (p < end && shift < 64)
+        {
+            final byte b = buf.getByte(p++);
+            if (shift < 40)
+            {
+                result |= (long)(b & 0x7F) << shift;
+            }
+            if (b >= 0)
+            {
+                return ((long)p << 40) | (result & 0xFF_FFFF_FFFFL);
+            }
+            shift += 7;
+        }
+        return -1;
+    }
+
+    /** Reads a full 64-bit varint value (position not returned). */
+    private static long readVarintFull(final ByteBuf buf, final int pos, final int end)
+    {
+        long result = 0;
+        int shift = 0;
+        int p = pos;
+        while (p < end && shift < 64)
+        {
+            final byte b = buf.getByte(p++);
+            result |= (long)(b & 0x7F) << shift;
+            if (b >= 0)
+            {
+                return result;
+            }
+            shift += 7;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,33 @@
+package io.emcomm.bench.sut;
+
+import io.emcomm.router.Router;
+import io.emcomm.router.config.JournalSync;
+import io.emcomm.router.config.RouterConfig;
+
+import java.nio.file.Path;
+
+/**
+ * Child-JVM entry point that runs one EmComm router for the harness, through the router's public API.
+ * Usage: {@code RouterHost <dataDir> <NONE|BATCH>}.
+ */
+public final class RouterHost
+{
+    private RouterHost()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final RouterConfig config = RouterConfig.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .dataDir(Path.of(args[0]))
+            .journalSync(JournalSync.valueOf(args[1]))
+            .routerId("emcomm-bench")
+            .build();
+        try (Router router = Router.start(config))
+        {
+            ChildControl.serve(router.port());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.emcomm.bench.sut;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * A messaging system the harness measures: EmComm Router or a peer. The harness starts it, connects
+ * clients through it, and always closes it (which stops any process it started).
+ */
+public interface SystemUnderTest extends AutoCloseable
+{
+    /** Name used in tables and the JSON summary, e.g. {@code emcomm}, {@code nats}. */
+    String name();
+
+    Set<Capability> capabilities();
+
+    /**
+     * Starts the server (a child process) with its files under {@code workDir}.
+     *
+     * @throws Unavailable when the system cannot be had on this machine; the harness skips it.
+     */
+    void start(Path workDir) throws Exception;
+
+    BenchClient connect(ClientSpec spec) throws Exception;
+
+    /**
+     * Reads back everything {@code publisherId} published to {@code publishedTo}, returning the number of
+     * messages read (at most {@code expected}) before the read finished or {@code timeout} passed.
+     */
+    default long replayAll(final String publisherId, final Destination publishedTo, final long expected,
+        final java.time.Duration timeout) throws Exception
+    {
+        throw new UnsupportedOperationException(name() + " has no replay");
+    }
+
+    /** Opens {@code count} idle connections that completed the system's handshake. */
+    default IdleConnections openIdle(final int count, final String idPrefix) throws Exception
+    {
+        throw new UnsupportedOperationException(name() + " has no idle connections scenario");
+    }
+
+    /** Memory of the server process now (after a full GC for a JVM server). */
+    Footprint footprint() throws Exception;
+
+    @Override
+    void close();
+
+    /** Thrown by {@link #start} when a system cannot run here; the message says why, in one line. */
+    final class Unavailable extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        public Unavailable(final String message)
+        {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.emcomm.bench.scenario;
+
+import io.emcomm.bench.load.TrialResult;
+import io.emcomm.bench.report.Environment;
+import io.emcomm.bench.report.LatencyPlot;
+import io.emcomm.bench.report.Summary;
+import io.emcomm.bench.sut.Systems;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every scenario, end to end, against every system on this machine (EmComm and the Netty baseline always;
+ * nats-server and mosquitto when installed), with the smoke settings: a few hundred milliseconds a trial,
+ * so the harness cannot rot. It asserts that traffic flowed and every report was produced, not how fast:
+ * timing depends on the machine.
+ */
+class CompareSmokeTest
+{
+    @TempDir
+    Path out;
+
+    @Test
+    @Timeout(180)
+    void everyScenarioRunsOnEverySystemAvailableHere() throws Exception
+    {
+        final List<String> systems = Systems.NAMES.stream().filter(Systems::installed).toList();
+        final BenchSettings settings = BenchSettings.smoke(out, System.out);
+        final Results results = new Comparison(settings, System.out).run(systems, Scenarios.NAMES);
+
+        assertTrue(results.skipped().isEmpty(), "no installed system may be skipped: " + results.skipped());
+        final List<Scenario> scenarios = Scenarios.select(Scenarios.NAMES, settings);
+        for (final String system : systems)
+        {
+            for (final Scenario scenario : scenarios)
+            {
+                if (!Systems.create(system).capabilities().contains(scenario.needs()))
+                {
+                    continue;
+                }
+                final ScenarioResult row = results.find(scenario.name(), system)
+                    .orElseThrow(() -> new AssertionError("no row for " + scenario.name() + " on " + system));
+                assertNull(row.error(), scenario.name() + " on " + system);
+                checkRow(row, settings);
+            }
+        }
+
+        final Path json = out.resolve("summary.json");
+        Summary.write(json, Summary.toMap(Environment.describe(), results, Map.of()));
+        final String text = Files.readString(json);
+        assertTrue(text.contains("\"environment\""));
+        assertTrue(text.contains("\"scenario\": \"1to1\""));
+        assertTrue(text.contains("\"system\": \"emcomm\""));
+        assertTrue(text.contains("\"flash_p99_loaded_us\""));
+        assertFalse(LatencyPlot.writeAll(results, out.resolve("plots")).isEmpty());
+        try (Stream<Path> hlogs = Files.list(out.resolve("hlog")))
+        {
+            assertTrue(hlogs.anyMatch(p -> p.getFileName().toString().startsWith("1to1_emcomm")));
+        }
+    }
+
+    private static void checkRow(final ScenarioResult row, final BenchSettings settings)
+    {
+        final String what = row.scenario() + " on " + row.system();
+        switch (row.scenario())
+        {
+            case "replay" ->
+            {
+                assertNotNull(row.maxMsgsPerSecond(), what);
+                assertTrue(row.maxMsgsPerSecond() > 0, what);
+                assertTrue(row.notes().isEmpty(), what + ": " + row.notes());
+            }
+            case "connections" ->
+                assertEquals((long)settings.idleConnections(), row.extras().get("connections"), what);
+            case "flash_under_load" ->
+            {
+                assertTrue(row.extras().containsKey("flash_p99_idle_us"), what);
+                assertTrue(row.extras().containsKey("flash_p99_loaded_us"), what);
+                assertDelivered(row.latency(), what);
+            }
+            default ->
+            {
+                assertFalse(row.trials().isEmpty(), what);
+                assertDelivered(row.latency(), what);
+            }
+        }
+    }
+
+    private static void assertDelivered(final TrialResult trial, final String what)
+    {
+        assertNotNull(trial, what);
+        assertTrue(trial.delivered() > 0, what + ": nothing was delivered");
+        assertEquals(trial.delivered(), trial.histogram().getTotalCount(), what);
+    }
+}
