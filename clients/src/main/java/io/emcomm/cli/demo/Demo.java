@@ -83,7 +83,7 @@ public final class Demo
     private Demo(final PrintWriter out)
     {
         this.out = out;
-        this.tally = new Tally(out, startNanos);
+        this.tally = new Tally(out);
     }
 
     /**
@@ -110,7 +110,8 @@ public final class Demo
             final Router router = startRouter(cfg);
             try
             {
-                demo.play(router.port(), temporary ? "a temporary folder" : cfg.journalDir().toString());
+                demo.play(router.port(), temporary ? "a temporary folder" : cfg.journalDir().toString(),
+                    (System.nanoTime() - demo.startNanos) / 1e9);
             }
             finally
             {
@@ -153,13 +154,15 @@ public final class Demo
             .add("veh-3", "rescue vehicle, Huaxi", TerminalKind.GROUND, "520111", "");
     }
 
-    private void play(final int routerPort, final String journalWhere) throws InterruptedException
+    private void play(final int routerPort, final String journalWhere, final double routerStartSeconds)
+        throws InterruptedException
     {
         port = routerPort;
         out.println("EmComm demo: a flash flood in Guiyang, Guizhou. Router on 127.0.0.1:" + port + ", journal in " +
             journalWhere + ".");
         out.println();
-        out.println("terminals (live log below: time, message id -> receiver, precedence, body, latency):");
+        out.println("terminals:");
+        final long loginStart = System.nanoTime();
         for (final Roster.Member m : roster.members())
         {
             out.println(String.format(Locale.ROOT, "  %-10s %-13s %-7s %s%s%s", m.id(), Address.kindName(m.kind()), m.region(),
@@ -167,6 +170,10 @@ public final class Demo
                 m.channels().isEmpty() ? "" : ", subscribes " + String.join(" ", m.channels())));
             connect(m);
         }
+        out.println(String.format(Locale.ROOT, "router up in %.2f s, %d terminals logged in over TCP in %.2f s", routerStartSeconds,
+            roster.members().size(), (System.nanoTime() - loginStart) / 1e9));
+        out.println("live log: time since the first step, message id -> receiver, precedence, body, latency (created -> received)");
+        tally.startClock();
 
         step("1. position reports from the UAV, the vehicles and the BeiDou terminal");
         position("uav-1", 26.5712, 106.7135, 850);

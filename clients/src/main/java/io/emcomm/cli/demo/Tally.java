@@ -77,16 +77,21 @@ final class Tally
     }
 
     private final PrintWriter out;
-    private final long startNanos;
+    private volatile long startNanos = System.nanoTime();
     /** Per receiver, its deliveries by journal index, first arrival only, in arrival order. */
     private final Map<String, Map<Long, Received>> received = new HashMap<>();
     private final Map<String, Set<Long>> missedWhileOffline = new HashMap<>();
     private int repeats;
 
-    Tally(final PrintWriter out, final long startNanos)
+    Tally(final PrintWriter out)
     {
         this.out = out;
-        this.startNanos = startNanos;
+    }
+
+    /** Starts the live log's clock: offsets are printed from here. */
+    void startClock()
+    {
+        startNanos = System.nanoTime();
     }
 
     /** Marks what {@code receiver} missed while offline, so its catch-up deliveries are labelled as such. */
