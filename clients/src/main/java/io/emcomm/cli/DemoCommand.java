@@ -14,20 +14,24 @@ import java.util.concurrent.Callable;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-        "Play a short scenario in Guizhou on a private router and check that nothing was lost.",
-        "Starts a router on a free loopback port, connects command posts (province 52, Guiyang 5201, counties",
-        "520102, 520111, 520113), a UAV, a BeiDou terminal and rescue vehicles over TCP, and plays position",
-        "reports, a FLASH flood alert, an incident up the chain, a task with a receipt, and a vehicle that drops",
-        "offline and catches up. Prints every delivery as it happens, a summary whose lost count is checked",
-        "against the journal, and a replay of the journal. Exit code 0 when no expected delivery was lost."},
-    footer = {"", "Example:", "  emcomm demo", "  emcomm demo --data ./demo-data && emcomm replay --data ./demo-data --precedence flash"})
+        "Play a short flood scenario in Guizhou on a private router.",
+        "Starts a router on a free loopback port and connects command posts",
+        "(province 52, Guiyang 5201, counties 520102, 520111, 520113), a UAV, a",
+        "BeiDou terminal and rescue vehicles over TCP. Plays position reports, a",
+        "FLASH flood alert, an incident up the chain, a task with a receipt and a",
+        "vehicle that drops offline and catches up. Prints each delivery, a summary",
+        "whose lost count is checked against the journal, and a journal replay.",
+        "Exit code 0 when no expected delivery was lost, 1 otherwise."},
+    footer = {"", "Examples:", "  emcomm demo", "  emcomm demo --data ./demo-data",
+        "  emcomm replay --data ./demo-data --precedence flash"})
 final class DemoCommand implements Callable<Integer>
 {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "DIR",
-        description = "Keep the router's data (journal) in DIR, which must not hold a journal yet (default: a temporary folder, deleted at the end).")
+        description = "Keep the router's data (journal) in DIR, which must not hold a journal yet " +
+            "(default: a temporary folder, deleted at the end).")
     Path data;
 
     @Override
