@@ -37,7 +37,8 @@ public final class Main implements Runnable
         SendCommand.class,
         ListenCommand.class,
         ReplayCommand.class,
-        SimulateCommand.class);
+        SimulateCommand.class,
+        DemoCommand.class);
 
     @Spec
     CommandSpec spec;
