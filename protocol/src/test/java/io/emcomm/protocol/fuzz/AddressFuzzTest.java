@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class AddressFuzzTest
 {
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     @Timeout(10)
     void addressGrammarHolds(final byte[] input)
     {

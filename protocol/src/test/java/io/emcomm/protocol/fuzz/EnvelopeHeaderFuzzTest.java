@@ -39,7 +39,7 @@ final class EnvelopeHeaderFuzzTest
 
     private final EnvelopeHeader header = new EnvelopeHeader();
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     @Timeout(10)
     void headerAgreesWithProtobuf(final byte[] envelope)
     {

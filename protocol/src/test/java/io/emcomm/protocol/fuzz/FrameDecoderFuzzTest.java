@@ -37,7 +37,7 @@ final class FrameDecoderFuzzTest
 {
     private static final int CONTROL_BYTES = 2;
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     @Timeout(10)
     void decodesArbitraryChunks(final byte[] input)
     {
