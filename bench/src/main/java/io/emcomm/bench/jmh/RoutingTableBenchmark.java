@@ -66,24 +66,24 @@ public class RoutingTableBenchmark
         // serves every session.
         final OriginState origin = new OriginRegistry().state("bench");
         int n = 0;
-        add(new Session("cp-52", TerminalKind.COMMAND_POST, "52", channel, null, null, origin, null), "alerts.>");
+        add(new Session("cp-52", TerminalKind.COMMAND_POST, "52", channel, null, null, origin, null, null, null), "alerts.>");
         for (final String city : CITIES)
         {
-            add(new Session("cp-" + city, TerminalKind.COMMAND_POST, city, channel, null, null, origin, null), "ops." + city + ".*");
+            add(new Session("cp-" + city, TerminalKind.COMMAND_POST, city, channel, null, null, origin, null, null, null), "ops." + city + ".*");
             for (int county = 1; county <= 10; county++)
             {
                 final String countyCode = city + String.format("%02d", county);
-                add(new Session("cp-" + countyCode, TerminalKind.COMMAND_POST, countyCode, channel, null, null, origin, null),
+                add(new Session("cp-" + countyCode, TerminalKind.COMMAND_POST, countyCode, channel, null, null, origin, null, null, null),
                     "ops." + city + ".*");
                 for (int town = 1; town <= 10; town++)
                 {
                     final String townCode = countyCode + String.format("%03d", town);
-                    add(new Session("cp-" + townCode, TerminalKind.COMMAND_POST, townCode, channel, null, null, origin, null),
+                    add(new Session("cp-" + townCode, TerminalKind.COMMAND_POST, townCode, channel, null, null, origin, null, null, null),
                         "alerts.>");
                     for (int i = 0; i < 10; i++)
                     {
                         final String village = townCode + String.format("%03d", 1 + i % 5);
-                        add(new Session("t-" + n, FIELD_KINDS[n % 3], village, channel, null, null, origin, null),
+                        add(new Session("t-" + n, FIELD_KINDS[n % 3], village, channel, null, null, origin, null, null, null),
                             "team." + (n % 500));
                         n++;
                     }
