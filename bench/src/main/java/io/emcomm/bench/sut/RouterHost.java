@@ -18,7 +18,9 @@ public final class RouterHost
 
     public static void main(final String[] args) throws Exception
     {
+        // -Demcomm.* properties (through emcomm.bench.childJvmArgs) tune the router like any deployment
         final RouterConfig config = RouterConfig.builder()
+            .load(null, System.getProperties(), null)
             .host("127.0.0.1")
             .port(0)
             .dataDir(Path.of(args[0]))
