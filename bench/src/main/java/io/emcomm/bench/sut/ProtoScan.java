@@ -1,5 +1,6 @@
 package io.emcomm.bench.sut;
 
+import io.emcomm.protocol.frame.ProtoWriter;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -18,60 +19,42 @@ final class ProtoScan
     {
     }
 
+    // Writing goes through the protocol module's encoder, the one the router uses; this class adds the reads.
+
     static int varintSize(final long value)
     {
-        int size = 1;
-        long v = value;
-        while ((v & ~0x7FL) != 0)
-        {
-            v >>>= 7;
-            size++;
-        }
-        return size;
+        return ProtoWriter.varintSize(value);
     }
 
     static void writeVarint(final ByteBuf out, final long value)
     {
-        long v = value;
-        while ((v & ~0x7FL) != 0)
-        {
-            out.writeByte((int)((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.writeByte((int)v);
+        ProtoWriter.writeVarint(out, value);
     }
 
     static void writeTag(final ByteBuf out, final int field, final int wire)
     {
-        writeVarint(out, ((long)field << 3) | wire);
-    }
-
-    static int tagSize(final int field)
-    {
-        return varintSize((long)field << 3);
+        ProtoWriter.writeVarint(out, ProtoWriter.tag(field, wire));
     }
 
     static void writeBytesField(final ByteBuf out, final int field, final byte[] bytes)
     {
-        writeTag(out, field, WIRE_LEN);
-        writeVarint(out, bytes.length);
+        ProtoWriter.writeLenPrefix(out, field, bytes.length);
         out.writeBytes(bytes);
     }
 
     static int bytesFieldSize(final int field, final int length)
     {
-        return tagSize(field) + varintSize(length) + length;
+        return ProtoWriter.lenFieldSize(field, length);
     }
 
     static void writeVarintField(final ByteBuf out, final int field, final long value)
     {
-        writeTag(out, field, WIRE_VARINT);
-        writeVarint(out, value);
+        ProtoWriter.writeVarintField(out, field, value);
     }
 
     static int varintFieldSize(final int field, final long value)
     {
-        return tagSize(field) + varintSize(value);
+        return ProtoWriter.varintFieldSize(field, value);
     }
 
     /**
