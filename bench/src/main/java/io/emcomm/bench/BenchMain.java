@@ -32,6 +32,7 @@ import java.util.Map;
  *   compare [--duration SECONDS] [--json FILE] [--out DIR] [--scenarios NAME...] [--systems NAME...]
  *           [--search-trials N] [--slo-p99-ms MS] [--smoke]
  *   jmh [JMH options]          e.g. jmh -prof gc FrameCodec
+ *   soak --duration DURATION [--terminals N] [--interval SECONDS] [--out DIR]
  * </pre>
  */
 public final class BenchMain
@@ -53,6 +54,7 @@ public final class BenchMain
         {
             case "compare" -> System.exit(compare(rest, System.out, System.err));
             case "jmh" -> jmh(rest);
+            case "soak" -> System.exit(io.emcomm.bench.soak.SoakMain.run(rest, System.out, System.err).exitCode());
             default ->
             {
                 System.err.println("unknown command '" + args[0] + "'");
@@ -69,6 +71,7 @@ public final class BenchMain
         out.println("  --duration      measured seconds of each trial (default 5; a warm-up of up to 3 s precedes it)");
         out.println("  --slo-p99-ms    a rate counts as sustained only if p99 stays under this (default 100; 0 = off)");
         out.println("       bench jmh [JMH options]     (e.g. jmh -prof gc -f 1 FrameCodec)");
+        out.println("       bench soak --duration DURATION [--terminals N] [--interval SECONDS] [--out DIR]");
         out.println("scenarios: " + String.join(" ", Scenarios.NAMES));
         out.println("systems:   " + String.join(" ", Systems.NAMES));
     }
