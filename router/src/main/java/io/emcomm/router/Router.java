@@ -8,6 +8,11 @@ import io.emcomm.router.delivery.EnvelopeBodies;
 import io.emcomm.router.delivery.TerminalState;
 import io.emcomm.router.journal.ChronicleCursorStore;
 import io.emcomm.router.journal.ChronicleJournal;
+import io.emcomm.router.journal.DiskGuard;
+import io.emcomm.router.journal.GuardedJournal;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.RollCycles;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.route.ReceiptPublisher;
@@ -62,8 +67,11 @@ public final class Router implements AutoCloseable
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final DiskGuard diskGuard;
+    private final Operations operations;
+    private volatile boolean accepting;
 
-    private Router(final RouterConfig config, final LongSupplier clockMicros)
+    private Router(final RouterConfig config, final LongSupplier clockMicros, final TimeProvider journalTime)
     {
         this.config = config;
         try
@@ -74,7 +82,11 @@ public final class Router implements AutoCloseable
         {
             throw new UncheckedIOException("cannot create data folder " + config.dataDir() + ": " + ex.getMessage(), ex);
         }
-        journal = new ChronicleJournal(config.journalDir());
+        final ChronicleJournal chronicle = new ChronicleJournal(config.journalDir(), RollCycles.valueOf(config.rollCycle()),
+            journalTime);
+        diskGuard = new DiskGuard(config.journalDir(), config.diskMinFreeMb());
+        diskGuard.check();
+        journal = new GuardedJournal(chronicle, diskGuard, counters);
         final OriginRegistry origins = new OriginRegistry();
         final long entries = origins.rebuildFrom(journal);
         LOG.info("dedupe state rebuilt from {} journal entries ({} origins)", entries, origins.size());
@@ -118,6 +130,19 @@ public final class Router implements AutoCloseable
             journal.close();
             throw ex;
         }
+        try
+        {
+            operations = new Operations(this, chronicle);
+        }
+        catch (final RuntimeException ex)
+        {
+            serverChannel.close().syncUninterruptibly();
+            shutdownGroups();
+            cursors.close();
+            journal.close();
+            throw ex;
+        }
+        accepting = true;
         LOG.info("router {} listening on {} ({}, {} io threads)", config.routerId(), serverChannel.localAddress(),
             epoll ? "epoll" : "nio", config.ioThreads());
     }
@@ -125,13 +150,19 @@ public final class Router implements AutoCloseable
     /** Starts a router with the wall clock. */
     public static Router start(final RouterConfig config)
     {
-        return new Router(config, new MicrosClock());
+        return new Router(config, new MicrosClock(), SystemTimeProvider.INSTANCE);
     }
 
     /** Starts a router with an injected clock (microseconds since the epoch), for tests of expiry. */
     public static Router start(final RouterConfig config, final LongSupplier clockMicros)
     {
-        return new Router(config, clockMicros);
+        return new Router(config, clockMicros, SystemTimeProvider.INSTANCE);
+    }
+
+    /** Starts a router whose journal rolls by {@code journalTime}, for tests of retention. */
+    static Router start(final RouterConfig config, final LongSupplier clockMicros, final TimeProvider journalTime)
+    {
+        return new Router(config, clockMicros, journalTime);
     }
 
     public int port()
@@ -162,6 +193,29 @@ public final class Router implements AutoCloseable
     public CursorStore cursors()
     {
         return cursors;
+    }
+
+    public DiskGuard diskGuard()
+    {
+        return diskGuard;
+    }
+
+    /** Metrics, admin endpoint, retention and the disk guard's schedule. */
+    public Operations operations()
+    {
+        return operations;
+    }
+
+    /** True from the end of start until close begins: the router takes new connections and publishes. */
+    public boolean isAccepting()
+    {
+        return accepting && !diskGuard.refusing();
+    }
+
+    /** The port of the admin HTTP endpoint, or -1 when it is off. */
+    public int adminPort()
+    {
+        return operations.adminPort();
     }
 
     /**
@@ -197,7 +251,12 @@ public final class Router implements AutoCloseable
         }
     }
 
-    /** Stops the router; a second call does nothing. */
+    /**
+     * Stops the router gracefully; a second call does nothing. Stops accepting connections, tells every session
+     * GOING_AWAY (SHUTTING_DOWN) after the acks already written, waits up to {@code emcomm.shutdown.drain.ms} for
+     * the connections to close, forces the journal to disk from every event loop, then closes the journal.
+     * Every publish a client saw acknowledged is in the journal after a restart.
+     */
     @Override
     public void close()
     {
@@ -205,8 +264,10 @@ public final class Router implements AutoCloseable
         {
             return;
         }
-        serverChannel.close().syncUninterruptibly();
+        accepting = false;
+        GracefulShutdown.drain(serverChannel, table, workerGroup, journal, config.shutdownDrainMs());
         shutdownGroups();
+        operations.close();
         cursors.close();
         journal.close();
         LOG.info("router {} stopped", config.routerId());

@@ -28,6 +28,106 @@ public final class RouterCounters
     final LongAdder sessionsOpened = new LongAdder();
     final LongAdder sessionsReplaced = new LongAdder();
 
+    /** Highest precedence number (FLASH = 4); arrays indexed by precedence number, 0 = unspecified. */
+    public static final int MAX_PRECEDENCE = 4;
+    /** Highest NackReason number counted by reason; larger numbers are counted under 0. */
+    public static final int MAX_NACK_REASON = 15;
+
+    private final LongAdder[] journaledByPrecedence = adders(MAX_PRECEDENCE + 1);
+    private final LongAdder[] deliveredByPrecedence = adders(MAX_PRECEDENCE + 1);
+    private final LongAdder[] nackedByReason = adders(MAX_NACK_REASON + 1);
+    private final LongAdder routed = new LongAdder();
+    private final LongAdder routedCopies = new LongAdder();
+    /** Where journal append times go; set once by the metrics before the router takes traffic. */
+    private volatile LatencyRecorder appendLatency = nanos -> { };
+
+    /** Receives one latency sample in nanoseconds. Must not allocate or block: called on the publish path. */
+    @FunctionalInterface
+    public interface LatencyRecorder
+    {
+        void recordNanos(long nanos);
+    }
+
+    private static LongAdder[] adders(final int n)
+    {
+        final LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+
+    private static int clamp(final int value, final int max)
+    {
+        return value < 0 || value > max ? 0 : value;
+    }
+
+    /** A message of this precedence number was journaled (published by a terminal or by the router). */
+    public void incJournaled(final int precedence)
+    {
+        journaled.increment();
+        journaledByPrecedence[clamp(precedence, MAX_PRECEDENCE)].increment();
+    }
+
+    public long journaled(final int precedence)
+    {
+        return journaledByPrecedence[clamp(precedence, MAX_PRECEDENCE)].sum();
+    }
+
+    /** One DELIVERY frame of this precedence number was handed to a connection. */
+    public void incDelivered(final int precedence)
+    {
+        deliveredByPrecedence[clamp(precedence, MAX_PRECEDENCE)].increment();
+    }
+
+    public long delivered(final int precedence)
+    {
+        return deliveredByPrecedence[clamp(precedence, MAX_PRECEDENCE)].sum();
+    }
+
+    /** A publish was refused for this NackReason number. */
+    public void incNacked(final int reason)
+    {
+        nacked.increment();
+        nackedByReason[clamp(reason, MAX_NACK_REASON)].increment();
+    }
+
+    public long nacked(final int reason)
+    {
+        return nackedByReason[clamp(reason, MAX_NACK_REASON)].sum();
+    }
+
+    /** A journaled message was handed to {@code recipients} live sessions (its fan-out). */
+    public void addFanOut(final int recipients)
+    {
+        routed.increment();
+        routedCopies.add(recipients);
+    }
+
+    /** Messages routed (journaled messages, whether or not any live session was reached). */
+    public long routed()
+    {
+        return routed.sum();
+    }
+
+    /** Live-session copies made by routing; divided by {@link #routed()} it is the mean fan-out. */
+    public long routedCopies()
+    {
+        return routedCopies.sum();
+    }
+
+    public void appendLatency(final LatencyRecorder recorder)
+    {
+        appendLatency = recorder;
+    }
+
+    /** Records how long one journal append took. */
+    public void recordJournalAppend(final long nanos)
+    {
+        appendLatency.recordNanos(nanos);
+    }
+
     /** PUBLISH frames received. */
     public long published()
     {

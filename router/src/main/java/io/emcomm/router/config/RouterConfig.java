@@ -67,12 +67,32 @@ public final class RouterConfig
     public static final String MAX_CONNECTIONS_PROP = "emcomm.max.connections";
     public static final int MAX_CONNECTIONS_DEFAULT = 20_000;
 
+    public static final String ADMIN_HOST_PROP = "emcomm.admin.host";
+    public static final String ADMIN_HOST_DEFAULT = "127.0.0.1";
+    public static final String ADMIN_PORT_PROP = "emcomm.admin.port";
+    public static final int ADMIN_PORT_DEFAULT = 7401;
+    public static final String ROLL_CYCLE_PROP = "emcomm.journal.roll.cycle";
+    public static final String ROLL_CYCLE_DEFAULT = "FAST_DAILY";
+    public static final String RETENTION_HOURS_PROP = "emcomm.journal.retention.hours";
+    public static final String RETENTION_MB_PROP = "emcomm.journal.retention.mb";
+    public static final String RETENTION_INTERVAL_PROP = "emcomm.journal.retention.interval.ms";
+    public static final int RETENTION_INTERVAL_DEFAULT_MS = 60_000;
+    public static final String DISK_MIN_FREE_PROP = "emcomm.disk.min.free.mb";
+    public static final long DISK_MIN_FREE_DEFAULT_MB = 256;
+    public static final String SHUTDOWN_DRAIN_PROP = "emcomm.shutdown.drain.ms";
+    public static final int SHUTDOWN_DRAIN_DEFAULT_MS = 5_000;
+
+    /** The Chronicle roll cycles a journal may use, shortest first. */
+    public static final java.util.List<String> ROLL_CYCLES = java.util.List.of("FIVE_MINUTELY", "TEN_MINUTELY",
+        "TWENTY_MINUTELY", "HALF_HOURLY", "FAST_HOURLY", "TWO_HOURLY", "FOUR_HOURLY", "SIX_HOURLY", "FAST_DAILY", "WEEKLY");
+
     /** Every key this class understands, so that a misspelt key in a file is reported, not ignored. */
     public static final Set<String> KEYS = Set.of(HOST_PROP, PORT_PROP, DATA_PROP, MAX_FRAME_PROP, IO_THREADS_PROP,
         JOURNAL_SYNC_PROP, ROUTER_ID_PROP, HEARTBEAT_PROP, OUTBOUND_LIMIT_PROP, TIMER_PROP, WINDOW_PROP, FLASH_TIMEOUT_PROP,
         FLASH_ESCALATE_PROP, SLOW_CONSUMER_PROP, AUTH_MODE_PROP, TERMINALS_FILE_PROP, ACL_FILE_PROP, TLS_CERT_PROP, TLS_KEY_PROP,
         TLS_CA_PROP, LIMIT_MSGS_PROP, LIMIT_BYTES_PROP, LIMIT_FLASH_FLOOR_PROP, LIMIT_SUBSCRIPTIONS_PROP, IDLE_TIMEOUT_PROP,
-        HANDSHAKE_TIMEOUT_PROP, MAX_CONNECTIONS_PROP);
+        HANDSHAKE_TIMEOUT_PROP, MAX_CONNECTIONS_PROP, ADMIN_HOST_PROP, ADMIN_PORT_PROP, ROLL_CYCLE_PROP,
+        RETENTION_HOURS_PROP, RETENTION_MB_PROP, RETENTION_INTERVAL_PROP, DISK_MIN_FREE_PROP, SHUTDOWN_DRAIN_PROP);
 
     private final String host;
     private final int port;
@@ -88,12 +108,28 @@ public final class RouterConfig
     private final int flashAckTimeoutMs;
     private final boolean flashEscalate;
     private final int slowConsumerDisconnectMs;
+    private final String adminHost;
+    private final int adminPort;
+    private final String rollCycle;
+    private final int retentionHours;
+    private final long retentionMb;
+    private final int retentionIntervalMs;
+    private final long diskMinFreeMb;
+    private final int shutdownDrainMs;
 
     private final Security security;
 
     private RouterConfig(final Builder b)
     {
         security = b.security.build();
+        adminHost = b.adminHost;
+        adminPort = b.adminPort;
+        rollCycle = b.rollCycle;
+        retentionHours = b.retentionHours;
+        retentionMb = b.retentionMb;
+        retentionIntervalMs = b.retentionIntervalMs;
+        diskMinFreeMb = b.diskMinFreeMb;
+        shutdownDrainMs = b.shutdownDrainMs;
         timerIntervalMs = b.timerIntervalMs;
         deliveryWindow = b.deliveryWindow;
         flashAckTimeoutMs = b.flashAckTimeoutMs;
@@ -200,6 +236,53 @@ public final class RouterConfig
         return slowConsumerDisconnectMs;
     }
 
+    /** Address of the admin HTTP endpoint (metrics, health); loopback unless configured otherwise. */
+    public String adminHost()
+    {
+        return adminHost;
+    }
+
+    /** Port of the admin HTTP endpoint; 0 picks a free one, -1 turns it off. */
+    public int adminPort()
+    {
+        return adminPort;
+    }
+
+    /** The Chronicle roll cycle name of a new journal (an existing journal keeps its own). */
+    public String rollCycle()
+    {
+        return rollCycle;
+    }
+
+    /** Roll files whose cycle ended longer ago than this are deleted; 0 = keep forever. */
+    public int retentionHours()
+    {
+        return retentionHours;
+    }
+
+    /** The oldest roll files are deleted while the journal is larger than this; 0 = no limit. */
+    public long retentionMb()
+    {
+        return retentionMb;
+    }
+
+    public int retentionIntervalMs()
+    {
+        return retentionIntervalMs;
+    }
+
+    /** Publishes are refused while the journal's disk has less free space than this; 0 = never. */
+    public long diskMinFreeMb()
+    {
+        return diskMinFreeMb;
+    }
+
+    /** How long a graceful shutdown waits for sessions to take their going-away frame and close. */
+    public int shutdownDrainMs()
+    {
+        return shutdownDrainMs;
+    }
+
     @Override
     public String toString()
     {
@@ -225,6 +308,14 @@ public final class RouterConfig
         private boolean flashEscalate = true;
         private int slowConsumerDisconnectMs = SLOW_CONSUMER_DEFAULT_MS;
         private final Security.Builder security = new Security.Builder();
+        private String adminHost = ADMIN_HOST_DEFAULT;
+        private int adminPort = ADMIN_PORT_DEFAULT;
+        private String rollCycle = ROLL_CYCLE_DEFAULT;
+        private int retentionHours;
+        private long retentionMb;
+        private int retentionIntervalMs = RETENTION_INTERVAL_DEFAULT_MS;
+        private long diskMinFreeMb = DISK_MIN_FREE_DEFAULT_MB;
+        private int shutdownDrainMs = SHUTDOWN_DRAIN_DEFAULT_MS;
 
         private Builder()
         {
@@ -313,6 +404,14 @@ public final class RouterConfig
                     flashEscalate = Boolean.parseBoolean(value);
                     break;
                 case SLOW_CONSUMER_PROP: slowConsumerDisconnectMs = parseInt(key, value); break;
+                case ADMIN_HOST_PROP: adminHost = value; break;
+                case ADMIN_PORT_PROP: adminPort = parseInt(key, value); break;
+                case ROLL_CYCLE_PROP: rollCycle = value.toUpperCase(Locale.ROOT); break;
+                case RETENTION_HOURS_PROP: retentionHours = parseInt(key, value); break;
+                case RETENTION_MB_PROP: retentionMb = parseLong(key, value); break;
+                case RETENTION_INTERVAL_PROP: retentionIntervalMs = parseInt(key, value); break;
+                case DISK_MIN_FREE_PROP: diskMinFreeMb = parseLong(key, value); break;
+                case SHUTDOWN_DRAIN_PROP: shutdownDrainMs = parseInt(key, value); break;
                 default:
                     if (!security.set(key, value))
                     {
@@ -333,6 +432,66 @@ public final class RouterConfig
             {
                 throw new ConfigException(key + ": '" + value + "' is not an integer");
             }
+        }
+
+        private static long parseLong(final String key, final String value)
+        {
+            try
+            {
+                return Long.parseLong(value);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new ConfigException(key + ": '" + value + "' is not an integer");
+            }
+        }
+
+        public Builder adminHost(final String adminHost)
+        {
+            this.adminHost = adminHost;
+            return this;
+        }
+
+        public Builder adminPort(final int adminPort)
+        {
+            this.adminPort = adminPort;
+            return this;
+        }
+
+        public Builder rollCycle(final String rollCycle)
+        {
+            this.rollCycle = rollCycle;
+            return this;
+        }
+
+        public Builder retentionHours(final int retentionHours)
+        {
+            this.retentionHours = retentionHours;
+            return this;
+        }
+
+        public Builder retentionMb(final long retentionMb)
+        {
+            this.retentionMb = retentionMb;
+            return this;
+        }
+
+        public Builder retentionIntervalMs(final int retentionIntervalMs)
+        {
+            this.retentionIntervalMs = retentionIntervalMs;
+            return this;
+        }
+
+        public Builder diskMinFreeMb(final long diskMinFreeMb)
+        {
+            this.diskMinFreeMb = diskMinFreeMb;
+            return this;
+        }
+
+        public Builder shutdownDrainMs(final int shutdownDrainMs)
+        {
+            this.shutdownDrainMs = shutdownDrainMs;
+            return this;
         }
 
         public Builder host(final String host)
@@ -475,6 +634,38 @@ public final class RouterConfig
             if (outboundQueueLimit < 16 || outboundQueueLimit > 16_777_216)
             {
                 throw new ConfigException(OUTBOUND_LIMIT_PROP + ": " + outboundQueueLimit + " is outside 16..16777216");
+            }
+            if (adminHost == null || adminHost.isBlank())
+            {
+                throw new ConfigException(ADMIN_HOST_PROP + ": must not be empty");
+            }
+            if (adminPort < -1 || adminPort > 65535)
+            {
+                throw new ConfigException(ADMIN_PORT_PROP + ": " + adminPort + " is not a TCP port (0-65535; 0 picks a free one, -1 turns the admin endpoint off)");
+            }
+            if (!ROLL_CYCLES.contains(rollCycle))
+            {
+                throw new ConfigException(ROLL_CYCLE_PROP + ": '" + rollCycle + "' is not one of " + ROLL_CYCLES);
+            }
+            if (retentionHours < 0 || retentionHours > 876_000)
+            {
+                throw new ConfigException(RETENTION_HOURS_PROP + ": " + retentionHours + " is outside 0..876000");
+            }
+            if (retentionMb < 0 || retentionMb > 1L << 40)
+            {
+                throw new ConfigException(RETENTION_MB_PROP + ": " + retentionMb + " is outside 0.." + (1L << 40));
+            }
+            if (retentionIntervalMs < 100 || retentionIntervalMs > 86_400_000)
+            {
+                throw new ConfigException(RETENTION_INTERVAL_PROP + ": " + retentionIntervalMs + " is outside 100..86400000");
+            }
+            if (diskMinFreeMb < 0 || diskMinFreeMb > 1L << 40)
+            {
+                throw new ConfigException(DISK_MIN_FREE_PROP + ": " + diskMinFreeMb + " is outside 0.." + (1L << 40));
+            }
+            if (shutdownDrainMs < 0 || shutdownDrainMs > 600_000)
+            {
+                throw new ConfigException(SHUTDOWN_DRAIN_PROP + ": " + shutdownDrainMs + " is outside 0..600000");
             }
             return new RouterConfig(this);
         }

@@ -134,6 +134,15 @@ public final class DeliveryFeed
         return queue.size();
     }
 
+    /** Messages sent to this terminal and not yet acknowledged (its delivery window in use); any thread. */
+    public int unacked()
+    {
+        synchronized (terminal)
+        {
+            return terminal.ledger.size();
+        }
+    }
+
     public boolean isLive()
     {
         synchronized (terminal)
@@ -260,6 +269,7 @@ public final class DeliveryFeed
             {
                 wantReceipts.put(index, Boolean.TRUE);
             }
+            ctx.counters().incDelivered(drainHeader.precedenceNumber());
             channel.write(frame, channel.voidPromise());
             written++;
         }

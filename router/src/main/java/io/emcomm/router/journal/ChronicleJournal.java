@@ -6,6 +6,9 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -59,11 +62,27 @@ public final class ChronicleJournal implements Journal
 
     public ChronicleJournal(final Path dir)
     {
+        this(dir, RollCycles.FAST_DAILY, SystemTimeProvider.INSTANCE);
+    }
+
+    /**
+     * Opens the journal with a roll cycle (used when the folder is new; an existing journal keeps the cycle
+     * it was made with) and the clock that decides when to roll (tests roll without waiting hours).
+     */
+    public ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time)
+    {
         this.dir = dir;
         this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
-            .rollCycle(RollCycles.FAST_DAILY)
+            .rollCycle(rollCycle)
+            .timeProvider(time)
             .build();
-        LOG.info("journal open at {} (last index {})", dir, Long.toHexString(lastIndex()));
+        LOG.info("journal open at {} (roll cycle {}, last index {})", dir, queue.rollCycle(), Long.toHexString(lastIndex()));
+    }
+
+    /** The queue itself, for retention and verification in this package. */
+    ChronicleQueue queue()
+    {
+        return queue;
     }
 
     public Path dir()

@@ -23,6 +23,12 @@ public interface Journal extends AutoCloseable
      */
     long append(ByteBuf envelope, int offset, int length, long journaledAtMicros, int originKind, String originRegion);
 
+    /** Why {@link #append} returned {@link #NOT_JOURNALED}, for the nack's detail; control plane. */
+    default String unavailableDetail()
+    {
+        return "the journal could not store the message";
+    }
+
     /** Forces everything appended by the calling thread so far to disk. */
     void sync();
 

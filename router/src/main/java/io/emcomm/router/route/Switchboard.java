@@ -173,11 +173,11 @@ public final class Switchboard
             final long index = journal.append(frame, offset, length, now, session.kind().getNumber(), session.regionCode());
             if (index == Journal.NOT_JOURNALED)
             {
-                nack(ctx, session.terminalId(), sequence, NackReason.JOURNAL_UNAVAILABLE, "the journal could not store the message");
+                nack(ctx, session.terminalId(), sequence, NackReason.JOURNAL_UNAVAILABLE, journal.unavailableDetail());
                 return;
             }
             origin.record(sequence, index);
-            counters.incJournaled();
+            counters.incJournaled(header.precedenceNumber());
             ctx.write(DeliveryFrames.publishAck(ctx.alloc(), session.terminalIdBytes(), sequence, index, false), ctx.voidPromise());
             if (header.bodyField() == EnvelopeBodies.POSITION)
             {
@@ -220,7 +220,7 @@ public final class Switchboard
             if (index != Journal.NOT_JOURNALED)
             {
                 origin.record(sequence, index);
-                counters.incJournaled();
+                counters.incJournaled(header.precedenceNumber());
                 route(alloc, null, header, t.destinations, count, buf, 0, bytes.length, index, now);
             }
             return index;
@@ -256,6 +256,7 @@ public final class Switchboard
             recipients.forceAdd(origin);
         }
         final int n = recipients.size();
+        counters.addFanOut(n);
         if (n == 0)
         {
             return;
@@ -290,7 +291,7 @@ public final class Switchboard
     private void nack(final ChannelHandlerContext ctx, final String origin, final long sequence, final NackReason reason,
         final String detail)
     {
-        counters.incNacked();
+        counters.incNacked(reason.getNumber());
         final PublishNack nack = PublishNack.newBuilder().setOrigin(origin).setOriginSequence(sequence).setReason(reason)
             .setDetail(detail == null ? "" : detail).build();
         ctx.write(Frames.encode(ctx.alloc(), FrameType.PUBLISH_NACK, nack), ctx.voidPromise());
