@@ -57,9 +57,8 @@ public final class Operations implements AutoCloseable
             }
             catch (final RuntimeException ex)
             {
-                scheduler.shutdown();
-                metrics.close();
-                throw ex;
+                // Routing matters more than metrics on an emergency network: run on without the endpoint.
+                LOG.error("admin endpoint off: {}", ex.getMessage());
             }
         }
         admin = server;

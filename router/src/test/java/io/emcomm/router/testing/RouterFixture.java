@@ -14,7 +14,7 @@ public final class RouterFixture
 
     public static RouterConfig.Builder config(final Path dataDir)
     {
-        return RouterConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir).ioThreads(2);
+        return RouterConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir).ioThreads(2).adminPort(0);
     }
 
     public static Router start(final Path dataDir)
