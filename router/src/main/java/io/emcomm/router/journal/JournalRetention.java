@@ -106,7 +106,7 @@ public final class JournalRetention
             {
                 overrunFiles.incrementAndGet();
                 LOG.warn("retention: journal over its size limit ({} MiB > {} MiB): deleting {} although terminal {} "
-                    + "(cursor {}) has not received all of it; that terminal loses its backlog up to {}",
+                    + "(cursor 0x{}) has not received all of it; that terminal loses its backlog up to {}",
                     total >> 20, maxBytes >> 20, f.path().getFileName(), laggard.terminalId(), laggard.cursor(),
                     Instant.ofEpochMilli(cycleEnd));
             }
