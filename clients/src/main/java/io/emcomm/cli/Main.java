@@ -38,7 +38,9 @@ public final class Main implements Runnable
         ListenCommand.class,
         ReplayCommand.class,
         SimulateCommand.class,
-        DemoCommand.class);
+        DemoCommand.class,
+        StatusCommand.class,
+        JournalCommand.class);
 
     @Spec
     CommandSpec spec;

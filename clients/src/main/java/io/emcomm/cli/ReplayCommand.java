@@ -81,6 +81,19 @@ final class ReplayCommand implements Callable<Integer>
     @Option(names = "--json", description = "One JSON object per line (index, id, origin, precedence, to, text, ...).")
     boolean json;
 
+    @Option(names = "--pace", paramLabel = "PACE", defaultValue = "fast",
+        description = "fast (default) or original: keep the gaps the messages originally had, in printing and with --into.")
+    String pace;
+
+    @Option(names = "--into", paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
+        description = "Re-publish the messages (from --data) into this router, for after-action review or exercises. "
+            + "Each origin logs in as ORIGIN plus --origin-suffix, with the kind and region it had.")
+    Converters.HostPort into;
+
+    @Option(names = "--origin-suffix", paramLabel = "TEXT", defaultValue = ".replay",
+        description = "Appended to each origin id when re-publishing with --into (default: ${DEFAULT-VALUE}; may be empty).")
+    String originSuffix;
+
     @Option(names = "--id", paramLabel = "ID", defaultValue = REPLAY_TERMINAL_ID,
         description = "Terminal id to log in with when using --router (default: ${DEFAULT-VALUE}).")
     String id;
@@ -96,6 +109,14 @@ final class ReplayCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--to is before --from");
         }
+        if (!pace.equals("fast") && !pace.equals("original"))
+        {
+            throw new ParameterException(spec.commandLine(), "--pace must be fast or original, not '" + pace + "'");
+        }
+        if (into != null && source.data == null)
+        {
+            throw new ParameterException(spec.commandLine(), "--into re-publishes from a journal folder: give --data DIR");
+        }
         final ReplayRequest request = request();
         final PrintWriter out = spec.commandLine().getOut();
         final Consumer<Delivery> printer = d ->
@@ -103,14 +124,55 @@ final class ReplayCommand implements Callable<Integer>
             out.println(json ? DeliveryFormat.json(d) : DeliveryFormat.line(d));
             out.flush();
         };
+        if (into != null)
+        {
+            final JournalPlayback.Result played = new JournalPlayback(JournalCommand.journalDir(source.data), into, originSuffix,
+                pace.equals("original")).run(request.getRequestId() != 0 ? request : request.toBuilder().setRequestId(1).build(), printer);
+            final PrintWriter err = spec.commandLine().getErr();
+            err.println("re-published " + played.published() + " message" + (played.published() == 1 ? "" : "s") + " into "
+                + into.host() + ":" + into.port() + " as " + played.terminals() + " terminal" + (played.terminals() == 1 ? "" : "s")
+                + (played.skipped() > 0 ? " (" + played.skipped() + " router-originated skipped)" : ""));
+            err.flush();
+            return Main.EXIT_OK;
+        }
+        final Consumer<Delivery> paced = pace.equals("original") ? new PacedPrinter(printer) : printer;
         final ReplayResult result = source.data != null ?
-            JournalReplay.replay(source.data, request, printer) :
-            replayFromRouter(request, printer);
+            JournalReplay.replay(source.data, request, paced) :
+            replayFromRouter(request, paced);
         final PrintWriter err = spec.commandLine().getErr();
         err.println("replayed " + result.count() + " message" + (result.count() == 1 ? "" : "s") +
             (result.count() > 0 ? " (last index " + result.lastIndex() + ")" : ""));
         err.flush();
         return Main.EXIT_OK;
+    }
+
+    /** Prints each message after the gap it originally had after the previous one. */
+    private static final class PacedPrinter implements Consumer<Delivery>
+    {
+        private final Consumer<Delivery> printer;
+        private long firstAtMicros = Long.MIN_VALUE;
+        private long startNanos;
+
+        PacedPrinter(final Consumer<Delivery> printer)
+        {
+            this.printer = printer;
+        }
+
+        @Override
+        public void accept(final Delivery d)
+        {
+            if (firstAtMicros == Long.MIN_VALUE)
+            {
+                firstAtMicros = d.journaledAtMicros();
+                startNanos = System.nanoTime();
+            }
+            final long waitNanos = startNanos + (d.journaledAtMicros() - firstAtMicros) * 1000 - System.nanoTime();
+            if (waitNanos > 0)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(waitNanos); // pacing for people, not synchronisation
+            }
+            printer.accept(d);
+        }
     }
 
     ReplayRequest request()

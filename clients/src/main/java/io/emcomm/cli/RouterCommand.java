@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
         "Settings come from --config FILE (Java properties), then -Demcomm.* system properties, then EMCOMM_*",
         "environment variables, then these options. Keys: emcomm.host, emcomm.port, emcomm.data,",
         "emcomm.max.frame.bytes, emcomm.io.threads, emcomm.journal.sync, emcomm.router.id,",
-        "emcomm.heartbeat.interval.ms, emcomm.outbound.queue.limit."})
+        "emcomm.heartbeat.interval.ms, emcomm.outbound.queue.limit, emcomm.admin.port, emcomm.journal.retention.hours, ...",
+        "(README.md has the full table). SIGTERM stops it gracefully: GOING_AWAY to every session, journal synced, exit 0."})
 final class RouterCommand implements Callable<Integer>
 {
     @Spec
@@ -41,6 +42,10 @@ final class RouterCommand implements Callable<Integer>
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (Java properties).")
     Path config;
 
+    @Option(names = "--admin-port", paramLabel = "PORT",
+        description = "Admin HTTP port for /metrics, /health, /ready, /status (default 7401; 0 picks a free one; -1 off).")
+    Integer adminPort;
+
     @Override
     public Integer call()
     {
@@ -57,6 +62,10 @@ final class RouterCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         out.println("EmComm router " + cfg.routerId() + " listening on " + cfg.host() + ":" + router.port() +
             ", journal in " + cfg.journalDir().toAbsolutePath());
+        if (router.adminPort() > 0)
+        {
+            out.println("admin endpoint on http://" + cfg.adminHost() + ":" + router.adminPort() + "/metrics");
+        }
         out.flush();
 
         final CountDownLatch stop = new CountDownLatch(1);
@@ -74,6 +83,9 @@ final class RouterCommand implements Callable<Integer>
             }
         }, "emcomm-router-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM and SIGINT stop the router here instead of starting the JVM's shutdown, so that a clean stop
+        // exits 0 (a JVM ended by a signal exits 143 or 130 whatever its hooks do). The hook stays as a fallback.
+        final StopSignals signals = StopSignals.install(stop::countDown);
         try
         {
             stop.await();
@@ -84,6 +96,7 @@ final class RouterCommand implements Callable<Integer>
         }
         finally
         {
+            signals.restore();
             router.close();
             out.println("router stopped");
             out.flush();
@@ -116,6 +129,10 @@ final class RouterCommand implements Callable<Integer>
             if (data != null)
             {
                 b.dataDir(data);
+            }
+            if (adminPort != null)
+            {
+                b.adminPort(adminPort);
             }
             return b.build();
         }

@@ -48,13 +48,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "only GET\n");
             return;
         }
-        final String path = new QueryStringDecoder(request.uri()).path();
+        final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        final String path = uri.path();
+        final boolean text = uri.parameters().getOrDefault("format", java.util.List.of()).contains("text");
         switch (path)
         {
             case "/metrics" -> respond(ctx, keepAlive, HttpResponseStatus.OK, PROMETHEUS_TEXT, metrics.scrape());
             case "/health" -> respond(ctx, keepAlive, HttpResponseStatus.OK, JSON, "{\"status\":\"UP\"}\n");
             case "/ready" -> ready(ctx, keepAlive);
-            case "/status" -> respond(ctx, keepAlive, HttpResponseStatus.OK, JSON, status.json() + "\n");
+            case "/status" -> respond(ctx, keepAlive, HttpResponseStatus.OK, text ? TEXT : JSON, text ? status.text() : status.json() + "\n");
             default -> respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, TEXT,
                 "not found; try /metrics, /health, /ready, /status\n");
         }

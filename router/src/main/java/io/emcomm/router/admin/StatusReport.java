@@ -113,6 +113,53 @@ public final class StatusReport
         return b.toString();
     }
 
+    /** The summary for people: what {@code emcomm status} prints. */
+    public String text()
+    {
+        final RouterCounters c = router.counters();
+        final DiskGuard disk = router.diskGuard();
+        final Map<String, Integer> byKind = new TreeMap<>();
+        final List<Session> sessions = new ArrayList<>(router.routingTable().sessions());
+        for (final Session s : sessions)
+        {
+            byKind.merge(s.kind().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+        }
+        sessions.sort(Comparator.comparingLong(StatusReport::backlog).reversed());
+        final double[] r = rates();
+        final StringBuilder b = new StringBuilder(1024);
+        b.append(String.format(Locale.ROOT, "router %s on port %d, up %s, %s%n", router.config().routerId(), router.port(),
+            uptime((System.currentTimeMillis() - startedMillis) / 1000), router.isAccepting() ? "ready" : "NOT READY"));
+        b.append("sessions  ").append(sessions.size()).append(byKind.isEmpty() ? "" : " " + byKind).append('\n');
+        b.append(String.format(Locale.ROOT, "rates/s   published %.1f  journaled %.1f  delivered %.1f  nacked %.1f  acks %.1f%n",
+            r[0], r[1], r[2], r[3], r[4]));
+        b.append(String.format(Locale.ROOT, "totals    published %d  journaled %d  duplicates %d  delivered %d  nacked %d  expired %d"
+            + "  slow-consumer deferrals %d  disconnects %d%n", c.published(), c.journaled(), c.duplicates(), c.delivered(),
+            c.nacked(), c.expired(), c.slowConsumerDrops(), c.slowConsumerDisconnects()));
+        b.append(String.format(Locale.ROOT, "journal   %s in %d roll file(s), indexes %s..%s; retention holding %d file(s), deleted %d%n",
+            mib(retention.journalBytes()), retention.journalFiles(), Long.toHexString(router.journal().firstIndex()),
+            Long.toHexString(router.journal().lastIndex()), retention.heldFiles(), retention.deletedFiles()));
+        b.append(String.format(Locale.ROOT, "disk      %s free, publishes refused below %s%s%n", mib(disk.freeBytes()),
+            mib(disk.minFreeBytes()), disk.refusing() ? " - REFUSING PUBLISHES NOW" : ""));
+        b.append("backlogs  ").append(sessions.isEmpty() || backlog(sessions.get(0)) == 0 ? "none" : "").append('\n');
+        for (int i = 0; i < Math.min(TOP_BACKLOGS, sessions.size()) && backlog(sessions.get(i)) > 0; i++)
+        {
+            final Session s = sessions.get(i);
+            b.append(String.format(Locale.ROOT, "  %-24s %-13s queued %6d  unacked %6d%n", s.terminalId(),
+                s.kind().name().toLowerCase(Locale.ROOT), s.feed().queued(), s.feed().unacked()));
+        }
+        return b.toString();
+    }
+
+    private static String mib(final long bytes)
+    {
+        return bytes < 0 ? "?" : String.format(Locale.ROOT, "%,d MiB", bytes >> 20);
+    }
+
+    private static String uptime(final long seconds)
+    {
+        return String.format(Locale.ROOT, "%dd %02d:%02d:%02d", seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60, seconds % 60);
+    }
+
     private static long backlog(final Session s)
     {
         return (long)s.feed().queued() + s.feed().unacked();
