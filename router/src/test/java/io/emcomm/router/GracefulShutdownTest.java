@@ -48,6 +48,13 @@ class GracefulShutdownTest
     private static final int ACKS_BEFORE_CLOSE = 300;
     /** Publishes each client keeps outstanding, as a real client's window does. */
     private static final int WINDOW = 128;
+    /** Writers and readers block: each gets its own thread (the common pool may have only one). */
+    private static final java.util.concurrent.Executor THREAD_PER_TASK = task ->
+    {
+        final Thread t = new Thread(task, "streamer");
+        t.setDaemon(true);
+        t.start();
+    };
 
     @TempDir
     Path dir;
@@ -93,7 +100,7 @@ class GracefulShutdownTest
                 {
                     Thread.currentThread().interrupt();
                 }
-            });
+            }, THREAD_PER_TASK);
             reader = CompletableFuture.runAsync(() ->
             {
                 while (true)
@@ -119,7 +126,7 @@ class GracefulShutdownTest
                         throw new AssertionError("unexpected " + f.frameType());
                     }
                 }
-            });
+            }, THREAD_PER_TASK);
         }
     }
 
