@@ -26,6 +26,7 @@ public final class RouterHost
             .dataDir(Path.of(args[0]))
             .journalSync(JournalSync.valueOf(args[1]))
             .routerId("emcomm-bench")
+            .adminPort(-1) // no admin endpoint: several routers may run at once, and none is scraped
             .build();
         try (Router router = Router.start(config))
         {

@@ -101,7 +101,7 @@ public final class Demo
         final Path dir = temporary ? createTempDir() : dataDir;
         try
         {
-            final RouterConfig cfg = RouterConfig.builder().host("127.0.0.1").port(0).dataDir(dir).build();
+            final RouterConfig cfg = RouterConfig.builder().host("127.0.0.1").port(0).dataDir(dir).adminPort(-1).build();
             if (!temporary && holdsFiles(cfg.journalDir()))
             {
                 throw new DemoException(dir + " already holds a journal; give the demo an empty or new folder");

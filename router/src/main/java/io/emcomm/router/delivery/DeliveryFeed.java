@@ -40,6 +40,8 @@ public final class DeliveryFeed
     private static final int CATCH_UP_BATCH = 256;
     /** Entries read per task even when few are for this terminal, so one catch-up never hogs its event loop. */
     private static final int CATCH_UP_SCAN = 4096;
+    /** Every this many timer ticks (a minute by default) an idle live terminal's cursor skips others' traffic. */
+    private static final int CURSOR_CATCH_UP_TICKS = 60;
 
     private final DeliveryContext ctx;
     private final TerminalState terminal;
@@ -78,6 +80,7 @@ public final class DeliveryFeed
     private boolean drainTimerSet;
     private long blockedSinceMicros = -1;
     private long pendingCursor = -1;
+    private long ticks;
     private long[] pendingAcks = new long[8];
     private int pendingAckCount;
     private volatile boolean closed;
@@ -538,6 +541,10 @@ public final class DeliveryFeed
         {
             return;
         }
+        if (++ticks % CURSOR_CATCH_UP_TICKS == 0)
+        {
+            skipCursorOverOthersTraffic();
+        }
         final long now = ctx.clockMicros().getAsLong();
         for (final FlashWatch.Pending p : flash.overdue(now, ctx.flashAckTimeoutMicros()))
         {
@@ -564,6 +571,30 @@ public final class DeliveryFeed
             closed = true;
             session.slowConsumer();
         }
+    }
+
+    /**
+     * A live terminal with nothing outstanding has taken everything journaled so far (what is not for it does
+     * not concern it), so its cursor may move to the journal's end; otherwise a quiet terminal would pin old
+     * journal files against retention. Under the publish lock nothing is between journal and routing, so no
+     * message for this terminal can be skipped.
+     */
+    private void skipCursorOverOthersTraffic()
+    {
+        synchronized (ctx.publishLock())
+        {
+            synchronized (terminal)
+            {
+                final long last = ctx.journal().lastIndex();
+                if (live && terminal.ledger.isEmpty() && last > terminal.cursor())
+                {
+                    terminal.cursor(last);
+                    takenThrough = Math.max(takenThrough, last);
+                    pendingCursor = last;
+                }
+            }
+        }
+        persist();
     }
 
     private void resend(final long index)
