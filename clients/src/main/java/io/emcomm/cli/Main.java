@@ -40,6 +40,7 @@ public final class Main implements Runnable
         SimulateCommand.class,
         DemoCommand.class,
         StatusCommand.class,
+        CredentialCommand.class,
         JournalCommand.class);
 
     @Spec

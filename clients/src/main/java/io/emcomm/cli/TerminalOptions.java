@@ -36,6 +36,10 @@ final class TerminalOptions
         description = "Ask the router to shape deliveries for a narrow link: a profile name or rate:BYTES_PER_SECOND.")
     String linkProfile;
 
+    @Option(names = "--credential", paramLabel = "TOKEN",
+        description = "The terminal's token, when the router authenticates with tokens (or env EMCOMM_CREDENTIAL).")
+    String credential;
+
     /** Options for a command that must be told who it is. */
     ClientOptions.Builder required()
     {
@@ -62,6 +66,7 @@ final class TerminalOptions
                 .terminal(terminalId, terminalKind, regionCode)
                 .clientName("emcomm-cli/0.1")
                 .linkProfile(linkProfile)
+                .credential(credential != null ? credential : System.getenv("EMCOMM_CREDENTIAL"))
                 .build()
                 .toBuilder(); // build() validates the id now, as a usage error
         }

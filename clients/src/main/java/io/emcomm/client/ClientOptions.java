@@ -45,6 +45,7 @@ public final class ClientOptions
     private final int maxFrameBytes;
     private final String clientName;
     private final String linkProfile;
+    private final String credential;
     private final DeliveryListener deliveryListener;
     private final ConnectionListener connectionListener;
 
@@ -65,6 +66,7 @@ public final class ClientOptions
         maxFrameBytes = b.maxFrameBytes;
         clientName = b.clientName;
         linkProfile = b.linkProfile;
+        credential = b.credential;
         deliveryListener = b.deliveryListener;
         connectionListener = b.connectionListener;
     }
@@ -93,6 +95,7 @@ public final class ClientOptions
         b.maxFrameBytes = maxFrameBytes;
         b.clientName = clientName;
         b.linkProfile = linkProfile;
+        b.credential = credential;
         b.deliveryListener = deliveryListener;
         b.connectionListener = connectionListener;
         return b;
@@ -180,6 +183,12 @@ public final class ClientOptions
         return linkProfile;
     }
 
+    /** The terminal's token for a router that authenticates with tokens ("" = none); never logged. */
+    public String credential()
+    {
+        return credential;
+    }
+
     /** Receives every DELIVERY; may be null when the terminal only publishes. */
     public DeliveryListener deliveryListener()
     {
@@ -217,6 +226,7 @@ public final class ClientOptions
         private int maxFrameBytes = Frames.DEFAULT_MAX_FRAME_BYTES;
         private String clientName = "emcomm-java/0.1";
         private String linkProfile = "";
+        private String credential = "";
         private DeliveryListener deliveryListener;
         private ConnectionListener connectionListener;
 
@@ -297,6 +307,13 @@ public final class ClientOptions
         public Builder linkProfile(final String linkProfile)
         {
             this.linkProfile = linkProfile == null ? "" : linkProfile;
+            return this;
+        }
+
+        /** The terminal's token ({@code emcomm credential}) when the router runs {@code emcomm.auth.mode=token}. */
+        public Builder credential(final String credential)
+        {
+            this.credential = credential == null ? "" : credential;
             return this;
         }
 

@@ -149,6 +149,7 @@ final class ClientSession implements EmcommClient
             .setRegionCode(options.regionCode())
             .setClientName(options.clientName())
             .setLinkProfile(options.linkProfile())
+            .setCredential(options.credential())
             .build();
     }
 

@@ -94,7 +94,8 @@ public final class Router implements AutoCloseable
         restoreLatestPositions();
         table = new LocalRoutingTable();
         final Gatekeeper gatekeeper = new Gatekeeper(config.security());
-        final Switchboard switchboard = new Switchboard(journal, table, counters, clockMicros, origins.state(config.routerId()));
+        final Switchboard switchboard = new Switchboard(journal, table, counters, clockMicros, origins.state(config.routerId()),
+            config.security().validateBodies());
         final ReceiptPublisher receipts = new ReceiptPublisher(journal, switchboard, origins.state(config.routerId()), counters,
             clockMicros, config.flashEscalate());
         final DeliveryContext delivery = new DeliveryContext(journal, cursors, switchboard.publishLock(), counters, clockMicros,

@@ -21,7 +21,8 @@ public record Security(
     int maxSubscriptions,
     int idleTimeoutMs,
     int handshakeTimeoutMs,
-    int maxConnections)
+    int maxConnections,
+    boolean validateBodies)
 {
     public boolean tls()
     {
@@ -44,6 +45,7 @@ public record Security(
         private int idleTimeoutMs = RouterConfig.IDLE_TIMEOUT_DEFAULT_MS;
         private int handshakeTimeoutMs = RouterConfig.HANDSHAKE_TIMEOUT_DEFAULT_MS;
         private int maxConnections = RouterConfig.MAX_CONNECTIONS_DEFAULT;
+        private boolean validateBodies = true;
 
         Builder()
         {
@@ -76,6 +78,13 @@ public record Security(
                 case RouterConfig.IDLE_TIMEOUT_PROP: idleTimeoutMs = (int)number(key, value); return true;
                 case RouterConfig.HANDSHAKE_TIMEOUT_PROP: handshakeTimeoutMs = (int)number(key, value); return true;
                 case RouterConfig.MAX_CONNECTIONS_PROP: maxConnections = (int)number(key, value); return true;
+                case RouterConfig.VALIDATE_BODIES_PROP:
+                    if (!value.equals("true") && !value.equals("false"))
+                    {
+                        throw new ConfigException(key + ": '" + value + "' is not true or false");
+                    }
+                    validateBodies = Boolean.parseBoolean(value);
+                    return true;
                 default: return false;
             }
         }
@@ -144,6 +153,13 @@ public record Security(
             return this;
         }
 
+        /** Whether every envelope is parsed whole before it is accepted (default true). */
+        public Builder validateBodies(final boolean validateBodies)
+        {
+            this.validateBodies = validateBodies;
+            return this;
+        }
+
         public Builder maxConnections(final int maxConnections)
         {
             this.maxConnections = maxConnections;
@@ -185,7 +201,7 @@ public record Security(
                 throw new ConfigException(RouterConfig.MAX_CONNECTIONS_PROP + ": must be >= 1");
             }
             return new Security(authMode, terminalsFile, aclFile, tlsCert, tlsKey, tlsCa, messagesPerSecond, bytesPerSecond,
-                flashFloorPerSecond, maxSubscriptions, idleTimeoutMs, handshakeTimeoutMs, maxConnections);
+                flashFloorPerSecond, maxSubscriptions, idleTimeoutMs, handshakeTimeoutMs, maxConnections, validateBodies);
         }
     }
 }

@@ -58,10 +58,12 @@ public final class Switchboard
     private final LongSupplier clockMicros;
     private final Object publishLock = new Object();
     private final OriginState routerOrigin;
+    private final boolean validateBodies;
 
     public Switchboard(final Journal journal, final RoutingTable table, final RouterCounters counters,
-        final LongSupplier clockMicros, final OriginState routerOrigin)
+        final LongSupplier clockMicros, final OriginState routerOrigin, final boolean validateBodies)
     {
+        this.validateBodies = validateBodies;
         this.routerOrigin = routerOrigin;
         this.journal = journal;
         this.table = table;
@@ -131,6 +133,15 @@ public final class Switchboard
                 return;
             }
             destinations[i] = d;
+        }
+        if (validateBodies)
+        {
+            final String problem = bodyProblem(frame, offset, length);
+            if (problem != null)
+            {
+                nack(ctx, session.terminalId(), sequence, NackReason.MALFORMED_ENVELOPE, problem);
+                return;
+            }
         }
         final long now = clockMicros.getAsLong();
         if (!session.rateLimiter().tryAcquire(length, header.precedenceNumber() == Precedence.FLASH_VALUE, now))
@@ -270,6 +281,25 @@ public final class Switchboard
             // The last recipient takes the frame itself; the others get a copy (memcpy into a pooled buffer).
             final ByteBuf copy = i == n - 1 ? delivery : alloc.directBuffer(frameLength).writeBytes(delivery, 0, frameLength);
             s.feed().offerLive(copy, index, precedence, header);
+        }
+    }
+
+    /**
+     * Parses the whole envelope once with protobuf, so that a body no receiver could parse (invalid UTF-8 in a
+     * string, nesting past protobuf's limit, a truncated sub-message) is refused here instead of being
+     * journaled and breaking every receiver's console. It costs an allocating parse per message, so it can be
+     * switched off ({@code emcomm.validate.bodies=false}) where every publisher is trusted.
+     */
+    private static String bodyProblem(final ByteBuf frame, final int offset, final int length)
+    {
+        try
+        {
+            Envelope.parser().parseFrom(frame.nioBuffer(offset, length));
+            return null;
+        }
+        catch (final com.google.protobuf.InvalidProtocolBufferException ex)
+        {
+            return "the envelope body does not parse: " + ex.getMessage();
         }
     }
 

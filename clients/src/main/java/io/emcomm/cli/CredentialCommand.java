@@ -1,0 +1,56 @@
+package io.emcomm.cli;
+
+import io.emcomm.protocol.address.Address;
+import io.emcomm.protocol.wire.TerminalKind;
+import io.emcomm.router.security.TokenHash;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code emcomm credential}: a new token for a terminal, and the registry line that stores only its hash.
+ * The token is printed once; the router never sees or stores it in clear.
+ */
+@Command(
+    name = "credential",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Make a new random token for a terminal (for emcomm.auth.mode=token) and print it once, with the line",
+        "to add to the terminal registry (emcomm.auth.terminals.file), which holds only a salted hash of it."},
+    footer = {"", "Example:", "  emcomm credential --id uav-1 --kind air --region 520102"})
+final class CredentialCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--id", required = true, paramLabel = "ID", description = "Terminal id: 1-64 of [A-Za-z0-9._-].")
+    String id;
+
+    @Option(names = "--kind", required = true, paramLabel = "KIND", converter = Converters.KindConverter.class,
+        description = "air, space, ground or command-post.")
+    TerminalKind kind;
+
+    @Option(names = "--region", required = true, paramLabel = "CODE", converter = Converters.RegionConverter.class,
+        description = "The region the terminal is registered in.")
+    String region;
+
+    @Override
+    public Integer call()
+    {
+        if (!Address.isValidTerminalId(id))
+        {
+            throw new CliFailure("terminal id '" + id + "' must be 1-64 of [A-Za-z0-9._-]");
+        }
+        final String token = TokenHash.newToken();
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println("token (give it to the terminal; it is not stored anywhere): " + token);
+        out.println("registry line:");
+        out.println(id + " " + Address.kindName(kind) + " " + region + " " + TokenHash.hash(token));
+        out.flush();
+        return Main.EXIT_OK;
+    }
+}
