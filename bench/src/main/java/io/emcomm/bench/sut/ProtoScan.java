@@ -65,63 +65,29 @@ final class ProtoScan
     static long findBytes(final ByteBuf buf, final int offset, final int length, final int wantedField)
     {
         final int end = offset + length;
-        int pos = offset;
-        while (pos < end)
+        final int pos = valueAt(buf, offset, end, wantedField, WIRE_LEN);
+        if (pos < 0)
         {
-            final long tag = readVarint(buf, pos, end);
-            if (tag < 0)
-            {
-                return NOT_FOUND;
-            }
-            pos = (int)(tag >>> 40);
-            final long tagValue = tag & 0xFF_FFFF_FFFFL;
-            final int field = (int)(tagValue >>> 3);
-            final int wire = (int)(tagValue & 7);
-            switch (wire)
-            {
-                case WIRE_VARINT:
-                {
-                    final long v = readVarint(buf, pos, end);
-                    if (v < 0)
-                    {
-                        return NOT_FOUND;
-                    }
-                    pos = (int)(v >>> 40);
-                    break;
-                }
-                case WIRE_I64:
-                    pos += 8;
-                    break;
-                case WIRE_I32:
-                    pos += 4;
-                    break;
-                case WIRE_LEN:
-                {
-                    final long len = readVarint(buf, pos, end);
-                    if (len < 0)
-                    {
-                        return NOT_FOUND;
-                    }
-                    final int start = (int)(len >>> 40);
-                    final int size = (int)(len & 0xFF_FFFF_FFFFL);
-                    if (field == wantedField)
-                    {
-                        return ((long)start << 32) | size;
-                    }
-                    pos = start + size;
-                    break;
-                }
-                default:
-                    return NOT_FOUND;
-            }
+            return NOT_FOUND;
         }
-        return NOT_FOUND;
+        final long len = readVarint(buf, pos, end);
+        return len < 0 ? NOT_FOUND : ((len >>> 40) << 32) | (len & 0xFF_FFFF_FFFFL);
     }
 
     /** Value of a varint field at the top level, or -1 when absent. */
     static long findVarint(final ByteBuf buf, final int offset, final int length, final int wantedField)
     {
         final int end = offset + length;
+        final int pos = valueAt(buf, offset, end, wantedField, WIRE_VARINT);
+        return pos < 0 ? -1 : readVarintFull(buf, pos, end);
+    }
+
+    /**
+     * Walks the top-level fields in [offset, end) and returns where the value of the first occurrence of
+     * {@code wantedField} with {@code wantedWire} starts (after its tag), or -1 when absent or malformed.
+     */
+    private static int valueAt(final ByteBuf buf, final int offset, final int end, final int wantedField, final int wantedWire)
+    {
         int pos = offset;
         while (pos < end)
         {
@@ -134,21 +100,21 @@ final class ProtoScan
             final long tagValue = tag & 0xFF_FFFF_FFFFL;
             final int field = (int)(tagValue >>> 3);
             final int wire = (int)(tagValue & 7);
+            if (field == wantedField && wire == wantedWire)
+            {
+                return pos;
+            }
             switch (wire)
             {
                 case WIRE_VARINT:
+                case WIRE_LEN:
                 {
-                    final long v = readVarintFull(buf, pos, end);
-                    if (field == wantedField)
-                    {
-                        return v;
-                    }
-                    final long skip = readVarint(buf, pos, end);
-                    if (skip < 0)
+                    final long v = readVarint(buf, pos, end);
+                    if (v < 0)
                     {
                         return -1;
                     }
-                    pos = (int)(skip >>> 40);
+                    pos = (int)(v >>> 40) + (wire == WIRE_LEN ? (int)(v & 0xFF_FFFF_FFFFL) : 0);
                     break;
                 }
                 case WIRE_I64:
@@ -157,16 +123,6 @@ final class ProtoScan
                 case WIRE_I32:
                     pos += 4;
                     break;
-                case WIRE_LEN:
-                {
-                    final long len = readVarint(buf, pos, end);
-                    if (len < 0)
-                    {
-                        return -1;
-                    }
-                    pos = (int)(len >>> 40) + (int)(len & 0xFF_FFFF_FFFFL);
-                    break;
-                }
                 default:
                     return -1;
             }
