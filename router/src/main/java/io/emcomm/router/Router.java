@@ -99,7 +99,7 @@ public final class Router implements AutoCloseable
         final ReceiptPublisher receipts = new ReceiptPublisher(journal, switchboard, origins.state(config.routerId()), counters,
             clockMicros, config.flashEscalate());
         final DeliveryContext delivery = new DeliveryContext(journal, cursors, switchboard.publishLock(), counters, clockMicros,
-            receipts, config.routerId(), config.deliveryWindow(), config.outboundQueueLimit(), config.flashAckTimeoutMs() * 1000L,
+            receipts, config.routerId(), config.deliveryWindow(), config.inFlightLimit(), config.outboundQueueLimit(), config.flashAckTimeoutMs() * 1000L,
             config.slowConsumerDisconnectMs() * 1000L);
         final RouterContext context = new RouterContext(config, journal, origins, table, switchboard, counters, clockMicros,
             cursors, delivery, gatekeeper);

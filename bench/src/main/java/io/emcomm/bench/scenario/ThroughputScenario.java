@@ -64,6 +64,16 @@ final class ThroughputScenario implements Scenario
         {
             final TrialRunner runner = runner(settings);
             final int perMessage = topology.deliveriesPerMessage;
+            final double fixedRate = Double.parseDouble(System.getProperty("emcomm.bench.rate", "0"));
+            if (fixedRate > 0)
+            {
+                // one offered rate (messages published per second) for profiling: no search, no latency trial
+                runner.run(label + "_warmup", topology.source, sink, perMessage, fixedRate / 2);
+                final TrialResult trial = runner.run(label, topology.source, sink, perMessage, fixedRate);
+                result.trials().add(trial);
+                result.latency(trial);
+                return result;
+            }
             final double startRate = Math.max(MIN_RATE, settings.startRate() * 2 / perMessage);
             if (settings.searchTrials() > 1)
             {

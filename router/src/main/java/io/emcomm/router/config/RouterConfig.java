@@ -42,6 +42,8 @@ public final class RouterConfig
     public static final int TIMER_DEFAULT_MS = 1_000;
     public static final String WINDOW_PROP = "emcomm.delivery.window";
     public static final int WINDOW_DEFAULT = 16_384;
+    public static final String IN_FLIGHT_PROP = "emcomm.delivery.inflight";
+    public static final int IN_FLIGHT_DEFAULT = 512;
     public static final String FLASH_TIMEOUT_PROP = "emcomm.flash.ack.timeout.ms";
     public static final int FLASH_TIMEOUT_DEFAULT_MS = 30_000;
     public static final String FLASH_ESCALATE_PROP = "emcomm.flash.escalate";
@@ -89,7 +91,7 @@ public final class RouterConfig
 
     /** Every key this class understands, so that a misspelt key in a file is reported, not ignored. */
     public static final Set<String> KEYS = Set.of(HOST_PROP, PORT_PROP, DATA_PROP, MAX_FRAME_PROP, IO_THREADS_PROP,
-        JOURNAL_SYNC_PROP, ROUTER_ID_PROP, HEARTBEAT_PROP, OUTBOUND_LIMIT_PROP, TIMER_PROP, WINDOW_PROP, FLASH_TIMEOUT_PROP,
+        JOURNAL_SYNC_PROP, ROUTER_ID_PROP, HEARTBEAT_PROP, OUTBOUND_LIMIT_PROP, TIMER_PROP, WINDOW_PROP, IN_FLIGHT_PROP, FLASH_TIMEOUT_PROP,
         FLASH_ESCALATE_PROP, SLOW_CONSUMER_PROP, AUTH_MODE_PROP, TERMINALS_FILE_PROP, ACL_FILE_PROP, TLS_CERT_PROP, TLS_KEY_PROP,
         TLS_CA_PROP, LIMIT_MSGS_PROP, LIMIT_BYTES_PROP, LIMIT_FLASH_FLOOR_PROP, LIMIT_SUBSCRIPTIONS_PROP, IDLE_TIMEOUT_PROP,
         HANDSHAKE_TIMEOUT_PROP, MAX_CONNECTIONS_PROP, VALIDATE_BODIES_PROP, ADMIN_HOST_PROP, ADMIN_PORT_PROP, ROLL_CYCLE_PROP,
@@ -106,6 +108,7 @@ public final class RouterConfig
     private final int outboundQueueLimit;
     private final int timerIntervalMs;
     private final int deliveryWindow;
+    private final int inFlightLimit;
     private final int flashAckTimeoutMs;
     private final boolean flashEscalate;
     private final int slowConsumerDisconnectMs;
@@ -133,6 +136,7 @@ public final class RouterConfig
         shutdownDrainMs = b.shutdownDrainMs;
         timerIntervalMs = b.timerIntervalMs;
         deliveryWindow = b.deliveryWindow;
+        inFlightLimit = b.inFlightLimit;
         flashAckTimeoutMs = b.flashAckTimeoutMs;
         flashEscalate = b.flashEscalate;
         slowConsumerDisconnectMs = b.slowConsumerDisconnectMs;
@@ -221,6 +225,16 @@ public final class RouterConfig
         return deliveryWindow;
     }
 
+    /**
+     * ROUTINE and PRIORITY messages written to a terminal and not yet acknowledged, at most: past this they
+     * wait in the router's precedence queue, where a FLASH can still overtake them, instead of in socket
+     * buffers, where it cannot.
+     */
+    public int inFlightLimit()
+    {
+        return inFlightLimit;
+    }
+
     public int flashAckTimeoutMs()
     {
         return flashAckTimeoutMs;
@@ -305,6 +319,7 @@ public final class RouterConfig
         private int outboundQueueLimit = OUTBOUND_LIMIT_DEFAULT;
         private int timerIntervalMs = TIMER_DEFAULT_MS;
         private int deliveryWindow = WINDOW_DEFAULT;
+        private int inFlightLimit = IN_FLIGHT_DEFAULT;
         private int flashAckTimeoutMs = FLASH_TIMEOUT_DEFAULT_MS;
         private boolean flashEscalate = true;
         private int slowConsumerDisconnectMs = SLOW_CONSUMER_DEFAULT_MS;
@@ -396,6 +411,7 @@ public final class RouterConfig
                 case OUTBOUND_LIMIT_PROP: outboundQueueLimit = parseInt(key, value); break;
                 case TIMER_PROP: timerIntervalMs = parseInt(key, value); break;
                 case WINDOW_PROP: deliveryWindow = parseInt(key, value); break;
+                case IN_FLIGHT_PROP: inFlightLimit = parseInt(key, value); break;
                 case FLASH_TIMEOUT_PROP: flashAckTimeoutMs = parseInt(key, value); break;
                 case FLASH_ESCALATE_PROP:
                     if (!value.equals("true") && !value.equals("false"))
@@ -561,6 +577,12 @@ public final class RouterConfig
             return this;
         }
 
+        public Builder inFlightLimit(final int inFlightLimit)
+        {
+            this.inFlightLimit = inFlightLimit;
+            return this;
+        }
+
         public Builder deliveryWindow(final int deliveryWindow)
         {
             this.deliveryWindow = deliveryWindow;
@@ -594,6 +616,10 @@ public final class RouterConfig
             if (deliveryWindow < 16 || deliveryWindow > 1_048_576)
             {
                 throw new ConfigException(WINDOW_PROP + ": " + deliveryWindow + " is outside 16..1048576");
+            }
+            if (inFlightLimit < 1 || inFlightLimit > deliveryWindow)
+            {
+                throw new ConfigException(IN_FLIGHT_PROP + ": " + inFlightLimit + " is outside 1.." + WINDOW_PROP + " (" + deliveryWindow + ")");
             }
             if (flashAckTimeoutMs < 10 || flashAckTimeoutMs > 3_600_000)
             {

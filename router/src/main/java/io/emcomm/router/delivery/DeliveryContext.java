@@ -19,6 +19,7 @@ public record DeliveryContext(
     DeliveryEvents events,
     String routerId,
     int window,
+    int inFlightLimit,
     int queueLimit,
     long flashAckTimeoutMicros,
     long slowConsumerDisconnectMicros)

@@ -80,6 +80,10 @@ public final class DeliveryFeed
     private boolean drainTimerSet;
     private long blockedSinceMicros = -1;
     private long pendingCursor = -1;
+    /** Frames written and not yet acknowledged (an upper bound; event loop only). */
+    private int inFlight;
+    /** The drain stopped at the in-flight limit: an acknowledgement resumes it. */
+    private boolean waitingForAcks;
     private long ticks;
     private long[] pendingAcks = new long[8];
     private int pendingAckCount;
@@ -215,10 +219,16 @@ public final class DeliveryFeed
 
     private void scheduleDrain()
     {
-        if (drainScheduled.compareAndSet(false, true))
+        if (drainScheduled.compareAndSet(false, true) && !DrainBatch.forThread().defer(this))
         {
             channel.eventLoop().execute(drainTask);
         }
+    }
+
+    /** The end of a publishing read batch that offered to this feed (see {@link DrainBatch}). */
+    void wake()
+    {
+        channel.eventLoop().execute(drainTask);
     }
 
     private void drainFromTask()
@@ -257,6 +267,14 @@ public final class DeliveryFeed
                 done(index);
                 continue;
             }
+            final boolean urgent = drainHeader.precedenceNumber() >= Precedence.IMMEDIATE_VALUE;
+            if (!urgent && inFlight >= ctx.inFlightLimit())
+            {
+                // enough ROUTINE/PRIORITY is on its way: the rest waits here, where a FLASH can overtake it
+                queue.holdBack(frame);
+                waitingForAcks = true;
+                break;
+            }
             if (bucket != null && !bucket.tryTake(frame.readableBytes(), now))
             {
                 queue.holdBack(frame);
@@ -275,6 +293,7 @@ public final class DeliveryFeed
             ctx.counters().incDelivered(drainHeader.precedenceNumber());
             channel.write(frame, channel.voidPromise());
             written++;
+            inFlight++;
         }
         if (written > 0)
         {
@@ -282,11 +301,20 @@ public final class DeliveryFeed
             channel.flush();
         }
         persist();
-        blockedSinceMicros = channel.isWritable() || queue.size() == 0 ? -1 : (blockedSinceMicros < 0 ? now : blockedSinceMicros);
+        blockedSinceMicros = !stalled() ? -1 : (blockedSinceMicros < 0 ? now : blockedSinceMicros);
         if (!isLiveUnsafe() && queue.size() < ctx.queueLimit() / 2)
         {
             scheduleCatchUp();
         }
+    }
+
+    /**
+     * Messages are waiting and the terminal takes none: its socket is full (it does not read) or its in-flight
+     * limit is (it does not acknowledge). Either way, past the slow-consumer limit the session is ended.
+     */
+    private boolean stalled()
+    {
+        return (!channel.isWritable() || waitingForAcks) && queue.size() > 0;
     }
 
     private boolean isSuperseded(final long index, final EnvelopeHeader drainHeader)
@@ -400,6 +428,17 @@ public final class DeliveryFeed
             terminal.ledger.markDone(index);
             advanceCursor(index);
             resume = !live && terminal.ledger.size() < ctx.window();
+            // the ledger holds every written-but-unacknowledged message, so it bounds the count from above
+            inFlight = Math.min(inFlight - 1, terminal.ledger.size());
+        }
+        if (inFlight < 0)
+        {
+            inFlight = 0;
+        }
+        if (waitingForAcks && inFlight < ctx.inFlightLimit())
+        {
+            waitingForAcks = false;
+            scheduleDrain();
         }
         flash.acked(index);
         if (wantReceipts.remove(index) != null)
@@ -537,6 +576,8 @@ public final class DeliveryFeed
     /** Periodic checks: FLASH acknowledgement deadlines and the slow-consumer limit. Event loop. */
     public void onTimer()
     {
+        // a timer never runs inside a read batch: wake anything a batch left behind (belt and braces)
+        DrainBatch.forThread().close();
         if (closed)
         {
             return;
@@ -560,11 +601,12 @@ public final class DeliveryFeed
                 ctx.events().notDelivered(p.index, terminal.terminalId(), session.regionCode());
             }
         }
-        if (!channel.isWritable() && queue.size() > 0 && blockedSinceMicros < 0)
+        final boolean stalled = stalled();
+        if (stalled && blockedSinceMicros < 0)
         {
             blockedSinceMicros = now;
         }
-        if (ctx.slowConsumerDisconnectMicros() > 0 && blockedSinceMicros >= 0 && !channel.isWritable()
+        if (ctx.slowConsumerDisconnectMicros() > 0 && blockedSinceMicros >= 0 && stalled
             && now - blockedSinceMicros >= ctx.slowConsumerDisconnectMicros())
         {
             ctx.counters().incSlowConsumerDisconnects();

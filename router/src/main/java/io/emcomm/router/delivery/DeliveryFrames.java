@@ -70,6 +70,15 @@ public final class DeliveryFrames
     public static ByteBuf publishAck(final ByteBufAllocator alloc, final byte[] origin, final long sequence,
         final long index, final boolean duplicate)
     {
+        final ByteBuf buf = alloc.directBuffer(Frames.HEADER_BYTES + 32 + origin.length);
+        writePublishAck(buf, origin, sequence, index, duplicate);
+        return buf;
+    }
+
+    /** Appends a PUBLISH_ACK frame to {@code buf} (acks of a read batch share one buffer). */
+    public static void writePublishAck(final ByteBuf buf, final byte[] origin, final long sequence, final long index,
+        final boolean duplicate)
+    {
         int payload = ProtoWriter.lenFieldSize(1, origin.length)
             + ProtoWriter.varintFieldSize(2, sequence)
             + ProtoWriter.varintFieldSize(3, index);
@@ -77,7 +86,6 @@ public final class DeliveryFrames
         {
             payload += ProtoWriter.varintFieldSize(4, 1);
         }
-        final ByteBuf buf = alloc.directBuffer(Frames.HEADER_BYTES + payload);
         Frames.writeHeader(buf, FrameType.PUBLISH_ACK, payload);
         ProtoWriter.writeLenPrefix(buf, 1, origin.length);
         buf.writeBytes(origin);
@@ -87,7 +95,6 @@ public final class DeliveryFrames
         {
             ProtoWriter.writeVarintField(buf, 4, 1);
         }
-        return buf;
     }
 
     /** The journal index in a frame made by {@link #delivery}. */

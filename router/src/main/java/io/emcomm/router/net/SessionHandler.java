@@ -18,6 +18,7 @@ import io.emcomm.protocol.wire.Unsubscribe;
 import io.emcomm.protocol.wire.Welcome;
 import io.emcomm.protocol.wire.LatestPositionsRequest;
 import io.emcomm.router.delivery.DeliveryFeed;
+import io.emcomm.router.delivery.DrainBatch;
 import io.emcomm.router.delivery.LinkProfile;
 import io.emcomm.router.delivery.TerminalState;
 import io.emcomm.router.replay.LatestPositions;
@@ -71,6 +72,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
         final ByteBuf frame = (ByteBuf)msg;
+        DrainBatch.forThread().open();
         try
         {
             onFrame(ctx, frame);
@@ -107,6 +109,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         {
             protocolError(ctx, ErrorCode.MALFORMED_FRAME, "unknown frame type " + frame.getUnsignedByte(frame.readerIndex()), false);
             return;
+        }
+        if (type != FrameType.PUBLISH)
+        {
+            session.acks().writeTo(ctx); // whatever this frame makes goes out after the acks already made
         }
         switch (type)
         {
@@ -465,6 +471,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
     {
         if (session != null)
         {
+            session.acks().writeTo(ctx);
             session.feed().persist();
         }
         if (router.syncEachBatch())
@@ -472,6 +479,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             router.journal().sync();
         }
         ctx.flush();
+        // after the acks: subscribers are woken once per batch, and only once the batch is on disk when syncing
+        DrainBatch.forThread().close();
     }
 
     @Override
@@ -513,6 +522,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         if (session != null)
         {
             router.table().unregister(session);
+            session.acks().release();
             session.feed().close();
             LOG.info("session closed {}", session);
         }

@@ -97,30 +97,30 @@ public final class Switchboard
             if (header.tooManyDestinations())
             {
                 // the header was read up to the 65th destination: origin and sequence are known, echo them
-                nack(ctx, header.origin(), header.originSequence(), NackReason.TOO_MANY_DESTINATIONS, header.problem());
+                nack(ctx, session, header.origin(), header.originSequence(), NackReason.TOO_MANY_DESTINATIONS, header.problem());
             }
             else
             {
-                nack(ctx, "", 0, NackReason.MALFORMED_ENVELOPE, header.problem());
+                nack(ctx, session, "", 0, NackReason.MALFORMED_ENVELOPE, header.problem());
             }
             return;
         }
         final long sequence = header.originSequence();
         if (!header.originEquals(session.terminalId()))
         {
-            nack(ctx, header.origin(), sequence, NackReason.ORIGIN_MISMATCH,
+            nack(ctx, session, header.origin(), sequence, NackReason.ORIGIN_MISMATCH,
                 "origin '" + header.origin() + "' is not this session's terminal id '" + session.terminalId() + "'");
             return;
         }
         if (sequence == 0)
         {
-            nack(ctx, session.terminalId(), 0, NackReason.BAD_SEQUENCE, "origin_sequence must be >= 1");
+            nack(ctx, session, session.terminalId(), 0, NackReason.BAD_SEQUENCE, "origin_sequence must be >= 1");
             return;
         }
         final int count = header.destinationCount();
         if (count == 0)
         {
-            nack(ctx, session.terminalId(), sequence, NackReason.NO_DESTINATION, "the envelope has no destination (to)");
+            nack(ctx, session, session.terminalId(), sequence, NackReason.NO_DESTINATION, "the envelope has no destination (to)");
             return;
         }
         final Destination[] destinations = t.destinations;
@@ -129,7 +129,7 @@ public final class Switchboard
             final Destination d = t.cache.lookup(header, i);
             if (d == null)
             {
-                nack(ctx, session.terminalId(), sequence, NackReason.BAD_ADDRESS, t.cache.lastProblem());
+                nack(ctx, session, session.terminalId(), sequence, NackReason.BAD_ADDRESS, t.cache.lastProblem());
                 return;
             }
             destinations[i] = d;
@@ -139,7 +139,7 @@ public final class Switchboard
             final String problem = bodyProblem(frame, offset, length);
             if (problem != null)
             {
-                nack(ctx, session.terminalId(), sequence, NackReason.MALFORMED_ENVELOPE, problem);
+                nack(ctx, session, session.terminalId(), sequence, NackReason.MALFORMED_ENVELOPE, problem);
                 return;
             }
         }
@@ -147,7 +147,7 @@ public final class Switchboard
         if (!session.rateLimiter().tryAcquire(length, header.precedenceNumber() == Precedence.FLASH_VALUE, now))
         {
             counters.incRateLimited();
-            nack(ctx, session.terminalId(), sequence, NackReason.RATE_LIMITED, "over this connection's message or byte rate");
+            nack(ctx, session, session.terminalId(), sequence, NackReason.RATE_LIMITED, "over this connection's message or byte rate");
             return;
         }
         final int body = AccessPolicy.bodyBit(header.bodyField());
@@ -167,29 +167,29 @@ public final class Switchboard
             if (prior >= 0)
             {
                 counters.incDuplicates();
-                ctx.write(DeliveryFrames.publishAck(ctx.alloc(), session.terminalIdBytes(), sequence, prior, true), ctx.voidPromise());
+                session.acks().ack(ctx, session.terminalIdBytes(), sequence, prior, true);
                 return;
             }
             if (prior == OriginState.STALE)
             {
-                nack(ctx, session.terminalId(), sequence, NackReason.STALE_SEQUENCE, "origin_sequence " + sequence
+                nack(ctx, session, session.terminalId(), sequence, NackReason.STALE_SEQUENCE, "origin_sequence " + sequence
                     + " is more than " + OriginState.WINDOW + " behind the highest seen; cannot tell if it is a retry");
                 return;
             }
             if (header.isExpiredAt(now))
             {
-                nack(ctx, session.terminalId(), sequence, NackReason.EXPIRED_ON_ARRIVAL, "expires_at is already past");
+                nack(ctx, session, session.terminalId(), sequence, NackReason.EXPIRED_ON_ARRIVAL, "expires_at is already past");
                 return;
             }
             final long index = journal.append(frame, offset, length, now, session.kind().getNumber(), session.regionCode());
             if (index == Journal.NOT_JOURNALED)
             {
-                nack(ctx, session.terminalId(), sequence, NackReason.JOURNAL_UNAVAILABLE, journal.unavailableDetail());
+                nack(ctx, session, session.terminalId(), sequence, NackReason.JOURNAL_UNAVAILABLE, journal.unavailableDetail());
                 return;
             }
             origin.record(sequence, index);
             counters.incJournaled(header.precedenceNumber());
-            ctx.write(DeliveryFrames.publishAck(ctx.alloc(), session.terminalIdBytes(), sequence, index, false), ctx.voidPromise());
+            session.acks().ack(ctx, session.terminalIdBytes(), sequence, index, false);
             if (header.bodyField() == EnvelopeBodies.POSITION)
             {
                 session.terminal().lastPositionIndex(index);
@@ -310,7 +310,7 @@ public final class Switchboard
         counters.incNotAuthorized();
         final String why = "terminal " + session.terminalId() + " (" + session.kind() + "@" + session.regionCode()
             + ") may not publish " + body + " to " + destination;
-        nack(ctx, session.terminalId(), sequence, NackReason.NOT_AUTHORIZED, why);
+        nack(ctx, session, session.terminalId(), sequence, NackReason.NOT_AUTHORIZED, why);
         publishInternal(ctx.alloc(), routerOrigin, Envelope.newBuilder().addTo(SECURITY_EVENTS).setPrecedence(Precedence.PRIORITY)
             .setCreatedAtMicros(clockMicros.getAsLong()).setText(Text.newBuilder().setText("NOT_AUTHORIZED " + why)));
     }
@@ -318,10 +318,11 @@ public final class Switchboard
     /** The channel where the router journals security events (refused publishes) for review and live consoles. */
     public static final String SECURITY_EVENTS = "channel:security.events";
 
-    private void nack(final ChannelHandlerContext ctx, final String origin, final long sequence, final NackReason reason,
-        final String detail)
+    private void nack(final ChannelHandlerContext ctx, final Session session, final String origin, final long sequence,
+        final NackReason reason, final String detail)
     {
         counters.incNacked(reason.getNumber());
+        session.acks().writeTo(ctx); // the acks made before this nack go out before it
         final PublishNack nack = PublishNack.newBuilder().setOrigin(origin).setOriginSequence(sequence).setReason(reason)
             .setDetail(detail == null ? "" : detail).build();
         ctx.write(Frames.encode(ctx.alloc(), FrameType.PUBLISH_NACK, nack), ctx.voidPromise());

@@ -32,6 +32,7 @@ public final class Session
     private final AccessCache access;
     private final PublishRateLimiter rateLimiter;
     final long[] routeStamps = new long[MAX_ROUTING_THREADS];
+    private final AckBatch acks = new AckBatch();
 
     /** How the network edge closes a session with an error frame. */
     public interface Closer
@@ -69,6 +70,12 @@ public final class Session
     public byte[] terminalIdBytes()
     {
         return terminalIdBytes;
+    }
+
+    /** The PUBLISH_ACKs of the current read batch. Event loop only. */
+    public AckBatch acks()
+    {
+        return acks;
     }
 
     public TerminalKind kind()

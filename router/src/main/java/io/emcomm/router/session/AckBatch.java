@@ -1,0 +1,61 @@
+package io.emcomm.router.session;
+
+import io.emcomm.router.delivery.DeliveryFrames;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * The PUBLISH_ACKs of one read batch, written back to back into one buffer and handed to the channel once:
+ * one allocation and one outbound entry per batch instead of per message. Acks are only ever added after
+ * the journal append returned, so the batch holds nothing that is not already journaled.
+ *
+ * <p>Anything else written to the connection during the batch (a nack, an error) goes out after the acks
+ * gathered so far ({@link #writeTo} first), so a client sees its acks in the order the router made them.
+ * Event loop only.
+ */
+public final class AckBatch
+{
+    private static final int INITIAL_BYTES = 1024;
+    /** A batch this large is handed to the channel at once rather than grown further. */
+    private static final int MAX_BYTES = 32 * 1024;
+
+    private ByteBuf pending;
+
+    /** Appends a PUBLISH_ACK. */
+    public void ack(final ChannelHandlerContext ctx, final byte[] origin, final long sequence, final long index,
+        final boolean duplicate)
+    {
+        ByteBuf buf = pending;
+        if (buf == null)
+        {
+            buf = pending = ctx.alloc().directBuffer(INITIAL_BYTES);
+        }
+        DeliveryFrames.writePublishAck(buf, origin, sequence, index, duplicate);
+        if (buf.readableBytes() >= MAX_BYTES)
+        {
+            writeTo(ctx);
+        }
+    }
+
+    /** Writes (does not flush) the acks gathered so far. */
+    public void writeTo(final ChannelHandlerContext ctx)
+    {
+        final ByteBuf buf = pending;
+        if (buf != null)
+        {
+            pending = null;
+            ctx.write(buf, ctx.voidPromise());
+        }
+    }
+
+    /** The connection is gone: drop what was not written (those publishes are journaled; a retry is acked as a duplicate). */
+    public void release()
+    {
+        final ByteBuf buf = pending;
+        if (buf != null)
+        {
+            pending = null;
+            buf.release();
+        }
+    }
+}
