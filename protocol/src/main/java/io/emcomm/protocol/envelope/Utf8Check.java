@@ -25,7 +25,11 @@ final class Utf8Check
         int i = from;
         while (i < to)
         {
-            // skip ASCII eight bytes at a time
+            // skip ASCII sixteen, then eight bytes at a time
+            while (to - i >= 16 && (((long)LONGS.get(bytes, i) | (long)LONGS.get(bytes, i + 8)) & HIGH_BITS) == 0)
+            {
+                i += 16;
+            }
             while (to - i >= 8 && ((long)LONGS.get(bytes, i) & HIGH_BITS) == 0)
             {
                 i += 8;
