@@ -19,6 +19,7 @@ import io.emcomm.router.route.ReceiptPublisher;
 import io.emcomm.router.security.Gatekeeper;
 import io.emcomm.router.session.Session;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.OriginRegistry;
@@ -63,6 +64,9 @@ public final class Router implements AutoCloseable
     private final Journal journal;
     private final RoutingTable table;
     private final CursorStore cursors;
+    /** Socket reads per connection per event-loop turn (Netty's default is 16). */
+    private static final int READS_PER_TURN = 2;
+
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
@@ -119,6 +123,10 @@ public final class Router implements AutoCloseable
                 // pooled buffers: derived buffers (frame slices) and copies are recycled on the event loops
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                // at most two socket reads (<= 128 KiB) per connection per turn of the event loop: a flooding
+                // publisher then holds its loop for a few milliseconds, not tens, before a FLASH on another
+                // connection of the same loop is read; each turn still batches hundreds of messages
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(READS_PER_TURN))
                 .childHandler(new RouterChannelInitializer(context))
                 .bind(new InetSocketAddress(config.host(), config.port()))
                 .syncUninterruptibly()

@@ -104,7 +104,7 @@ class HostileEnvelopeTest
             veh.sendRaw(TestTerminal.frameBytes(FrameType.PUBLISH_VALUE, envelope.toByteArray()));
             final PublishNack nack = veh.expectControl(FrameType.PUBLISH_NACK, PublishNack.parser());
             assertEquals(NackReason.MALFORMED_ENVELOPE, nack.getReason());
-            assertTrue(nack.getDetail().contains("nesting"), nack.getDetail());
+            assertTrue(nack.getDetail().contains("nested deeper than 100"), nack.getDetail());
         }
     }
 

@@ -43,7 +43,7 @@ public final class RouterConfig
     public static final String WINDOW_PROP = "emcomm.delivery.window";
     public static final int WINDOW_DEFAULT = 16_384;
     public static final String IN_FLIGHT_PROP = "emcomm.delivery.inflight";
-    public static final int IN_FLIGHT_DEFAULT = 512;
+    public static final int IN_FLIGHT_DEFAULT = 128;
     public static final String FLASH_TIMEOUT_PROP = "emcomm.flash.ack.timeout.ms";
     public static final int FLASH_TIMEOUT_DEFAULT_MS = 30_000;
     public static final String FLASH_ESCALATE_PROP = "emcomm.flash.escalate";

@@ -552,6 +552,12 @@ public final class DeliveryFeed
         }
         synchronized (terminal)
         {
+            if (closed)
+            {
+                // a newer session of this terminal owns the shared ledger now: marking entries SENT from here
+                // would make its catch-up skip them
+                return false;
+            }
             takenThrough = e.index();
             if (e.index() <= terminal.cursor() || terminal.ledger.state(e.index()) != 0)
             {

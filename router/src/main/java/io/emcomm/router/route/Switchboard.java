@@ -2,6 +2,7 @@ package io.emcomm.router.route;
 
 import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
+import io.emcomm.protocol.envelope.EnvelopeValidator;
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.NackReason;
@@ -19,6 +20,7 @@ import io.emcomm.router.security.AccessPolicy;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.delivery.EnvelopeBodies;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,6 +43,7 @@ public final class Switchboard
         final EnvelopeHeader header = new EnvelopeHeader();
         final DestinationCache cache = DestinationCache.forThread();
         final Destination[] destinations = new Destination[EnvelopeHeader.MAX_DESTINATIONS];
+        final EnvelopeValidator validator = new EnvelopeValidator();
     }
 
     private static final FastThreadLocal<PerThread> PER_THREAD = new FastThreadLocal<>()
@@ -51,6 +54,14 @@ public final class Switchboard
             return new PerThread();
         }
     };
+
+    /**
+     * Delivery frames are made on the publisher's event loop and released on each subscriber's, after the
+     * write. The pooled allocator's thread caches do not survive that (every allocation went to the shared
+     * arena, under its lock); Netty 4.2's adaptive allocator carves small buffers out of shared chunks and
+     * takes a release from any thread back cheaply.
+     */
+    private static final ByteBufAllocator DELIVERY_FRAMES = new AdaptiveByteBufAllocator(true);
 
     private final Journal journal;
     private final RoutingTable table;
@@ -136,10 +147,11 @@ public final class Switchboard
         }
         if (validateBodies)
         {
-            final String problem = bodyProblem(frame, offset, length);
+            final String problem = t.validator.problem(frame, offset, length);
             if (problem != null)
             {
-                nack(ctx, session, session.terminalId(), sequence, NackReason.MALFORMED_ENVELOPE, problem);
+                nack(ctx, session, session.terminalId(), sequence, NackReason.MALFORMED_ENVELOPE,
+                    "the envelope body does not parse: " + problem);
                 return;
             }
         }
@@ -273,33 +285,14 @@ public final class Switchboard
             return;
         }
         final int precedence = header.precedenceNumber();
-        final ByteBuf delivery = DeliveryFrames.delivery(alloc, index, frame, offset, length, journaledAtMicros, 0);
+        final ByteBuf delivery = DeliveryFrames.delivery(DELIVERY_FRAMES, index, frame, offset, length, journaledAtMicros, 0);
         final int frameLength = delivery.readableBytes();
         for (int i = 0; i < n; i++)
         {
             final Session s = recipients.get(i);
             // The last recipient takes the frame itself; the others get a copy (memcpy into a pooled buffer).
-            final ByteBuf copy = i == n - 1 ? delivery : alloc.directBuffer(frameLength).writeBytes(delivery, 0, frameLength);
+            final ByteBuf copy = i == n - 1 ? delivery : DELIVERY_FRAMES.directBuffer(frameLength).writeBytes(delivery, 0, frameLength);
             s.feed().offerLive(copy, index, precedence, header);
-        }
-    }
-
-    /**
-     * Parses the whole envelope once with protobuf, so that a body no receiver could parse (invalid UTF-8 in a
-     * string, nesting past protobuf's limit, a truncated sub-message) is refused here instead of being
-     * journaled and breaking every receiver's console. It costs an allocating parse per message, so it can be
-     * switched off ({@code emcomm.validate.bodies=false}) where every publisher is trusted.
-     */
-    private static String bodyProblem(final ByteBuf frame, final int offset, final int length)
-    {
-        try
-        {
-            Envelope.parser().parseFrom(frame.nioBuffer(offset, length));
-            return null;
-        }
-        catch (final com.google.protobuf.InvalidProtocolBufferException ex)
-        {
-            return "the envelope body does not parse: " + ex.getMessage();
         }
     }
 
