@@ -116,6 +116,42 @@ class DeliveryTest
     }
 
     @Test
+    void atMostTheInFlightLimitOfRoutineIsWrittenUnacknowledgedWhileFlashStillGoesOut() throws Exception
+    {
+        final int limit = 8;
+        try (Router router = Router.start(RouterFixture.config(dir).inFlightLimit(limit).build());
+             TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
+             TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
+        {
+            final List<Long> routine = new ArrayList<>();
+            for (int i = 0; i < 20; i++)
+            {
+                routine.add(publisher.publish(publisher.text("r" + i, Precedence.ROUTINE, "terminal:cp-5201").build()).getJournalIndex());
+            }
+            final List<Long> first = new ArrayList<>();
+            for (int i = 0; i < limit; i++)
+            {
+                first.add(cp.awaitDelivery().getJournalIndex()); // read, not acknowledged
+            }
+            assertEquals(routine.subList(0, limit), first);
+            // All 20 were queued before this FLASH was published: had the limit not held, ROUTINE #9 would be next.
+            final long flash = publisher.publish(publisher.text("FLASH", Precedence.FLASH, "terminal:cp-5201").build()).getJournalIndex();
+            assertEquals(flash, cp.awaitDelivery().getJournalIndex(), "the FLASH is written past a full in-flight limit");
+            for (final long index : first)
+            {
+                cp.ack(index);
+            }
+            cp.ack(flash);
+            final List<Long> rest = new ArrayList<>();
+            for (int i = limit; i < routine.size(); i++)
+            {
+                rest.add(cp.awaitAndAck().getJournalIndex());
+            }
+            assertEquals(routine.subList(limit, routine.size()), rest, "acknowledging resumes the rest, in order");
+        }
+    }
+
+    @Test
     void flashOvertakesASaturatedRoutineQueue() throws Exception
     {
         final int routine = 4000;
