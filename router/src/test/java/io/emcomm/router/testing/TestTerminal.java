@@ -301,6 +301,16 @@ public final class TestTerminal implements AutoCloseable
         send(FrameType.DELIVERY_ACK, io.emcomm.protocol.wire.DeliveryAck.newBuilder().setJournalIndex(journalIndex).build());
     }
 
+    /**
+     * A HEARTBEAT round trip: the router handles a connection's frames in order, so when the answer arrives every
+     * frame sent before it (acks included) has been applied. Closing after this is a clean hand-over.
+     */
+    public void sync() throws IOException
+    {
+        send(FrameType.HEARTBEAT, io.emcomm.protocol.wire.Heartbeat.newBuilder().setSentAtMicros(1).build());
+        expectControl(FrameType.HEARTBEAT, io.emcomm.protocol.wire.Heartbeat.parser());
+    }
+
     /** Waits for a delivery and acknowledges it. */
     public Delivery awaitAndAck() throws InterruptedException, IOException
     {
