@@ -24,14 +24,19 @@ public final class LatencySink implements MessageListener
     /** Stamps older than this are ignored; compared by subtraction, so it must stay near the clock's range. */
     private volatile long countFrom = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
 
+    /** When the last message of any trial arrived, counted or not (for {@link TrialRunner}'s quiet wait). */
+    private volatile long lastArrivalNanos = System.nanoTime();
+
     @Override
     public void onMessage(final long stampNanos, final boolean flash)
     {
+        final long now = System.nanoTime();
+        lastArrivalNanos = now;
         if (stampNanos - countFrom < 0)
         {
             return;
         }
-        final long latency = System.nanoTime() - stampNanos;
+        final long latency = now - stampNanos;
         recorder.recordValue(Math.min(Math.max(latency, 0), HIGHEST_NANOS));
         received.increment();
     }
@@ -48,6 +53,11 @@ public final class LatencySink implements MessageListener
     void stop()
     {
         countFrom = System.nanoTime() + TimeUnit.DAYS.toNanos(365);
+    }
+
+    long lastArrivalNanos()
+    {
+        return lastArrivalNanos;
     }
 
     long received()

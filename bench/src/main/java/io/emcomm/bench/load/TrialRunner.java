@@ -70,6 +70,7 @@ public final class TrialRunner
     public TrialResult run(final String label, final MessageSource source, final LatencySink sink,
         final int deliveriesPerMessage, final double rate, final BackgroundLoad background) throws IOException
     {
+        awaitQuiet(label, sink);
         final long warmupStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
         final long start = warmupStart + warmup.toNanos();
         final long end = start + duration.toNanos();
@@ -144,6 +145,33 @@ public final class TrialRunner
         }
         return result;
     }
+
+    /**
+     * Starts a trial only once nothing has arrived for {@link #QUIET_NANOS} (at most {@link #QUIET_TIMEOUT_NANOS}):
+     * a durable system still delivering the backlog of a failed trial would otherwise make the next trial's messages
+     * queue behind it, and a store-nothing system that dropped its backlog would not pay that. Each trial starts
+     * from an idle system.
+     */
+    private void awaitQuiet(final String label, final LatencySink sink)
+    {
+        final long begin = System.nanoTime();
+        while (System.nanoTime() - sink.lastArrivalNanos() < QUIET_NANOS)
+        {
+            if (System.nanoTime() - begin > QUIET_TIMEOUT_NANOS)
+            {
+                if (progress != null)
+                {
+                    progress.println(String.format(Locale.ROOT, "%-32s still receiving an earlier trial's messages after %ds; starting anyway",
+                        label, TimeUnit.NANOSECONDS.toSeconds(QUIET_TIMEOUT_NANOS)));
+                }
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long QUIET_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** Waits until {@code target} receipts arrived or the drain timed out; returns the instant of the last. */
     private long awaitDeliveries(final LongSupplier received, final long target)
