@@ -429,11 +429,7 @@ public final class DeliveryFeed
             advanceCursor(index);
             resume = !live && terminal.ledger.size() < ctx.window();
             // the ledger holds every written-but-unacknowledged message, so it bounds the count from above
-            inFlight = Math.min(inFlight - 1, terminal.ledger.size());
-        }
-        if (inFlight < 0)
-        {
-            inFlight = 0;
+            inFlight = Math.max(0, Math.min(inFlight - 1, terminal.ledger.size()));
         }
         if (waitingForAcks && inFlight < ctx.inFlightLimit())
         {
