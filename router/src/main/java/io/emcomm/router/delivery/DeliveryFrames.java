@@ -66,15 +66,6 @@ public final class DeliveryFrames
         return buf;
     }
 
-    /** A PUBLISH_ACK frame; the origin is written from its pre-encoded ASCII bytes. */
-    public static ByteBuf publishAck(final ByteBufAllocator alloc, final byte[] origin, final long sequence,
-        final long index, final boolean duplicate)
-    {
-        final ByteBuf buf = alloc.directBuffer(Frames.HEADER_BYTES + 32 + origin.length);
-        writePublishAck(buf, origin, sequence, index, duplicate);
-        return buf;
-    }
-
     /** Appends a PUBLISH_ACK frame to {@code buf} (acks of a read batch share one buffer). */
     public static void writePublishAck(final ByteBuf buf, final byte[] origin, final long sequence, final long index,
         final boolean duplicate)
