@@ -20,7 +20,6 @@ import io.emcomm.router.security.Gatekeeper;
 import io.emcomm.router.session.Session;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.OriginRegistry;
 import io.emcomm.router.net.RouterChannelInitializer;
@@ -249,7 +248,7 @@ public final class Router implements AutoCloseable
             reader.toStart();
             while (reader.next(entry))
             {
-                if (header.wrap(Unpooled.wrappedBuffer(entry.envelope(), 0, entry.envelopeLength()), 0, entry.envelopeLength())
+                if (header.wrap(entry.envelope(), 0, entry.envelopeLength())
                     && header.bodyField() == EnvelopeBodies.POSITION)
                 {
                     final TerminalState t = cursors.terminal(header.origin(), entry.index());

@@ -23,10 +23,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(10)
@@ -59,7 +61,7 @@ final class EnvelopeHeaderTest
         assertTrue(header.wrap(buf, 7, bytes.length), header.problem());
 
         assertNull(header.problem());
-        assertEquals(buf, header.buffer());
+        assertArrayEquals(bytes, java.util.Arrays.copyOfRange(header.array(), header.arrayOffset(), header.arrayOffset() + bytes.length));
         assertEquals(7, header.offset());
         assertEquals(bytes.length, header.length());
         assertTrue(header.hasOrigin());
@@ -88,6 +90,64 @@ final class EnvelopeHeaderTest
         assertFalse(header.destinationEquals(0, "terminal:uav-8"));
         assertFalse(header.destinationEquals(0, "terminal:uav-77"));
         assertEquals(0, buf.readerIndex(), "wrap does not move the reader index");
+    }
+
+    @Test
+    void directBuffersAndArraysReadTheSameAsHeapBuffers()
+    {
+        final byte[] bytes = full().build().toByteArray();
+        final ByteBuf direct = Unpooled.directBuffer().writeBytes(new byte[5]).writeBytes(bytes);
+        final byte[] array = new byte[bytes.length + 9];
+        System.arraycopy(bytes, 0, array, 9, bytes.length);
+        try
+        {
+            for (int way = 0; way < 2; way++)
+            {
+                assertTrue(way == 0 ? header.wrap(direct, 5, bytes.length) : header.wrap(array, 9, bytes.length), header.problem());
+                final int offset = way == 0 ? 5 : 9;
+                assertEquals(offset, header.offset());
+                assertEquals("cp-5201", header.origin());
+                assertEquals(1_234_567_890_123L, header.originSequence());
+                assertEquals(Precedence.IMMEDIATE, header.precedence());
+                assertEquals(3, header.destinationCount());
+                assertEquals("region:520102/air+ground", header.destination(1));
+                assertTrue(header.destinationEquals(2, "up:520102001"));
+                // reported offsets index the caller's buffer or array, whatever the flyweight scans internally
+                assertEquals(offset + indexOf(bytes, "terminal:uav-7"), header.destinationOffset(0));
+                assertArrayEquals(bytes, Arrays.copyOfRange(header.array(), header.arrayOffset(), header.arrayOffset() + bytes.length));
+            }
+        }
+        finally
+        {
+            direct.release();
+        }
+    }
+
+    @Test
+    void refusesARangeOutsideTheBufferOrArray()
+    {
+        final byte[] bytes = full().build().toByteArray();
+        assertThrows(IndexOutOfBoundsException.class, () -> header.wrap(bytes, 1, bytes.length));
+        assertThrows(IndexOutOfBoundsException.class, () -> header.wrap(Unpooled.wrappedBuffer(bytes), 0, bytes.length + 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> header.wrap(bytes, -1, 2));
+    }
+
+    private static int indexOf(final byte[] haystack, final String needle)
+    {
+        final byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i <= haystack.length - n.length; i++)
+        {
+            for (int j = 0; j < n.length; j++)
+            {
+                if (haystack[i + j] != n[j])
+                {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test

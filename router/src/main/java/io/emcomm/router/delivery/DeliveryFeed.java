@@ -8,7 +8,6 @@ import io.emcomm.router.route.DestinationCache;
 import io.emcomm.router.route.RouteMatcher;
 import io.emcomm.router.session.Session;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -70,7 +69,6 @@ public final class DeliveryFeed
     private final Channel channel;
     private TokenBucket bucket;
     private JournalReader reader;
-    private ByteBuf entryBuffer;
     private boolean live;
     private boolean reseek;
     private long resumeAfter;
@@ -531,18 +529,13 @@ public final class DeliveryFeed
         reader.close();
         reader = null;
         entry = null;
-        entryBuffer = null;
     }
 
     /** Queues a journal entry if it is for this session and not already handled. */
     private boolean take(final JournalEntry e)
     {
-        if (entryBuffer == null || entryBuffer.array() != e.envelope())
-        {
-            entryBuffer = Unpooled.wrappedBuffer(e.envelope());
-        }
         final EnvelopeHeader header = HEADER.get();
-        if (!header.wrap(entryBuffer, 0, e.envelopeLength()) || !RouteMatcher.reaches(session, header, DestinationCache.forThread()))
+        if (!header.wrap(e.envelope(), 0, e.envelopeLength()) || !RouteMatcher.reaches(session, header, DestinationCache.forThread()))
         {
             return false;
         }

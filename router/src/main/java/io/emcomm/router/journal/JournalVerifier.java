@@ -3,7 +3,6 @@ package io.emcomm.router.journal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.wire.Envelope;
-import io.netty.buffer.Unpooled;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -185,7 +184,7 @@ public final class JournalVerifier
         {
             return "the envelope does not parse: " + ex.getMessage();
         }
-        if (!header.wrap(Unpooled.wrappedBuffer(envelope), 0, length))
+        if (!header.wrap(envelope, 0, length))
         {
             return "the envelope's header is invalid: " + header.problem();
         }

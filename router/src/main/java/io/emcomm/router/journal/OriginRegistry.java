@@ -1,7 +1,6 @@
 package io.emcomm.router.journal;
 
 import io.emcomm.protocol.envelope.EnvelopeHeader;
-import io.netty.buffer.Unpooled;
 
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,7 +35,7 @@ public final class OriginRegistry
             while (reader.next(entry))
             {
                 count++;
-                if (header.wrap(Unpooled.wrappedBuffer(entry.envelope(), 0, entry.envelopeLength()), 0, entry.envelopeLength()))
+                if (header.wrap(entry.envelope(), 0, entry.envelopeLength()))
                 {
                     state(header.origin()).record(header.originSequence(), entry.index());
                 }

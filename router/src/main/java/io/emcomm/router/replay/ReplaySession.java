@@ -8,7 +8,6 @@ import io.emcomm.router.delivery.DeliveryFrames;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 
 /**
@@ -69,7 +68,7 @@ public final class ReplaySession implements Runnable
                 finish(true);
                 return;
             }
-            if (!header.wrap(Unpooled.wrappedBuffer(entry.envelope(), 0, entry.envelopeLength()), 0, entry.envelopeLength()))
+            if (!header.wrap(entry.envelope(), 0, entry.envelopeLength()))
             {
                 continue;
             }

@@ -147,7 +147,7 @@ public final class Switchboard
         }
         if (validateBodies)
         {
-            final String problem = t.validator.problem(frame, offset, length);
+            final String problem = t.validator.problem(header.array(), header.arrayOffset(), length); // the bytes wrap copied
             if (problem != null)
             {
                 nack(ctx, session, session.terminalId(), sequence, NackReason.MALFORMED_ENVELOPE,
