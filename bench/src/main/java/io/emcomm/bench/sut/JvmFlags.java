@@ -24,6 +24,8 @@ public final class JvmFlags
     {
         final List<String> flags = new ArrayList<>(base());
         flags.add("-Djna.tmpdir=" + tmpDir.toAbsolutePath());
+        // as ./emcomm runs the router (see the launcher): Netty's sampled leak detector off, tests run it at paranoid
+        flags.add("-Dio.netty.leakDetection.level=disabled");
         return flags;
     }
 
