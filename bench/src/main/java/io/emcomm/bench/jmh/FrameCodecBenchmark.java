@@ -1,5 +1,6 @@
 package io.emcomm.bench.jmh;
 
+import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.frame.FrameDecoder;
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.FrameType;
@@ -53,6 +54,8 @@ public class FrameCodecBenchmark
     private EmbeddedChannel decoderChannel;
     private ByteBuf read;
     private ByteBuf envelope;
+    /** Wrapped on the envelope once: the router's route step has it wrapped already when it makes the frame. */
+    private final EnvelopeHeader header = new EnvelopeHeader();
     private byte[] origin;
     private PublishAck ack;
     private long index = 1;
@@ -68,6 +71,10 @@ public class FrameCodecBenchmark
         decoderChannel = new EmbeddedChannel(new FrameDecoder(Frames.DEFAULT_MAX_FRAME_BYTES));
         final byte[] bytes = SampleEnvelopes.report().toByteArray();
         envelope = alloc.directBuffer(bytes.length).writeBytes(bytes);
+        if (!header.wrap(envelope, 0, bytes.length))
+        {
+            throw new IllegalStateException(header.problem());
+        }
         read = alloc.directBuffer(FRAMES_PER_READ * (Frames.HEADER_BYTES + bytes.length));
         for (int i = 0; i < FRAMES_PER_READ; i++)
         {
@@ -151,7 +158,7 @@ public class FrameCodecBenchmark
     private int deliveryOne()
     {
         final ByteBuf frame = DeliveryFrames.delivery(alloc, index++, envelope, 0, envelope.readableBytes(),
-            1_760_000_000_000_000L, 0);
+            1_760_000_000_000_000L, 0, header);
         final int size = frame.readableBytes();
         frame.release();
         return size;

@@ -244,28 +244,29 @@ public final class DeliveryFeed
             return;
         }
         final long now = ctx.clockMicros().getAsLong();
-        final EnvelopeHeader drainHeader = HEADER.get();
         int written = 0;
         ByteBuf frame;
         while (channel.isWritable() && (frame = queue.poll()) != null)
         {
+            // what the drain needs was written in front of the frame when it was made: no header scan here
             final long index = DeliveryFrames.index(frame);
-            DeliveryFrames.wrapEnvelope(frame, drainHeader);
-            if (drainHeader.isExpiredAt(now))
+            final long facts = DeliveryFrames.facts(frame);
+            if (DeliveryFrames.isExpiredAt(facts, now))
             {
                 frame.release();
                 ctx.counters().incExpired();
                 done(index);
                 continue;
             }
-            if (isSuperseded(index, drainHeader))
+            if (latestPosition != null && DeliveryFrames.isPosition(facts) && isSuperseded(index, frame))
             {
                 frame.release();
                 ctx.counters().incSuperseded();
                 done(index);
                 continue;
             }
-            final boolean urgent = drainHeader.precedenceNumber() >= Precedence.IMMEDIATE_VALUE;
+            final int precedence = DeliveryFrames.precedenceNumber(facts);
+            final boolean urgent = precedence >= Precedence.IMMEDIATE_VALUE;
             if (!urgent && inFlight >= ctx.inFlightLimit())
             {
                 // enough ROUTINE/PRIORITY is on its way: the rest waits here, where a FLASH can overtake it
@@ -279,16 +280,16 @@ public final class DeliveryFeed
                 scheduleDrainIn(bucket.microsUntilReady(now));
                 break;
             }
-            if (drainHeader.precedenceNumber() == Precedence.FLASH_VALUE && !drainHeader.originEquals(ctx.routerId()))
+            if (precedence == Precedence.FLASH_VALUE && !isFromRouter(frame))
             {
                 // the router's own FLASH (escalations, receipts) is not watched: escalating those would never end
                 flash.sent(index, now);
             }
-            if (drainHeader.wantReceipts())
+            if (DeliveryFrames.wantReceipts(facts))
             {
                 wantReceipts.put(index, Boolean.TRUE);
             }
-            ctx.counters().incDelivered(drainHeader.precedenceNumber());
+            ctx.counters().incDelivered(precedence);
             channel.write(frame, channel.voidPromise());
             written++;
             inFlight++;
@@ -315,14 +316,22 @@ public final class DeliveryFeed
         return (!channel.isWritable() || waitingForAcks) && queue.size() > 0;
     }
 
-    private boolean isSuperseded(final long index, final EnvelopeHeader drainHeader)
+    /** A position report older than the latest this feed has seen from the same origin. */
+    private boolean isSuperseded(final long index, final ByteBuf frame)
     {
-        if (latestPosition == null || drainHeader.bodyField() != EnvelopeBodies.POSITION)
+        final EnvelopeHeader header = HEADER.get();
+        if (!DeliveryFrames.wrapEnvelope(frame, header))
         {
             return false;
         }
-        final Long latest = latestPosition.get(drainHeader.origin());
+        final Long latest = latestPosition.get(header.origin());
         return latest != null && latest > index;
+    }
+
+    private boolean isFromRouter(final ByteBuf frame)
+    {
+        final EnvelopeHeader header = HEADER.get();
+        return DeliveryFrames.wrapEnvelope(frame, header) && header.originEquals(ctx.routerId());
     }
 
     private void scheduleDrainIn(final long micros)
@@ -562,8 +571,8 @@ public final class DeliveryFeed
             terminal.ledger.add(e.index(), Ledger.SENT);
         }
         notePosition(header, e.index());
-        queue.offer(DeliveryFrames.delivery(channel.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0),
-            header.precedenceNumber());
+        queue.offer(DeliveryFrames.delivery(channel.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,
+            header), header.precedenceNumber());
         scheduleDrain();
         return true;
     }
@@ -640,11 +649,12 @@ public final class DeliveryFeed
         {
             r.seekAtOrAfter(index);
             final JournalEntry e = new JournalEntry();
-            if (r.next(e) && e.index() == index)
+            final EnvelopeHeader header = HEADER.get();
+            if (r.next(e) && e.index() == index && header.wrap(e.envelope(), 0, e.envelopeLength()))
             {
                 ctx.counters().incFlashResends();
-                queue.offer(DeliveryFrames.delivery(channel.alloc(), index, e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0),
-                    Precedence.FLASH_VALUE);
+                queue.offer(DeliveryFrames.delivery(channel.alloc(), index, e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,
+                    header), Precedence.FLASH_VALUE);
                 scheduleDrain();
             }
         }

@@ -42,7 +42,7 @@ public final class LatestPositions
                 if (reader.next(entry) && entry.index() == index)
                 {
                     channel.write(DeliveryFrames.delivery(channel.alloc(), index, entry.envelope(), entry.envelopeLength(),
-                        entry.journaledAtMicros(), requestId), channel.voidPromise());
+                        entry.journaledAtMicros(), requestId, null), channel.voidPromise());
                     count++;
                     last = Math.max(last, index);
                 }

@@ -75,7 +75,7 @@ public final class ReplaySession implements Runnable
             if (filter.matches(entry, header))
             {
                 channel.write(DeliveryFrames.delivery(channel.alloc(), entry.index(), entry.envelope(), entry.envelopeLength(),
-                    entry.journaledAtMicros(), filter.request().getRequestId()), channel.voidPromise());
+                    entry.journaledAtMicros(), filter.request().getRequestId(), header), channel.voidPromise());
                 count++;
                 lastIndex = entry.index();
                 written++;

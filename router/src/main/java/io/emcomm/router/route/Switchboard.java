@@ -285,14 +285,14 @@ public final class Switchboard
             return;
         }
         final int precedence = header.precedenceNumber();
-        final ByteBuf delivery = DeliveryFrames.delivery(DELIVERY_FRAMES, index, frame, offset, length, journaledAtMicros, 0);
-        final int frameLength = delivery.readableBytes();
+        final ByteBuf delivery = DeliveryFrames.delivery(DELIVERY_FRAMES, index, frame, offset, length, journaledAtMicros, 0, header);
         for (int i = 0; i < n; i++)
         {
             final Session s = recipients.get(i);
-            // The last recipient takes the frame itself; the others get a copy (memcpy into a pooled buffer).
-            final ByteBuf copy = i == n - 1 ? delivery : DELIVERY_FRAMES.directBuffer(frameLength).writeBytes(delivery, 0, frameLength);
-            s.feed().offerLive(copy, index, precedence, header);
+            // One frame for every recipient: the last takes it, the others a retained duplicate (own indices,
+            // shared bytes; the adaptive allocator recycles duplicates), so fan-out copies nothing.
+            final ByteBuf share = i == n - 1 ? delivery : delivery.retainedDuplicate();
+            s.feed().offerLive(share, index, precedence, header);
         }
     }
 
