@@ -11,7 +11,8 @@ import io.emcomm.bench.sut.Destination;
 import io.emcomm.bench.sut.SystemUnderTest;
 
 /**
- * FLASH latency on one subscriber, first with nothing else going on, then while a second publisher
+ * FLASH latency on one subscriber, after a discarded ROUTINE warm-up trial at the first search rate, first with
+ * nothing else going on, then while a second publisher
  * saturates the same subscriber with ROUTINE traffic (offered at 1.2 x the system's own 1to1 maximum from
  * this run, or the configured rate when that is unknown). Peers carry the same FLASH marker in the payload
  * but have no precedence: their numbers show what head-of-line blocking costs.
@@ -54,6 +55,9 @@ final class FlashUnderLoadScenario implements Scenario
                 .orElse(settings.routineRate());
             final TrialRunner runner = ThroughputScenario.runner(settings);
             final String label = name() + "_" + system.name();
+            // As the throughput scenarios do: a discarded trial through the same publish and delivery path first,
+            // so that the idle numbers are not a cold JVM's (a JIT-compiling router made the idle p99 4-7 ms).
+            runner.run(label + "_warmup", Topology.single(routine, channel, false), routineSink, 1, settings.startRate());
             final TrialResult idle = runner.run(label + "_idle", Topology.single(flash, channel, true), flashSink, 1,
                 settings.flashRate());
             final TrialResult loaded = runner.run(label + "_loaded", Topology.single(flash, channel, true), flashSink, 1,
