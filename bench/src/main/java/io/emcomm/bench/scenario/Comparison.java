@@ -4,10 +4,14 @@ import io.emcomm.bench.sut.ClientLoops;
 import io.emcomm.bench.sut.SystemUnderTest;
 import io.emcomm.bench.sut.Systems;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Runs the selected scenarios against the selected systems, one system at a time (never two servers
@@ -67,9 +71,10 @@ public final class Comparison
         {
             return;
         }
+        Path workDir = null;
         try
         {
-            final Path workDir = Files.createDirectories(settings.outDir().resolve("servers").resolve(folder).resolve(systemName));
+            workDir = Files.createDirectories(settings.outDir().resolve("servers").resolve(folder).resolve(systemName));
             system.start(workDir);
         }
         catch (final SystemUnderTest.Unavailable ex)
@@ -106,6 +111,35 @@ public final class Comparison
         finally
         {
             system.close();
+            discardStorage(system, workDir);
+        }
+    }
+
+    /** Deletes what the server stored, unless -Demcomm.bench.keepData=true (to inspect a journal after a run). */
+    private void discardStorage(final SystemUnderTest system, final Path workDir)
+    {
+        if (Boolean.getBoolean("emcomm.bench.keepData"))
+        {
+            return;
+        }
+        for (final String folder : system.storageFolders())
+        {
+            final Path dir = workDir.resolve(folder);
+            if (!Files.isDirectory(dir))
+            {
+                continue;
+            }
+            try (Stream<Path> tree = Files.walk(dir))
+            {
+                for (final Path p : tree.sorted(Comparator.reverseOrder()).toList())
+                {
+                    Files.delete(p);
+                }
+            }
+            catch (final IOException | UncheckedIOException ex)
+            {
+                log.println("could not delete " + dir + ": " + ex);
+            }
         }
     }
 }

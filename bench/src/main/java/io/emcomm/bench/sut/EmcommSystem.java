@@ -147,6 +147,12 @@ public final class EmcommSystem implements SystemUnderTest
     }
 
     @Override
+    public List<String> storageFolders()
+    {
+        return List.of("data");
+    }
+
+    @Override
     public void close()
     {
         if (child != null)

@@ -195,6 +195,12 @@ public final class NatsSystem implements SystemUnderTest
     }
 
     @Override
+    public List<String> storageFolders()
+    {
+        return List.of("jetstream");
+    }
+
+    @Override
     public void close()
     {
         if (slowConsumerEvents.get() > 0)

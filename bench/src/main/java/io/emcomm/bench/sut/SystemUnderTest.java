@@ -1,6 +1,7 @@
 package io.emcomm.bench.sut;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -41,6 +42,15 @@ public interface SystemUnderTest extends AutoCloseable
 
     /** Memory of the server process now (after a full GC for a JVM server). */
     Footprint footprint() throws Exception;
+
+    /**
+     * Folders under the work folder in which the server stores messages. The comparison deletes them once
+     * the server is closed (logs and configs stay): one full run otherwise leaves ~20 GB of journals behind.
+     */
+    default List<String> storageFolders()
+    {
+        return List.of();
+    }
 
     @Override
     void close();

@@ -69,6 +69,14 @@ class CompareSmokeTest
         {
             assertTrue(hlogs.anyMatch(p -> p.getFileName().toString().startsWith("1to1_emcomm")));
         }
+        // the servers' logs stay, what they stored does not (a full run would leave ~20 GB of journals)
+        try (Stream<Path> tree = Files.walk(out.resolve("servers")))
+        {
+            final List<Path> files = tree.filter(Files::isRegularFile).toList();
+            assertTrue(files.stream().anyMatch(p -> p.getFileName().toString().equals("emcomm.log")), "router logs kept: " + files);
+            assertTrue(files.stream().noneMatch(p -> p.toString().contains("/data/") || p.toString().contains("/jetstream/jetstream/")),
+                "stored messages left behind: " + files.stream().filter(p -> p.toString().contains("/data/") || p.toString().contains("/jetstream/jetstream/")).limit(3).toList());
+        }
     }
 
     private static void checkRow(final ScenarioResult row, final BenchSettings settings)

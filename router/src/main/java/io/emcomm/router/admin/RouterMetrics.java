@@ -57,7 +57,7 @@ public final class RouterMetrics implements AutoCloseable
         counter("emcomm.delivery.acks", c, RouterCounters::deliveryAcks, "DELIVERY_ACK frames received");
         counter("emcomm.fanout.messages", c, RouterCounters::routed, "messages routed");
         counter("emcomm.fanout.copies", c, RouterCounters::routedCopies,
-            "live-session copies made by routing (rate(copies)/rate(messages) = mean fan-out)");
+            "live-session deliveries queued by routing, all sharing one frame per message (rate(copies)/rate(messages) = mean fan-out)");
         for (final NackReason r : NackReason.values())
         {
             if (r == NackReason.UNRECOGNIZED || r.getNumber() > RouterCounters.MAX_NACK_REASON)
