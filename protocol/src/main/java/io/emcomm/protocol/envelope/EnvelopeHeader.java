@@ -68,7 +68,7 @@ public final class EnvelopeHeader
         }
         if (copy.length < length)
         {
-            copy = new byte[Math.max(length, Integer.highestOneBit(Math.max(1, length - 1)) << 1)];
+            copy = new byte[Math.max(length, copy.length * 2)];
         }
         buffer.getBytes(offset, copy, 0, length);
         return scan(copy, 0, offset, length);
