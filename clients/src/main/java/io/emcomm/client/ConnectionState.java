@@ -7,6 +7,13 @@ public enum ConnectionState
     CONNECTED,
     /** The connection was lost; the client is reconnecting with backoff and keeps unacknowledged publishes. */
     DISCONNECTED,
+    /**
+     * The router closed this session because the same terminal id logged in again elsewhere
+     * ({@code SESSION_REPLACED}, protocol.md §3). Final: the client does not reconnect, since that would take
+     * the terminal back from the newer login; the listener's cause is a {@link SessionReplacedException} that
+     * names the other login's address.
+     */
+    REPLACED,
     /** The client is closed, by {@link EmcommClient#close()} or by a fatal router error; it will not reconnect. */
     CLOSED
 }
