@@ -37,6 +37,13 @@ public final class RouterConfig
     public static final int HEARTBEAT_DEFAULT_MS = 10_000;
     public static final String OUTBOUND_LIMIT_PROP = "emcomm.outbound.queue.limit";
     public static final int OUTBOUND_LIMIT_DEFAULT = 65_536;
+    /** Delivery bytes one session may hold in memory (queued, or written and not yet on the socket). */
+    public static final String OUTBOUND_SESSION_BYTES_PROP = "emcomm.outbound.session.bytes";
+    /** The per-session default is at most this, and at most a quarter of the router-wide budget. */
+    public static final long OUTBOUND_SESSION_BYTES_DEFAULT_MAX = 8L << 20;
+    public static final long OUTBOUND_SESSION_BYTES_MIN = 64L << 10;
+    /** Delivery bytes all sessions together may hold in memory. */
+    public static final String OUTBOUND_ROUTER_BYTES_PROP = "emcomm.outbound.router.bytes";
 
     public static final String TIMER_PROP = "emcomm.timer.interval.ms";
     public static final int TIMER_DEFAULT_MS = 1_000;
@@ -91,7 +98,7 @@ public final class RouterConfig
 
     /** Every key this class understands, so that a misspelt key in a file is reported, not ignored. */
     public static final Set<String> KEYS = Set.of(HOST_PROP, PORT_PROP, DATA_PROP, MAX_FRAME_PROP, IO_THREADS_PROP,
-        JOURNAL_SYNC_PROP, ROUTER_ID_PROP, HEARTBEAT_PROP, OUTBOUND_LIMIT_PROP, TIMER_PROP, WINDOW_PROP, IN_FLIGHT_PROP, FLASH_TIMEOUT_PROP,
+        JOURNAL_SYNC_PROP, ROUTER_ID_PROP, HEARTBEAT_PROP, OUTBOUND_LIMIT_PROP, OUTBOUND_SESSION_BYTES_PROP, OUTBOUND_ROUTER_BYTES_PROP, TIMER_PROP, WINDOW_PROP, IN_FLIGHT_PROP, FLASH_TIMEOUT_PROP,
         FLASH_ESCALATE_PROP, SLOW_CONSUMER_PROP, AUTH_MODE_PROP, TERMINALS_FILE_PROP, ACL_FILE_PROP, TLS_CERT_PROP, TLS_KEY_PROP,
         TLS_CA_PROP, LIMIT_MSGS_PROP, LIMIT_BYTES_PROP, LIMIT_FLASH_FLOOR_PROP, LIMIT_SUBSCRIPTIONS_PROP, IDLE_TIMEOUT_PROP,
         HANDSHAKE_TIMEOUT_PROP, MAX_CONNECTIONS_PROP, VALIDATE_BODIES_PROP, ADMIN_HOST_PROP, ADMIN_PORT_PROP, ROLL_CYCLE_PROP,
@@ -106,6 +113,8 @@ public final class RouterConfig
     private final String routerId;
     private final int heartbeatIntervalMs;
     private final int outboundQueueLimit;
+    private final long outboundSessionBytes;
+    private final long outboundRouterBytes;
     private final int timerIntervalMs;
     private final int deliveryWindow;
     private final int inFlightLimit;
@@ -149,6 +158,23 @@ public final class RouterConfig
         routerId = b.routerId;
         heartbeatIntervalMs = b.heartbeatIntervalMs;
         outboundQueueLimit = b.outboundQueueLimit;
+        outboundRouterBytes = b.outboundRouterBytes;
+        outboundSessionBytes = b.outboundSessionBytes > 0 ? b.outboundSessionBytes : defaultOutboundSessionBytes(outboundRouterBytes);
+    }
+
+    /**
+     * Half of the direct memory Netty may use ({@code -XX:MaxDirectMemorySize}, or the heap limit when that is not
+     * set): delivery frames live there, and the other half is left to read buffers, allocator slack and acks.
+     */
+    public static long defaultOutboundRouterBytes()
+    {
+        return Math.max(OUTBOUND_SESSION_BYTES_MIN, io.netty.util.internal.PlatformDependent.maxDirectMemory() / 2);
+    }
+
+    /** 8 MiB, or a quarter of the router-wide budget when that is smaller (but never below 64 KiB). */
+    public static long defaultOutboundSessionBytes(final long routerBytes)
+    {
+        return Math.max(OUTBOUND_SESSION_BYTES_MIN, Math.min(OUTBOUND_SESSION_BYTES_DEFAULT_MAX, routerBytes / 4));
     }
 
     public static Builder builder()
@@ -205,6 +231,24 @@ public final class RouterConfig
     public int outboundQueueLimit()
     {
         return outboundQueueLimit;
+    }
+
+    /**
+     * Delivery bytes one session may hold in memory, queued or written and not yet on the socket; past this its
+     * ROUTINE and PRIORITY messages wait in the journal (docs/delivery.md).
+     */
+    public long outboundSessionBytes()
+    {
+        return outboundSessionBytes;
+    }
+
+    /**
+     * Delivery bytes all sessions together may hold; near it, sessions that do not read fall back to the journal,
+     * and at it the stalled ones holding the most are disconnected (docs/delivery.md).
+     */
+    public long outboundRouterBytes()
+    {
+        return outboundRouterBytes;
     }
 
     /** Authentication, authorization, TLS and per-connection limits. */
@@ -317,6 +361,9 @@ public final class RouterConfig
         private String routerId = ROUTER_ID_DEFAULT;
         private int heartbeatIntervalMs = HEARTBEAT_DEFAULT_MS;
         private int outboundQueueLimit = OUTBOUND_LIMIT_DEFAULT;
+        /** 0 = derived from the router-wide budget at build time. */
+        private long outboundSessionBytes;
+        private long outboundRouterBytes = defaultOutboundRouterBytes();
         private int timerIntervalMs = TIMER_DEFAULT_MS;
         private int deliveryWindow = WINDOW_DEFAULT;
         private int inFlightLimit = IN_FLIGHT_DEFAULT;
@@ -409,6 +456,8 @@ public final class RouterConfig
                 case ROUTER_ID_PROP: routerId = value; break;
                 case HEARTBEAT_PROP: heartbeatIntervalMs = parseInt(key, value); break;
                 case OUTBOUND_LIMIT_PROP: outboundQueueLimit = parseInt(key, value); break;
+                case OUTBOUND_SESSION_BYTES_PROP: outboundSessionBytes = parseLong(key, value); break;
+                case OUTBOUND_ROUTER_BYTES_PROP: outboundRouterBytes = parseLong(key, value); break;
                 case TIMER_PROP: timerIntervalMs = parseInt(key, value); break;
                 case WINDOW_PROP: deliveryWindow = parseInt(key, value); break;
                 case IN_FLIGHT_PROP: inFlightLimit = parseInt(key, value); break;
@@ -565,6 +614,18 @@ public final class RouterConfig
             return this;
         }
 
+        public Builder outboundSessionBytes(final long outboundSessionBytes)
+        {
+            this.outboundSessionBytes = outboundSessionBytes;
+            return this;
+        }
+
+        public Builder outboundRouterBytes(final long outboundRouterBytes)
+        {
+            this.outboundRouterBytes = outboundRouterBytes;
+            return this;
+        }
+
         /** The security part of the configuration, to set programmatically (tests). */
         public Security.Builder security()
         {
@@ -661,6 +722,16 @@ public final class RouterConfig
             if (outboundQueueLimit < 16 || outboundQueueLimit > 16_777_216)
             {
                 throw new ConfigException(OUTBOUND_LIMIT_PROP + ": " + outboundQueueLimit + " is outside 16..16777216");
+            }
+            if (outboundRouterBytes < OUTBOUND_SESSION_BYTES_MIN || outboundRouterBytes > 1L << 50)
+            {
+                throw new ConfigException(OUTBOUND_ROUTER_BYTES_PROP + ": " + outboundRouterBytes + " is outside "
+                    + OUTBOUND_SESSION_BYTES_MIN + ".." + (1L << 50));
+            }
+            if (outboundSessionBytes != 0 && (outboundSessionBytes < OUTBOUND_SESSION_BYTES_MIN || outboundSessionBytes > outboundRouterBytes))
+            {
+                throw new ConfigException(OUTBOUND_SESSION_BYTES_PROP + ": " + outboundSessionBytes + " is outside "
+                    + OUTBOUND_SESSION_BYTES_MIN + ".." + OUTBOUND_ROUTER_BYTES_PROP + " (" + outboundRouterBytes + ")");
             }
             if (adminHost == null || adminHost.isBlank())
             {
