@@ -86,7 +86,7 @@ class OutboundBudgetTest
     @Test
     void nearTheRouterLimitOnlySessionsThatDoNotReadFallBack()
     {
-        final OutboundBudget budget = new OutboundBudget(1024 * KIB, 512 * KIB);
+        final OutboundBudget budget = new OutboundBudget(1024 * KIB, 1024 * KIB);
         final SessionOutbound heavy = new FakeSession(budget).account;
         final SessionOutbound other = new FakeSession(budget).account;
         heavy.charge(500 * KIB);
