@@ -28,8 +28,10 @@ public final class ChildRouter implements AutoCloseable
     private final Process process;
     private final int port;
     private final Deque<String> tail = new ArrayDeque<>();
+    /** Everything the child printed (a router logs per session, not per message, so this stays small). */
+    private final StringBuilder everything = new StringBuilder();
 
-    private ChildRouter(final Path dataDir) throws IOException
+    private ChildRouter(final Path dataDir, final List<String> jvmFlags) throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -45,6 +47,7 @@ public final class ChildRouter implements AutoCloseable
         // child's leak reports (BadInputTest covers leaks in-process); C1 alone warms a short-lived JVM faster.
         command.add("-Dio.netty.leakDetection.level=disabled");
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmFlags);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(RouterProcessMain.class.getName());
@@ -69,7 +72,18 @@ public final class ChildRouter implements AutoCloseable
     /** Starts a router JVM on {@code dataDir} and waits until it listens. */
     public static ChildRouter start(final Path dataDir) throws IOException
     {
-        return new ChildRouter(dataDir);
+        return new ChildRouter(dataDir, List.of());
+    }
+
+    /** As {@link #start(Path)}, with JVM flags after the inherited ones (so they win), e.g. memory limits. */
+    public static ChildRouter start(final Path dataDir, final List<String> jvmFlags) throws IOException
+    {
+        return new ChildRouter(dataDir, jvmFlags);
+    }
+
+    public boolean isAlive()
+    {
+        return process.isAlive();
     }
 
     public int port()
@@ -99,6 +113,15 @@ public final class ChildRouter implements AutoCloseable
         synchronized (tail)
         {
             return String.join("\n", tail);
+        }
+    }
+
+    /** Whether the child has printed {@code fragment} anywhere in its output so far. */
+    public boolean printed(final String fragment)
+    {
+        synchronized (tail)
+        {
+            return everything.indexOf(fragment) >= 0;
         }
     }
 
@@ -138,6 +161,7 @@ public final class ChildRouter implements AutoCloseable
                         tail.removeFirst();
                     }
                     tail.addLast(line);
+                    everything.append(line).append('\n');
                 }
             }
         }
