@@ -5,6 +5,7 @@ import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.router.delivery.CursorStore;
 import io.emcomm.router.delivery.DeliveryContext;
 import io.emcomm.router.delivery.EnvelopeBodies;
+import io.emcomm.router.delivery.OutboundBudget;
 import io.emcomm.router.delivery.TerminalState;
 import io.emcomm.router.journal.ChronicleCursorStore;
 import io.emcomm.router.journal.ChronicleJournal;
@@ -71,6 +72,7 @@ public final class Router implements AutoCloseable
     private final Channel serverChannel;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final DiskGuard diskGuard;
+    private final OutboundBudget outboundBudget;
     private final Operations operations;
     private volatile boolean accepting;
 
@@ -101,9 +103,11 @@ public final class Router implements AutoCloseable
             config.security().validateBodies());
         final ReceiptPublisher receipts = new ReceiptPublisher(journal, switchboard, origins.state(config.routerId()), counters,
             clockMicros, config.flashEscalate());
+        outboundBudget = new OutboundBudget(config.outboundRouterBytes(), config.outboundSessionBytes(),
+            config.timerIntervalMs() * 1000L);
         final DeliveryContext delivery = new DeliveryContext(journal, cursors, switchboard.publishLock(), counters, clockMicros,
             receipts, config.routerId(), config.deliveryWindow(), config.inFlightLimit(), config.outboundQueueLimit(), config.flashAckTimeoutMs() * 1000L,
-            config.slowConsumerDisconnectMs() * 1000L);
+            config.slowConsumerDisconnectMs() * 1000L, outboundBudget);
         final RouterContext context = new RouterContext(config, journal, origins, table, switchboard, counters, clockMicros,
             cursors, delivery, gatekeeper);
 
@@ -206,6 +210,12 @@ public final class Router implements AutoCloseable
     public DiskGuard diskGuard()
     {
         return diskGuard;
+    }
+
+    /** What the sessions hold in memory for delivery, against the configured byte budgets. */
+    public OutboundBudget outboundBudget()
+    {
+        return outboundBudget;
     }
 
     /** Metrics, admin endpoint, retention and the disk guard's schedule. */

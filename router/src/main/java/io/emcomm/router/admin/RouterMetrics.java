@@ -113,6 +113,9 @@ public final class RouterMetrics implements AutoCloseable
         gauge("emcomm.disk.free.bytes", disk, DiskGuard::freeBytes, "free space on the journal's disk");
         gauge("emcomm.disk.min.free.bytes", disk, DiskGuard::minFreeBytes, "free space below which publishes are refused");
         gauge("emcomm.disk.refusing", disk, d -> d.refusing() ? 1 : 0, "1 while publishes are refused for lack of disk");
+        gauge("emcomm.outbound.held.bytes", router, r -> r.outboundBudget().held(),
+            "delivery bytes all sessions hold in memory (queued, or written and not on the socket)");
+        gauge("emcomm.outbound.limit.bytes", router, r -> r.outboundBudget().limit(), "the router-wide budget of those bytes");
         gauge("emcomm.ready", router, r -> r.isAccepting() ? 1 : 0, "1 while the router accepts connections and publishes");
     }
 

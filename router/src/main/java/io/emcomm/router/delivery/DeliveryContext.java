@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 /**
  * What every {@link DeliveryFeed} shares. {@code publishLock} is the lock the publish path holds from
  * journal append to the end of routing, so that journal order is routing order; a feed takes it only to
- * switch from catching up to live.
+ * switch from catching up to live. {@code outbound} is the router-wide memory budget of delivery frames.
  */
 public record DeliveryContext(
     Journal journal,
@@ -22,6 +22,7 @@ public record DeliveryContext(
     int inFlightLimit,
     int queueLimit,
     long flashAckTimeoutMicros,
-    long slowConsumerDisconnectMicros)
+    long slowConsumerDisconnectMicros,
+    OutboundBudget outbound)
 {
 }

@@ -35,6 +35,7 @@ public final class OutboundBudget
     private final long limit;
     private final long near;
     private final long sessionLimit;
+    private final long minStallMicros;
     private final LongAdder held = new LongAdder();
     private final Set<SessionOutbound> accounts = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean relieving = new AtomicBoolean();
@@ -42,9 +43,11 @@ public final class OutboundBudget
     /**
      * @param routerBytes  the limit of the sum of all sessions' bytes ({@code emcomm.outbound.router.bytes}).
      * @param sessionBytes the limit of one session ({@code emcomm.outbound.session.bytes}), at most routerBytes.
+     * @param minStallMicros how long a session must have taken nothing before {@link #relieve} may pick it (one
+     *                       timer tick: a session that reads is only ever unwritable for moments).
      * @throws IllegalArgumentException when a limit is not positive or the session's exceeds the router's.
      */
-    public OutboundBudget(final long routerBytes, final long sessionBytes)
+    public OutboundBudget(final long routerBytes, final long sessionBytes, final long minStallMicros)
     {
         if (sessionBytes <= 0 || routerBytes < sessionBytes)
         {
@@ -54,6 +57,7 @@ public final class OutboundBudget
         this.limit = routerBytes;
         this.near = routerBytes - routerBytes / 4;
         this.sessionLimit = sessionBytes;
+        this.minStallMicros = minStallMicros;
     }
 
     /**
@@ -114,14 +118,14 @@ public final class OutboundBudget
     }
 
     /**
-     * When over the limit, picks the sessions that have made no progress for at least {@code minStallMicros}
+     * When over the limit, picks the sessions that have made no progress for at least the minimum stall
      * (not yet picked before), most bytes first, and disconnects them until what the rest hold is below three
      * quarters of the limit. Sessions that make progress are never picked, however much they hold. Any thread;
      * a call while another runs returns 0 at once.
      *
      * @return how many sessions were told to disconnect.
      */
-    public int relieve(final long nowMicros, final long minStallMicros)
+    public int relieve(final long nowMicros)
     {
         if (!isOver() || !relieving.compareAndSet(false, true))
         {

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every queued lower-precedence frame. A polled frame that cannot go out yet (a shaped link out of budget)
  * is held at the head of its lane and still loses to anything of higher precedence.
  *
- * <p>The lanes are lock-free MPSC queues; nothing is allocated per frame once they have grown.
+ * <p>The lanes are lock-free MPSC queues; nothing is allocated per frame once they have grown. While a frame is
+ * queued its capacity is charged to the session's {@link SessionOutbound} account (the memory budgets).
  */
 public final class PrecedenceQueue
 {
@@ -28,10 +29,19 @@ public final class PrecedenceQueue
     private final Queue<ByteBuf>[] lanes = new Queue[LANES];
     private final ByteBuf[] held = new ByteBuf[LANES];
     private final AtomicInteger size = new AtomicInteger();
+    /** Charged each frame's bytes while it is in here; null when nobody counts them. */
+    private final SessionOutbound account;
     private int polledLane;
 
     public PrecedenceQueue()
     {
+        this(null);
+    }
+
+    /** A queue whose frames' bytes are charged to {@code account} while they are in it (may be null). */
+    public PrecedenceQueue(final SessionOutbound account)
+    {
+        this.account = account;
         for (int i = 0; i < LANES; i++)
         {
             lanes[i] = PlatformDependent.newMpscQueue(CHUNK, 1 << 30);
@@ -52,6 +62,7 @@ public final class PrecedenceQueue
     public void offer(final ByteBuf frame, final int precedenceNumber)
     {
         size.incrementAndGet();
+        charge(frame);
         lanes[lane(precedenceNumber)].offer(frame);
     }
 
@@ -73,6 +84,7 @@ public final class PrecedenceQueue
             {
                 polledLane = i;
                 size.decrementAndGet();
+                credit(frame);
                 return frame;
             }
         }
@@ -84,6 +96,23 @@ public final class PrecedenceQueue
     {
         held[polledLane] = frame;
         size.incrementAndGet();
+        charge(frame);
+    }
+
+    private void charge(final ByteBuf frame)
+    {
+        if (account != null)
+        {
+            account.charge(frame.capacity());
+        }
+    }
+
+    private void credit(final ByteBuf frame)
+    {
+        if (account != null)
+        {
+            account.credit(frame.capacity());
+        }
     }
 
     public int size()
@@ -98,6 +127,7 @@ public final class PrecedenceQueue
         {
             if (held[i] != null)
             {
+                credit(held[i]);
                 held[i].release();
                 held[i] = null;
                 size.decrementAndGet();
@@ -105,6 +135,7 @@ public final class PrecedenceQueue
             ByteBuf frame;
             while ((frame = lanes[i].poll()) != null)
             {
+                credit(frame);
                 frame.release();
                 size.decrementAndGet();
             }

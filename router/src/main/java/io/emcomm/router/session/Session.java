@@ -136,6 +136,16 @@ public final class Session
             + "undelivered messages stay in the journal for the next session");
     }
 
+    /**
+     * Ends the session because it took nothing while the router's memory budget for deliveries ran out, and it held
+     * the most (docs/delivery.md, "The router-wide memory budget"). Closed at once, as {@link #slowConsumer()}.
+     */
+    public void slowConsumerOverBudget()
+    {
+        closer.closeNow(channel, ErrorCode.SLOW_CONSUMER, "not reading while the router is out of memory for deliveries: "
+            + "disconnected; undelivered messages stay in the journal for the next session");
+    }
+
     /** Ends the session because the same terminal logged in again. */
     public void replacedBy(final String where)
     {

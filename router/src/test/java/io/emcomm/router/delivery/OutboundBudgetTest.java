@@ -1,5 +1,7 @@
 package io.emcomm.router.delivery;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,7 +38,7 @@ class OutboundBudgetTest
     @Test
     void chargesAndCreditsAddUpPerSessionAndRouterWide()
     {
-        final OutboundBudget budget = new OutboundBudget(1024 * KIB, 256 * KIB);
+        final OutboundBudget budget = new OutboundBudget(1024 * KIB, 256 * KIB, SECOND);
         final FakeSession a = new FakeSession(budget);
         final FakeSession b = new FakeSession(budget);
         a.account.charge(60 * KIB);
@@ -66,7 +68,7 @@ class OutboundBudgetTest
     @Test
     void aSessionAdmitsLiveFramesUpToItsOwnLimitInBytes()
     {
-        final OutboundBudget budget = new OutboundBudget(10 * 1024 * KIB, 256 * KIB);
+        final OutboundBudget budget = new OutboundBudget(10 * 1024 * KIB, 256 * KIB, SECOND);
         final SessionOutbound s = new FakeSession(budget).account;
         int queued = 0;
         while (s.admitsLive(60 * KIB, false))
@@ -86,7 +88,7 @@ class OutboundBudgetTest
     @Test
     void nearTheRouterLimitOnlySessionsThatDoNotReadFallBack()
     {
-        final OutboundBudget budget = new OutboundBudget(1024 * KIB, 1024 * KIB);
+        final OutboundBudget budget = new OutboundBudget(1024 * KIB, 1024 * KIB, SECOND);
         final SessionOutbound heavy = new FakeSession(budget).account;
         final SessionOutbound other = new FakeSession(budget).account;
         heavy.charge(500 * KIB);
@@ -105,7 +107,7 @@ class OutboundBudgetTest
     @Test
     void overTheLimitTheStalledSessionsHoldingMostAreDisconnectedFirstAndOnlyThey()
     {
-        final OutboundBudget budget = new OutboundBudget(1000 * KIB, 500 * KIB);
+        final OutboundBudget budget = new OutboundBudget(1000 * KIB, 500 * KIB, SECOND);
         final long now = 100 * SECOND;
         final FakeSession small = new FakeSession(budget);
         final FakeSession large = new FakeSession(budget);
@@ -124,21 +126,21 @@ class OutboundBudgetTest
         assertTrue(budget.isOver());
 
         // 1,500 KiB held; below 750 KiB needs 750 KiB gone: large (400) and medium (250) are not enough, small too
-        assertEquals(3, budget.relieve(now, SECOND));
+        assertEquals(3, budget.relieve(now));
         assertEquals(1, large.disconnects.get());
         assertEquals(1, medium.disconnects.get());
         assertEquals(1, small.disconnects.get());
         assertEquals(0, healthy.disconnects.get(), "a session that makes progress is never picked");
         assertEquals(0, justStalled.disconnects.get(), "nor one that stalled only a moment ago");
 
-        assertEquals(0, budget.relieve(now, SECOND), "the bytes of those told to go are counted as going");
+        assertEquals(0, budget.relieve(now), "the bytes of those told to go are counted as going");
         assertEquals(1, large.disconnects.get(), "told once");
     }
 
     @Test
     void reliefStopsOnceTheRestIsBelowThreeQuarters()
     {
-        final OutboundBudget budget = new OutboundBudget(1000 * KIB, 500 * KIB);
+        final OutboundBudget budget = new OutboundBudget(1000 * KIB, 500 * KIB, SECOND);
         final long now = 100 * SECOND;
         final List<FakeSession> sessions = new ArrayList<>();
         for (int i = 1; i <= 5; i++)
@@ -149,31 +151,58 @@ class OutboundBudgetTest
             sessions.add(s);
         }
         // 1,500 KiB held; 500 and 400 go, 600 KiB are left
-        assertEquals(2, budget.relieve(now, SECOND));
+        assertEquals(2, budget.relieve(now));
         assertEquals(List.of(0, 0, 0, 1, 1), sessions.stream().map(s -> s.disconnects.get()).toList());
     }
 
     @Test
     void nothingHappensBelowTheLimitOrToAClosedSession()
     {
-        final OutboundBudget budget = new OutboundBudget(1000 * KIB, 500 * KIB);
+        final OutboundBudget budget = new OutboundBudget(1000 * KIB, 500 * KIB, SECOND);
         final FakeSession stalled = new FakeSession(budget);
         stalled.account.charge(700 * KIB);
         stalled.account.stalledSince(0);
-        assertEquals(0, budget.relieve(10 * SECOND, SECOND), "700 of 1000 KiB");
+        assertEquals(0, budget.relieve(10 * SECOND), "700 of 1000 KiB");
         final FakeSession closing = new FakeSession(budget);
         closing.account.charge(400 * KIB);
         closing.account.stalledSince(0);
         closing.account.close();
-        assertEquals(1, budget.relieve(10 * SECOND, SECOND));
+        assertEquals(1, budget.relieve(10 * SECOND));
         assertEquals(1, stalled.disconnects.get());
         assertEquals(0, closing.disconnects.get(), "closed already: its queue is being released");
     }
 
     @Test
+    void eachQueueHoldingASharedFrameIsChargedItsWholeSizeUntilItLetsGo()
+    {
+        final OutboundBudget budget = new OutboundBudget(10 * 1024 * KIB, 1024 * KIB, SECOND);
+        final SessionOutbound a = new FakeSession(budget).account;
+        final SessionOutbound b = new FakeSession(budget).account;
+        final PrecedenceQueue qa = new PrecedenceQueue(a);
+        final PrecedenceQueue qb = new PrecedenceQueue(b);
+        final ByteBuf frame = ByteBufAllocator.DEFAULT.directBuffer(60 * KIB);
+        frame.writeZero(60 * KIB);
+        // as the switchboard does for a fan-out: one buffer, a retained duplicate for all but the last
+        qa.offer(frame.retainedDuplicate(), 1);
+        qb.offer(frame, 1);
+        assertEquals(frame.capacity(), a.held(), "a duplicate keeps the whole buffer alive");
+        assertEquals(frame.capacity(), b.held());
+        assertEquals(2L * frame.capacity(), budget.held());
+
+        final ByteBuf polled = qa.poll();
+        assertEquals(0, a.held(), "taken out to be written");
+        qa.holdBack(polled);
+        assertEquals(frame.capacity(), a.held(), "held back: still this session's");
+        qa.clear();
+        qb.clear();
+        assertEquals(0, budget.held());
+        assertEquals(0, frame.refCnt(), "both references released");
+    }
+
+    @Test
     void concurrentChargesFromManyThreadsBalance() throws Exception
     {
-        final OutboundBudget budget = new OutboundBudget(1L << 40, 1L << 30);
+        final OutboundBudget budget = new OutboundBudget(1L << 40, 1L << 30, SECOND);
         final SessionOutbound s = new FakeSession(budget).account;
         final int threads = 4;
         final CountDownLatch done = new CountDownLatch(threads);
@@ -197,7 +226,7 @@ class OutboundBudgetTest
     @Test
     void aSessionLimitAboveTheRoutersIsRefused()
     {
-        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> new OutboundBudget(KIB, 2 * KIB));
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> new OutboundBudget(KIB, 2 * KIB, SECOND));
         assertTrue(ex.getMessage().contains("session 2048 bytes"), ex.getMessage());
     }
 }
