@@ -98,13 +98,14 @@ public final class SessionOutbound
     }
 
     /**
-     * Whether catching up may read another message from the journal: this session holds less than half its
-     * limit (so reading resumes while the rest is being written), and it reads or the router is not near its
-     * limit. Event loop.
+     * Whether catching up may read another message from the journal: less than half this session's limit is
+     * queued (so reading resumes while the rest is being written), and it reads or the router is not near its
+     * limit. The outbound buffer is left out on purpose: it is bounded by the write-buffer water mark, and a
+     * sample of it may stay stale while nothing is written, which must not stop catching up for good. Event loop.
      */
     public boolean mayRead(final boolean writable)
     {
-        return held() < limit / 2 && (writable || !budget.isNear());
+        return queued.get() < limit / 2 && (writable || !budget.isNear());
     }
 
     /** The session takes nothing while messages wait for it since {@code micros}, or -1 when it takes again. Event loop. */
