@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>What happens as the sum grows (docs/delivery.md, "When a post stops reading"):
  * <ul>
  *   <li>below three quarters of the limit, only the per-session limit applies;</li>
- *   <li>from three quarters ({@link #isNear()}), a session whose connection is not writable (it does not read)
- *       takes no more ROUTINE or PRIORITY: it falls back to its journal cursor;</li>
+ *   <li>from three quarters ({@link #isNear()}), a session that is not taking what it is given (its connection is
+ *       not writable, or its in-flight limit is full) takes no more ROUTINE or PRIORITY: it falls back to its
+ *       journal cursor;</li>
  *   <li>at the limit ({@link #isOver()}), {@link #relieve} disconnects the sessions that made no progress for a
  *       while, most bytes first, until the sum would be back under three quarters.</li>
  * </ul>

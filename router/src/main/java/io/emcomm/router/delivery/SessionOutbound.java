@@ -89,26 +89,29 @@ public final class SessionOutbound
 
     /**
      * Whether a ROUTINE or PRIORITY frame of {@code bytes} offered live may be queued: it fits this session's
-     * limit, and the connection takes what it is given or the router is not near its own limit. Otherwise the
+     * limit, and the session is taking what it is given or the router is not near its own limit. Otherwise the
      * session falls back to its journal cursor. Publishing thread; no allocation.
      */
-    public boolean admitsLive(final int bytes, final boolean writable)
+    public boolean admitsLive(final int bytes)
     {
-        return held() + bytes <= limit && (writable || !budget.isNear());
+        return held() + bytes <= limit && (stalledSinceMicros < 0 || !budget.isNear());
     }
 
     /**
      * Whether catching up may read another message from the journal: less than half this session's limit is
-     * queued (so reading resumes while the rest is being written), and it reads or the router is not near its
-     * limit. The outbound buffer is left out on purpose: it is bounded by the write-buffer water mark, and a
+     * queued (so reading resumes while the rest is being written), and the session is taking what it is given or
+     * the router is not near its limit. The outbound buffer is left out on purpose: it is bounded by the write-buffer water mark, and a
      * sample of it may stay stale while nothing is written, which must not stop catching up for good. Event loop.
      */
-    public boolean mayRead(final boolean writable)
+    public boolean mayRead()
     {
-        return queued.get() < limit / 2 && (writable || !budget.isNear());
+        return queued.get() < limit / 2 && (stalledSinceMicros < 0 || !budget.isNear());
     }
 
-    /** The session takes nothing while messages wait for it since {@code micros}, or -1 when it takes again. Event loop. */
+    /**
+     * The session has taken nothing since {@code micros} while messages wait for it (its connection is not writable,
+     * or its in-flight limit is full), or -1 when it takes them. Event loop, after each drain and on the timer.
+     */
     public void stalledSince(final long micros)
     {
         stalledSinceMicros = micros;

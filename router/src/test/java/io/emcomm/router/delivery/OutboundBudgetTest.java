@@ -70,38 +70,45 @@ class OutboundBudgetTest
     {
         final OutboundBudget budget = new OutboundBudget(10 * 1024 * KIB, 256 * KIB, SECOND);
         final SessionOutbound s = new FakeSession(budget).account;
+        s.stalledSince(5 * SECOND);
         int queued = 0;
-        while (s.admitsLive(60 * KIB, false))
+        while (s.admitsLive(60 * KIB))
         {
             s.charge(60 * KIB);
             queued++;
         }
         assertEquals(4, queued, "four 60 KiB frames fit in 256 KiB, a fifth does not, however few frames that is");
-        assertTrue(s.admitsLive(16 * KIB, true), "a small one still fits");
-        assertFalse(s.mayRead(true), "catching up waits until the session holds less than half its limit");
+        assertTrue(s.admitsLive(16 * KIB), "a small one still fits");
+        assertFalse(s.mayRead(), "catching up waits until less than half the limit is queued");
         s.credit(60 * KIB);
         s.credit(60 * KIB);
         s.credit(60 * KIB);
-        assertTrue(s.mayRead(true));
+        assertTrue(s.mayRead());
+        s.noteWritten(200 * KIB);
+        assertFalse(s.admitsLive(60 * KIB), "what the connection has not sent yet counts");
+        assertTrue(s.mayRead(), "but only what is queued holds back catching up");
     }
 
     @Test
-    void nearTheRouterLimitOnlySessionsThatDoNotReadFallBack()
+    void nearTheRouterLimitOnlySessionsThatTakeNothingFallBack()
     {
         final OutboundBudget budget = new OutboundBudget(1024 * KIB, 1024 * KIB, SECOND);
         final SessionOutbound heavy = new FakeSession(budget).account;
         final SessionOutbound other = new FakeSession(budget).account;
         heavy.charge(500 * KIB);
         other.charge(200 * KIB);
+        other.stalledSince(5 * SECOND);
         assertFalse(budget.isNear(), "700 of 1024 KiB is below three quarters");
-        assertTrue(other.admitsLive(KIB, false));
+        assertTrue(other.admitsLive(KIB));
         other.charge(100 * KIB);
         assertTrue(budget.isNear(), "800 of 1024 KiB");
         assertFalse(budget.isOver());
-        assertFalse(other.admitsLive(KIB, false), "a session whose socket is full takes nothing more");
-        assertFalse(other.mayRead(false));
-        assertTrue(other.admitsLive(KIB, true), "a session that reads still does");
-        assertTrue(other.mayRead(true));
+        assertFalse(other.admitsLive(KIB), "a session that takes nothing is given nothing more that can wait");
+        assertFalse(other.mayRead());
+        other.stalledSince(-1);
+        assertTrue(other.admitsLive(KIB), "once it takes again, it is");
+        assertTrue(other.mayRead());
+        assertTrue(heavy.admitsLive(KIB), "a session that takes is, near the limit too");
     }
 
     @Test
