@@ -1,6 +1,7 @@
 package io.emcomm.router.delivery;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,10 @@ public final class OutboundBudget
     private final LongAdder held = new LongAdder();
     private final Set<SessionOutbound> accounts = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean relieving = new AtomicBoolean();
+
+    private record Candidate(SessionOutbound account, long held)
+    {
+    }
 
     /**
      * @param routerBytes  the limit of the sum of all sessions' bytes ({@code emcomm.outbound.router.bytes}).
@@ -135,7 +140,7 @@ public final class OutboundBudget
         try
         {
             long remaining = held.sum();
-            final List<SessionOutbound> stalled = new ArrayList<>();
+            final List<Candidate> stalled = new ArrayList<>();
             for (final SessionOutbound a : accounts)
             {
                 if (a.isCondemned())
@@ -145,25 +150,18 @@ public final class OutboundBudget
                 }
                 else if (a.isStalledFor(nowMicros, minStallMicros) && a.held() > 0)
                 {
-                    stalled.add(a);
+                    // held() moves while we sort: rank by one reading
+                    stalled.add(new Candidate(a, a.held()));
                 }
             }
-            // heaviest first; held() moves while we sort, so rank by one reading
-            final long[] weights = new long[stalled.size()];
-            final Integer[] order = new Integer[stalled.size()];
-            for (int i = 0; i < weights.length; i++)
-            {
-                weights[i] = stalled.get(i).held();
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, (x, y) -> Long.compare(weights[y], weights[x]));
+            stalled.sort(Comparator.comparingLong(Candidate::held).reversed());
             int disconnected = 0;
-            for (int i = 0; i < order.length && remaining >= near; i++)
+            for (int i = 0; i < stalled.size() && remaining >= near; i++)
             {
-                final SessionOutbound victim = stalled.get(order[i]);
-                if (victim.condemn())
+                final Candidate victim = stalled.get(i);
+                if (victim.account().condemn())
                 {
-                    remaining -= weights[order[i]];
+                    remaining -= victim.held();
                     disconnected++;
                 }
             }
