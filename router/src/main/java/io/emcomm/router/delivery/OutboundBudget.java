@@ -105,7 +105,7 @@ public final class OutboundBudget
         return sessionLimit;
     }
 
-    /** Three quarters of the limit or more: sessions that do not read take nothing more that can wait. */
+    /** Three quarters of the limit or more: sessions that take nothing are given nothing more that can wait. */
     public boolean isNear()
     {
         return held.sum() >= near;
