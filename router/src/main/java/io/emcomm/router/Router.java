@@ -98,7 +98,7 @@ public final class Router implements AutoCloseable
         table = new LocalRoutingTable();
         final Gatekeeper gatekeeper = new Gatekeeper(config.security());
         final Switchboard switchboard = new Switchboard(journal, table, counters, clockMicros, origins.state(config.routerId()),
-            config.security().validateBodies());
+            config.security().validateBodies(), id -> cursors.contains(id) || gatekeeper.registered(id));
         final ReceiptPublisher receipts = new ReceiptPublisher(journal, switchboard, origins.state(config.routerId()), counters,
             clockMicros, config.flashEscalate());
         final DeliveryContext delivery = new DeliveryContext(journal, cursors, switchboard.publishLock(), counters, clockMicros,
