@@ -150,7 +150,7 @@ public final class DeliveryFrames
         return (facts & POSITION) != 0;
     }
 
-    /** Appends a PUBLISH_ACK frame to {@code buf} (acks of a read batch share one buffer). */
+    /** Appends a PUBLISH_ACK frame without {@code delivered_now} or {@code unknown_terminals} (benchmarks). */
     public static void writePublishAck(final ByteBuf buf, final byte[] origin, final long sequence, final long index,
         final boolean duplicate)
     {
@@ -158,7 +158,8 @@ public final class DeliveryFrames
     }
 
     /**
-     * Writes a PUBLISH_ACK frame with {@code delivered_now} (field 5, absent when 0) and the first
+     * Appends a PUBLISH_ACK frame to {@code buf} (acks of a read batch share one buffer), with
+     * {@code delivered_now} (field 5, absent when 0) and the first
      * {@code unknownCount} entries of {@code unknownTerminals} (field 6, ASCII strings). Allocates nothing.
      */
     public static void writePublishAck(final ByteBuf buf, final byte[] origin, final long sequence, final long index,

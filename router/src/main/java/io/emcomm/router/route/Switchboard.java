@@ -44,7 +44,7 @@ public final class Switchboard
         final DestinationCache cache = DestinationCache.forThread();
         final Destination[] destinations = new Destination[EnvelopeHeader.MAX_DESTINATIONS];
         final EnvelopeValidator validator = new EnvelopeValidator();
-        /** The {@code terminal:} ids of the current publish that the router has never seen (PUBLISH_ACK field 6). */
+        /** The {@code terminal:} addresses of the current publish naming ids never seen (PUBLISH_ACK field 6). */
         final String[] unknownTerminals = new String[EnvelopeHeader.MAX_DESTINATIONS];
     }
 
