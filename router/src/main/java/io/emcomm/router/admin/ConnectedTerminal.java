@@ -48,6 +48,6 @@ record ConnectedTerminal(String id, String kind, String region, String remoteAdd
             final String host = inet.getHostString();
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
         }
-        return String.valueOf(address); // null once the channel is closed
+        return address == null ? "-" : address.toString(); // null once the connection has closed
     }
 }
