@@ -121,7 +121,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
             if (!tls.isSuccess())
             {
                 // A handshake timeout arrives only as this event, not as an exception.
-                final EmcommException explained = LinkFailure.tls(tls.cause(), session.routerAddress());
+                final EmcommException explained = LinkFailure.tls(tls.cause(), session.routerAddress(), session.hasClientCertificate());
                 closeWith(ctx, explained != null ? explained : tls.cause());
             }
             ctx.fireUserEventTriggered(evt);
@@ -146,7 +146,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable ex)
     {
-        final EmcommException tls = LinkFailure.tls(ex, session.routerAddress());
+        final EmcommException tls = LinkFailure.tls(ex, session.routerAddress(), session.hasClientCertificate());
         if (tls != null)
         {
             closeWith(ctx, tls);

@@ -150,6 +150,12 @@ final class ClientSession implements EmcommClient
         return readerIdleMillis;
     }
 
+    /** Whether this client presents a TLS certificate (mutual TLS), for messages about a refused handshake. */
+    boolean hasClientCertificate()
+    {
+        return options.tlsCertificate() != null;
+    }
+
     /** "host:port" of the router, for messages. */
     String routerAddress()
     {

@@ -40,9 +40,10 @@ final class LinkFailure
     /**
      * A TLS failure explained, or null when {@code ex} is not one.
      *
-     * @param router "host:port", for the message
+     * @param router         "host:port", for the message
+     * @param hasCertificate whether the client was given a certificate to present
      */
-    static EmcommException tls(final Throwable ex, final String router)
+    static EmcommException tls(final Throwable ex, final String router, final boolean hasCertificate)
     {
         final Throwable cause = ex instanceof DecoderException && ex.getCause() != null ? ex.getCause() : ex;
         if (cause instanceof NotSslRecordException)
@@ -57,10 +58,10 @@ final class LinkFailure
         {
             return null;
         }
-        return new EmcommException("TLS handshake with the router at " + router + " failed: " + explain(cause), cause);
+        return new EmcommException("TLS handshake with the router at " + router + " failed: " + explain(cause, hasCertificate), cause);
     }
 
-    private static String explain(final Throwable ssl)
+    private static String explain(final Throwable ssl, final boolean hasCertificate)
     {
         if (find(ssl, CertPathBuilderException.class) != null || find(ssl, CertPathValidatorException.class) != null)
         {
@@ -79,10 +80,12 @@ final class LinkFailure
         }
         return switch (alert)
         {
-            case "certificate_required" -> "the router requires a client certificate (" + message + ")";
-            case "bad_certificate", "certificate_unknown", "unknown_ca", "access_denied", "certificate_expired",
-                 "certificate_revoked", "unsupported_certificate" ->
-                "the router refused the client certificate (" + message + ")";
+            // Under TLS 1.3 the router's verdict on the client certificate arrives as an alert after the
+            // client's side of the handshake has finished; a JDK router says bad_certificate for none at all.
+            case "certificate_required", "bad_certificate", "certificate_unknown", "unknown_ca", "access_denied",
+                 "certificate_expired", "certificate_revoked", "unsupported_certificate" -> hasCertificate ?
+                "the router refused the client certificate; is it signed by the router's CA and still valid? (" + message + ")" :
+                "the router requires a client certificate (" + message + ")";
             case "protocol_version", "handshake_failure", "insufficient_security" ->
                 "no TLS version or cipher in common; the router speaks TLS 1.3 only (" + message + ")";
             default -> message;

@@ -79,7 +79,8 @@ public final class TlsHandshakeFailureHandler extends ChannelInboundHandlerAdapt
         final String lower = message.toLowerCase(Locale.ROOT);
         if (lower.contains("empty client certificate chain") || lower.contains("certificate_required"))
         {
-            return "no client certificate (" + message + ")";
+            // A JDK client sends none when it has none issued by a CA the router named in its request.
+            return "no client certificate signed by the CA in emcomm.tls.ca (" + message + ")";
         }
         if (lower.startsWith("received fatal alert: "))
         {
