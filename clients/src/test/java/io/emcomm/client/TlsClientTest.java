@@ -198,6 +198,23 @@ class TlsClientTest
     }
 
     @Test
+    void aClientOfferingOnlyTls12IsLoggedAsNoCommonProtocolVersion() throws Exception
+    {
+        final Router router = mtlsRouter();
+        final javax.net.ssl.SSLContext tls12 = javax.net.ssl.SSLContext.getInstance("TLSv1.2");
+        tls12.init(null, null, null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)tls12.getSocketFactory().createSocket("127.0.0.1", router.port()))
+        {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setSoTimeout((int)TimeUnit.SECONDS.toMillis(WAIT_S));
+            assertThrows(javax.net.ssl.SSLException.class, socket::startHandshake);
+        }
+        final String logged = routerLogLine();
+        assertTrue(logged.matches("TLS handshake with /127\\.0\\.0\\.1:\\d+ failed: no protocol version or cipher in common; "
+            + "the router accepts TLS 1.3 only .*"), logged);
+    }
+
+    @Test
     void unusableTlsFilesAreNamedWhenTheOptionsAreBuilt() throws Exception
     {
         final Path missing = dir.resolve("nope.pem");
