@@ -68,7 +68,8 @@ final class LinkFailure
             return "the router's certificate is not signed by a CA this client trusts (check the TLS CA file)";
         }
         final CertificateException badCert = find(ssl, CertificateException.class);
-        if (badCert != null && String.valueOf(badCert.getMessage()).toLowerCase(Locale.ROOT).contains("subject alternative name"))
+        final String certProblem = badCert == null ? "" : String.valueOf(badCert.getMessage()).toLowerCase(Locale.ROOT);
+        if (certProblem.contains("subject alternative") || certProblem.contains("no name matching"))
         {
             return "the router's certificate does not name the host dialled (" + badCert.getMessage() + ")";
         }

@@ -176,6 +176,10 @@ class TlsClientTest
         final EmcommException ex = assertThrows(EmcommException.class, () -> EmcommClient.connect(options.build()));
         assertTrue(ex.getMessage().startsWith("TLS handshake with the router at 127.0.0.1:" + router.port()
             + " failed: the router's certificate does not name the host dialled"), ex.getMessage());
+        final EmcommException byName = assertThrows(EmcommException.class,
+            () -> EmcommClient.connect(options.router("localhost", router.port()).build()));
+        assertTrue(byName.getMessage().startsWith("TLS handshake with the router at localhost:" + router.port()
+            + " failed: the router's certificate does not name the host dialled"), byName.getMessage());
 
         final EmcommClient lab = track(EmcommClient.connect(options.tlsVerifyHostname(false).build()));
         assertEquals(ConnectionState.CONNECTED, lab.state());
