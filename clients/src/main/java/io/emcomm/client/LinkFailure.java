@@ -34,7 +34,7 @@ final class LinkFailure
         {
             return "connection refused";
         }
-        return String.valueOf(cause.getMessage());
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
     /**
