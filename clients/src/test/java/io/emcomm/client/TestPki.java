@@ -80,6 +80,22 @@ public final class TestPki
         Files.writeString(key(id), t.getPrivateKeyPEM());
     }
 
+    /**
+     * A terminal's certificate as a bundle (for a hand-made SSLContext), optionally expired. Written nowhere.
+     */
+    public X509Bundle terminalBundle(final String id, final boolean expired) throws Exception
+    {
+        final CertificateBuilder b = expired ?
+            new CertificateBuilder().ecp256().notBefore(Instant.now().minus(3, ChronoUnit.DAYS)).notAfter(Instant.now().minus(1, ChronoUnit.DAYS)) :
+            builder();
+        return b.subject("CN=" + id).addExtendedKeyUsageClientAuth().buildIssuedBy(ca);
+    }
+
+    public X509Bundle caBundle()
+    {
+        return ca;
+    }
+
     public Path certificate(final String id)
     {
         return dir.resolve(id + ".pem");

@@ -218,6 +218,112 @@ class TlsClientTest
             + "the router accepts TLS 1.3 only .*"), logged);
     }
 
+    /**
+     * A client that offers its certificate whatever CA the router asks for (as non-JDK clients do), so that the
+     * router itself judges it.
+     */
+    private static javax.net.ssl.SSLSocket offering(final io.netty.pkitesting.X509Bundle certificate,
+        final io.netty.pkitesting.X509Bundle trusted, final int port) throws Exception
+    {
+        final javax.net.ssl.X509KeyManager keys = (javax.net.ssl.X509KeyManager)certificate.toKeyManagerFactory().getKeyManagers()[0];
+        final String alias = keys.getClientAliases("EC", null)[0];
+        final javax.net.ssl.X509ExtendedKeyManager always = new javax.net.ssl.X509ExtendedKeyManager()
+        {
+            @Override
+            public String[] getClientAliases(final String keyType, final java.security.Principal[] issuers)
+            {
+                return new String[] {alias};
+            }
+
+            @Override
+            public String chooseClientAlias(final String[] keyType, final java.security.Principal[] issuers, final java.net.Socket socket)
+            {
+                return alias;
+            }
+
+            @Override
+            public String chooseEngineClientAlias(final String[] keyType, final java.security.Principal[] issuers,
+                final javax.net.ssl.SSLEngine engine)
+            {
+                return alias;
+            }
+
+            @Override
+            public String[] getServerAliases(final String keyType, final java.security.Principal[] issuers)
+            {
+                return null;
+            }
+
+            @Override
+            public String chooseServerAlias(final String keyType, final java.security.Principal[] issuers, final java.net.Socket socket)
+            {
+                return null;
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getCertificateChain(final String name)
+            {
+                return keys.getCertificateChain(name);
+            }
+
+            @Override
+            public java.security.PrivateKey getPrivateKey(final String name)
+            {
+                return keys.getPrivateKey(name);
+            }
+        };
+        final javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        context.init(new javax.net.ssl.KeyManager[] {always}, trusted.toTrustManagerFactory().getTrustManagers(), null);
+        final javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)context.getSocketFactory().createSocket("127.0.0.1", port);
+        socket.setSoTimeout((int)TimeUnit.SECONDS.toMillis(WAIT_S));
+        return socket;
+    }
+
+    /** Completes the client's side of the handshake and reads until the router's verdict closes the socket. */
+    private static void handshakeAndRead(final javax.net.ssl.SSLSocket socket)
+    {
+        try
+        {
+            socket.startHandshake();
+            socket.getOutputStream().write(new byte[] {0, 0, 0, 1, 11}); // a HEARTBEAT; TLS 1.3 judges the client after
+            socket.getOutputStream().flush();
+            while (socket.getInputStream().read() >= 0)
+            {
+                // nothing is expected before the alert
+            }
+        }
+        catch (final java.io.IOException expected)
+        {
+            // the router's alert
+        }
+    }
+
+    @Test
+    void aCertificateFromAnotherCaIsLoggedAsNotSignedByTheRoutersCa() throws Exception
+    {
+        final Router router = mtlsRouter();
+        final TestPki other = new TestPki(dir.resolve("other"), "Someone Else's CA");
+        try (javax.net.ssl.SSLSocket socket = offering(other.terminalBundle("uav-1", false), pki.caBundle(), router.port()))
+        {
+            handshakeAndRead(socket);
+        }
+        final String logged = routerLogLine();
+        assertTrue(logged.matches("TLS handshake with /127\\.0\\.0\\.1:\\d+ failed: the client certificate is not signed by "
+            + "the CA in emcomm.tls.ca .*"), logged);
+    }
+
+    @Test
+    void anExpiredCertificateIsLoggedAsExpired() throws Exception
+    {
+        final Router router = mtlsRouter();
+        try (javax.net.ssl.SSLSocket socket = offering(pki.terminalBundle("uav-1", true), pki.caBundle(), router.port()))
+        {
+            handshakeAndRead(socket);
+        }
+        final String logged = routerLogLine();
+        assertTrue(logged.matches("TLS handshake with /127\\.0\\.0\\.1:\\d+ failed: the client certificate has expired .*"), logged);
+    }
+
     @Test
     void unusableTlsFilesAreNamedWhenTheOptionsAreBuilt() throws Exception
     {
