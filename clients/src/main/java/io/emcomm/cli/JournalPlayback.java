@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * After-action playback: re-publishes journaled messages into a (training) router, optionally with the gaps
@@ -33,7 +34,8 @@ import java.util.function.Consumer;
  * the time between the first original message and the start of playback, so lifetimes are kept and nothing
  * arrives already expired. Messages the router itself originated (receipts, escalations) are skipped: the
  * target router makes its own. Publishes are sent one at a time, each waiting for its ack, so journal order
- * is kept.
+ * is kept. Every origin logs in with the same TLS settings and credential ({@code access}); a router that
+ * authenticates each terminal therefore accepts a playback of one origin ({@code --origin}) at a time.
  */
 final class JournalPlayback
 {
@@ -44,13 +46,17 @@ final class JournalPlayback
 
     private final Path journalDir;
     private final Converters.HostPort into;
+    private final UnaryOperator<ClientOptions.Builder> access;
     private final String suffix;
     private final boolean originalPace;
 
-    JournalPlayback(final Path journalDir, final Converters.HostPort into, final String suffix, final boolean originalPace)
+    /** @param access adds TLS and the credential to each login ({@link RouterAccessOptions}) */
+    JournalPlayback(final Path journalDir, final Converters.HostPort into, final UnaryOperator<ClientOptions.Builder> access,
+        final String suffix, final boolean originalPace)
     {
         this.journalDir = journalDir;
         this.into = into;
+        this.access = access;
         this.suffix = suffix;
         this.originalPace = originalPace;
     }
@@ -130,10 +136,10 @@ final class JournalPlayback
         final String id = origin + suffix;
         try
         {
-            return EmcommClient.connect(ClientOptions.builder()
+            return EmcommClient.connect(access.apply(ClientOptions.builder()
                 .router(into.host(), into.port())
                 .terminal(id, TerminalKind.forNumber(kind), region)
-                .clientName("emcomm-cli/0.1 playback")
+                .clientName("emcomm-cli/0.1 playback"))
                 .build());
         }
         catch (final IllegalArgumentException ex)

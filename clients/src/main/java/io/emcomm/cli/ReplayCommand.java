@@ -10,6 +10,7 @@ import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.TerminalKind;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -95,8 +96,13 @@ final class ReplayCommand implements Callable<Integer>
     String originSuffix;
 
     @Option(names = "--id", paramLabel = "ID", defaultValue = REPLAY_TERMINAL_ID,
-        description = "Terminal id to log in with when using --router (default: ${DEFAULT-VALUE}).")
+        description = "Terminal id to log in with when using --router (default: ${DEFAULT-VALUE}; "
+            + "an authenticating router must list it as: ID ground " + REPLAY_TERMINAL_REGION + ").")
     String id;
+
+    /** TLS and credential for --router and --into (with --into, every re-published origin uses them). */
+    @Mixin
+    RouterAccessOptions access;
 
     @Override
     public Integer call() throws InterruptedException
@@ -126,7 +132,7 @@ final class ReplayCommand implements Callable<Integer>
         };
         if (into != null)
         {
-            final JournalPlayback.Result played = new JournalPlayback(JournalCommand.journalDir(source.data), into, originSuffix,
+            final JournalPlayback.Result played = new JournalPlayback(JournalCommand.journalDir(source.data), into, access, originSuffix,
                 pace.equals("original")).run(request.getRequestId() != 0 ? request : request.toBuilder().setRequestId(1).build(), printer);
             final PrintWriter err = spec.commandLine().getErr();
             err.println("re-published " + played.published() + " message" + (played.published() == 1 ? "" : "s") + " into "
@@ -208,10 +214,10 @@ final class ReplayCommand implements Callable<Integer>
         final ClientOptions options;
         try
         {
-            options = ClientOptions.builder()
+            options = access.apply(ClientOptions.builder()
                 .router(router.host(), router.port())
                 .terminal(id, TerminalKind.GROUND, REPLAY_TERMINAL_REGION)
-                .clientName("emcomm-cli/0.1 replay")
+                .clientName("emcomm-cli/0.1 replay"))
                 .build();
         }
         catch (final IllegalArgumentException ex)

@@ -410,11 +410,11 @@ class ClientTest
 
         connect(options(router, "uav-dup", TerminalKind.AIR, "5201"));
 
-        final Object[] closed = states.poll(WAIT_S, TimeUnit.SECONDS);
-        assertEquals(ConnectionState.CLOSED, closed[0]);
-        assertEquals(ErrorCode.SESSION_REPLACED, ((EmcommException)closed[1]).errorCode());
-        assertEquals(ConnectionState.CLOSED, old.state());
-        assertInstanceOf(EmcommException.class, assertThrows(ExecutionException.class,
+        final Object[] replaced = states.poll(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(ConnectionState.REPLACED, replaced[0]);
+        assertEquals(ErrorCode.SESSION_REPLACED, assertInstanceOf(SessionReplacedException.class, replaced[1]).errorCode());
+        assertEquals(ConnectionState.REPLACED, old.state());
+        assertInstanceOf(SessionReplacedException.class, assertThrows(ExecutionException.class,
             () -> await(old.publish(Message.text("x").to("up:5201")))).getCause());
     }
 
