@@ -1,6 +1,7 @@
 package io.emcomm.cli;
 
 import io.emcomm.router.Router;
+import io.emcomm.router.StartFailure;
 import io.emcomm.router.config.ConfigException;
 import io.emcomm.router.config.RouterConfig;
 import picocli.CommandLine.Command;
@@ -54,6 +55,11 @@ final class RouterCommand implements Callable<Integer>
         try
         {
             router = Router.start(cfg);
+        }
+        catch (final StartFailure ex)
+        {
+            // already one line naming the thing and the reason, and nothing in the data folder was touched
+            throw new CliFailure(ex.getMessage());
         }
         catch (final RuntimeException ex)
         {
