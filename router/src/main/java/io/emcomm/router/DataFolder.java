@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * would both number their own messages from the same origin state and write the same origin sequence twice
  * with different contents, and nothing downstream could tell (issue 12, kind 8).
  *
- * <p>{@link #claim} creates the folder and its subfolders, locks {@value #LOCK_FILE} in it with
+ * <p>{@link #claim} creates the folder, locks {@value #LOCK_FILE} in it with
  * {@link FileChannel#tryLock()} (an OS lock, so a router killed with SIGKILL leaves nothing to clean up: the
  * kernel drops the lock with the process), writes this process's id into it for the message a second router
  * prints, and checks that everything in the subfolders is writable by this user, so that a folder made by
@@ -56,8 +56,8 @@ public final class DataFolder implements AutoCloseable
     }
 
     /**
-     * Claims {@code dataDir} for this process: creates it and {@code subfolders}, locks it, and checks that
-     * every file in the subfolders can be written.
+     * Claims {@code dataDir} for this process: creates it, locks it, and checks that every file in the
+     * {@code subfolders} that exist can be read and written.
      *
      * @throws StartFailure naming the folder and the reason: "data folder DIR is in use by process N",
      *                      "cannot create data folder DIR: permission denied", "cannot use data folder DIR:
@@ -157,15 +157,12 @@ public final class DataFolder implements AutoCloseable
         return new StartFailure("data folder " + dir + " is in use by process " + pid);
     }
 
+    /** A subfolder that does not exist yet is made by Chronicle in a folder this process could lock, so it can. */
     private static void checkWritable(final Path dir, final Path sub) throws IOException
     {
-        try
+        if (!Files.exists(sub))
         {
-            Files.createDirectories(sub);
-        }
-        catch (final IOException ex)
-        {
-            throw new StartFailure("cannot use data folder " + dir + ": " + sub + ": " + FileProblem.reason(ex), ex);
+            return;
         }
         checkFile(dir, sub);
         try (Stream<Path> files = Files.list(sub))
