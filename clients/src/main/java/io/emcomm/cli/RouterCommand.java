@@ -61,6 +61,11 @@ final class RouterCommand implements Callable<Integer>
             // already one line naming the thing and the reason, and nothing in the data folder was touched
             throw new CliFailure(ex.getMessage());
         }
+        catch (final ConfigException ex)
+        {
+            // a security file (terminals, ACL, TLS) read at start
+            throw new CliFailure("bad configuration: " + ex.getMessage());
+        }
         catch (final RuntimeException ex)
         {
             throw new CliFailure("cannot start the router on " + cfg.host() + ":" + cfg.port() + ": " + rootMessage(ex));

@@ -156,6 +156,19 @@ class RouterStartupTest
     }
 
     @Test
+    void aMissingTerminalsFileSaysNoSuchFileBeforeTheDataFolderIsMade() throws Exception
+    {
+        final Path terminals = dir.resolve("terminals.txt");
+        final Path config = Files.writeString(dir.resolve("router.properties"),
+            "emcomm.auth.mode=token\nemcomm.auth.terminals.file=" + terminals + "\n");
+        final Run run = cli("router", "--config", config.toString(), "--port", "0", "--admin-port", "-1",
+            "--data", dir.resolve("data").toString());
+        assertEquals("emcomm router: bad configuration: cannot read the terminals file " + terminals + ": no such file\n", run.err());
+        assertEquals(1, run.code());
+        assertFalse(Files.exists(dir.resolve("data")), "nothing was created");
+    }
+
+    @Test
     void aBadOptionIsAUsageError()
     {
         final Run run = cli("router", "--port", "seventy");
