@@ -38,7 +38,8 @@ public final class RouterConfig
      * most), its sequence by the router's (+9 at most), its creation time (+10 at most, when it had none) and
      * its addresses by one {@code up:} address of a region of at most 12 digits (+6 at most over the shortest
      * address that can reach a terminal of that region); the DELIVERY or REPLAY_ITEM around it adds at most
-     * 37 (type, index, envelope length, journal time, replay request id). 63 + 9 + 10 + 6 + 37 - 1 = 124 <= 128.
+     * 39 (type 1, index 11, envelope tag and length 5, journal time 11, replay request id 11), all varints at
+     * their widest. 63 + 9 + 10 + 6 + 39 - 1 = 126 <= 128 (EscalatedFrameBoundTest measures it).
      */
     public static final int MAX_ROUTER_ID_LENGTH = 64;
     public static final String HEARTBEAT_PROP = "emcomm.heartbeat.interval.ms";
