@@ -70,15 +70,6 @@ final class RouterCommand implements Callable<Integer>
         {
             throw new CliFailure("cannot start the router on " + cfg.host() + ":" + cfg.port() + ": " + rootMessage(ex));
         }
-        final PrintWriter out = spec.commandLine().getOut();
-        out.println("EmComm router " + cfg.routerId() + " listening on " + cfg.host() + ":" + router.port() +
-            ", journal in " + cfg.journalDir().toAbsolutePath());
-        if (router.adminPort() > 0)
-        {
-            out.println("admin endpoint on http://" + cfg.adminHost() + ":" + router.adminPort() + "/metrics");
-        }
-        out.flush();
-
         final CountDownLatch stop = new CountDownLatch(1);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() ->
@@ -97,6 +88,15 @@ final class RouterCommand implements Callable<Integer>
         // SIGTERM and SIGINT stop the router here instead of starting the JVM's shutdown, so that a clean stop
         // exits 0 (a JVM ended by a signal exits 143 or 130 whatever its hooks do). The hook stays as a fallback.
         final StopSignals signals = StopSignals.install(stop::countDown);
+        // "listening" is what supervisors and scripts wait for, so it is printed only once a signal is a clean stop
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println("EmComm router " + cfg.routerId() + " listening on " + cfg.host() + ":" + router.port() +
+            ", journal in " + cfg.journalDir().toAbsolutePath());
+        if (router.adminPort() > 0)
+        {
+            out.println("admin endpoint on http://" + cfg.adminHost() + ":" + router.adminPort() + "/metrics");
+        }
+        out.flush();
         try
         {
             stop.await();

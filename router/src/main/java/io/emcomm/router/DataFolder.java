@@ -190,10 +190,18 @@ public final class DataFolder implements AutoCloseable
         }
     }
 
-    private static long readPid(final FileChannel channel) throws IOException
+    private static long readPid(final FileChannel channel)
     {
         final ByteBuffer buf = ByteBuffer.allocate(32);
-        channel.read(buf, 0);
+        try
+        {
+            channel.read(buf, 0);
+        }
+        catch (final IOException ex)
+        {
+            // Windows locks are mandatory: the holder's lock keeps others from reading its pid
+            return -1;
+        }
         final String text = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
         try
         {

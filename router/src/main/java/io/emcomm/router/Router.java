@@ -66,6 +66,8 @@ public final class Router implements AutoCloseable
     private final CursorStore cursors;
     /** Socket reads per connection per event-loop turn (Netty's default is 16). */
     private static final int READS_PER_TURN = 2;
+    /** The cursor store's folder in the data folder, beside the journal. */
+    private static final String CURSORS_DIR = "cursors";
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -74,7 +76,6 @@ public final class Router implements AutoCloseable
     private final DiskGuard diskGuard;
     private final Operations operations;
     private final DataFolder dataFolder;
-    private static final String CURSORS_DIR = "cursors";
     private volatile boolean accepting;
 
     private Router(final RouterConfig config, final LongSupplier clockMicros, final TimeProvider journalTime)
