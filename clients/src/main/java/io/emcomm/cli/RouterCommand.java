@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
         "environment variables, then these options. Keys: emcomm.host, emcomm.port, emcomm.data,",
         "emcomm.max.frame.bytes, emcomm.io.threads, emcomm.journal.sync, emcomm.router.id,",
         "emcomm.heartbeat.interval.ms, emcomm.outbound.queue.limit, emcomm.admin.port, emcomm.journal.retention.hours, ...",
-        "(README.md has the full table). SIGTERM stops it gracefully: GOING_AWAY to every session, journal synced, exit 0."})
+        "(README.md has the full table); an unknown emcomm.* key from any source stops it, naming the nearest key.",
+        "One router per data folder (DIR/router.lock). A router that cannot start prints one line and exits 1.",
+        "SIGTERM stops it gracefully: GOING_AWAY to every session, journal synced, exit 0."})
 final class RouterCommand implements Callable<Integer>
 {
     @Spec
