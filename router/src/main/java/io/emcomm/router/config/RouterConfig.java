@@ -39,7 +39,9 @@ public final class RouterConfig
      * its addresses by one {@code up:} address of a region of at most 12 digits (+6 at most over the shortest
      * address that can reach a terminal of that region); the DELIVERY or REPLAY_ITEM around it adds at most
      * 39 (type 1, index 11, envelope tag and length 5, journal time 11, replay request id 11), all varints at
-     * their widest. 63 + 9 + 10 + 6 + 39 - 1 = 126 <= 128 (EscalatedFrameBoundTest measures it).
+     * their widest. 63 + 9 + 10 + 6 + 39 - 1 = 126 <= 128 (EscalatedFrameBoundTest measures it). A receipt
+     * holds at most three ids of 64 characters and a few numbers: under 400 bytes, far below the smallest
+     * {@code max_frame_bytes} (1,024).
      */
     public static final int MAX_ROUTER_ID_LENGTH = 64;
     public static final String HEARTBEAT_PROP = "emcomm.heartbeat.interval.ms";
