@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * folder. It used to print about a hundred lines of JNA stack traces (the launcher pointed JNA's temporary
  * folder into the checkout, which that user cannot write) before any message of its own. Now the only output
  * is the one line that says what is wrong. Runs the command as {@code nobody} through {@code runuser}, with
- * the launcher's JVM flags (this JVM's, without {@code -Djna.tmpdir}); needs root, skipped otherwise.
+ * the JVM flags of the launcher script; needs root, skipped otherwise.
  */
 @Timeout(120)
 class AnotherUserTest
@@ -53,25 +53,55 @@ class AnotherUserTest
         assertEquals(1, process.exitValue());
     }
 
-    /** {@code runuser -u nobody -- java FLAGS -cp CLASSPATH io.emcomm.cli.Main ARGS}, on copies nobody can read. */
+    /**
+     * {@code runuser -u nobody -- java FLAGS -cp CLASSPATH io.emcomm.cli.Main ARGS} on copies nobody can read,
+     * FLAGS being the launcher's own ({@code JVM_FLAGS} in {@code ./emcomm}) plus the module exports that
+     * {@code java -jar} takes from the jar's manifest.
+     */
     private List<String> command(final String... args) throws IOException
     {
         final List<String> command = new ArrayList<>(List.of(RUNUSER, "-u", "nobody", "--"));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(launcherFlags());
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
         {
-            // the launcher's flags: no JNA folder in the build tree, no debugger
-            if (!arg.startsWith("-Djna.tmpdir") && !arg.startsWith("-agentlib:jdwp"))
+            if (arg.startsWith("--add-exports") || arg.startsWith("--add-opens"))
             {
                 command.add(arg);
             }
         }
-        command.add("-Dio.netty.leakDetection.level=disabled");
         command.add("-cp");
         command.add(readableClassPath());
         command.add(Main.class.getName());
         command.addAll(List.of(args));
         return command;
+    }
+
+    /** The JVM_FLAGS array of the launcher script, with ROOT and MODULE filled in as the script does. */
+    private static List<String> launcherFlags() throws IOException
+    {
+        final Path root = Path.of("").toAbsolutePath().getParent(); // surefire runs in the module's folder
+        final List<String> script = Files.readAllLines(root.resolve("emcomm"));
+        final List<String> flags = new ArrayList<>();
+        boolean inside = false;
+        for (final String raw : script)
+        {
+            final String line = raw.trim();
+            if (line.equals("JVM_FLAGS=("))
+            {
+                inside = true;
+            }
+            else if (inside && line.equals(")"))
+            {
+                break;
+            }
+            else if (inside && !line.isEmpty() && !line.startsWith("#"))
+            {
+                flags.add(line.replace("\"", "").replace("${ROOT}", root.toString()).replace("${MODULE}", "clients"));
+            }
+        }
+        assertTrue(flags.size() >= 4, "JVM_FLAGS not found in " + root.resolve("emcomm") + ": " + flags);
+        return flags;
     }
 
     /** The class path with every jar copied where another user can read it (the local Maven repository is private). */
