@@ -300,8 +300,8 @@ public final class Router implements AutoCloseable
     /**
      * Stops the router gracefully; a second call does nothing. Stops accepting connections, tells every session
      * GOING_AWAY (SHUTTING_DOWN) after the acks already written, waits up to {@code emcomm.shutdown.drain.ms} for
-     * the connections to close, forces the journal to disk from every event loop, then closes the journal.
-     * Every publish a client saw acknowledged is in the journal after a restart.
+     * the connections to close, forces the journal to disk from every event loop, closes the journal, then
+     * releases the data folder. Every publish a client saw acknowledged is in the journal after a restart.
      */
     @Override
     public void close()
@@ -311,12 +311,19 @@ public final class Router implements AutoCloseable
             return;
         }
         accepting = false;
-        GracefulShutdown.drain(serverChannel, table, workerGroup, journal, config.shutdownDrainMs());
-        shutdownGroups();
-        operations.close();
-        cursors.close();
-        journal.close();
-        dataFolder.close();
+        try
+        {
+            GracefulShutdown.drain(serverChannel, table, workerGroup, journal, config.shutdownDrainMs());
+            shutdownGroups();
+            operations.close();
+            cursors.close();
+            journal.close();
+        }
+        finally
+        {
+            // last, and whatever failed above: a restart in this process must find the folder free
+            dataFolder.close();
+        }
         LOG.info("router {} stopped", config.routerId());
     }
 
