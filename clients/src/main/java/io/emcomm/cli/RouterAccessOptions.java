@@ -15,26 +15,26 @@ import java.util.function.UnaryOperator;
  */
 final class RouterAccessOptions implements UnaryOperator<ClientOptions.Builder>
 {
-    static final String ENV_TLS_CA = "EMCOMM_TLS_CA";
-    static final String ENV_TLS_CERT = "EMCOMM_TLS_CERT";
-    static final String ENV_TLS_KEY = "EMCOMM_TLS_KEY";
-    static final String ENV_TLS_VERIFY_HOSTNAME = "EMCOMM_TLS_VERIFY_HOSTNAME";
+    static final String ENV_TLS_CA = "EMCOMM_CLIENT_TLS_CA";
+    static final String ENV_TLS_CERT = "EMCOMM_CLIENT_TLS_CERT";
+    static final String ENV_TLS_KEY = "EMCOMM_CLIENT_TLS_KEY";
+    static final String ENV_TLS_VERIFY_HOSTNAME = "EMCOMM_CLIENT_TLS_VERIFY_HOSTNAME";
     static final String ENV_CREDENTIAL = "EMCOMM_CREDENTIAL";
 
     @Option(names = "--tls-ca", paramLabel = "FILE",
-        description = "Connect with TLS 1.3, trusting the CA certificate(s) in FILE (PEM) to have signed the router's (or env EMCOMM_TLS_CA).")
+        description = "Connect with TLS 1.3, trusting the CA certificate(s) in FILE (PEM) to have signed the router's (or env EMCOMM_CLIENT_TLS_CA).")
     Path tlsCa;
 
     @Option(names = "--tls-cert", paramLabel = "FILE",
-        description = "Client certificate chain (PEM; CN = the terminal id) for a router with emcomm.auth.mode=mtls (or env EMCOMM_TLS_CERT).")
+        description = "Client certificate chain (PEM; CN = the terminal id) for a router with emcomm.auth.mode=mtls (or env EMCOMM_CLIENT_TLS_CERT).")
     Path tlsCert;
 
     @Option(names = "--tls-key", paramLabel = "FILE",
-        description = "Private key of --tls-cert, PEM in PKCS#8 (openssl pkcs8 -topk8 -nocrypt) (or env EMCOMM_TLS_KEY).")
+        description = "Private key of --tls-cert, PEM in PKCS#8 (openssl pkcs8 -topk8 -nocrypt) (or env EMCOMM_CLIENT_TLS_KEY).")
     Path tlsKey;
 
     @Option(names = "--tls-no-verify-hostname",
-        description = "Accept a router certificate that does not name the --router host (or env EMCOMM_TLS_VERIFY_HOSTNAME=false).")
+        description = "Accept a router certificate that does not name the --router host (or env EMCOMM_CLIENT_TLS_VERIFY_HOSTNAME=false).")
     boolean noVerifyHostname;
 
     @Option(names = "--credential", paramLabel = "TOKEN",

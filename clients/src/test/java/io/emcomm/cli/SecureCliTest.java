@@ -278,8 +278,8 @@ class SecureCliTest
     void theTlsOptionsFallBackToTheEnvironment() throws Exception
     {
         final RouterAccessOptions access = new RouterAccessOptions();
-        final Map<String, String> env = Map.of("EMCOMM_TLS_CA", pki.ca().toString(), "EMCOMM_TLS_CERT", pki.certificate("uav-1").toString(),
-            "EMCOMM_TLS_KEY", pki.key("uav-1").toString(), "EMCOMM_TLS_VERIFY_HOSTNAME", "false", "EMCOMM_CREDENTIAL", "t0ken");
+        final Map<String, String> env = Map.of("EMCOMM_CLIENT_TLS_CA", pki.ca().toString(), "EMCOMM_CLIENT_TLS_CERT", pki.certificate("uav-1").toString(),
+            "EMCOMM_CLIENT_TLS_KEY", pki.key("uav-1").toString(), "EMCOMM_CLIENT_TLS_VERIFY_HOSTNAME", "false", "EMCOMM_CREDENTIAL", "t0ken");
         access.env = env::get;
         final ClientOptions options = access.apply(ClientOptions.builder().terminal("uav-1", TerminalKind.AIR, "520102")).build();
         assertEquals(pki.ca(), options.tlsCa());
