@@ -44,7 +44,8 @@ final class JournalCommand implements Runnable
     /** {@code emcomm journal export}. */
     @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write every journal entry to stdout as JSON lines or CSV, in journal order.",
-            "JSON lines carry the envelope bytes (base64) as well; CSV has a header row."},
+            "JSON lines carry the envelope bytes (base64) as well; CSV has a header row. A damaged entry is named",
+            "on stderr (index and reason) and left out; the export carries on past it and exits 1 at the end."},
         footer = {"", "Example:", "  emcomm journal export --data ./data --format csv > journal.csv"})
     static final class Export implements Callable<Integer>
     {
@@ -63,19 +64,12 @@ final class JournalCommand implements Runnable
         {
             final Path dir = journalDir(data);
             final PrintWriter out = spec.commandLine().getOut();
-            final long count;
-            try
-            {
-                count = JournalExport.export(dir, format, out);
-            }
-            catch (final IllegalStateException ex)
-            {
-                throw new CliFailure(ex.getMessage());
-            }
             final PrintWriter err = spec.commandLine().getErr();
-            err.println("exported " + count + " entr" + (count == 1 ? "y" : "ies"));
+            final DamageReport damage = new DamageReport(spec.qualifiedName(), err);
+            final long count = JournalExport.export(dir, format, out, damage);
+            err.println("exported " + count + " entr" + (count == 1 ? "y" : "ies") + damage.summary());
             err.flush();
-            return Main.EXIT_OK;
+            return damage.count() == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
         }
     }
 

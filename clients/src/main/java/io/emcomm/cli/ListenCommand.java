@@ -47,7 +47,7 @@ final class ListenCommand implements Callable<Integer>
     @Option(names = "--count", paramLabel = "N", description = "Exit after N messages (their acks sent).")
     int count;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.PositiveDurationConverter.class,
         description = "Exit after this long; with --count, fewer than N messages by then is a failure.")
     Duration timeout;
 

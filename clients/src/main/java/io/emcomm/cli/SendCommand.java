@@ -53,7 +53,7 @@ final class SendCommand implements Callable<Integer>
         description = "flash, immediate, priority or routine (default: ${DEFAULT-VALUE}).")
     Precedence precedence;
 
-    @Option(names = "--ttl", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+    @Option(names = "--ttl", paramLabel = "DURATION", converter = Converters.PositiveDurationConverter.class,
         description = "Not delivered after this long, e.g. 30m (default: never expires).")
     Duration ttl;
 
@@ -61,7 +61,7 @@ final class SendCommand implements Callable<Integer>
     boolean receipts;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
-        converter = Converters.DurationConverter.class,
+        converter = Converters.PositiveDurationConverter.class,
         description = "How long to wait for the acknowledgement (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -199,9 +199,13 @@ final class SendCommand implements Callable<Integer>
             final double lat = Double.parseDouble(parts[0].trim());
             final double lon = Double.parseDouble(parts[1].trim());
             final double alt = parts.length == 3 ? Double.parseDouble(parts[2].trim()) : 0;
-            if (Math.abs(lat) > 90 || Math.abs(lon) > 180)
+            if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) // also refuses NaN
             {
                 throw new ParameterException(spec.commandLine(), "--position " + text + " is outside WGS84 (lat ±90, lon ±180)");
+            }
+            if (!Double.isFinite(alt))
+            {
+                throw new ParameterException(spec.commandLine(), "--position " + text + " has no finite altitude");
             }
             return Message.position(lat, lon, alt, 0, 0);
         }
