@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,13 +26,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** {@code emcomm send}: publish one message and print its journal index. */
+/**
+ * {@code emcomm send}: publish one message and print its journal index. It shows no deliveries, so it
+ * acknowledges none: it connects with auto-ack off, and whatever the router delivers to {@code --id} meanwhile
+ * (a message queued while the terminal was away, a receipt) stays queued for the terminal's next listener.
+ */
 @Command(
     name = "send",
     mixinStandardHelpOptions = true,
     description = {
         "Publish one message and print the journal index from the router's acknowledgement.",
-        "Exits 1 with the router's reason when the message is rejected."},
+        "On stderr: how many connected terminals it reached at once, and a warning for each terminal: address",
+        "naming an id the router has never seen. Exits 1 with the router's reason when the message is rejected.",
+        "Acknowledges nothing: messages waiting for --id stay queued for its next 'emcomm listen'."},
     footer = {"", "Examples:",
         "  emcomm send --id cp-5201 --kind command-post --region 5201 --to region:5201 --precedence flash \\",
         "      --alert Flood --severity extreme --headline 'Nanming river over warning level'",
@@ -116,11 +124,15 @@ final class SendCommand implements Callable<Integer>
     public Integer call()
     {
         final Message message = message().to(to).precedence(precedence).ttl(ttl).wantReceipts(receipts);
-        try (EmcommClient client = EmcommClient.connect(terminal.required().build()))
+        // Auto-ack off and no listener: nothing the router delivers to this terminal is acknowledged unseen.
+        try (EmcommClient client = EmcommClient.connect(terminal.required().autoAck(false).build()))
         {
             final PublishResult result = client.publish(message).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             spec.commandLine().getOut().println(result.journalIndex());
             spec.commandLine().getOut().flush();
+            final PrintWriter err = spec.commandLine().getErr();
+            report(result).forEach(err::println);
+            err.flush();
             return Main.EXIT_OK;
         }
         catch (final ExecutionException ex)
@@ -144,6 +156,30 @@ final class SendCommand implements Callable<Integer>
         {
             throw new CliFailure(ex.getMessage());
         }
+    }
+
+    /**
+     * What the acknowledgement says beyond the index, one line each: {@code delivered now to 2 connected
+     * terminals}, or for a retry {@code already journaled (a retry): not routed again}, then {@code warning:
+     * terminal:cp-9 names an id the router has never seen; it is kept for that id}.
+     */
+    static List<String> report(final PublishResult result)
+    {
+        final List<String> lines = new ArrayList<>();
+        if (result.duplicate())
+        {
+            lines.add("already journaled (a retry): not routed again");
+        }
+        else
+        {
+            lines.add("delivered now to " + result.deliveredNow() + " connected terminal" + (result.deliveredNow() == 1 ? "" : "s"));
+        }
+        for (final String unknown : result.unknownTerminals())
+        {
+            final String address = unknown.startsWith("terminal:") ? unknown : "terminal:" + unknown;
+            lines.add("warning: " + address + " names an id the router has never seen; it is kept for that id");
+        }
+        return lines;
     }
 
     private Message message()

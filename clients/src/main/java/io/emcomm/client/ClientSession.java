@@ -446,8 +446,8 @@ final class ClientSession implements EmcommClient
         }
         if (p != null)
         {
-            p.future().complete(new PublishResult(
-                ack.getOrigin(), ack.getOriginSequence(), ack.getJournalIndex(), ack.getDuplicate()));
+            p.future().complete(new PublishResult(ack.getOrigin(), ack.getOriginSequence(), ack.getJournalIndex(),
+                ack.getDuplicate(), ack.getDeliveredNow(), ack.getUnknownTerminalsList()));
         }
     }
 
