@@ -281,9 +281,14 @@ final class Converters
         {
             // next form
         }
+        final String ago = t.startsWith("-") ? t.substring(1) : t;
+        if (!ago.isEmpty() && Character.isDigit(ago.charAt(0)) && DURATION_PART.matcher(ago).lookingAt())
+        {
+            return now.minus(duration(ago)); // a duration, perhaps too long: its own message says so
+        }
         try
         {
-            return now.minus(duration(t.startsWith("-") ? t.substring(1) : t));
+            return now.minus(duration(ago));
         }
         catch (final TypeConversionException | java.time.DateTimeException | ArithmeticException ex)
         {

@@ -161,7 +161,7 @@ final class SendCommand implements Callable<Integer>
     /**
      * What the acknowledgement says beyond the index, one line each: {@code delivered now to 2 connected
      * terminals}, or for a retry {@code already journaled (a retry): not routed again}, then {@code warning:
-     * terminal:cp-9 names an id the router has never seen; it is kept for that id}.
+     * terminal:cp-9 names an id the router has never seen: it will not get this message}.
      */
     static List<String> report(final PublishResult result)
     {
@@ -177,7 +177,8 @@ final class SendCommand implements Callable<Integer>
         for (final String unknown : result.unknownTerminals())
         {
             final String address = unknown.startsWith("terminal:") ? unknown : "terminal:" + unknown;
-            lines.add("warning: " + address + " names an id the router has never seen; it is kept for that id");
+            lines.add("warning: " + address + " names an id the router has never seen: it will not get this message "
+                + "(a new id receives only what is published after its first login)");
         }
         return lines;
     }

@@ -189,6 +189,23 @@ class CliTest
         "listen --id a --kind air --region 52 --subscribe region:52",
         "listen --id a --kind air --region 52 --timeout soon",
         "replay --from yesterday-ish",
+        "send --id a --kind air --region 52 --to up:52 --ttl 0s --text x",
+        "send --id a --kind air --region 52 --to up:52 --ttl -PT5S --text x",
+        "send --id a --kind air --region 52 --to up:52 --ttl 99999999999999999999d --text x",
+        "send --id a --kind air --region 52 --to up:52 --ttl 3651d --text x",
+        "send --id a --kind air --region 52 --to up:52 --timeout 0ms --text x",
+        "send --id a --kind air --region 52 --to up:52 --position NaN,106",
+        "send --id a --kind air --region 52 --to up:52 --position 26,106,Infinity",
+        "listen --id a --kind air --region 52 --timeout 0s",
+        "listen --id a --kind air --region 52 --count -1",
+        "listen --id a --kind air --region 52 --count 99999999999",
+        "replay --from 999999999d",
+        "replay --from 1900-01-01T00:00:00Z",
+        "replay --limit -1",
+        "simulate --duration 1d1d99999999999999999999s",
+        "positions",
+        "unsubscribe --id a --kind air --region 52 region:52",
+        "unsubscribe --id a --kind air --region 52",
         "replay --data x --router 127.0.0.1:1",
         "router --port notaport",
         "frobnicate",
@@ -204,12 +221,34 @@ class CliTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "router", "send", "listen", "replay", "simulate"})
+    @ValueSource(strings = {"", "router", "send", "listen", "unsubscribe", "positions", "replay", "simulate", "demo", "status",
+        "credential", "journal", "journal export", "journal verify", "bench"})
     void everyCommandHasHelp(final String command)
     {
-        final Run r = command.isEmpty() ? cli("--help") : cli(command, "--help");
+        final List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+        args.add("--help");
+        final Run r = cli(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Usage: emcomm" + (command.isEmpty() ? "" : " " + command)), r.out());
+    }
+
+    @Test
+    void helpListsEveryCommandWithItsWholeFirstSentence()
+    {
+        final String help = cli("--help").out();
+        final String commands = help.substring(help.indexOf("Commands:"));
+        for (final Class<?> sub : Main.SUBCOMMANDS)
+        {
+            final picocli.CommandLine.Command c = sub.getAnnotation(picocli.CommandLine.Command.class);
+            final String sentence = CommandSummaries.summary(c.description());
+            assertTrue(sentence.endsWith("."), c.name() + ": " + sentence);
+            // compared without white space: the table wraps lines wherever it likes
+            assertTrue(commands.replaceAll("\\s+", "").contains((c.name() + sentence).replaceAll("\\s+", "")), c.name() + " in\n" + help);
+        }
+        assertTrue(commands.contains("\n  bench "), help);
+        assertTrue(help.replaceAll("\\s+", " ").contains("journal size and disk left."), "status is not cut: " + help);
+        final String journal = cli("journal", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(journal.contains("without gaps within each roll file."), journal);
     }
 
     private static Matcher awaitMatch(final Supplier<String> text, final Pattern pattern) throws InterruptedException

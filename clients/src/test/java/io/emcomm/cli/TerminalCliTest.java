@@ -58,6 +58,7 @@ class TerminalCliTest
         try (Router router = Router.start(RouterFixture.config(dir).build());
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
+            TestTerminal.login(router.port(), "cp-1", TerminalKind.COMMAND_POST, "5201").close(); // known from now on
             // queued for cp-1 while it is away, and a receipt that cp-1's own send asks for
             final PublishAck queued = uav.publish(uav.text("waiting for cp-1", Precedence.PRIORITY, "terminal:cp-1").build());
             final Run sent = cli(as("cp-1", "command-post", "5201", router.port(),
