@@ -141,6 +141,7 @@ final class JournalPlayback
                 .router(into.host(), into.port())
                 .terminal(id, TerminalKind.forNumber(kind), region)
                 .clientName("emcomm-cli/0.1 playback")
+                .autoAck(false) // it only publishes: what the router delivers to this id stays there, unseen and unacked
                 .build());
         }
         catch (final IllegalArgumentException ex)
