@@ -166,6 +166,29 @@ class TerminalCliTest
     }
 
     @Test
+    void listenNoAckShowsFlashResendAndEscalation() throws Exception
+    {
+        try (Router router = Router.start(RouterFixture.config(dir).flashAckTimeoutMs(300).timerIntervalMs(50).build());
+             TestTerminal province = TestTerminal.login(router.port(), "cp-52", TerminalKind.COMMAND_POST, "52"))
+        {
+            final Capture listen = new Capture();
+            final CompletableFuture<Run> running = listen.start(as("cp-6", "command-post", "520102", router.port(),
+                "listen", "--no-ack", "--count", "2", "--timeout", "60s"));
+            awaitMatch(listen::err, Pattern.compile("listening as cp-6"));
+            final long flash = province.publish(province.text("evacuate", Precedence.FLASH, "terminal:cp-6").build())
+                .getJournalIndex();
+            final Run done = running.get(30, TimeUnit.SECONDS);
+            assertEquals(0, done.code(), done.err());
+            final List<String> lines = done.outLines();
+            // the FLASH, its one resend, then the router's escalated copy to up:520102 (which reaches cp-6 too)
+            assertEquals(3, lines.size(), done.out());
+            assertTrue(lines.get(0).contains(" #" + flash + " FLASH cp-52/1 -> terminal:cp-6 text: evacuate"), lines.get(0));
+            assertTrue(lines.get(1).contains(" #" + flash + " FLASH cp-52/1 -> terminal:cp-6 text: evacuate (again)"), lines.get(1));
+            assertTrue(lines.get(2).contains(" FLASH ") && lines.get(2).contains(" -> up:520102 text: evacuate"), lines.get(2));
+        }
+    }
+
+    @Test
     void unsubscribeEndsADurableSubscription() throws Exception
     {
         try (Router router = Router.start(RouterFixture.config(dir).build());
