@@ -1,5 +1,7 @@
 package io.emcomm.cli;
 
+import io.emcomm.cli.CliHarness.Capture;
+import io.emcomm.cli.CliHarness.Run;
 import io.emcomm.router.testing.LeakWatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -8,17 +10,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.emcomm.cli.CliHarness.awaitMatch;
+import static io.emcomm.cli.CliHarness.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,52 +35,6 @@ class CliTest
 
     @TempDir
     Path dir;
-
-    /** One in-process invocation: exit code and what it printed. */
-    record Run(int code, String out, String err)
-    {
-        List<String> outLines()
-        {
-            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
-        }
-    }
-
-    private static final class Capture
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-
-        synchronized String out()
-        {
-            return out.toString();
-        }
-
-        synchronized String err()
-        {
-            return err.toString();
-        }
-
-        CompletableFuture<Run> start(final String... args)
-        {
-            return CompletableFuture.supplyAsync(() -> run(args), runnable ->
-            {
-                final Thread t = new Thread(runnable, "cli-" + args[0]);
-                t.setDaemon(true);
-                t.start();
-            });
-        }
-
-        Run run(final String... args)
-        {
-            final int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-            return new Run(code, out().replace("\r", ""), err().replace("\r", ""));
-        }
-    }
-
-    private static Run cli(final String... args)
-    {
-        return new Capture().run(args);
-    }
 
     @Test
     void routerSendListenReplayEndToEnd() throws Exception
@@ -249,24 +203,5 @@ class CliTest
         assertTrue(help.replaceAll("\\s+", " ").contains("journal size and disk left."), "status is not cut: " + help);
         final String journal = cli("journal", "--help").out().replaceAll("\\s+", " ");
         assertTrue(journal.contains("without gaps within each roll file."), journal);
-    }
-
-    private static Matcher awaitMatch(final Supplier<String> text, final Pattern pattern) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true)
-        {
-            final Matcher m = pattern.matcher(text.get());
-            if (m.find())
-            {
-                return m;
-            }
-            if (System.nanoTime() - deadline > 0)
-            {
-                throw new AssertionError("no '" + pattern + "' in: " + text.get());
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 }
