@@ -16,9 +16,10 @@ import java.util.concurrent.Callable;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-        "Measure the router: compare it with NATS, JetStream and Mosquitto, run JMH micro-benchmarks, or soak it.",
-        "Runs from the launcher script, which starts bench/target/emcomm-bench.jar (built on first use);",
-        "'./emcomm bench --help' lists its commands: compare, jmh, soak."},
+        "Measure the router: compare it with NATS, JetStream and Mosquitto, run JMH micro-benchmarks, or soak "
+            + "it.",
+        "Runs from the launcher script, which starts bench/target/emcomm-bench.jar (built on first use); "
+            + "'./emcomm bench --help' lists its commands: compare, jmh, soak."},
     footer = {"", "Examples:", "  ./emcomm bench compare --smoke", "  ./emcomm bench soak --duration 10m"})
 final class BenchCommand implements Callable<Integer>
 {

@@ -38,12 +38,14 @@ import java.util.concurrent.TimeoutException;
     mixinStandardHelpOptions = true,
     description = {
         "Connect as a terminal, print each delivered message and acknowledge it once printed.",
-        "Receives what is addressed to the terminal, its region and (for command posts) its chain of command,",
-        "plus the channels given with --subscribe. Messages held for the terminal while it was away come first.",
-        "On stderr: 'disconnected', 'reconnecting' and 'reconnected' lines as the connection to the router drops",
-        "and returns. Exits 1 when another login with the same id replaces this session (last login wins).",
-        "A message delivered again (the router resends what was not acknowledged) is printed again, marked",
-        "'(again)' (JSON: \"again\":true), and not counted twice."},
+        "Receives what is addressed to the terminal, its region and (for command posts) its chain of command, "
+            + "plus the channels given with --subscribe. Messages held for the terminal while it was away come "
+            + "first.",
+        "On stderr: 'disconnected', 'reconnecting' and 'reconnected' lines as the connection to the router "
+            + "drops and returns. Exits 1 when another login with the same id replaces this session (last login "
+            + "wins).",
+        "A message delivered again (the router resends what was not acknowledged) is printed again, marked "
+            + "'(again)' (JSON: \"again\":true), and not counted twice."},
     footer = {"", "Examples:",
         "  emcomm listen --id cp-520102 --kind command-post --region 520102 --subscribe channel:positions.> --json",
         "  emcomm listen --id cp-5201 --kind command-post --region 5201 --no-ack    (watch FLASH resend and escalation)"})

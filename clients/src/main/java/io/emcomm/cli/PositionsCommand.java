@@ -29,8 +29,9 @@ import java.util.concurrent.TimeoutException;
     mixinStandardHelpOptions = true,
     description = {
         "Print the latest known position of every terminal registered in a region's subtree, one per line.",
-        "Without --id it asks as an anonymous terminal that receives no traffic; a router that authenticates",
-        "answers only a command post, for its own region: give that post's --id, --kind, --region and --credential."},
+        "Without --id it asks as an anonymous terminal that receives no traffic; a router that authenticates "
+            + "answers only a command post, for its own region: give that post's --id, --kind, --region and "
+            + "--credential."},
     footer = {"", "Examples:",
         "  emcomm positions --within 5201",
         "  emcomm positions --id cp-5201 --kind command-post --region 5201 --credential TOKEN --json"})

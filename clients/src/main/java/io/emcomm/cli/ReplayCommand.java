@@ -30,8 +30,9 @@ import java.util.function.Consumer;
     description = {
         "Print journaled messages in journal order, filtered by time, origin, region and precedence.",
         "Reads from a running router (--router) or from a journal folder on this machine (--data).",
-        "Times are ISO-8601 in UTC (2026-05-01T08:00:01.234Z); journal indexes are decimal. With --data, a damaged",
-        "entry is named on stderr (index and reason), the replay carries on past it and exits 1 at the end."},
+        "Times are ISO-8601 in UTC (2026-05-01T08:00:01.234Z); journal indexes are decimal. With --data, a "
+            + "damaged entry is named on stderr (index and reason), the replay carries on past it and exits 1 at "
+            + "the end."},
     footer = {"", "Examples:",
         "  emcomm replay --router 127.0.0.1:7400 --from 15m --precedence immediate --json",
         "  emcomm replay --data ./emcomm-data --origin uav-07"})

@@ -36,9 +36,12 @@ import java.util.concurrent.TimeoutException;
     mixinStandardHelpOptions = true,
     description = {
         "Publish one message and print the journal index from the router's acknowledgement.",
-        "On stderr: how many connected terminals it reached at once, and a warning for each terminal: address",
-        "naming an id the router has never seen. Exits 1 with the router's reason when the message is rejected.",
-        "Acknowledges nothing: messages waiting for --id stay queued for its next 'emcomm listen'."},
+        "On stderr: how many connected terminals it reached at once, and a warning for each terminal: address "
+            + "naming an id the router has never seen. Exits 1 with the router's reason when the message is "
+            + "rejected.",
+        "Acknowledges nothing: messages waiting for --id stay queued for its next 'emcomm listen'. It logs in "
+            + "as --id, so a running 'emcomm listen' with the same id is replaced (last login wins): send from an "
+            + "id of its own."},
     footer = {"", "Examples:",
         "  emcomm send --id cp-5201 --kind command-post --region 5201 --to region:5201 --precedence flash \\",
         "      --alert Flood --severity extreme --headline 'Nanming river over warning level'",

@@ -23,9 +23,10 @@ import java.util.concurrent.TimeoutException;
     mixinStandardHelpOptions = true,
     description = {
         "Remove channel subscriptions of a terminal id; they are durable and end only this way.",
-        "Give the patterns exactly as they were subscribed (channel:flood.> or flood.>). Removing a pattern the",
-        "terminal does not hold is not an error. Logs in as the terminal for a moment: a running 'emcomm listen'",
-        "with the same id is replaced (last login wins) and exits. Nothing delivered meanwhile is acknowledged."},
+        "Give the patterns exactly as they were subscribed (channel:flood.> or flood.>). Removing a pattern "
+            + "the terminal does not hold is not an error. Logs in as the terminal for a moment: a running 'emcomm "
+            + "listen' with the same id is replaced (last login wins) and exits. Nothing delivered meanwhile is "
+            + "acknowledged."},
     footer = {"", "Example:",
         "  emcomm unsubscribe --id cp-520102 --kind command-post --region 520102 channel:positions.>"})
 final class UnsubscribeCommand implements Callable<Integer>
