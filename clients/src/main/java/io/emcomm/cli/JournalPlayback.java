@@ -12,9 +12,9 @@ import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.journal.ChronicleJournal;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.JournalEntry;
+import io.emcomm.router.journal.JournalExport;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.replay.ReplayFilter;
-import io.netty.buffer.Unpooled;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -61,7 +61,9 @@ final class JournalPlayback
         this.originalPace = originalPace;
     }
 
-    Result run(final ReplayRequest request, final Consumer<Delivery> printer) throws InterruptedException
+    /** Re-publishes; a damaged entry is not re-published but named to {@code onDamaged}. */
+    Result run(final ReplayRequest request, final Consumer<Delivery> printer, final JournalExport.DamageListener onDamaged)
+        throws InterruptedException
     {
         final ReplayFilter filter = ReplayFilter.of(request);
         final JournalEntry entry = new JournalEntry();
@@ -78,8 +80,13 @@ final class JournalPlayback
             final long end = request.getToIndex() == 0 ? journal.lastIndex() : Math.min(request.getToIndex(), journal.lastIndex());
             while ((request.getLimit() == 0 || published < request.getLimit()) && reader.next(entry) && entry.index() <= end)
             {
-                if (!header.wrap(Unpooled.wrappedBuffer(entry.envelope(), 0, entry.envelopeLength()), 0, entry.envelopeLength())
-                    || !filter.matches(entry, header))
+                final String damage = JournalExport.problem(entry, header);
+                if (damage != null)
+                {
+                    onDamaged.onDamaged(entry.index(), damage);
+                    continue;
+                }
+                if (!filter.matches(entry, header))
                 {
                     continue;
                 }
@@ -139,7 +146,8 @@ final class JournalPlayback
             return EmcommClient.connect(access.apply(ClientOptions.builder()
                 .router(into.host(), into.port())
                 .terminal(id, TerminalKind.forNumber(kind), region)
-                .clientName("emcomm-cli/0.1 playback"))
+                .clientName("emcomm-cli/0.1 playback")
+                .autoAck(false)) // it only publishes: what the router delivers to this id stays there, unseen and unacked
                 .build());
         }
         catch (final IllegalArgumentException ex)

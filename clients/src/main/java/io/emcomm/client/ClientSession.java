@@ -17,6 +17,7 @@ import io.emcomm.protocol.wire.ReplayEnd;
 import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.Subscribe;
 import io.emcomm.protocol.wire.SubscriptionAck;
+import io.emcomm.protocol.wire.Unsubscribe;
 import io.emcomm.protocol.wire.Welcome;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -317,6 +318,7 @@ final class ClientSession implements EmcommClient
     void onDisconnect(final Channel ch, final Throwable cause)
     {
         final List<ReplayCall> lostReplays;
+        final List<SubscriptionBook.Call> lostUnsubscribes;
         final boolean first;
         final boolean reconnect;
         final boolean wasConnected;
@@ -333,13 +335,15 @@ final class ClientSession implements EmcommClient
             reconnect = !closed && !first && reconnectAllowed;
             if (reconnect || first)
             {
-                subscriptions.disconnected();
+                lostUnsubscribes = subscriptions.disconnected();
                 lostReplays = new ArrayList<>(replays.values());
                 replays.clear();
             }
             else
             {
-                lostReplays = List.of(); // the session ends: shutdown() fails them with the reason it ended
+                // the session ends: shutdown() fails them with the reason it ended
+                lostUnsubscribes = List.of();
+                lostReplays = List.of();
             }
             if (reconnect)
             {
@@ -355,6 +359,7 @@ final class ClientSession implements EmcommClient
         {
             dispatcher.execute(() -> call.future.completeExceptionally(lost));
         }
+        lostUnsubscribes.forEach(call -> call.future().completeExceptionally(lost));
         if (first)
         {
             firstWelcome.completeExceptionally(lost);
@@ -494,8 +499,8 @@ final class ClientSession implements EmcommClient
         }
         if (p != null)
         {
-            p.future().complete(new PublishResult(
-                ack.getOrigin(), ack.getOriginSequence(), ack.getJournalIndex(), ack.getDuplicate()));
+            p.future().complete(new PublishResult(ack.getOrigin(), ack.getOriginSequence(), ack.getJournalIndex(),
+                ack.getDuplicate(), ack.getDeliveredNow(), ack.getUnknownTerminalsList()));
         }
     }
 
@@ -551,25 +556,9 @@ final class ClientSession implements EmcommClient
     public CompletableFuture<Void> subscribe(final String... channelPatterns)
     {
         final CompletableFuture<Void> future = new CompletableFuture<>();
-        final List<String> addresses = new ArrayList<>(channelPatterns.length);
-        for (final String raw : channelPatterns)
+        final List<String> addresses = channelAddresses(channelPatterns, future);
+        if (future.isDone())
         {
-            final String pattern = raw.startsWith("channel:") ? raw.substring("channel:".length()) : raw;
-            try
-            {
-                ChannelPattern.parse(pattern);
-            }
-            catch (final AddressException ex)
-            {
-                future.completeExceptionally(new EmcommException("bad channel pattern '" + raw + "': " + ex.getMessage(),
-                    ErrorCode.BAD_ADDRESS_PATTERN, ex));
-                return future;
-            }
-            addresses.add("channel:" + pattern);
-        }
-        if (addresses.isEmpty())
-        {
-            future.complete(null);
             return future;
         }
         final SubscriptionBook.Call call = new SubscriptionBook.Call(List.copyOf(addresses), future);
@@ -607,12 +596,97 @@ final class ClientSession implements EmcommClient
         return future;
     }
 
+    /**
+     * {@code channel:PATTERN} for each pattern; completes {@code future} instead when one is malformed (failed)
+     * or there are none (done).
+     */
+    private static List<String> channelAddresses(final String[] channelPatterns, final CompletableFuture<Void> future)
+    {
+        final List<String> addresses = new ArrayList<>(channelPatterns.length);
+        for (final String raw : channelPatterns)
+        {
+            final String pattern = raw.startsWith("channel:") ? raw.substring("channel:".length()) : raw;
+            try
+            {
+                ChannelPattern.parse(pattern);
+            }
+            catch (final AddressException ex)
+            {
+                future.completeExceptionally(new EmcommException("bad channel pattern '" + raw + "': " + ex.getMessage(),
+                    ErrorCode.BAD_ADDRESS_PATTERN, ex));
+                return addresses;
+            }
+            addresses.add("channel:" + pattern);
+        }
+        if (addresses.isEmpty())
+        {
+            future.complete(null);
+        }
+        return addresses;
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(final String... channelPatterns)
+    {
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final List<String> addresses = channelAddresses(channelPatterns, future);
+        if (future.isDone())
+        {
+            return future;
+        }
+        String refused = null;
+        synchronized (this)
+        {
+            final Channel ch = channel;
+            if (closed)
+            {
+                refused = "client closed";
+            }
+            else if (!welcomed || ch == null)
+            {
+                // Unlike a subscription, a removal is not kept for the next welcome: the caller learns now.
+                refused = "not connected to the router";
+            }
+            else
+            {
+                final long id = ++lastRequestId;
+                subscriptions.unsubscribed(id, new SubscriptionBook.Call(List.copyOf(addresses), future));
+                ch.writeAndFlush(Frames.encode(ch.alloc(), FrameType.UNSUBSCRIBE,
+                    Unsubscribe.newBuilder().setRequestId(id).addAllAddresses(addresses).build()));
+            }
+        }
+        if (refused != null)
+        {
+            future.completeExceptionally(new EmcommException(refused));
+        }
+        else if (requestTimeoutNanos > 0)
+        {
+            future.orTimeout(requestTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        return future;
+    }
+
     void onSubscriptionAck(final SubscriptionAck ack)
     {
         final List<SubscriptionBook.Call> calls;
+        final SubscriptionBook.Call removal;
         synchronized (this)
         {
-            calls = subscriptions.answered(ack.getRequestId(), ack.getOk());
+            removal = subscriptions.answeredUnsubscribe(ack.getRequestId());
+            calls = removal != null ? null : subscriptions.answered(ack.getRequestId(), ack.getOk());
+        }
+        if (removal != null)
+        {
+            if (ack.getOk())
+            {
+                removal.future().complete(null);
+            }
+            else
+            {
+                removal.future().completeExceptionally(new EmcommException("the router refused to remove the subscription to " +
+                    removal.addresses() + ": " + ack.getDetail(), ErrorCode.BAD_ADDRESS_PATTERN, null));
+            }
+            return;
         }
         if (calls == null)
         {

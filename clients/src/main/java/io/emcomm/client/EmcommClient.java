@@ -87,6 +87,18 @@ public interface EmcommClient extends AutoCloseable
     CompletableFuture<Void> subscribe(String... channelPatterns);
 
     /**
+     * Removes channel subscriptions of this terminal id (UNSUBSCRIBE, protocol.md §6), by the exact pattern text
+     * as for {@link #subscribe(String...)}, with or without the {@code channel:} prefix. Removing a pattern that is
+     * not held is not an error. Subscriptions belong to the terminal id, so this also ends subscriptions made by
+     * earlier sessions; the client stops renewing these patterns after reconnects.
+     *
+     * @return completed by the router's SUBSCRIPTION_ACK; failed with {@link EmcommException} when a pattern is
+     * malformed, the router refuses the request, the client is not connected, or the connection drops before
+     * the answer (send it again: removing twice is harmless)
+     */
+    CompletableFuture<Void> unsubscribe(String... channelPatterns);
+
+    /**
      * Acknowledges a delivery by hand (with auto-ack off). Acknowledging an index twice, or while
      * disconnected, is harmless: the router keeps the delivery until an ack reaches it.
      */
