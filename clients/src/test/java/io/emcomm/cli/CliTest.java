@@ -200,7 +200,7 @@ class CliTest
             assertTrue(commands.replaceAll("\\s+", "").contains((c.name() + sentence).replaceAll("\\s+", "")), c.name() + " in\n" + help);
         }
         assertTrue(commands.contains("\n  bench "), help);
-        assertTrue(help.replaceAll("\\s+", " ").contains("journal size and disk left."), "status is not cut: " + help);
+        assertTrue(help.replaceAll("\\s+", " ").contains("queued and unacknowledged deliveries, cursor)."), "status is not cut: " + help);
         final String journal = cli("journal", "--help").out().replaceAll("\\s+", " ");
         assertTrue(journal.contains("without gaps within each roll file."), journal);
     }
