@@ -29,6 +29,18 @@ final class DamageReport implements JournalExport.DamageListener
         err.flush();
     }
 
+    /** The router skipped {@code skipped} damaged entries in a replay (REPLAY_END {@code damaged}); its log names them. */
+    void skippedByRouter(final long skipped)
+    {
+        if (skipped > 0)
+        {
+            count += skipped;
+            err.println(command + ": the router skipped " + skipped + " damaged journal entr" + (skipped == 1 ? "y" : "ies")
+                + " (its log names each index)");
+            err.flush();
+        }
+    }
+
     long count()
     {
         return count;

@@ -152,6 +152,7 @@ final class ReplayCommand implements Callable<Integer>
         final ReplayResult result = source.data != null ?
             JournalReplay.replay(source.data, request, paced, damage) :
             replayFromRouter(request, paced);
+        damage.skippedByRouter(result.damaged());
         err.println("replayed " + result.count() + " message" + (result.count() == 1 ? "" : "s") +
             (result.count() > 0 ? " (last index " + result.lastIndex() + ")" : "") + damage.summary());
         err.flush();

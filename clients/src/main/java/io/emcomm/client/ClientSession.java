@@ -855,7 +855,7 @@ final class ClientSession implements EmcommClient
         }
         if (call != null)
         {
-            dispatcher.execute(() -> call.end(end.getCount(), end.getLastIndex()));
+            dispatcher.execute(() -> call.end(end.getCount(), end.getLastIndex(), end.getDamaged()));
         }
     }
 

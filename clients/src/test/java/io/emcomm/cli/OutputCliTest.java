@@ -144,6 +144,17 @@ class OutputCliTest
         assertTrue(replay.err().endsWith("replayed 4 messages (last index " + indexes.get(4)
             + "); 1 damaged entry skipped (run 'emcomm journal verify')\n"), replay.err());
 
+        // the same journal served by a router: the entry is skipped there too, and the replay says it is not whole
+        try (Router router = Router.start(RouterFixture.config(damaged).build()))
+        {
+            final Run remote = cli("replay", "--router", "127.0.0.1:" + router.port());
+            assertEquals(1, remote.code(), remote.err());
+            assertEquals(4, remote.outLines().size(), remote.out());
+            assertTrue(remote.out().contains("text: report 3") && remote.out().contains("text: report 4"), "carries on past it");
+            assertTrue(remote.err().contains("emcomm replay: the router skipped 1 damaged journal entry (its log names each index)"),
+                remote.err());
+        }
+
         final Run export = cli("journal", "export", "--data", damaged.toString());
         assertEquals(1, export.code(), export.err());
         assertEquals(4, export.outLines().size(), export.out());
