@@ -27,11 +27,52 @@ final class Converters
     {
     }
 
-    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, combinations like {@code 1m30s}, or ISO-8601 {@code PT30S}. */
+    /** The longest duration any option takes: ten years, far below where nanosecond arithmetic overflows. */
+    static final Duration MAX_DURATION = Duration.ofDays(3650);
+
+    private static final String DURATION_FORMS = " (e.g. 500ms, 30s, 5m, 2h)";
+
+    /**
+     * {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, combinations like {@code 1m30s}, or ISO-8601
+     * {@code PT30S}; zero or more, at most {@link #MAX_DURATION}.
+     */
     static Duration duration(final String text)
     {
+        final Duration d;
+        try
+        {
+            d = parseDuration(text);
+        }
+        catch (final ArithmeticException | NumberFormatException ex)
+        {
+            throw new TypeConversionException("'" + text + "' is too long a duration (at most 3650d)");
+        }
+        if (d.isNegative())
+        {
+            throw new TypeConversionException("'" + text + "' is a negative duration");
+        }
+        if (d.compareTo(MAX_DURATION) > 0)
+        {
+            throw new TypeConversionException("'" + text + "' is too long a duration (at most 3650d)");
+        }
+        return d;
+    }
+
+    /** Like {@link #duration(String)}, and more than zero. */
+    static Duration positiveDuration(final String text)
+    {
+        final Duration d = duration(text);
+        if (d.isZero())
+        {
+            throw new TypeConversionException("'" + text + "' must be longer than zero");
+        }
+        return d;
+    }
+
+    private static Duration parseDuration(final String text)
+    {
         final String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.startsWith("pt") || t.startsWith("p"))
+        if (t.startsWith("p") || t.startsWith("-p"))
         {
             try
             {
@@ -39,7 +80,11 @@ final class Converters
             }
             catch (final DateTimeParseException ex)
             {
-                throw new TypeConversionException("'" + text + "' is not a duration (e.g. 500ms, 30s, 5m, 2h)");
+                if (ex.getCause() instanceof ArithmeticException overflow)
+                {
+                    throw overflow;
+                }
+                throw new TypeConversionException("'" + text + "' is not a duration" + DURATION_FORMS);
             }
         }
         final Matcher m = DURATION_PART.matcher(t);
@@ -60,17 +105,28 @@ final class Converters
         }
         if (end == 0 || end != t.length())
         {
-            throw new TypeConversionException("'" + text + "' is not a duration (e.g. 500ms, 30s, 5m, 2h)");
+            throw new TypeConversionException("'" + text + "' is not a duration" + DURATION_FORMS);
         }
         return total;
     }
 
+    /** A duration of zero or more (where zero has a meaning, such as "run until Ctrl-C"). */
     static final class DurationConverter implements ITypeConverter<Duration>
     {
         @Override
         public Duration convert(final String value)
         {
             return duration(value);
+        }
+    }
+
+    /** A duration longer than zero: a time-to-live or a timeout. */
+    static final class PositiveDurationConverter implements ITypeConverter<Duration>
+    {
+        @Override
+        public Duration convert(final String value)
+        {
+            return positiveDuration(value);
         }
     }
 
@@ -225,23 +281,36 @@ final class Converters
         {
             // next form
         }
+        final String ago = t.startsWith("-") ? t.substring(1) : t;
+        if (!ago.isEmpty() && Character.isDigit(ago.charAt(0)) && DURATION_PART.matcher(ago).lookingAt())
+        {
+            return now.minus(duration(ago)); // a duration, perhaps too long: its own message says so
+        }
         try
         {
-            return now.minus(duration(t.startsWith("-") ? t.substring(1) : t));
+            return now.minus(duration(ago));
         }
-        catch (final TypeConversionException ex)
+        catch (final TypeConversionException | java.time.DateTimeException | ArithmeticException ex)
         {
             throw new TypeConversionException("'" + text +
                 "' is not a time (now, 2026-05-01T08:00:00Z, 2026-05-01T08:00, 2026-05-01, or 15m for 15 minutes ago)");
         }
     }
 
+    private static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59Z");
+
     static final class TimeConverter implements ITypeConverter<Instant>
     {
         @Override
         public Instant convert(final String value)
         {
-            return time(value, Instant.now());
+            final Instant t = time(value, Instant.now());
+            // The journal counts microseconds since 1970 in a long: keep to times it can hold and people mean.
+            if (t.isBefore(Instant.EPOCH) || t.isAfter(LATEST_TIME))
+            {
+                throw new TypeConversionException("'" + value + "' is outside 1970-01-01..9999-12-31");
+            }
+            return t;
         }
     }
 }

@@ -9,31 +9,41 @@ import io.emcomm.protocol.wire.Receipt;
 import io.emcomm.protocol.wire.Task;
 
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
  * How listen and replay print a message: one readable line, or one JSON object per line ({@code --json})
- * with {@code index, id, origin, sequence, precedence, to, journaled_at, body} and the body's main fields
- * ({@code text} for text bodies).
+ * with {@code index, id, origin, sequence, precedence, to, journaled_at, body} and the body's fields
+ * ({@code text} for text bodies; {@code event, severity, headline, instruction} for alerts). Journal indexes
+ * are decimal; times are ISO-8601 in UTC with milliseconds ({@code 2026-05-01T08:00:01.234Z}), in the line
+ * as in JSON, so that a line read a day later or in another zone still says when.
  */
 public final class DeliveryFormat
 {
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private static final DateTimeFormatter UTC_MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX")
+        .withZone(ZoneOffset.UTC);
 
     private DeliveryFormat()
     {
     }
 
-    /** {@code 12:00:01.234 #42 FLASH cp-52/3 -> region:5201 alert Flood: Water rising}. */
+    /**
+     * {@code 2026-05-01T08:00:01.234Z #42 FLASH cp-52/3 -> region:5201 alert Flood (EXTREME): Water rising;
+     * instruction: Move to high ground}.
+     */
     public static String line(final Delivery d)
     {
-        final LocalTime at = LocalTime.ofInstant(instant(d.journaledAtMicros()), ZoneId.systemDefault());
-        return CLOCK.format(at) + " #" + d.journalIndex() + " " + d.precedence() + " " + d.messageId() +
+        return time(d.journaledAtMicros()) + " #" + d.journalIndex() + " " + d.precedence() + " " + d.messageId() +
             " -> " + String.join(",", d.destinations()) + " " + summary(d.envelope());
+    }
+
+    /** A journal time as {@code 2026-05-01T08:00:01.234Z}. */
+    static String time(final long micros)
+    {
+        return UTC_MILLIS.format(instant(micros));
     }
 
     /** The body in a few words. */
@@ -45,14 +55,20 @@ public final class DeliveryFormat
             case POSITION -> String.format(Locale.ROOT, "position %.5f,%.5f alt %.0f m", e.getPosition().getLat(),
                 e.getPosition().getLon(), e.getPosition().getAltitudeM());
             case ALERT -> "alert " + e.getAlert().getEvent() + " (" + e.getAlert().getSeverity() + "): " +
-                e.getAlert().getHeadline();
+                e.getAlert().getHeadline() + instruction(e.getAlert().getInstruction());
             case INCIDENT -> "incident " + e.getIncident().getType() + " in " + e.getIncident().getRegionCode() + ": " +
                 e.getIncident().getDescription();
-            case TASK -> "task " + e.getTask().getTaskId() + ": " + e.getTask().getTitle();
+            case TASK -> "task " + e.getTask().getTaskId() + ": " + e.getTask().getTitle() +
+                instruction(e.getTask().getInstruction());
             case RECEIPT -> "receipt " + e.getReceipt().getStatus() + " for " + e.getReceipt().getMessageOrigin() + "/" +
                 e.getReceipt().getMessageOriginSequence() + " at " + e.getReceipt().getTerminalId();
             case BODY_NOT_SET -> "(no body)";
         };
+    }
+
+    private static String instruction(final String instruction)
+    {
+        return instruction.isEmpty() ? "" : "; instruction: " + instruction;
     }
 
     /** One JSON object, no line break. */
@@ -103,6 +119,7 @@ public final class DeliveryFormat
                 field(json.append(','), "event").append(quote(a.getEvent()));
                 field(json.append(','), "severity").append(quote(a.getSeverity().name().toLowerCase(Locale.ROOT)));
                 field(json.append(','), "headline").append(quote(a.getHeadline()));
+                field(json.append(','), "instruction").append(quote(a.getInstruction()));
             }
             case INCIDENT ->
             {

@@ -43,8 +43,10 @@ final class JournalCommand implements Runnable
 
     /** {@code emcomm journal export}. */
     @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write every journal entry to stdout as JSON lines or CSV, in journal order.",
-            "JSON lines carry the envelope bytes (base64) as well; CSV has a header row."},
+        description = {
+            "Write every journal entry to stdout as JSON lines or CSV, in journal order.",
+            "JSON lines carry the envelope bytes (base64) as well; CSV has a header row. A damaged entry is named "
+                + "on stderr (index and reason) and left out; the export carries on past it and exits 1 at the end."},
         footer = {"", "Example:", "  emcomm journal export --data ./data --format csv > journal.csv"})
     static final class Export implements Callable<Integer>
     {
@@ -63,26 +65,20 @@ final class JournalCommand implements Runnable
         {
             final Path dir = journalDir(data);
             final PrintWriter out = spec.commandLine().getOut();
-            final long count;
-            try
-            {
-                count = JournalExport.export(dir, format, out);
-            }
-            catch (final IllegalStateException ex)
-            {
-                throw new CliFailure(ex.getMessage());
-            }
             final PrintWriter err = spec.commandLine().getErr();
-            err.println("exported " + count + " entr" + (count == 1 ? "y" : "ies"));
+            final DamageReport damage = new DamageReport(spec.qualifiedName(), err);
+            final long count = JournalExport.export(dir, format, out, damage);
+            err.println("exported " + count + " entr" + (count == 1 ? "y" : "ies") + damage.summary());
             err.flush();
-            return Main.EXIT_OK;
+            return damage.count() == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
         }
     }
 
     /** {@code emcomm journal verify}. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check that every journal entry parses and that indexes run on without gaps within each",
-            "roll file. Prints a summary and exits 0, or names the first problem (index and file) and exits 1."},
+        description = {
+            "Check that every journal entry parses and that indexes run on without gaps within each roll file. "
+                + "Prints a summary and exits 0, or names the first problem (index and file) and exits 1."},
         footer = {"", "Example:", "  emcomm journal verify --data ./data"})
     static final class Verify implements Callable<Integer>
     {

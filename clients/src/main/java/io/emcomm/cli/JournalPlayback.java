@@ -12,9 +12,9 @@ import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.journal.ChronicleJournal;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.JournalEntry;
+import io.emcomm.router.journal.JournalExport;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.replay.ReplayFilter;
-import io.netty.buffer.Unpooled;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * After-action playback: re-publishes journaled messages into a (training) router, optionally with the gaps
@@ -33,7 +34,8 @@ import java.util.function.Consumer;
  * the time between the first original message and the start of playback, so lifetimes are kept and nothing
  * arrives already expired. Messages the router itself originated (receipts, escalations) are skipped: the
  * target router makes its own. Publishes are sent one at a time, each waiting for its ack, so journal order
- * is kept.
+ * is kept. Every origin logs in with the same TLS settings and credential ({@code access}); a router that
+ * authenticates each terminal therefore accepts a playback of one origin ({@code --origin}) at a time.
  */
 final class JournalPlayback
 {
@@ -44,18 +46,24 @@ final class JournalPlayback
 
     private final Path journalDir;
     private final Converters.HostPort into;
+    private final UnaryOperator<ClientOptions.Builder> access;
     private final String suffix;
     private final boolean originalPace;
 
-    JournalPlayback(final Path journalDir, final Converters.HostPort into, final String suffix, final boolean originalPace)
+    /** @param access adds TLS and the credential to each login ({@link RouterAccessOptions}) */
+    JournalPlayback(final Path journalDir, final Converters.HostPort into, final UnaryOperator<ClientOptions.Builder> access,
+        final String suffix, final boolean originalPace)
     {
         this.journalDir = journalDir;
         this.into = into;
+        this.access = access;
         this.suffix = suffix;
         this.originalPace = originalPace;
     }
 
-    Result run(final ReplayRequest request, final Consumer<Delivery> printer) throws InterruptedException
+    /** Re-publishes; a damaged entry is not re-published but named to {@code onDamaged}. */
+    Result run(final ReplayRequest request, final Consumer<Delivery> printer, final JournalExport.DamageListener onDamaged)
+        throws InterruptedException
     {
         final ReplayFilter filter = ReplayFilter.of(request);
         final JournalEntry entry = new JournalEntry();
@@ -72,8 +80,13 @@ final class JournalPlayback
             final long end = request.getToIndex() == 0 ? journal.lastIndex() : Math.min(request.getToIndex(), journal.lastIndex());
             while ((request.getLimit() == 0 || published < request.getLimit()) && reader.next(entry) && entry.index() <= end)
             {
-                if (!header.wrap(Unpooled.wrappedBuffer(entry.envelope(), 0, entry.envelopeLength()), 0, entry.envelopeLength())
-                    || !filter.matches(entry, header))
+                final String damage = JournalExport.problem(entry, header);
+                if (damage != null)
+                {
+                    onDamaged.onDamaged(entry.index(), damage);
+                    continue;
+                }
+                if (!filter.matches(entry, header))
                 {
                     continue;
                 }
@@ -130,10 +143,11 @@ final class JournalPlayback
         final String id = origin + suffix;
         try
         {
-            return EmcommClient.connect(ClientOptions.builder()
+            return EmcommClient.connect(access.apply(ClientOptions.builder()
                 .router(into.host(), into.port())
                 .terminal(id, TerminalKind.forNumber(kind), region)
                 .clientName("emcomm-cli/0.1 playback")
+                .autoAck(false)) // it only publishes: what the router delivers to this id stays there, unseen and unacked
                 .build());
         }
         catch (final IllegalArgumentException ex)

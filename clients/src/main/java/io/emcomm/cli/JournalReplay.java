@@ -10,10 +10,9 @@ import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.journal.ChronicleJournal;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.JournalEntry;
+import io.emcomm.router.journal.JournalExport;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.replay.ReplayFilter;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -24,7 +23,8 @@ import java.util.function.Consumer;
 /**
  * Replays straight from a router's journal folder, with the router's own filter, so that {@code replay
  * --data} and {@code replay --router} select the same entries. Safe beside a running router: Chronicle
- * readers do not disturb its writer.
+ * readers do not disturb its writer. A damaged entry is not skipped in silence: {@code onDamaged} is told its
+ * index and what is wrong, and the replay carries on past it.
  */
 final class JournalReplay
 {
@@ -32,7 +32,8 @@ final class JournalReplay
     {
     }
 
-    static ReplayResult replay(final Path dataDir, final ReplayRequest query, final Consumer<Delivery> sink)
+    static ReplayResult replay(final Path dataDir, final ReplayRequest query, final Consumer<Delivery> sink,
+        final JournalExport.DamageListener onDamaged)
     {
         // The router's checks want the id that marks replay items on the wire; here there is no wire.
         final ReplayRequest request = query.getRequestId() != 0 ? query : query.toBuilder().setRequestId(1).build();
@@ -56,10 +57,39 @@ final class JournalReplay
             final long last = journal.lastIndex();
             final long end = request.getToIndex() == 0 ? last : Math.min(request.getToIndex(), last);
             reader.seekAtOrAfter(request.getFromIndex());
-            while ((request.getLimit() == 0 || count < request.getLimit()) && reader.next(entry) && entry.index() <= end)
+            long readTo = request.getFromIndex() - 1;
+            while (request.getLimit() == 0 || count < request.getLimit())
             {
-                final ByteBuf bytes = Unpooled.wrappedBuffer(entry.envelope(), 0, entry.envelopeLength());
-                if (!header.wrap(bytes, 0, entry.envelopeLength()) || !filter.matches(entry, header))
+                try
+                {
+                    if (!reader.next(entry))
+                    {
+                        if (readTo < end)
+                        {
+                            onDamaged.onDamaged(readTo + 1, "the excerpt after index " + readTo
+                                + " cannot be read; entries up to " + end + " were not replayed (run 'emcomm journal verify')");
+                        }
+                        break;
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    onDamaged.onDamaged(readTo + 1, "the excerpt after index " + readTo + " cannot be read (" + ex
+                        + "); nothing after it was replayed (run 'emcomm journal verify')");
+                    break;
+                }
+                if (entry.index() > end)
+                {
+                    break;
+                }
+                readTo = entry.index();
+                final String damage = JournalExport.problem(entry, header);
+                if (damage != null)
+                {
+                    onDamaged.onDamaged(entry.index(), damage);
+                    continue;
+                }
+                if (!filter.matches(entry, header))
                 {
                     continue;
                 }

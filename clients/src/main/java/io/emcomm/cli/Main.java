@@ -7,7 +7,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -16,6 +21,9 @@ import java.util.List;
  * <p>To add a subcommand, write a {@code @Command} class implementing {@code Callable<Integer>} and list it
  * in {@link #SUBCOMMANDS}. Throw {@link CliFailure} for anything the user can fix; it becomes one line on
  * stderr and exit code 1, never a stack trace.
+ *
+ * <p>Output is UTF-8 whatever the locale: messages carry Chinese place names and instructions, and under
+ * {@code LANG=C} Java 17 would otherwise encode them as {@code ?}.
  */
 @Command(
     name = "emcomm",
@@ -36,24 +44,37 @@ public final class Main implements Runnable
         RouterCommand.class,
         SendCommand.class,
         ListenCommand.class,
+        UnsubscribeCommand.class,
+        PositionsCommand.class,
         ReplayCommand.class,
         SimulateCommand.class,
         DemoCommand.class,
         StatusCommand.class,
         CredentialCommand.class,
-        JournalCommand.class);
+        JournalCommand.class,
+        BenchCommand.class);
 
     @Spec
     CommandSpec spec;
 
     public static void main(final String[] args)
     {
+        // Before anything prints: the logger and every PrintWriter below pick these streams up.
+        final PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        final PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.setOut(out);
+        System.setErr(err);
         if (args.length == 0 || !args[0].equals("router"))
         {
             Logging.quiet();
         }
-        final int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        final int code = run(utf8(out), utf8(err), args);
         System.exit(code);
+    }
+
+    private static PrintWriter utf8(final PrintStream stream)
+    {
+        return new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
     }
 
     /** Runs a command line in-process with the given streams and returns the exit code. */
@@ -76,13 +97,14 @@ public final class Main implements Runnable
         cli.setExitCodeExceptionMapper(ex -> ex instanceof ParameterException ? EXIT_USAGE : EXIT_FAILURE);
         cli.setParameterExceptionHandler(Main::onUsageError);
         cli.setExecutionExceptionHandler(Main::onFailure);
+        CommandSummaries.install(cli);
         return cli;
     }
 
     @Override
     public void run()
     {
-        throw new ParameterException(spec.commandLine(), "a command is required (router, send, listen, replay, simulate, ...)");
+        throw new ParameterException(spec.commandLine(), "a command is required (router, send, listen, replay, status, ...; see emcomm --help)");
     }
 
     private static int onUsageError(final ParameterException ex, final String[] args)

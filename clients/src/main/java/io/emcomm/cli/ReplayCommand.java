@@ -10,6 +10,7 @@ import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.TerminalKind;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -29,7 +30,10 @@ import java.util.function.Consumer;
     mixinStandardHelpOptions = true,
     description = {
         "Print journaled messages in journal order, filtered by time, origin, region and precedence.",
-        "Reads from a running router (--router) or from a journal folder on this machine (--data)."},
+        "Reads from a running router (--router) or from a journal folder on this machine (--data).",
+        "Times are ISO-8601 in UTC (2026-05-01T08:00:01.234Z); journal indexes are decimal. With --data, a "
+            + "damaged entry is named on stderr (index and reason), the replay carries on past it and exits 1 at "
+            + "the end."},
     footer = {"", "Examples:",
         "  emcomm replay --router 127.0.0.1:7400 --from 15m --precedence immediate --json",
         "  emcomm replay --data ./emcomm-data --origin uav-07"})
@@ -95,8 +99,13 @@ final class ReplayCommand implements Callable<Integer>
     String originSuffix;
 
     @Option(names = "--id", paramLabel = "ID", defaultValue = REPLAY_TERMINAL_ID,
-        description = "Terminal id to log in with when using --router (default: ${DEFAULT-VALUE}).")
+        description = "Terminal id to log in with when using --router (default: ${DEFAULT-VALUE}; "
+            + "an authenticating router must list it as: ID ground " + REPLAY_TERMINAL_REGION + ").")
     String id;
+
+    /** TLS and credential for --router and --into (with --into, every re-published origin uses them). */
+    @Mixin
+    RouterAccessOptions access;
 
     @Override
     public Integer call() throws InterruptedException
@@ -126,24 +135,28 @@ final class ReplayCommand implements Callable<Integer>
         };
         if (into != null)
         {
-            final JournalPlayback.Result played = new JournalPlayback(JournalCommand.journalDir(source.data), into, originSuffix,
-                pace.equals("original")).run(request.getRequestId() != 0 ? request : request.toBuilder().setRequestId(1).build(), printer);
             final PrintWriter err = spec.commandLine().getErr();
+            final DamageReport damage = new DamageReport(spec.qualifiedName(), err);
+            final JournalPlayback.Result played = new JournalPlayback(JournalCommand.journalDir(source.data), into, access, originSuffix,
+                pace.equals("original")).run(request.getRequestId() != 0 ? request : request.toBuilder().setRequestId(1).build(), printer,
+                damage);
             err.println("re-published " + played.published() + " message" + (played.published() == 1 ? "" : "s") + " into "
                 + into.host() + ":" + into.port() + " as " + played.terminals() + " terminal" + (played.terminals() == 1 ? "" : "s")
-                + (played.skipped() > 0 ? " (" + played.skipped() + " router-originated skipped)" : ""));
+                + (played.skipped() > 0 ? " (" + played.skipped() + " router-originated skipped)" : "") + damage.summary());
             err.flush();
-            return Main.EXIT_OK;
+            return damage.count() == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
         }
         final Consumer<Delivery> paced = pace.equals("original") ? new PacedPrinter(printer) : printer;
-        final ReplayResult result = source.data != null ?
-            JournalReplay.replay(source.data, request, paced) :
-            replayFromRouter(request, paced);
         final PrintWriter err = spec.commandLine().getErr();
+        final DamageReport damage = new DamageReport(spec.qualifiedName(), err);
+        final ReplayResult result = source.data != null ?
+            JournalReplay.replay(source.data, request, paced, damage) :
+            replayFromRouter(request, paced);
+        damage.skippedByRouter(result.damaged());
         err.println("replayed " + result.count() + " message" + (result.count() == 1 ? "" : "s") +
-            (result.count() > 0 ? " (last index " + result.lastIndex() + ")" : ""));
+            (result.count() > 0 ? " (last index " + result.lastIndex() + ")" : "") + damage.summary());
         err.flush();
-        return Main.EXIT_OK;
+        return damage.count() == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
     }
 
     /** Prints each message after the gap it originally had after the previous one. */
@@ -208,10 +221,11 @@ final class ReplayCommand implements Callable<Integer>
         final ClientOptions options;
         try
         {
-            options = ClientOptions.builder()
+            options = access.apply(ClientOptions.builder()
                 .router(router.host(), router.port())
                 .terminal(id, TerminalKind.GROUND, REPLAY_TERMINAL_REGION)
                 .clientName("emcomm-cli/0.1 replay")
+                .autoAck(false)) // a replay shows replay items; anything delivered to its id stays unacked
                 .build();
         }
         catch (final IllegalArgumentException ex)

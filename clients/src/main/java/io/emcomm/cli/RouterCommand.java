@@ -1,6 +1,7 @@
 package io.emcomm.cli;
 
 import io.emcomm.router.Router;
+import io.emcomm.router.StartFailure;
 import io.emcomm.router.config.ConfigException;
 import io.emcomm.router.config.RouterConfig;
 import picocli.CommandLine.Command;
@@ -24,7 +25,9 @@ import java.util.concurrent.TimeUnit;
         "environment variables, then these options. Keys: emcomm.host, emcomm.port, emcomm.data,",
         "emcomm.max.frame.bytes, emcomm.io.threads, emcomm.journal.sync, emcomm.router.id,",
         "emcomm.heartbeat.interval.ms, emcomm.outbound.queue.limit, emcomm.admin.port, emcomm.journal.retention.hours, ...",
-        "(README.md has the full table). SIGTERM stops it gracefully: GOING_AWAY to every session, journal synced, exit 0."})
+        "(README.md has the full table); an unknown emcomm.* key from any source stops it, naming the nearest key.",
+        "One router per data folder (DIR/router.lock). A router that cannot start prints one line and exits 1.",
+        "SIGTERM stops it gracefully: GOING_AWAY to every session, journal synced, exit 0."})
 final class RouterCommand implements Callable<Integer>
 {
     @Spec
@@ -55,19 +58,20 @@ final class RouterCommand implements Callable<Integer>
         {
             router = Router.start(cfg);
         }
+        catch (final StartFailure ex)
+        {
+            // already one line naming the thing and the reason, and nothing in the data folder was touched
+            throw new CliFailure(ex.getMessage());
+        }
+        catch (final ConfigException ex)
+        {
+            // a security file (terminals, ACL, TLS) read at start
+            throw new CliFailure("bad configuration: " + ex.getMessage());
+        }
         catch (final RuntimeException ex)
         {
             throw new CliFailure("cannot start the router on " + cfg.host() + ":" + cfg.port() + ": " + rootMessage(ex));
         }
-        final PrintWriter out = spec.commandLine().getOut();
-        out.println("EmComm router " + cfg.routerId() + " listening on " + cfg.host() + ":" + router.port() +
-            ", journal in " + cfg.journalDir().toAbsolutePath());
-        if (router.adminPort() > 0)
-        {
-            out.println("admin endpoint on http://" + cfg.adminHost() + ":" + router.adminPort() + "/metrics");
-        }
-        out.flush();
-
         final CountDownLatch stop = new CountDownLatch(1);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() ->
@@ -86,6 +90,15 @@ final class RouterCommand implements Callable<Integer>
         // SIGTERM and SIGINT stop the router here instead of starting the JVM's shutdown, so that a clean stop
         // exits 0 (a JVM ended by a signal exits 143 or 130 whatever its hooks do). The hook stays as a fallback.
         final StopSignals signals = StopSignals.install(stop::countDown);
+        // "listening" is what supervisors and scripts wait for, so it is printed only once a signal is a clean stop
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println("EmComm router " + cfg.routerId() + " listening on " + cfg.host() + ":" + router.port() +
+            ", journal in " + cfg.journalDir().toAbsolutePath());
+        if (router.adminPort() > 0)
+        {
+            out.println("admin endpoint on http://" + cfg.adminHost() + ":" + router.adminPort() + "/metrics");
+        }
+        out.flush();
         try
         {
             stop.await();

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,13 +26,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** {@code emcomm send}: publish one message and print its journal index. */
+/**
+ * {@code emcomm send}: publish one message and print its journal index. It shows no deliveries, so it
+ * acknowledges none: it connects with auto-ack off, and whatever the router delivers to {@code --id} meanwhile
+ * (a message queued while the terminal was away, a receipt) stays queued for the terminal's next listener.
+ */
 @Command(
     name = "send",
     mixinStandardHelpOptions = true,
     description = {
         "Publish one message and print the journal index from the router's acknowledgement.",
-        "Exits 1 with the router's reason when the message is rejected."},
+        "On stderr: how many connected terminals it reached at once, and a warning for each terminal: address "
+            + "naming an id the router has never seen. Exits 1 with the router's reason when the message is "
+            + "rejected.",
+        "Acknowledges nothing: messages waiting for --id stay queued for its next 'emcomm listen'. It logs in "
+            + "as --id, so a running 'emcomm listen' with the same id is replaced (last login wins): send from an "
+            + "id of its own."},
     footer = {"", "Examples:",
         "  emcomm send --id cp-5201 --kind command-post --region 5201 --to region:5201 --precedence flash \\",
         "      --alert Flood --severity extreme --headline 'Nanming river over warning level'",
@@ -53,7 +64,7 @@ final class SendCommand implements Callable<Integer>
         description = "flash, immediate, priority or routine (default: ${DEFAULT-VALUE}).")
     Precedence precedence;
 
-    @Option(names = "--ttl", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+    @Option(names = "--ttl", paramLabel = "DURATION", converter = Converters.PositiveDurationConverter.class,
         description = "Not delivered after this long, e.g. 30m (default: never expires).")
     Duration ttl;
 
@@ -61,7 +72,7 @@ final class SendCommand implements Callable<Integer>
     boolean receipts;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
-        converter = Converters.DurationConverter.class,
+        converter = Converters.PositiveDurationConverter.class,
         description = "How long to wait for the acknowledgement (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -116,11 +127,15 @@ final class SendCommand implements Callable<Integer>
     public Integer call()
     {
         final Message message = message().to(to).precedence(precedence).ttl(ttl).wantReceipts(receipts);
-        try (EmcommClient client = EmcommClient.connect(terminal.required().build()))
+        // Auto-ack off and no listener: nothing the router delivers to this terminal is acknowledged unseen.
+        try (EmcommClient client = EmcommClient.connect(terminal.required().autoAck(false).build()))
         {
             final PublishResult result = client.publish(message).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             spec.commandLine().getOut().println(result.journalIndex());
             spec.commandLine().getOut().flush();
+            final PrintWriter err = spec.commandLine().getErr();
+            report(result).forEach(err::println);
+            err.flush();
             return Main.EXIT_OK;
         }
         catch (final ExecutionException ex)
@@ -144,6 +159,31 @@ final class SendCommand implements Callable<Integer>
         {
             throw new CliFailure(ex.getMessage());
         }
+    }
+
+    /**
+     * What the acknowledgement says beyond the index, one line each: {@code delivered now to 2 connected
+     * terminals}, or for a retry {@code already journaled (a retry): not routed again}, then {@code warning:
+     * terminal:cp-9 names an id the router has never seen: it will not get this message}.
+     */
+    static List<String> report(final PublishResult result)
+    {
+        final List<String> lines = new ArrayList<>();
+        if (result.duplicate())
+        {
+            lines.add("already journaled (a retry): not routed again");
+        }
+        else
+        {
+            lines.add("delivered now to " + result.deliveredNow() + " connected terminal" + (result.deliveredNow() == 1 ? "" : "s"));
+        }
+        for (final String unknown : result.unknownTerminals())
+        {
+            final String address = unknown.startsWith("terminal:") ? unknown : "terminal:" + unknown;
+            lines.add("warning: " + address + " names an id the router has never seen: it will not get this message "
+                + "(a new id receives only what is published after its first login)");
+        }
+        return lines;
     }
 
     private Message message()
@@ -199,9 +239,13 @@ final class SendCommand implements Callable<Integer>
             final double lat = Double.parseDouble(parts[0].trim());
             final double lon = Double.parseDouble(parts[1].trim());
             final double alt = parts.length == 3 ? Double.parseDouble(parts[2].trim()) : 0;
-            if (Math.abs(lat) > 90 || Math.abs(lon) > 180)
+            if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) // also refuses NaN
             {
                 throw new ParameterException(spec.commandLine(), "--position " + text + " is outside WGS84 (lat ±90, lon ±180)");
+            }
+            if (!Double.isFinite(alt))
+            {
+                throw new ParameterException(spec.commandLine(), "--position " + text + " has no finite altitude");
             }
             return Message.position(lat, lon, alt, 0, 0);
         }

@@ -10,6 +10,7 @@ import io.emcomm.protocol.wire.Alert;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,6 +54,9 @@ final class SimulateCommand implements Callable<Integer>
     @Option(names = "--router", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7400",
         converter = Converters.HostPortConverter.class, description = "Router address (default: ${DEFAULT-VALUE}).")
     Converters.HostPort router;
+
+    @Mixin
+    RouterAccessOptions access;
 
     @Option(names = "--terminals", paramLabel = "N", defaultValue = "2",
         description = "Terminals of each kind (default: ${DEFAULT-VALUE}).")
@@ -155,12 +159,21 @@ final class SimulateCommand implements Callable<Integer>
 
     private EmcommClient connect(final String id, final TerminalKind kind, final String where)
     {
-        return EmcommClient.connect(ClientOptions.builder()
-            .router(router.host(), router.port())
-            .terminal(id, kind, where)
-            .clientName("emcomm-simulate/0.1")
-            .deliveryListener(d -> delivered.incrementAndGet())
-            .build());
+        final ClientOptions options;
+        try
+        {
+            options = access.apply(ClientOptions.builder()
+                .router(router.host(), router.port())
+                .terminal(id, kind, where)
+                .clientName("emcomm-simulate/0.1")
+                .deliveryListener(d -> delivered.incrementAndGet()))
+                .build();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ParameterException(spec.commandLine(), ex.getMessage()); // a TLS file that cannot be used
+        }
+        return EmcommClient.connect(options);
     }
 
     private void schedule(final ScheduledExecutorService ticks, final List<Terminal> terminals)

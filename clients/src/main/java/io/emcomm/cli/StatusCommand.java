@@ -20,7 +20,9 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = {
         "Print a running router's live summary: sessions, message rates over the last 10 s, the largest",
-        "backlogs, journal size and disk left. Reads the router's admin endpoint (GET /status)."},
+        "backlogs, journal size and disk left, and every connected terminal (id, kind, region, address,",
+        "connected since, queued and unacknowledged deliveries, cursor). Reads the router's admin",
+        "endpoint (GET /status); journal indexes are decimal, times ISO-8601 UTC."},
     footer = {"", "Examples:", "  emcomm status", "  emcomm status --admin 10.0.0.5:7401 --json"})
 final class StatusCommand implements Callable<Integer>
 {
@@ -31,7 +33,7 @@ final class StatusCommand implements Callable<Integer>
         description = "The router's admin endpoint (default: 127.0.0.1:7401).")
     Converters.HostPort admin;
 
-    @Option(names = "--json", description = "Print the JSON document as served.")
+    @Option(names = "--json", description = "Print the JSON document as served (docs/operations.md lists its fields).")
     boolean json;
 
     @Override

@@ -2,14 +2,16 @@ package io.emcomm.cli;
 
 import io.emcomm.client.ClientOptions;
 import io.emcomm.protocol.wire.TerminalKind;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Who this command connects as, and where: {@code --router --id --kind --region}. Commands that need an
- * identity (send, listen) insist on one; commands that only read (replay) get a default one.
+ * Who this command connects as, and where: {@code --router --id --kind --region}, plus how to reach the router
+ * securely ({@link RouterAccessOptions}: TLS and credential). Commands that need an identity (send, listen)
+ * insist on one; commands that only read (replay) get a default one.
  */
 final class TerminalOptions
 {
@@ -36,9 +38,8 @@ final class TerminalOptions
         description = "Ask the router to shape deliveries for a narrow link: a profile name or rate:BYTES_PER_SECOND.")
     String linkProfile;
 
-    @Option(names = "--credential", paramLabel = "TOKEN",
-        description = "The terminal's token, when the router authenticates with tokens (or env EMCOMM_CREDENTIAL).")
-    String credential;
+    @Mixin
+    RouterAccessOptions access;
 
     /** Options for a command that must be told who it is. */
     ClientOptions.Builder required()
@@ -61,14 +62,13 @@ final class TerminalOptions
     {
         try
         {
-            return ClientOptions.builder()
+            return access.apply(ClientOptions.builder()
                 .router(router.host(), router.port())
                 .terminal(terminalId, terminalKind, regionCode)
                 .clientName("emcomm-cli/0.1")
-                .linkProfile(linkProfile)
-                .credential(credential != null ? credential : System.getenv("EMCOMM_CREDENTIAL"))
+                .linkProfile(linkProfile))
                 .build()
-                .toBuilder(); // build() validates the id now, as a usage error
+                .toBuilder(); // build() validates the id and reads the TLS files now, as a usage error
         }
         catch (final IllegalArgumentException ex)
         {

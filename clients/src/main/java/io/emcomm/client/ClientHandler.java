@@ -14,6 +14,8 @@ import io.emcomm.protocol.wire.Welcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 
@@ -98,8 +100,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     {
         if (error.getFatal())
         {
-            final EmcommException ex = new EmcommException(
-                "router error " + error.getCode() + ": " + error.getMessage(), error.getCode(), null);
+            final EmcommException ex = error.getCode() == io.emcomm.protocol.wire.ErrorCode.SESSION_REPLACED ?
+                new SessionReplacedException(error.getMessage()) :
+                new EmcommException("router error " + error.getCode() + ": " + error.getMessage(), error.getCode(), null);
             cause = ex;
             session.onFatalError(error);
             ctx.close();
@@ -113,6 +116,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
     {
+        if (evt instanceof SslHandshakeCompletionEvent tls)
+        {
+            if (!tls.isSuccess())
+            {
+                // A handshake timeout arrives only as this event, not as an exception.
+                final EmcommException explained = LinkFailure.tls(tls.cause(), session.routerAddress(), session.hasClientCertificate());
+                closeWith(ctx, explained != null ? explained : tls.cause());
+            }
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
         if (evt instanceof IdleStateEvent idle)
         {
             if (idle.state() == IdleState.WRITER_IDLE)
@@ -132,7 +146,19 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable ex)
     {
-        closeWith(ctx, ex);
+        final EmcommException tls = LinkFailure.tls(ex, session.routerAddress(), session.hasClientCertificate());
+        if (tls != null)
+        {
+            closeWith(ctx, tls);
+        }
+        else if (ex instanceof TooLongFrameException tooLong)
+        {
+            closeWith(ctx, new EmcommException("the router sent a frame longer than its WELCOME allows: " + tooLong.getMessage(), tooLong));
+        }
+        else
+        {
+            closeWith(ctx, ex);
+        }
     }
 
     @Override

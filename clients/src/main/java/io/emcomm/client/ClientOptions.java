@@ -4,20 +4,29 @@ import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.region.RegionCode;
 import io.emcomm.protocol.wire.TerminalKind;
+import io.netty.handler.ssl.SslContext;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything an {@link EmcommClient} needs to know before it connects: where the router is, who this
- * terminal is, and how patient to be. Immutable and thread-safe; build one with {@link #builder()}.
+ * Everything an {@link EmcommClient} needs to know before it connects: where the router is, how to reach it
+ * securely, who this terminal is, and how patient to be. Immutable and thread-safe; build one with
+ * {@link #builder()}.
  *
  * <pre>{@code
  * ClientOptions options = ClientOptions.builder()
- *     .router("127.0.0.1", 7400)
+ *     .router("router.gz.example", 7400)
+ *     .tls(Path.of("pki/ca.pem"))                                              // TLS 1.3, trust this CA
+ *     .tlsClientCertificate(Path.of("pki/uav-07.pem"), Path.of("pki/uav-07.key")) // mutual TLS
  *     .terminal("uav-07", TerminalKind.AIR, "520111")
  *     .build();
  * }</pre>
+ *
+ * <p>Frame sizes are not an option: the router's WELCOME announces {@code max_frame_bytes}, and the client
+ * sends frames up to it and accepts frames up to it plus {@link Frames#ROUTER_FRAME_ALLOWANCE}
+ * (protocol.md §1).
  */
 public final class ClientOptions
 {
@@ -42,14 +51,18 @@ public final class ClientOptions
     private final Duration requestTimeout;
     private final Duration heartbeatInterval;
     private final int maxPendingPublishes;
-    private final int maxFrameBytes;
     private final String clientName;
     private final String linkProfile;
     private final String credential;
+    private final Path tlsCa;
+    private final Path tlsCertificate;
+    private final Path tlsKey;
+    private final boolean tlsVerifyHostname;
+    private final SslContext sslContext;
     private final DeliveryListener deliveryListener;
     private final ConnectionListener connectionListener;
 
-    private ClientOptions(final Builder b)
+    private ClientOptions(final Builder b, final SslContext sslContext)
     {
         host = b.host;
         port = b.port;
@@ -63,10 +76,14 @@ public final class ClientOptions
         requestTimeout = b.requestTimeout;
         heartbeatInterval = b.heartbeatInterval;
         maxPendingPublishes = b.maxPendingPublishes;
-        maxFrameBytes = b.maxFrameBytes;
         clientName = b.clientName;
         linkProfile = b.linkProfile;
         credential = b.credential;
+        tlsCa = b.tlsCa;
+        tlsCertificate = b.tlsCertificate;
+        tlsKey = b.tlsKey;
+        tlsVerifyHostname = b.tlsVerifyHostname;
+        this.sslContext = sslContext;
         deliveryListener = b.deliveryListener;
         connectionListener = b.connectionListener;
     }
@@ -92,10 +109,13 @@ public final class ClientOptions
         b.requestTimeout = requestTimeout;
         b.heartbeatInterval = heartbeatInterval;
         b.maxPendingPublishes = maxPendingPublishes;
-        b.maxFrameBytes = maxFrameBytes;
         b.clientName = clientName;
         b.linkProfile = linkProfile;
         b.credential = credential;
+        b.tlsCa = tlsCa;
+        b.tlsCertificate = tlsCertificate;
+        b.tlsKey = tlsKey;
+        b.tlsVerifyHostname = tlsVerifyHostname;
         b.deliveryListener = deliveryListener;
         b.connectionListener = connectionListener;
         return b;
@@ -167,11 +187,6 @@ public final class ClientOptions
         return maxPendingPublishes;
     }
 
-    public int maxFrameBytes()
-    {
-        return maxFrameBytes;
-    }
-
     public String clientName()
     {
         return clientName;
@@ -187,6 +202,42 @@ public final class ClientOptions
     public String credential()
     {
         return credential;
+    }
+
+    /** True when the terminal port is reached over TLS 1.3 (a CA or a client certificate was given). */
+    public boolean tls()
+    {
+        return sslContext != null;
+    }
+
+    /** The PEM file of the CA(s) trusted to sign the router's certificate; null = the JDK's default trust store. */
+    public Path tlsCa()
+    {
+        return tlsCa;
+    }
+
+    /** The PEM certificate chain this terminal presents under mutual TLS; null = none. */
+    public Path tlsCertificate()
+    {
+        return tlsCertificate;
+    }
+
+    /** The PKCS#8 PEM private key of {@link #tlsCertificate()}; null = none. */
+    public Path tlsKey()
+    {
+        return tlsKey;
+    }
+
+    /** Whether the router's certificate must name the host the client dials (default true). */
+    public boolean tlsVerifyHostname()
+    {
+        return tlsVerifyHostname;
+    }
+
+    /** The TLS context built from the files above, or null for plain TCP. */
+    SslContext sslContext()
+    {
+        return sslContext;
     }
 
     /** Receives every DELIVERY; may be null when the terminal only publishes. */
@@ -205,7 +256,7 @@ public final class ClientOptions
     public String toString()
     {
         return "ClientOptions{" + terminalId + " " + Address.kindName(kind) + " " + regionCode +
-            " @ " + host + ":" + port + ", autoAck=" + autoAck + "}";
+            " @ " + host + ":" + port + (tls() ? " (TLS)" : "") + ", autoAck=" + autoAck + "}";
     }
 
     /** Collects and validates options. Not thread-safe. */
@@ -223,10 +274,13 @@ public final class ClientOptions
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private int maxPendingPublishes = DEFAULT_MAX_PENDING_PUBLISHES;
-        private int maxFrameBytes = Frames.DEFAULT_MAX_FRAME_BYTES;
         private String clientName = "emcomm-java/0.1";
         private String linkProfile = "";
         private String credential = "";
+        private Path tlsCa;
+        private Path tlsCertificate;
+        private Path tlsKey;
+        private boolean tlsVerifyHostname = true;
         private DeliveryListener deliveryListener;
         private ConnectionListener connectionListener;
 
@@ -287,12 +341,6 @@ public final class ClientOptions
             return this;
         }
 
-        public Builder maxFrameBytes(final int maxFrameBytes)
-        {
-            this.maxFrameBytes = maxFrameBytes;
-            return this;
-        }
-
         public Builder clientName(final String clientName)
         {
             this.clientName = clientName;
@@ -317,6 +365,40 @@ public final class ClientOptions
             return this;
         }
 
+        /**
+         * Reaches the router over TLS 1.3 (docs/security.md), trusting the CA certificate(s) in {@code caPem}
+         * to have signed the router's certificate; null trusts the JDK's default CAs (still TLS when
+         * {@link #tlsClientCertificate} is given).
+         */
+        public Builder tls(final Path caPem)
+        {
+            this.tlsCa = caPem;
+            return this;
+        }
+
+        /**
+         * The certificate this terminal presents when the router runs {@code emcomm.auth.mode=mtls}: its chain
+         * (PEM, the terminal's certificate first, CN = the terminal id) and its private key (PEM, PKCS#8:
+         * {@code openssl pkcs8 -topk8 -nocrypt}). Implies TLS. Null for both removes it.
+         */
+        public Builder tlsClientCertificate(final Path certificateChainPem, final Path privateKeyPem)
+        {
+            this.tlsCertificate = certificateChainPem;
+            this.tlsKey = privateKeyPem;
+            return this;
+        }
+
+        /**
+         * Whether the router's certificate must name the host given to {@link #router} in its subjectAltName
+         * (DNS name or IP address), as HTTPS does. On by default; turn it off only where the router is
+         * dialled by an address its certificate does not list and the CA is the network's own.
+         */
+        public Builder tlsVerifyHostname(final boolean verify)
+        {
+            this.tlsVerifyHostname = verify;
+            return this;
+        }
+
         public Builder deliveryListener(final DeliveryListener listener)
         {
             this.deliveryListener = listener;
@@ -330,9 +412,10 @@ public final class ClientOptions
         }
 
         /**
-         * Validates and freezes the options.
+         * Validates and freezes the options. With TLS, reads the PEM files now, so that a missing or unusable
+         * file is reported here and not at the first connection.
          *
-         * @throws IllegalArgumentException naming the first bad option
+         * @throws IllegalArgumentException naming the first bad option (for a TLS file: the file and the reason)
          */
         public ClientOptions build()
         {
@@ -372,13 +455,14 @@ public final class ClientOptions
             {
                 throw new IllegalArgumentException("max pending publishes must be at least 1");
             }
-            if (maxFrameBytes < Frames.MIN_MAX_FRAME_BYTES || maxFrameBytes > Frames.MAX_MAX_FRAME_BYTES)
-            {
-                throw new IllegalArgumentException("max frame bytes " + maxFrameBytes + " is not in " +
-                    Frames.MIN_MAX_FRAME_BYTES + ".." + Frames.MAX_MAX_FRAME_BYTES);
-            }
             Objects.requireNonNull(clientName, "clientName");
-            return new ClientOptions(this);
+            if ((tlsCertificate == null) != (tlsKey == null))
+            {
+                throw new IllegalArgumentException("TLS client certificate and key: give both or neither");
+            }
+            final SslContext ssl = tlsCa == null && tlsCertificate == null ? null :
+                ClientTls.context(tlsCa, tlsCertificate, tlsKey, tlsVerifyHostname);
+            return new ClientOptions(this, ssl);
         }
 
         private static void positive(final String name, final Duration value)

@@ -17,17 +17,15 @@ import io.emcomm.protocol.wire.ReplayEnd;
 import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.Subscribe;
 import io.emcomm.protocol.wire.SubscriptionAck;
+import io.emcomm.protocol.wire.Unsubscribe;
 import io.emcomm.protocol.wire.Welcome;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.IdleStateHandler;
 
-import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,6 +65,8 @@ final class ClientSession implements EmcommClient
     private volatile boolean welcomed;
     private volatile boolean closed;
     private ConnectionState state = ConnectionState.DISCONNECTED;
+    /** Why the session ended (null while it runs, or after close()): what later calls fail with. */
+    private Throwable endCause;
     private boolean reconnectAllowed = true;
     private int attempt;
     private long lastSequence;
@@ -85,24 +85,14 @@ final class ClientSession implements EmcommClient
         this.backoff = new Backoff(options.reconnectMin(), options.reconnectMax());
         this.dispatcher = new Dispatcher(options.terminalId());
         this.requestTimeoutNanos = options.requestTimeout().toNanos();
-        this.routerMaxFrameBytes = options.maxFrameBytes();
+        this.routerMaxFrameBytes = Frames.DEFAULT_MAX_FRAME_BYTES; // no publish is sent before the first WELCOME
         this.group = SharedEventLoop.acquire();
         this.bootstrap = new Bootstrap()
             .group(group)
             .channel(SharedEventLoop.channelClass())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
-            .handler(new ChannelInitializer<>()
-            {
-                @Override
-                protected void initChannel(final Channel ch)
-                {
-                    ch.pipeline().addLast("frames", new FrameDecoder(options.maxFrameBytes()));
-                    ch.pipeline().addLast("idle", new IdleStateHandler(
-                        0, options.heartbeatInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
-                    ch.pipeline().addLast("session", new ClientHandler(ClientSession.this));
-                }
-            });
+            .handler(new ClientChannelInitializer(this, options));
     }
 
     static ClientSession connect(final ClientOptions options)
@@ -115,14 +105,17 @@ final class ClientSession implements EmcommClient
         }
         catch (final ExecutionException ex)
         {
-            session.close();
-            throw ex.getCause() instanceof EmcommException e ? e : new EmcommException(ex.getCause().getMessage(), ex);
+            final EmcommException failure = ex.getCause() instanceof EmcommException e ? e :
+                new EmcommException(ex.getCause().getMessage(), ex.getCause());
+            session.shutdown(failure);
+            throw failure;
         }
         catch (final TimeoutException ex)
         {
-            session.close();
-            throw new EmcommException("the router at " + options.host() + ":" + options.port() +
+            final EmcommException failure = new EmcommException("the router at " + session.routerAddress() +
                 " did not welcome terminal " + options.terminalId() + " within " + 2 * options.connectTimeout().toMillis() + " ms");
+            session.shutdown(failure);
+            throw failure;
         }
         catch (final InterruptedException ex)
         {
@@ -158,6 +151,18 @@ final class ClientSession implements EmcommClient
         return readerIdleMillis;
     }
 
+    /** Whether this client presents a TLS certificate (mutual TLS), for messages about a refused handshake. */
+    boolean hasClientCertificate()
+    {
+        return options.tlsCertificate() != null;
+    }
+
+    /** "host:port" of the router, for messages. */
+    String routerAddress()
+    {
+        return options.host() + ":" + options.port();
+    }
+
     /** The live connection or null; for tests that need to break it at a chosen moment. */
     Channel currentChannel()
     {
@@ -187,42 +192,38 @@ final class ClientSession implements EmcommClient
             {
                 return; // ClientHandler.channelActive takes it from here
             }
-            final EmcommException cause = new EmcommException("cannot reach the router at " + options.host() + ":" +
-                options.port() + ": " + describe(f.cause()), f.cause());
+            final EmcommException cause = new EmcommException("cannot reach the router at " + routerAddress() + ": " +
+                LinkFailure.connectFailure(f.cause()), f.cause());
             if (!firstWelcome.isDone())
             {
                 firstWelcome.completeExceptionally(cause);
             }
             else
             {
-                scheduleReconnect();
+                scheduleReconnect(cause);
             }
         });
     }
 
-    private static String describe(final Throwable cause)
-    {
-        if (cause instanceof ConnectTimeoutException)
-        {
-            return "connection timed out";
-        }
-        if (cause instanceof ConnectException)
-        {
-            return "connection refused";
-        }
-        return String.valueOf(cause.getMessage());
-    }
-
-    private void scheduleReconnect()
+    /** Schedules the next attempt with backoff and tells the listener (ConnectionListener#onReconnecting). */
+    private void scheduleReconnect(final Throwable cause)
     {
         final long delay;
+        final int thisAttempt;
         synchronized (this)
         {
             if (closed)
             {
                 return;
             }
-            delay = backoff.delayNanos(attempt++);
+            delay = backoff.delayNanos(attempt);
+            thisAttempt = ++attempt;
+        }
+        final ConnectionListener listener = options.connectionListener();
+        if (listener != null)
+        {
+            final Duration wait = Duration.ofNanos(delay);
+            dispatcher.execute(() -> listener.onReconnecting(thisAttempt, wait, cause));
         }
         try
         {
@@ -230,7 +231,7 @@ final class ClientSession implements EmcommClient
         }
         catch (final RejectedExecutionException ignore)
         {
-            // closing
+            // the shared event loop stops only after the last client has closed, this one included
         }
     }
 
@@ -247,6 +248,7 @@ final class ClientSession implements EmcommClient
 
     void onWelcome(final Channel ch, final Welcome welcome)
     {
+        final List<PublishLedger.Pending> tooLarge;
         synchronized (this)
         {
             if (ch != channel || closed)
@@ -256,10 +258,10 @@ final class ClientSession implements EmcommClient
             welcomed = true;
             attempt = 0;
             lastSequence = Math.max(lastSequence, welcome.getLastOriginSequence());
-            if (welcome.getMaxFrameBytes() > 0)
-            {
-                routerMaxFrameBytes = (int)Math.min(welcome.getMaxFrameBytes(), options.maxFrameBytes());
-            }
+            applyFrameLimit(ch, welcome.getMaxFrameBytes());
+            // A publish accepted under an earlier router's larger limit would now cost the connection
+            // (FRAME_TOO_LARGE), again after every reconnect: refuse it instead of sending it.
+            tooLarge = pending.removeLargerThan(routerMaxFrameBytes - Frames.TYPE_BYTES);
             if (welcome.getHeartbeatIntervalMs() > 0)
             {
                 // The router promises traffic at least this often; three silent intervals mean it is gone.
@@ -283,15 +285,43 @@ final class ClientSession implements EmcommClient
             ch.flush();
             state = ConnectionState.CONNECTED;
         }
+        for (final PublishLedger.Pending p : tooLarge)
+        {
+            p.future().completeExceptionally(frameTooLarge(Frames.TYPE_BYTES + p.envelope().getSerializedSize()));
+        }
         notifyState(ConnectionState.CONNECTED, null);
         firstWelcome.complete(null);
+    }
+
+    /**
+     * Adopts the router's frame limit (protocol.md §1): publishes up to {@code max_frame_bytes}, frames from
+     * the router up to {@code max_frame_bytes + 128}. A router that announces none is taken to use the default.
+     */
+    private void applyFrameLimit(final Channel ch, final int announced)
+    {
+        routerMaxFrameBytes = announced <= 0 ? Frames.DEFAULT_MAX_FRAME_BYTES :
+            Math.max(Frames.MIN_MAX_FRAME_BYTES, Math.min(Frames.MAX_MAX_FRAME_BYTES, announced));
+        final FrameDecoder decoder = ch.pipeline().get(FrameDecoder.class);
+        if (decoder != null)
+        {
+            decoder.maxFrameBytes(routerMaxFrameBytes + Frames.ROUTER_FRAME_ALLOWANCE);
+        }
+    }
+
+    private EmcommException frameTooLarge(final int frameBytes)
+    {
+        return new EmcommException("message too large: its PUBLISH frame would be " + frameBytes +
+            " bytes, the router at " + routerAddress() + " accepts at most " + routerMaxFrameBytes +
+            " (max_frame_bytes in its WELCOME)", ErrorCode.FRAME_TOO_LARGE, null);
     }
 
     void onDisconnect(final Channel ch, final Throwable cause)
     {
         final List<ReplayCall> lostReplays;
+        final List<SubscriptionBook.Call> lostUnsubscribes;
         final boolean first;
         final boolean reconnect;
+        final boolean wasConnected;
         synchronized (this)
         {
             if (ch != channel)
@@ -299,49 +329,76 @@ final class ClientSession implements EmcommClient
                 return;
             }
             channel = null;
+            wasConnected = welcomed;
             welcomed = false;
-            subscriptions.disconnected();
-            lostReplays = new ArrayList<>(replays.values());
-            replays.clear();
             first = !firstWelcome.isDone();
             reconnect = !closed && !first && reconnectAllowed;
+            if (reconnect || first)
+            {
+                lostUnsubscribes = subscriptions.disconnected();
+                lostReplays = new ArrayList<>(replays.values());
+                replays.clear();
+            }
+            else
+            {
+                // the session ends: shutdown() fails them with the reason it ended
+                lostUnsubscribes = List.of();
+                lostReplays = List.of();
+            }
             if (reconnect)
             {
                 state = ConnectionState.DISCONNECTED;
             }
         }
-        final EmcommException lost = new EmcommException("connection to the router lost" +
-            (cause == null ? "" : ": " + cause.getMessage()), cause);
+        final EmcommException lost = cause instanceof EmcommException e && !wasConnected ? e :
+            new EmcommException((wasConnected ? "connection to the router at " + routerAddress() + " lost" :
+                "the router at " + routerAddress() + " closed the connection before welcoming terminal " + options.terminalId()) +
+                (cause == null ? notTlsHint() : ": " + cause.getMessage()),
+                cause instanceof EmcommException e ? e.errorCode() : ErrorCode.ERROR_CODE_UNSPECIFIED, cause);
         for (final ReplayCall call : lostReplays)
         {
             dispatcher.execute(() -> call.future.completeExceptionally(lost));
         }
+        lostUnsubscribes.forEach(call -> call.future().completeExceptionally(lost));
         if (first)
         {
-            firstWelcome.completeExceptionally(cause instanceof EmcommException e ? e :
-                new EmcommException("the router closed the connection before welcoming terminal " + options.terminalId(), cause));
+            firstWelcome.completeExceptionally(lost);
         }
         else if (reconnect)
         {
-            notifyState(ConnectionState.DISCONNECTED, lost);
-            scheduleReconnect();
+            if (wasConnected)
+            {
+                notifyState(ConnectionState.DISCONNECTED, lost);
+            }
+            scheduleReconnect(lost);
         }
         else if (!closed)
         {
-            shutdown(cause);
+            shutdown(cause instanceof EmcommException ? cause : lost);
         }
     }
 
-    /** A fatal ERROR frame arrived; the channel closes next. Login problems are not worth retrying. */
+    /** A router that runs TLS drops a plain connection without a word; say what may be missing. */
+    private String notTlsHint()
+    {
+        return options.tls() ? "" : " (if its terminal port uses TLS, give the client the router's CA)";
+    }
+
+    /**
+     * A fatal ERROR frame arrived; the channel closes next. Errors that would recur on every reconnect end the
+     * session: a replaced session (taking the terminal back would fight the newer login), a refused login, and
+     * frames the router could not accept (which the client would send again).
+     */
     synchronized void onFatalError(final Error error)
     {
         switch (error.getCode())
         {
-            case SESSION_REPLACED, INVALID_TERMINAL_ID, INVALID_REGION, INVALID_KIND, UNSUPPORTED_VERSION, UNKNOWN_LINK_PROFILE ->
-                reconnectAllowed = false;
+            case SESSION_REPLACED, INVALID_TERMINAL_ID, INVALID_REGION, INVALID_KIND, UNSUPPORTED_VERSION,
+                 UNKNOWN_LINK_PROFILE, AUTHENTICATION_FAILED, FRAME_TOO_LARGE, MALFORMED_FRAME, HELLO_REQUIRED,
+                 UNEXPECTED_FRAME -> reconnectAllowed = false;
             default ->
             {
-                // transient (idle timeout, slow consumer, shutting down, internal): reconnect
+                // transient (idle timeout, slow consumer, shutting down, too many connections, internal): reconnect
             }
         }
     }
@@ -396,7 +453,7 @@ final class ClientSession implements EmcommClient
         {
             if (closed)
             {
-                refused = new EmcommException("client closed");
+                refused = ended();
             }
             else if (pending.size() >= options.maxPendingPublishes())
             {
@@ -412,8 +469,7 @@ final class ClientSession implements EmcommClient
                 final int frameBytes = Frames.TYPE_BYTES + envelope.getSerializedSize();
                 if (frameBytes > routerMaxFrameBytes)
                 {
-                    refused = new EmcommException("message of " + frameBytes + " bytes exceeds the router's maximum frame of " +
-                        routerMaxFrameBytes + " bytes");
+                    refused = frameTooLarge(frameBytes); // sending it would cost the connection (FRAME_TOO_LARGE)
                 }
                 else
                 {
@@ -443,8 +499,8 @@ final class ClientSession implements EmcommClient
         }
         if (p != null)
         {
-            p.future().complete(new PublishResult(
-                ack.getOrigin(), ack.getOriginSequence(), ack.getJournalIndex(), ack.getDuplicate()));
+            p.future().complete(new PublishResult(ack.getOrigin(), ack.getOriginSequence(), ack.getJournalIndex(),
+                ack.getDuplicate(), ack.getDeliveredNow(), ack.getUnknownTerminalsList()));
         }
     }
 
@@ -500,34 +556,18 @@ final class ClientSession implements EmcommClient
     public CompletableFuture<Void> subscribe(final String... channelPatterns)
     {
         final CompletableFuture<Void> future = new CompletableFuture<>();
-        final List<String> addresses = new ArrayList<>(channelPatterns.length);
-        for (final String raw : channelPatterns)
+        final List<String> addresses = channelAddresses(channelPatterns, future);
+        if (future.isDone())
         {
-            final String pattern = raw.startsWith("channel:") ? raw.substring("channel:".length()) : raw;
-            try
-            {
-                ChannelPattern.parse(pattern);
-            }
-            catch (final AddressException ex)
-            {
-                future.completeExceptionally(new EmcommException("bad channel pattern '" + raw + "': " + ex.getMessage(),
-                    ErrorCode.BAD_ADDRESS_PATTERN, ex));
-                return future;
-            }
-            addresses.add("channel:" + pattern);
-        }
-        if (addresses.isEmpty())
-        {
-            future.complete(null);
             return future;
         }
         final SubscriptionBook.Call call = new SubscriptionBook.Call(List.copyOf(addresses), future);
-        boolean refused = false;
+        EmcommException refused = null;
         synchronized (this)
         {
             if (closed)
             {
-                refused = true;
+                refused = ended();
             }
             else
             {
@@ -545,9 +585,79 @@ final class ClientSession implements EmcommClient
                 }
             }
         }
-        if (refused)
+        if (refused != null)
         {
-            future.completeExceptionally(new EmcommException("client closed"));
+            future.completeExceptionally(refused);
+        }
+        else if (requestTimeoutNanos > 0)
+        {
+            future.orTimeout(requestTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        return future;
+    }
+
+    /**
+     * {@code channel:PATTERN} for each pattern; completes {@code future} instead when one is malformed (failed)
+     * or there are none (done).
+     */
+    private static List<String> channelAddresses(final String[] channelPatterns, final CompletableFuture<Void> future)
+    {
+        final List<String> addresses = new ArrayList<>(channelPatterns.length);
+        for (final String raw : channelPatterns)
+        {
+            final String pattern = raw.startsWith("channel:") ? raw.substring("channel:".length()) : raw;
+            try
+            {
+                ChannelPattern.parse(pattern);
+            }
+            catch (final AddressException ex)
+            {
+                future.completeExceptionally(new EmcommException("bad channel pattern '" + raw + "': " + ex.getMessage(),
+                    ErrorCode.BAD_ADDRESS_PATTERN, ex));
+                return addresses;
+            }
+            addresses.add("channel:" + pattern);
+        }
+        if (addresses.isEmpty())
+        {
+            future.complete(null);
+        }
+        return addresses;
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(final String... channelPatterns)
+    {
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final List<String> addresses = channelAddresses(channelPatterns, future);
+        if (future.isDone())
+        {
+            return future;
+        }
+        String refused = null;
+        synchronized (this)
+        {
+            final Channel ch = channel;
+            if (closed)
+            {
+                refused = "client closed";
+            }
+            else if (!welcomed || ch == null)
+            {
+                // Unlike a subscription, a removal is not kept for the next welcome: the caller learns now.
+                refused = "not connected to the router";
+            }
+            else
+            {
+                final long id = ++lastRequestId;
+                subscriptions.unsubscribed(id, new SubscriptionBook.Call(List.copyOf(addresses), future));
+                ch.writeAndFlush(Frames.encode(ch.alloc(), FrameType.UNSUBSCRIBE,
+                    Unsubscribe.newBuilder().setRequestId(id).addAllAddresses(addresses).build()));
+            }
+        }
+        if (refused != null)
+        {
+            future.completeExceptionally(new EmcommException(refused));
         }
         else if (requestTimeoutNanos > 0)
         {
@@ -559,9 +669,24 @@ final class ClientSession implements EmcommClient
     void onSubscriptionAck(final SubscriptionAck ack)
     {
         final List<SubscriptionBook.Call> calls;
+        final SubscriptionBook.Call removal;
         synchronized (this)
         {
-            calls = subscriptions.answered(ack.getRequestId(), ack.getOk());
+            removal = subscriptions.answeredUnsubscribe(ack.getRequestId());
+            calls = removal != null ? null : subscriptions.answered(ack.getRequestId(), ack.getOk());
+        }
+        if (removal != null)
+        {
+            if (ack.getOk())
+            {
+                removal.future().complete(null);
+            }
+            else
+            {
+                removal.future().completeExceptionally(new EmcommException("the router refused to remove the subscription to " +
+                    removal.addresses() + ": " + ack.getDetail(), ErrorCode.BAD_ADDRESS_PATTERN, null));
+            }
+            return;
         }
         if (calls == null)
         {
@@ -678,17 +803,17 @@ final class ClientSession implements EmcommClient
         final ReplayRequest request, final String positionsRegion, final DeliveryListener listener)
     {
         final ReplayCall call = new ReplayCall(listener);
-        String refused = null;
+        EmcommException refused = null;
         synchronized (this)
         {
             final Channel ch = channel;
             if (closed)
             {
-                refused = "client closed";
+                refused = ended();
             }
             else if (!welcomed || ch == null)
             {
-                refused = "not connected to the router";
+                refused = new EmcommException("not connected to the router");
             }
             else
             {
@@ -702,7 +827,7 @@ final class ClientSession implements EmcommClient
         }
         if (refused != null)
         {
-            call.future.completeExceptionally(new EmcommException(refused));
+            call.future.completeExceptionally(refused);
         }
         return call.future;
     }
@@ -730,7 +855,7 @@ final class ClientSession implements EmcommClient
         }
         if (call != null)
         {
-            dispatcher.execute(() -> call.end(end.getCount(), end.getLastIndex()));
+            dispatcher.execute(() -> call.end(end.getCount(), end.getLastIndex(), end.getDamaged()));
         }
     }
 
@@ -763,10 +888,17 @@ final class ClientSession implements EmcommClient
         shutdown(null);
     }
 
+    /**
+     * Ends the session for good and tells the listener the final state: {@link ConnectionState#REPLACED} for a
+     * {@link SessionReplacedException}, otherwise {@link ConnectionState#CLOSED} (cause null: closed by the
+     * user). Outstanding requests fail with {@link #ended()}.
+     */
     private void shutdown(final Throwable cause)
     {
+        final ConnectionState end = cause instanceof SessionReplacedException ? ConnectionState.REPLACED : ConnectionState.CLOSED;
         final List<CompletableFuture<?>> outstanding = new ArrayList<>();
         final Channel ch;
+        final EmcommException ex;
         synchronized (this)
         {
             if (closed)
@@ -774,7 +906,9 @@ final class ClientSession implements EmcommClient
                 return;
             }
             closed = true;
-            state = ConnectionState.CLOSED;
+            state = end;
+            endCause = cause;
+            ex = ended();
             ch = channel;
             channel = null;
             welcomed = false;
@@ -795,12 +929,25 @@ final class ClientSession implements EmcommClient
                 closing.awaitUninterruptibly(1, TimeUnit.SECONDS);
             }
         }
-        final EmcommException ex = cause == null ? new EmcommException("client closed") :
-            new EmcommException("session ended: " + cause.getMessage(), cause);
         outstanding.forEach(f -> f.completeExceptionally(ex));
         firstWelcome.completeExceptionally(ex);
-        notifyState(ConnectionState.CLOSED, cause);
+        notifyState(end, cause);
         dispatcher.shutdown();
         SharedEventLoop.release(group);
+    }
+
+    /** What a request fails with once the session has ended. Guarded by this. */
+    private EmcommException ended()
+    {
+        if (endCause == null)
+        {
+            return new EmcommException("client closed");
+        }
+        if (endCause instanceof SessionReplacedException replaced)
+        {
+            return replaced;
+        }
+        return new EmcommException("session ended: " + endCause.getMessage(),
+            endCause instanceof EmcommException e ? e.errorCode() : ErrorCode.ERROR_CODE_UNSPECIFIED, endCause);
     }
 }

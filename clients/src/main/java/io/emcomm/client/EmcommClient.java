@@ -17,6 +17,19 @@ import java.util.concurrent.CompletableFuture;
  * delivery receipts with {@link Message#wantReceipts(boolean)}; they arrive as deliveries with a
  * {@code Receipt} body.
  *
+ * <h2>How a session ends</h2>
+ * Only in one of two final states, always told to the {@link ConnectionListener} with the cause:
+ * {@link ConnectionState#REPLACED} when the same terminal id logged in elsewhere (the client does not
+ * reconnect; every outstanding and later request fails with {@link SessionReplacedException}, whose message
+ * names the other login's address), or {@link ConnectionState#CLOSED} after {@link #close()} or after a router
+ * error that would recur on every reconnect (a refused login: bad id, region, kind, link profile or
+ * credential; a frame the router could not accept). Everything else (a dropped link, a router restart, idle or
+ * slow-consumer disconnects, GOING_AWAY) is retried with backoff, and the listener sees each attempt.
+ *
+ * <h2>Frame sizes</h2>
+ * The router's WELCOME states its {@code max_frame_bytes}; the client accepts frames up to that plus 128 and
+ * refuses, without sending it, a publish whose frame would be longer (protocol.md §1).
+ *
  * <h2>Threads</h2>
  * Every method is thread-safe. Publishes from several threads are numbered and sent in one order. Futures
  * are completed on the client's network thread: do not block in a non-async dependent stage
@@ -53,8 +66,10 @@ public interface EmcommClient extends AutoCloseable
      * Publishes a message. The client stamps the origin, the next origin sequence and the creation time.
      *
      * @return completed with the PUBLISH_ACK; failed with {@link PublishRejectedException} on a PUBLISH_NACK,
-     * with {@link java.util.concurrent.TimeoutException} after the request timeout, or with
-     * {@link EmcommException} when the client closes first or too many publishes are outstanding
+     * with {@link java.util.concurrent.TimeoutException} after the request timeout, with
+     * {@link SessionReplacedException} when another login replaced the session, or with {@link EmcommException}
+     * when the client closes first, too many publishes are outstanding, or the message's PUBLISH frame would be
+     * longer than the router's {@code max_frame_bytes} (error code {@code FRAME_TOO_LARGE}; nothing is sent)
      */
     CompletableFuture<PublishResult> publish(Message message);
 
@@ -70,6 +85,18 @@ public interface EmcommClient extends AutoCloseable
      * is malformed or the router refuses it
      */
     CompletableFuture<Void> subscribe(String... channelPatterns);
+
+    /**
+     * Removes channel subscriptions of this terminal id (UNSUBSCRIBE, protocol.md §6), by the exact pattern text
+     * as for {@link #subscribe(String...)}, with or without the {@code channel:} prefix. Removing a pattern that is
+     * not held is not an error. Subscriptions belong to the terminal id, so this also ends subscriptions made by
+     * earlier sessions; the client stops renewing these patterns after reconnects.
+     *
+     * @return completed by the router's SUBSCRIPTION_ACK; failed with {@link EmcommException} when a pattern is
+     * malformed, the router refuses the request, the client is not connected, or the connection drops before
+     * the answer (send it again: removing twice is harmless)
+     */
+    CompletableFuture<Void> unsubscribe(String... channelPatterns);
 
     /**
      * Acknowledges a delivery by hand (with auto-ack off). Acknowledging an index twice, or while
@@ -102,8 +129,9 @@ public interface EmcommClient extends AutoCloseable
     CompletableFuture<ReplayResult> latestPositions(String regionCode);
 
     /**
-     * Closes the session and releases its threads. Outstanding futures fail with {@link EmcommException}.
-     * Idempotent.
+     * Closes the session and releases its threads; the listener is told {@link ConnectionState#CLOSED} with no
+     * cause. Outstanding futures fail with {@link EmcommException}. Idempotent: after the session has ended
+     * (CLOSED or REPLACED) it does nothing.
      */
     @Override
     void close();

@@ -83,6 +83,30 @@ final class PublishLedger
         return expired;
     }
 
+    /**
+     * Removes and returns the publishes whose envelope is longer than {@code maxEnvelopeBytes} (a router with
+     * a smaller frame limit than the one they were accepted under); empty when none.
+     */
+    List<Pending> removeLargerThan(final int maxEnvelopeBytes)
+    {
+        List<Pending> removed = List.of();
+        final Iterator<Pending> it = bySequence.values().iterator();
+        while (it.hasNext())
+        {
+            final Pending p = it.next();
+            if (p.envelope().getSerializedSize() > maxEnvelopeBytes)
+            {
+                it.remove();
+                if (removed.isEmpty())
+                {
+                    removed = new ArrayList<>();
+                }
+                removed.add(p);
+            }
+        }
+        return removed;
+    }
+
     /** Empties the ledger (the client is closing) and returns the futures to fail. */
     List<CompletableFuture<?>> drain()
     {

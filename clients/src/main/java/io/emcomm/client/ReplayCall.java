@@ -33,8 +33,8 @@ final class ReplayCall
     }
 
     /** Dispatch thread, after the last item. */
-    void end(final long count, final long lastIndex)
+    void end(final long count, final long lastIndex, final long damaged)
     {
-        future.complete(new ReplayResult(items, count, lastIndex));
+        future.complete(new ReplayResult(items, count, lastIndex, damaged));
     }
 }

@@ -24,12 +24,27 @@ final class SubscriptionBook
     private final Set<String> addresses = new LinkedHashSet<>();
     private final Map<Long, List<Call>> sent = new HashMap<>();
     private final List<Call> waiting = new ArrayList<>();
+    /** UNSUBSCRIBE requests sent and not yet answered; they are not renewed, so they fail on a disconnect. */
+    private final Map<Long, Call> removing = new HashMap<>();
 
     /** Records a call sent now under {@code requestId}. */
     void sent(final long requestId, final Call call)
     {
         addresses.addAll(call.addresses());
         sent.computeIfAbsent(requestId, id -> new ArrayList<>()).add(call);
+    }
+
+    /** Records an unsubscribe call sent now under {@code requestId}: its addresses are no longer renewed. */
+    void unsubscribed(final long requestId, final Call call)
+    {
+        call.addresses().forEach(addresses::remove);
+        removing.put(requestId, call);
+    }
+
+    /** The router answered an unsubscribe call; null when {@code requestId} is not one. */
+    Call answeredUnsubscribe(final long requestId)
+    {
+        return removing.remove(requestId);
     }
 
     /** Records a call to be sent with the next welcome. */
@@ -57,11 +72,17 @@ final class SubscriptionBook
         return List.copyOf(addresses);
     }
 
-    /** The connection dropped: unanswered calls wait for the renewal after the next welcome. */
-    void disconnected()
+    /**
+     * The connection dropped: unanswered subscribe calls wait for the renewal after the next welcome; the
+     * unanswered unsubscribe calls are returned, to fail.
+     */
+    List<Call> disconnected()
     {
         sent.values().forEach(waiting::addAll);
         sent.clear();
+        final List<Call> lost = List.copyOf(removing.values());
+        removing.clear();
+        return lost;
     }
 
     /** The router answered {@code requestId}; a refusal forgets the refused addresses. Null when unknown. */
@@ -88,6 +109,8 @@ final class SubscriptionBook
         final List<CompletableFuture<?>> futures = new ArrayList<>();
         sent.values().forEach(calls -> calls.forEach(c -> futures.add(c.future())));
         waiting.forEach(c -> futures.add(c.future()));
+        removing.values().forEach(c -> futures.add(c.future()));
+        removing.clear();
         sent.clear();
         waiting.clear();
         addresses.clear();

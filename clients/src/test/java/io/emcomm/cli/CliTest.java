@@ -1,5 +1,7 @@
 package io.emcomm.cli;
 
+import io.emcomm.cli.CliHarness.Capture;
+import io.emcomm.cli.CliHarness.Run;
 import io.emcomm.router.testing.LeakWatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -8,17 +10,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.emcomm.cli.CliHarness.awaitMatch;
+import static io.emcomm.cli.CliHarness.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,52 +35,6 @@ class CliTest
 
     @TempDir
     Path dir;
-
-    /** One in-process invocation: exit code and what it printed. */
-    record Run(int code, String out, String err)
-    {
-        List<String> outLines()
-        {
-            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
-        }
-    }
-
-    private static final class Capture
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-
-        synchronized String out()
-        {
-            return out.toString();
-        }
-
-        synchronized String err()
-        {
-            return err.toString();
-        }
-
-        CompletableFuture<Run> start(final String... args)
-        {
-            return CompletableFuture.supplyAsync(() -> run(args), runnable ->
-            {
-                final Thread t = new Thread(runnable, "cli-" + args[0]);
-                t.setDaemon(true);
-                t.start();
-            });
-        }
-
-        Run run(final String... args)
-        {
-            final int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-            return new Run(code, out().replace("\r", ""), err().replace("\r", ""));
-        }
-    }
-
-    private static Run cli(final String... args)
-    {
-        return new Capture().run(args);
-    }
 
     @Test
     void routerSendListenReplayEndToEnd() throws Exception
@@ -189,6 +143,23 @@ class CliTest
         "listen --id a --kind air --region 52 --subscribe region:52",
         "listen --id a --kind air --region 52 --timeout soon",
         "replay --from yesterday-ish",
+        "send --id a --kind air --region 52 --to up:52 --ttl 0s --text x",
+        "send --id a --kind air --region 52 --to up:52 --ttl -PT5S --text x",
+        "send --id a --kind air --region 52 --to up:52 --ttl 99999999999999999999d --text x",
+        "send --id a --kind air --region 52 --to up:52 --ttl 3651d --text x",
+        "send --id a --kind air --region 52 --to up:52 --timeout 0ms --text x",
+        "send --id a --kind air --region 52 --to up:52 --position NaN,106",
+        "send --id a --kind air --region 52 --to up:52 --position 26,106,Infinity",
+        "listen --id a --kind air --region 52 --timeout 0s",
+        "listen --id a --kind air --region 52 --count -1",
+        "listen --id a --kind air --region 52 --count 99999999999",
+        "replay --from 999999999d",
+        "replay --from 1900-01-01T00:00:00Z",
+        "replay --limit -1",
+        "simulate --duration 1d1d99999999999999999999s",
+        "positions",
+        "unsubscribe --id a --kind air --region 52 region:52",
+        "unsubscribe --id a --kind air --region 52",
         "replay --data x --router 127.0.0.1:1",
         "router --port notaport",
         "frobnicate",
@@ -204,30 +175,33 @@ class CliTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "router", "send", "listen", "replay", "simulate"})
+    @ValueSource(strings = {"", "router", "send", "listen", "unsubscribe", "positions", "replay", "simulate", "demo", "status",
+        "credential", "journal", "journal export", "journal verify", "bench"})
     void everyCommandHasHelp(final String command)
     {
-        final Run r = command.isEmpty() ? cli("--help") : cli(command, "--help");
+        final List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+        args.add("--help");
+        final Run r = cli(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Usage: emcomm" + (command.isEmpty() ? "" : " " + command)), r.out());
     }
 
-    private static Matcher awaitMatch(final Supplier<String> text, final Pattern pattern) throws InterruptedException
+    @Test
+    void helpListsEveryCommandWithItsWholeFirstSentence()
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true)
+        final String help = cli("--help").out();
+        final String commands = help.substring(help.indexOf("Commands:"));
+        for (final Class<?> sub : Main.SUBCOMMANDS)
         {
-            final Matcher m = pattern.matcher(text.get());
-            if (m.find())
-            {
-                return m;
-            }
-            if (System.nanoTime() - deadline > 0)
-            {
-                throw new AssertionError("no '" + pattern + "' in: " + text.get());
-            }
-            Thread.onSpinWait();
-            Thread.yield();
+            final picocli.CommandLine.Command c = sub.getAnnotation(picocli.CommandLine.Command.class);
+            final String sentence = CommandSummaries.summary(c.description());
+            assertTrue(sentence.endsWith("."), c.name() + ": " + sentence);
+            // compared without white space: the table wraps lines wherever it likes
+            assertTrue(commands.replaceAll("\\s+", "").contains((c.name() + sentence).replaceAll("\\s+", "")), c.name() + " in\n" + help);
         }
+        assertTrue(commands.contains("\n  bench "), help);
+        assertTrue(help.replaceAll("\\s+", " ").contains("queued and unacknowledged deliveries, cursor)."), "status is not cut: " + help);
+        final String journal = cli("journal", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(journal.contains("without gaps within each roll file."), journal);
     }
 }

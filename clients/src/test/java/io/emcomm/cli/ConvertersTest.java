@@ -29,6 +29,30 @@ class ConvertersTest
     }
 
     @Test
+    void durationsOutOfRangeAreOneSentenceNotAnArithmeticError()
+    {
+        assertEquals(Duration.ZERO, Converters.duration("0s"), "zero is a duration (simulate --duration 0s: until Ctrl-C)");
+        assertEquals(Duration.ofDays(3650), Converters.duration("3650d"));
+        assertEquals("'0s' must be longer than zero",
+            assertThrows(TypeConversionException.class, () -> Converters.positiveDuration("0s")).getMessage());
+        assertEquals("'PT0S' must be longer than zero",
+            assertThrows(TypeConversionException.class, () -> Converters.positiveDuration("PT0S")).getMessage());
+        assertEquals("'-PT5S' is a negative duration",
+            assertThrows(TypeConversionException.class, () -> Converters.duration("-PT5S")).getMessage());
+        for (final String huge : new String[] {"99999999999999999999s", "9223372036854775807d", "3651d", "PT9999999999999999H",
+            "P99999999999D", "106751991167300d"})
+        {
+            assertEquals("'" + huge + "' is too long a duration (at most 3650d)",
+                assertThrows(TypeConversionException.class, () -> Converters.duration(huge), huge).getMessage());
+        }
+        final Instant now = Instant.parse("2026-05-01T08:00:00Z");
+        assertEquals("'99999999d' is too long a duration (at most 3650d)",
+            assertThrows(TypeConversionException.class, () -> Converters.time("99999999d", now)).getMessage());
+        assertThrows(TypeConversionException.class, () -> new Converters.TimeConverter().convert("1969-12-31T00:00:00Z"));
+        assertThrows(TypeConversionException.class, () -> new Converters.TimeConverter().convert("+100000-01-01T00:00:00Z"));
+    }
+
+    @Test
     void hostPort()
     {
         assertEquals(new Converters.HostPort("10.0.0.5", 7401), Converters.HostPort.parse("10.0.0.5:7401"));

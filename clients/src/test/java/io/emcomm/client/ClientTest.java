@@ -301,6 +301,42 @@ class ClientTest
     }
 
     @Test
+    void unsubscribeRemovesPatternsForGoodAndTheyAreNotRenewed() throws Exception
+    {
+        final Router first = router();
+        final int port = first.port();
+        final BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
+        final BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
+        final EmcommClient cp = connect(options(first, "cp-5202", TerminalKind.COMMAND_POST, "5202")
+            .deliveryListener(received::add)
+            .connectionListener((s, cause) -> states.add(s)));
+        assertEquals(ConnectionState.CONNECTED, states.poll(WAIT_S, TimeUnit.SECONDS));
+        await(cp.subscribe("flood.>", "channel:fire.>"));
+        final ExecutionException bad = assertThrows(ExecutionException.class, () -> await(cp.unsubscribe("flood..x")));
+        assertEquals(ErrorCode.BAD_ADDRESS_PATTERN, ((EmcommException)bad.getCause()).errorCode());
+        assertNull(await(cp.unsubscribe("channel:flood.>", "never.held")), "removing what is not held is no error");
+
+        final EmcommClient gauge = connect(options(first, "gauge-4", TerminalKind.GROUND, "520111"));
+        await(gauge.publish(Message.text("level").to("channel:flood.5202")));
+        final PublishResult smoke = await(gauge.publish(Message.text("smoke").to("channel:fire.5202")));
+        assertEquals(smoke.journalIndex(), received.poll(WAIT_S, TimeUnit.SECONDS).journalIndex(), "flood.> is gone");
+        awaitCondition(() -> first.counters().deliveryAcks() == 1, "the ack reached the router before it stops");
+
+        stop(first);
+        assertEquals(ConnectionState.DISCONNECTED, states.poll(WAIT_S, TimeUnit.SECONDS));
+        final ExecutionException offline = assertThrows(ExecutionException.class, () -> await(cp.unsubscribe("fire.>")));
+        assertEquals("not connected to the router", offline.getCause().getMessage());
+        router(port);
+        assertEquals(ConnectionState.CONNECTED, states.poll(WAIT_S, TimeUnit.SECONDS));
+        await(cp.subscribe("fire.>")); // answered after the renewal sent at the welcome, on the same connection
+        // the gauge reconnects on its own and sends these once the new router welcomes it
+        await(gauge.publish(Message.text("level again").to("channel:flood.5202")));
+        final PublishResult again = await(gauge.publish(Message.text("smoke again").to("channel:fire.5202")));
+        assertEquals(again.journalIndex(), received.poll(WAIT_S, TimeUnit.SECONDS).journalIndex(),
+            "the reconnect renewed fire.> only");
+    }
+
+    @Test
     void publishTimesOutWhileTheRouterStaysDown() throws Exception
     {
         final Router router = router();
@@ -410,11 +446,11 @@ class ClientTest
 
         connect(options(router, "uav-dup", TerminalKind.AIR, "5201"));
 
-        final Object[] closed = states.poll(WAIT_S, TimeUnit.SECONDS);
-        assertEquals(ConnectionState.CLOSED, closed[0]);
-        assertEquals(ErrorCode.SESSION_REPLACED, ((EmcommException)closed[1]).errorCode());
-        assertEquals(ConnectionState.CLOSED, old.state());
-        assertInstanceOf(EmcommException.class, assertThrows(ExecutionException.class,
+        final Object[] replaced = states.poll(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(ConnectionState.REPLACED, replaced[0]);
+        assertEquals(ErrorCode.SESSION_REPLACED, assertInstanceOf(SessionReplacedException.class, replaced[1]).errorCode());
+        assertEquals(ConnectionState.REPLACED, old.state());
+        assertInstanceOf(SessionReplacedException.class, assertThrows(ExecutionException.class,
             () -> await(old.publish(Message.text("x").to("up:5201")))).getCause());
     }
 

@@ -58,7 +58,7 @@ public final class Operations implements AutoCloseable
             catch (final RuntimeException ex)
             {
                 // Routing matters more than metrics on an emergency network: run on without the endpoint.
-                LOG.error("admin endpoint off: {}", ex.getMessage());
+                LOG.warn("admin endpoint off, the router runs on without it: {}", ex.getMessage());
             }
         }
         admin = server;

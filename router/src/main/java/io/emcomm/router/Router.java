@@ -30,6 +30,9 @@ import io.emcomm.router.route.RoutingTable;
 import io.emcomm.router.route.Switchboard;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -44,17 +47,15 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * An EmComm router: opens the journal, rebuilds the dedupe state from it, and serves terminals over TCP.
- * {@link #start} returns once the port is bound; {@link #close} stops accepting, closes every session and
- * closes the journal.
+ * An EmComm router: claims its data folder, binds its port, opens the journal, rebuilds the dedupe state from
+ * it, and serves terminals over TCP. {@link #start} returns once it accepts connections, or throws
+ * {@link StartFailure} (one line: the thing and the reason) having touched no data; {@link #close} stops
+ * accepting, closes every session, closes the journal and releases the data folder.
  */
 public final class Router implements AutoCloseable
 {
@@ -66,6 +67,8 @@ public final class Router implements AutoCloseable
     private final CursorStore cursors;
     /** Socket reads per connection per event-loop turn (Netty's default is 16). */
     private static final int READS_PER_TURN = 2;
+    /** The cursor store's folder in the data folder, beside the journal. */
+    private static final String CURSORS_DIR = "cursors";
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -74,89 +77,124 @@ public final class Router implements AutoCloseable
     private final DiskGuard diskGuard;
     private final OutboundBudget outboundBudget;
     private final Operations operations;
+    private final DataFolder dataFolder;
     private volatile boolean accepting;
 
     private Router(final RouterConfig config, final LongSupplier clockMicros, final TimeProvider journalTime)
     {
         this.config = config;
-        try
-        {
-            Files.createDirectories(config.journalDir());
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot create data folder " + config.dataDir() + ": " + ex.getMessage(), ex);
-        }
-        final ChronicleJournal chronicle = new ChronicleJournal(config.journalDir(), RollCycles.valueOf(config.rollCycle()),
-            journalTime);
-        diskGuard = new DiskGuard(config.journalDir(), config.diskMinFreeMb());
-        diskGuard.check();
-        journal = new GuardedJournal(chronicle, diskGuard, counters);
-        final OriginRegistry origins = new OriginRegistry();
-        final long entries = origins.rebuildFrom(journal);
-        LOG.info("dedupe state rebuilt from {} journal entries ({} origins)", entries, origins.size());
-        cursors = new ChronicleCursorStore(config.dataDir().resolve("cursors"));
-        restoreLatestPositions();
-        table = new LocalRoutingTable();
-        final Gatekeeper gatekeeper = new Gatekeeper(config.security());
-        final Switchboard switchboard = new Switchboard(journal, table, counters, clockMicros, origins.state(config.routerId()),
-            config.security().validateBodies());
-        final ReceiptPublisher receipts = new ReceiptPublisher(journal, switchboard, origins.state(config.routerId()), counters,
-            clockMicros, config.flashEscalate());
         outboundBudget = new OutboundBudget(config.outboundRouterBytes(), config.outboundSessionBytes(),
             config.timerIntervalMs() * 1000L);
-        final DeliveryContext delivery = new DeliveryContext(journal, cursors, switchboard.publishLock(), counters, clockMicros,
-            receipts, config.routerId(), config.deliveryWindow(), config.inFlightLimit(), config.outboundQueueLimit(), config.flashAckTimeoutMs() * 1000L,
-            config.slowConsumerDisconnectMs() * 1000L, outboundBudget);
-        final RouterContext context = new RouterContext(config, journal, origins, table, switchboard, counters, clockMicros,
-            cursors, delivery, gatekeeper);
-
+        // Everything that can fail for a reason the operator can fix is checked before the journal is opened:
+        // the security files, the data folder (lock, permissions), the terminal port. A failure is one
+        // StartFailure line and leaves the data as it was.
+        final Gatekeeper gatekeeper = new Gatekeeper(config.security());
+        dataFolder = DataFolder.claim(config.dataDir(), config.journalDir().getFileName().toString(), CURSORS_DIR);
         final boolean epoll = Epoll.isAvailable();
         final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         final Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        final DeferredInitializer children = new DeferredInitializer();
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        ChronicleJournal chronicle = null;
+        CursorStore openedCursors = null;
+        Channel server = null;
         try
         {
-            serverChannel = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
-                .channel(channelClass)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                // pooled buffers: derived buffers (frame slices) and copies are recycled on the event loops
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                // at most two socket reads (<= 128 KiB) per connection per turn of the event loop: a flooding
-                // publisher then holds its loop for a few milliseconds, not tens, before a FLASH on another
-                // connection of the same loop is read; each turn still batches hundreds of messages
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(READS_PER_TURN))
-                .childHandler(new RouterChannelInitializer(context))
-                .bind(new InetSocketAddress(config.host(), config.port()))
-                .syncUninterruptibly()
-                .channel();
-        }
-        catch (final RuntimeException ex)
-        {
-            shutdownGroups();
-            cursors.close();
-            journal.close();
-            throw ex;
-        }
-        try
-        {
+            server = bind(channelClass, children);
+            chronicle = new ChronicleJournal(config.journalDir(), RollCycles.valueOf(config.rollCycle()), journalTime);
+            diskGuard = new DiskGuard(config.journalDir(), config.diskMinFreeMb());
+            diskGuard.check();
+            journal = new GuardedJournal(chronicle, diskGuard, counters);
+            final OriginRegistry origins = new OriginRegistry();
+            final long entries = origins.rebuildFrom(journal);
+            LOG.info("dedupe state rebuilt from {} journal entries ({} origins)", entries, origins.size());
+            openedCursors = new ChronicleCursorStore(config.dataDir().resolve(CURSORS_DIR));
+            cursors = openedCursors;
+            restoreLatestPositions();
+            table = new LocalRoutingTable();
+            final Switchboard switchboard = new Switchboard(journal, table, counters, clockMicros, origins.state(config.routerId()),
+                config.security().validateBodies(), id -> cursors.contains(id) || gatekeeper.registered(id));
+            final ReceiptPublisher receipts = new ReceiptPublisher(journal, switchboard, origins.state(config.routerId()), counters,
+                clockMicros, config.flashEscalate());
+            final DeliveryContext delivery = new DeliveryContext(journal, cursors, switchboard.publishLock(), counters, clockMicros,
+                receipts, config.routerId(), config.deliveryWindow(), config.inFlightLimit(), config.outboundQueueLimit(), config.flashAckTimeoutMs() * 1000L,
+                config.slowConsumerDisconnectMs() * 1000L, outboundBudget);
+            final RouterContext context = new RouterContext(config, journal, origins, table, switchboard, counters, clockMicros,
+                cursors, delivery, gatekeeper);
+            children.target = new RouterChannelInitializer(context);
+            serverChannel = server;
             operations = new Operations(this, chronicle);
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
-            serverChannel.close().syncUninterruptibly();
+            if (server != null)
+            {
+                server.close().syncUninterruptibly();
+            }
             shutdownGroups();
-            cursors.close();
-            journal.close();
+            if (openedCursors != null)
+            {
+                openedCursors.close();
+            }
+            if (chronicle != null)
+            {
+                chronicle.close();
+            }
+            dataFolder.close();
             throw ex;
         }
+        // connections waiting in the backlog since the bind are accepted from here on
         accepting = true;
-        LOG.info("router {} listening on {} ({}, {} io threads)", config.routerId(), serverChannel.localAddress(),
+        server.config().setAutoRead(true);
+        LOG.info("router {} listening on {} ({}, {} io threads)", config.routerId(), server.localAddress(),
             epoll ? "epoll" : "nio", config.ioThreads());
+    }
+
+    /**
+     * Binds the terminal port before the journal is opened, so that a port in use fails first and leaves the
+     * data untouched. The server channel does not accept until {@code setAutoRead(true)}: a terminal that
+     * connects while the journal is read waits in the listen backlog, and meets a complete router.
+     */
+    private Channel bind(final Class<? extends ServerChannel> channelClass, final DeferredInitializer children)
+    {
+        final ChannelFuture bound = new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channel(channelClass)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            // pooled buffers: derived buffers (frame slices) and copies are recycled on the event loops
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+            // at most two socket reads (<= 128 KiB) per connection per turn of the event loop: a flooding
+            // publisher then holds its loop for a few milliseconds, not tens, before a FLASH on another
+            // connection of the same loop is read; each turn still batches hundreds of messages
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(READS_PER_TURN))
+            .childHandler(children)
+            .bind(new InetSocketAddress(config.host(), config.port()))
+            .awaitUninterruptibly();
+        if (!bound.isSuccess())
+        {
+            throw StartFailure.cannotListen(config.host(), config.port(), bound.cause());
+        }
+        return bound.channel();
+    }
+
+    /**
+     * The child handler given to the server bootstrap at bind time, before the router's context exists; it
+     * installs the real pipeline. Nothing is accepted before {@link #target} is set (auto-read is off).
+     */
+    @ChannelHandler.Sharable
+    private static final class DeferredInitializer extends ChannelInitializer<Channel>
+    {
+        volatile ChannelHandler target;
+
+        @Override
+        protected void initChannel(final Channel ch)
+        {
+            ch.pipeline().addLast(target);
+        }
     }
 
     /** Starts a router with the wall clock. */
@@ -272,8 +310,8 @@ public final class Router implements AutoCloseable
     /**
      * Stops the router gracefully; a second call does nothing. Stops accepting connections, tells every session
      * GOING_AWAY (SHUTTING_DOWN) after the acks already written, waits up to {@code emcomm.shutdown.drain.ms} for
-     * the connections to close, forces the journal to disk from every event loop, then closes the journal.
-     * Every publish a client saw acknowledged is in the journal after a restart.
+     * the connections to close, forces the journal to disk from every event loop, closes the journal, then
+     * releases the data folder. Every publish a client saw acknowledged is in the journal after a restart.
      */
     @Override
     public void close()
@@ -283,11 +321,19 @@ public final class Router implements AutoCloseable
             return;
         }
         accepting = false;
-        GracefulShutdown.drain(serverChannel, table, workerGroup, journal, config.shutdownDrainMs());
-        shutdownGroups();
-        operations.close();
-        cursors.close();
-        journal.close();
+        try
+        {
+            GracefulShutdown.drain(serverChannel, table, workerGroup, journal, config.shutdownDrainMs());
+            shutdownGroups();
+            operations.close();
+            cursors.close();
+            journal.close();
+        }
+        finally
+        {
+            // last, and whatever failed above: a restart in this process must find the folder free
+            dataFolder.close();
+        }
         LOG.info("router {} stopped", config.routerId());
     }
 

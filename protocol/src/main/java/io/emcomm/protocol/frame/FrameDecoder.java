@@ -19,20 +19,39 @@ import java.util.List;
  */
 public final class FrameDecoder extends ByteToMessageDecoder
 {
-    private final int maxFrameBytes;
+    private int maxFrameBytes;
     private boolean failed;
 
+    /**
+     * @param maxFrameBytes the largest {@code length} value accepted: {@link Frames#MIN_MAX_FRAME_BYTES} to
+     *                      {@link Frames#MAX_MAX_FRAME_BYTES} plus {@link Frames#ROUTER_FRAME_ALLOWANCE} (what a
+     *                      client accepts from a router at the largest configurable limit)
+     */
     public FrameDecoder(final int maxFrameBytes)
     {
-        if (maxFrameBytes < Frames.MIN_MAX_FRAME_BYTES || maxFrameBytes > Frames.MAX_MAX_FRAME_BYTES)
-        {
-            throw new IllegalArgumentException("maxFrameBytes out of range: " + maxFrameBytes);
-        }
-        this.maxFrameBytes = maxFrameBytes;
+        this.maxFrameBytes = checked(maxFrameBytes);
     }
 
     public int maxFrameBytes()
     {
+        return maxFrameBytes;
+    }
+
+    /**
+     * Changes the limit for frames whose length has not been read yet. A client calls it when the router's
+     * WELCOME announces {@code max_frame_bytes} (protocol.md §1). Call on the channel's event loop.
+     */
+    public void maxFrameBytes(final int maxFrameBytes)
+    {
+        this.maxFrameBytes = checked(maxFrameBytes);
+    }
+
+    private static int checked(final int maxFrameBytes)
+    {
+        if (maxFrameBytes < Frames.MIN_MAX_FRAME_BYTES || maxFrameBytes > Frames.MAX_MAX_FRAME_BYTES + Frames.ROUTER_FRAME_ALLOWANCE)
+        {
+            throw new IllegalArgumentException("maxFrameBytes out of range: " + maxFrameBytes);
+        }
         return maxFrameBytes;
     }
 

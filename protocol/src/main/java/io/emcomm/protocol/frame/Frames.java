@@ -32,6 +32,12 @@ public final class Frames
     /** Below this no useful frame fits (a hello with its fields); above it one frame could pin 16 MiB. */
     public static final int MIN_MAX_FRAME_BYTES = 1024;
     public static final int MAX_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+    /**
+     * How much longer than its {@code max_frame_bytes} a frame from the router may be (protocol.md §1): a
+     * DELIVERY wraps an envelope of up to {@code max_frame_bytes - 1} bytes, an escalated FLASH copy carries
+     * the router's id. Clients accept frames of {@code max_frame_bytes + ROUTER_FRAME_ALLOWANCE}.
+     */
+    public static final int ROUTER_FRAME_ALLOWANCE = 128;
 
     private Frames()
     {

@@ -189,8 +189,25 @@ final class FrameDecoderTest
     void rejectsAMaximumOutsideTheAllowedRange()
     {
         assertThrows(IllegalArgumentException.class, () -> new FrameDecoder(Frames.MIN_MAX_FRAME_BYTES - 1));
-        assertThrows(IllegalArgumentException.class, () -> new FrameDecoder(Frames.MAX_MAX_FRAME_BYTES + 1));
+        final int clientMax = Frames.MAX_MAX_FRAME_BYTES + Frames.ROUTER_FRAME_ALLOWANCE;
+        assertThrows(IllegalArgumentException.class, () -> new FrameDecoder(clientMax + 1));
+        assertEquals(clientMax, new FrameDecoder(clientMax).maxFrameBytes());
         assertEquals(Frames.DEFAULT_MAX_FRAME_BYTES, new FrameDecoder(Frames.DEFAULT_MAX_FRAME_BYTES).maxFrameBytes());
+        assertThrows(IllegalArgumentException.class, () -> new FrameDecoder(MAX).maxFrameBytes(clientMax + 1));
+    }
+
+    @Test
+    void aChangedMaximumAppliesToTheNextFrame()
+    {
+        final FrameDecoder decoder = channel.pipeline().get(FrameDecoder.class);
+        decoder.maxFrameBytes(MAX + Frames.ROUTER_FRAME_ALLOWANCE);
+        final byte[] atLimit = frame(3, "x".repeat(MAX + Frames.ROUTER_FRAME_ALLOWANCE - 1));
+        write(atLimit);
+        assertEquals(MAX + Frames.ROUTER_FRAME_ALLOWANCE, readFrame().length);
+
+        final TooLongFrameException tooLong = assertThrows(TooLongFrameException.class,
+            () -> write(frame(3, "x".repeat(MAX + Frames.ROUTER_FRAME_ALLOWANCE))));
+        assertTrue(tooLong.getMessage().contains("exceeds the maximum of " + (MAX + Frames.ROUTER_FRAME_ALLOWANCE)), tooLong.getMessage());
     }
 
     private void write(final byte[] data)

@@ -73,7 +73,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         {
             final String why = router.diskGuard().refusing() ? router.diskGuard().detail() : "not accepting (starting or shutting down)";
             respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, JSON,
-                "{\"ready\":false,\"reason\":" + StatusReport.quote(why) + "}\n");
+                StatusReport.JSON.createObjectNode().put("ready", false).put("reason", why) + "\n");
         }
     }
 

@@ -1,8 +1,10 @@
 package io.emcomm.router.admin;
 
 import io.emcomm.router.Router;
+import io.emcomm.router.StartFailure;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -35,38 +37,41 @@ public final class AdminServer implements AutoCloseable
         this.channel = channel;
     }
 
-    /** Binds the endpoint; throws when the port cannot be bound. */
+    /**
+     * Binds the endpoint.
+     *
+     * @throws StartFailure "cannot listen on HOST:PORT: REASON" when the port cannot be bound; the caller
+     *                      runs on without the endpoint (docs/operations.md).
+     */
     public static AdminServer start(final String host, final int port, final Router router, final RouterMetrics metrics,
         final StatusReport status)
     {
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        try
-        {
-            final Channel channel = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>()
+        // awaited, not synced: sync rethrows the bind's checked exception undeclared, past catch blocks
+        final ChannelFuture bound = new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
                 {
-                    @Override
-                    protected void initChannel(final SocketChannel ch)
-                    {
-                        ch.pipeline()
-                            .addLast("http", new HttpServerCodec())
-                            .addLast("aggregate", new HttpObjectAggregator(8192))
-                            .addLast("admin", new AdminHandler(router, metrics, status));
-                    }
-                })
-                .bind(new InetSocketAddress(host, port))
-                .syncUninterruptibly()
-                .channel();
-            LOG.info("admin endpoint on http://{}/ (metrics, health, ready, status)", hostPort(channel));
-            return new AdminServer(group, channel);
-        }
-        catch (final RuntimeException ex)
+                    ch.pipeline()
+                        .addLast("http", new HttpServerCodec())
+                        .addLast("aggregate", new HttpObjectAggregator(8192))
+                        .addLast("admin", new AdminHandler(router, metrics, status));
+                }
+            })
+            .bind(new InetSocketAddress(host, port))
+            .awaitUninterruptibly();
+        if (!bound.isSuccess())
         {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IllegalStateException("cannot bind the admin endpoint to " + host + ":" + port + ": " + ex.getMessage(), ex);
+            throw StartFailure.cannotListen(host, port, bound.cause());
         }
+        final Channel channel = bound.channel();
+        LOG.info("admin endpoint on http://{}/ (metrics, health, ready, status)", hostPort(channel));
+        return new AdminServer(group, channel);
     }
 
     private static String hostPort(final Channel channel)

@@ -6,6 +6,11 @@ import io.emcomm.router.journal.DiskGuard;
 import io.emcomm.router.journal.JournalRetention;
 import io.emcomm.router.session.Session;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,7 +20,7 @@ import java.util.TreeMap;
 
 /**
  * The live summary behind {@code GET /status} and {@code emcomm status}: sessions, message rates over the last
- * ten seconds, the largest backlogs, journal size and disk left. {@link #sample} runs once a second on the
+ * ten seconds, the largest backlogs, every connected terminal, journal size and disk left. {@link #sample} runs once a second on the
  * operations thread and keeps a ring of counter samples so rates need no second request.
  */
 public final class StatusReport
@@ -23,6 +28,9 @@ public final class StatusReport
     /** Backlogs listed, largest first. */
     static final int TOP_BACKLOGS = 20;
     private static final int WINDOW = 11;
+
+    /** Thread-safe once configured; shared by every admin request. */
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private final Router router;
     private final JournalRetention retention;
@@ -64,53 +72,77 @@ public final class StatusReport
         return r;
     }
 
-    /** The summary as one JSON object. */
+    /** The summary as one JSON object (field names are an interface: docs/operations.md, "The status document"). */
     public String json()
     {
         final RouterCounters c = router.counters();
         final DiskGuard disk = router.diskGuard();
-        final Map<String, Integer> byKind = new TreeMap<>();
         final List<Session> sessions = new ArrayList<>(router.routingTable().sessions());
+        final double[] r = rates();
+        final ObjectNode root = JSON.createObjectNode();
+        root.put("router_id", router.config().routerId())
+            .put("ready", router.isAccepting())
+            .put("uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000)
+            .put("port", router.port());
+        final ObjectNode bySession = root.putObject("sessions").put("total", sessions.size());
+        byKind(sessions).forEach(bySession::put);
+        root.putObject("rates_per_second").put("published", round(r[0])).put("journaled", round(r[1]))
+            .put("delivered", round(r[2])).put("nacked", round(r[3])).put("delivery_acks", round(r[4]));
+        root.putObject("totals").put("published", c.published()).put("journaled", c.journaled())
+            .put("duplicates", c.duplicates()).put("delivered", c.delivered()).put("nacked", c.nacked())
+            .put("expired", c.expired()).put("slow_consumer_deferrals", c.slowConsumerDrops())
+            .put("slow_consumer_disconnects", c.slowConsumerDisconnects());
+        final ArrayNode backlogs = root.putArray("backlogs");
+        for (final Session s : largestBacklogs(sessions))
+        {
+            backlogs.addObject().put("terminal", s.terminalId()).put("kind", kind(s))
+                .put("queued", s.feed().queued()).put("unacked", s.feed().unacked());
+        }
+        final ArrayNode terminals = root.putArray("terminals");
+        for (final ConnectedTerminal t : ConnectedTerminal.of(sessions))
+        {
+            terminals.addObject().put("id", t.id()).put("kind", t.kind()).put("region", t.region())
+                .put("remote_address", t.remoteAddress()).put("connected_since", t.connectedSince())
+                .put("queued", t.queued()).put("unacked", t.unacked()).put("catching_up", t.catchingUp())
+                .put("cursor", t.cursor());
+        }
+        root.putObject("journal").put("first_index", router.journal().firstIndex())
+            .put("last_index", router.journal().lastIndex())
+            .put("bytes", retention.journalBytes()).put("files", retention.journalFiles())
+            .put("retention_held_files", retention.heldFiles())
+            .put("retention_deleted_files", retention.deletedFiles());
+        root.putObject("disk").put("free_bytes", disk.freeBytes()).put("min_free_bytes", disk.minFreeBytes())
+            .put("refusing_publishes", disk.refusing());
+        try
+        {
+            return JSON.writeValueAsString(root);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalStateException("cannot write the status document", ex); // a tree of plain values always writes
+        }
+    }
+
+    private static Map<String, Integer> byKind(final List<Session> sessions)
+    {
+        final Map<String, Integer> byKind = new TreeMap<>();
         for (final Session s : sessions)
         {
-            byKind.merge(s.kind().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+            byKind.merge(kind(s), 1, Integer::sum);
         }
-        sessions.sort(Comparator.comparingLong(StatusReport::backlog).reversed());
-        final double[] r = rates();
-        final StringBuilder b = new StringBuilder(1024);
-        b.append("{\"router_id\":").append(quote(router.config().routerId()))
-            .append(",\"ready\":").append(router.isAccepting())
-            .append(",\"uptime_seconds\":").append((System.currentTimeMillis() - startedMillis) / 1000)
-            .append(",\"port\":").append(router.port())
-            .append(",\"sessions\":{\"total\":").append(sessions.size());
-        for (final Map.Entry<String, Integer> e : byKind.entrySet())
-        {
-            b.append(',').append(quote(e.getKey())).append(':').append(e.getValue());
-        }
-        b.append("},\"rates_per_second\":{\"published\":").append(round(r[0])).append(",\"journaled\":").append(round(r[1]))
-            .append(",\"delivered\":").append(round(r[2])).append(",\"nacked\":").append(round(r[3]))
-            .append(",\"delivery_acks\":").append(round(r[4])).append('}')
-            .append(",\"totals\":{\"published\":").append(c.published()).append(",\"journaled\":").append(c.journaled())
-            .append(",\"duplicates\":").append(c.duplicates()).append(",\"delivered\":").append(c.delivered())
-            .append(",\"nacked\":").append(c.nacked()).append(",\"expired\":").append(c.expired())
-            .append(",\"slow_consumer_deferrals\":").append(c.slowConsumerDrops())
-            .append(",\"slow_consumer_disconnects\":").append(c.slowConsumerDisconnects()).append('}')
-            .append(",\"backlogs\":[");
-        for (int i = 0; i < Math.min(TOP_BACKLOGS, sessions.size()); i++)
-        {
-            final Session s = sessions.get(i);
-            b.append(i == 0 ? "" : ",").append("{\"terminal\":").append(quote(s.terminalId()))
-                .append(",\"kind\":").append(quote(s.kind().name().toLowerCase(Locale.ROOT)))
-                .append(",\"queued\":").append(s.feed().queued()).append(",\"unacked\":").append(s.feed().unacked()).append('}');
-        }
-        b.append("],\"journal\":{\"first_index\":").append(router.journal().firstIndex())
-            .append(",\"last_index\":").append(router.journal().lastIndex())
-            .append(",\"bytes\":").append(retention.journalBytes()).append(",\"files\":").append(retention.journalFiles())
-            .append(",\"retention_held_files\":").append(retention.heldFiles())
-            .append(",\"retention_deleted_files\":").append(retention.deletedFiles()).append('}')
-            .append(",\"disk\":{\"free_bytes\":").append(disk.freeBytes()).append(",\"min_free_bytes\":").append(disk.minFreeBytes())
-            .append(",\"refusing_publishes\":").append(disk.refusing()).append("}}");
-        return b.toString();
+        return byKind;
+    }
+
+    private static List<Session> largestBacklogs(final List<Session> sessions)
+    {
+        final List<Session> sorted = new ArrayList<>(sessions);
+        sorted.sort(Comparator.comparingLong(StatusReport::backlog).reversed());
+        return sorted.subList(0, Math.min(TOP_BACKLOGS, sorted.size()));
+    }
+
+    private static String kind(final Session s)
+    {
+        return s.kind().name().toLowerCase(Locale.ROOT);
     }
 
     /** The summary for people: what {@code emcomm status} prints. */
@@ -118,13 +150,9 @@ public final class StatusReport
     {
         final RouterCounters c = router.counters();
         final DiskGuard disk = router.diskGuard();
-        final Map<String, Integer> byKind = new TreeMap<>();
         final List<Session> sessions = new ArrayList<>(router.routingTable().sessions());
-        for (final Session s : sessions)
-        {
-            byKind.merge(s.kind().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
-        }
-        sessions.sort(Comparator.comparingLong(StatusReport::backlog).reversed());
+        final Map<String, Integer> byKind = byKind(sessions);
+        final List<Session> largest = largestBacklogs(sessions);
         final double[] r = rates();
         final StringBuilder b = new StringBuilder(1024);
         b.append(String.format(Locale.ROOT, "router %s on port %d, up %s, %s%n", router.config().routerId(), router.port(),
@@ -135,17 +163,30 @@ public final class StatusReport
         b.append(String.format(Locale.ROOT, "totals    published %d  journaled %d  duplicates %d  delivered %d  nacked %d  expired %d"
             + "  slow-consumer deferrals %d  disconnects %d%n", c.published(), c.journaled(), c.duplicates(), c.delivered(),
             c.nacked(), c.expired(), c.slowConsumerDrops(), c.slowConsumerDisconnects()));
-        b.append(String.format(Locale.ROOT, "journal   %s in %d roll file(s), indexes %s..%s; retention holding %d file(s), deleted %d%n",
-            mib(retention.journalBytes()), retention.journalFiles(), Long.toHexString(router.journal().firstIndex()),
-            Long.toHexString(router.journal().lastIndex()), retention.heldFiles(), retention.deletedFiles()));
+        // indexes in decimal, as send, replay and every JSON document print them
+        b.append(String.format(Locale.ROOT, "journal   %s in %d roll file(s), indexes %d..%d; retention holding %d file(s), deleted %d%n",
+            mib(retention.journalBytes()), retention.journalFiles(), router.journal().firstIndex(),
+            router.journal().lastIndex(), retention.heldFiles(), retention.deletedFiles()));
         b.append(String.format(Locale.ROOT, "disk      %s free, publishes refused below %s%s%n", mib(disk.freeBytes()),
             mib(disk.minFreeBytes()), disk.refusing() ? " - REFUSING PUBLISHES NOW" : ""));
-        b.append("backlogs  ").append(sessions.isEmpty() || backlog(sessions.get(0)) == 0 ? "none" : "").append('\n');
-        for (int i = 0; i < Math.min(TOP_BACKLOGS, sessions.size()) && backlog(sessions.get(i)) > 0; i++)
+        b.append("backlogs  ").append(largest.isEmpty() || backlog(largest.get(0)) == 0 ? "none" : "").append('\n');
+        for (int i = 0; i < largest.size() && backlog(largest.get(i)) > 0; i++)
         {
-            final Session s = sessions.get(i);
-            b.append(String.format(Locale.ROOT, "  %-24s %-13s queued %6d  unacked %6d%n", s.terminalId(),
-                s.kind().name().toLowerCase(Locale.ROOT), s.feed().queued(), s.feed().unacked()));
+            final Session s = largest.get(i);
+            b.append(String.format(Locale.ROOT, "  %-24s %-13s queued %6d  unacked %6d%n", s.terminalId(), kind(s),
+                s.feed().queued(), s.feed().unacked()));
+        }
+        b.append("terminals ").append(sessions.isEmpty() ? "none connected" : "connected now, by id").append('\n');
+        if (!sessions.isEmpty())
+        {
+            b.append(String.format(Locale.ROOT, "  %-24s %-13s %-12s %-21s %-20s %8s %8s  %s%n", "ID", "KIND", "REGION",
+                "ADDRESS", "SINCE (UTC)", "QUEUED", "UNACKED", "CURSOR"));
+        }
+        for (final ConnectedTerminal t : ConnectedTerminal.of(sessions))
+        {
+            b.append(String.format(Locale.ROOT, "  %-24s %-13s %-12s %-21s %-20s %8d %8d  %d%s%n", t.id(), t.kind(), t.region(),
+                t.remoteAddress(), t.connectedSince(), t.queued(), t.unacked(), t.cursor(),
+                t.catchingUp() ? "  catching up from the journal" : ""));
         }
         return b.toString();
     }
@@ -165,35 +206,9 @@ public final class StatusReport
         return (long)s.feed().queued() + s.feed().unacked();
     }
 
-    private static String round(final double v)
+    /** One decimal, as a JSON number. */
+    private static double round(final double v)
     {
-        return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    static String quote(final String s)
-    {
-        final StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++)
-        {
-            final char ch = s.charAt(i);
-            switch (ch)
-            {
-                case '"': b.append("\\\""); break;
-                case '\\': b.append("\\\\"); break;
-                case '\n': b.append("\\n"); break;
-                case '\r': b.append("\\r"); break;
-                case '\t': b.append("\\t"); break;
-                default:
-                    if (ch < 0x20)
-                    {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int)ch));
-                    }
-                    else
-                    {
-                        b.append(ch);
-                    }
-            }
-        }
-        return b.append('"').toString();
+        return Math.round(v * 10) / 10.0;
     }
 }

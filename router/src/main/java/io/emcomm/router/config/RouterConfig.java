@@ -1,16 +1,13 @@
 package io.emcomm.router.config;
 
+import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.frame.Frames;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The router's one configuration object, immutable and validated once by {@link Builder#build()}.
@@ -33,6 +30,20 @@ public final class RouterConfig
     public static final String JOURNAL_SYNC_PROP = "emcomm.journal.sync";
     public static final String ROUTER_ID_PROP = "emcomm.router.id";
     public static final String ROUTER_ID_DEFAULT = "emcomm-1";
+    /**
+     * The router id is the origin of receipts and of escalated FLASH copies, so it is a terminal id (1-64 of
+     * {@code [A-Za-z0-9._-]}). The bound keeps every frame the router sends within the {@code max_frame_bytes
+     * + 128} that clients accept (protocol.md section 1): an escalated copy of a maximal envelope (at most
+     * {@code max_frame_bytes - 1} bytes) replaces an origin of at least 1 character by this id (+63 bytes at
+     * most), its sequence by the router's (+9 at most), its creation time (+10 at most, when it had none) and
+     * its addresses by one {@code up:} address of a region of at most 12 digits (+6 at most over the shortest
+     * address that can reach a terminal of that region); the DELIVERY or REPLAY_ITEM around it adds at most
+     * 39 (type 1, index 11, envelope tag and length 5, journal time 11, replay request id 11), all varints at
+     * their widest. 63 + 9 + 10 + 6 + 39 - 1 = 126 <= 128 (EscalatedFrameBoundTest measures it). A receipt
+     * holds at most three ids of 64 characters and a few numbers: under 400 bytes, far below the smallest
+     * {@code max_frame_bytes} (1,024).
+     */
+    public static final int MAX_ROUTER_ID_LENGTH = 64;
     public static final String HEARTBEAT_PROP = "emcomm.heartbeat.interval.ms";
     public static final int HEARTBEAT_DEFAULT_MS = 10_000;
     public static final String OUTBOUND_LIMIT_PROP = "emcomm.outbound.queue.limit";
@@ -385,38 +396,28 @@ public final class RouterConfig
         }
 
         /**
-         * Applies a properties file (may be null), then system properties, then environment variables.
+         * Applies a properties file (may be null), then system properties, then environment variables (either
+         * may be null). A key in the {@code emcomm.} namespace that is not a setting is refused from every
+         * source, with the nearest known key as a suggestion ({@link ConfigSources} lists the exceptions).
          *
-         * @throws ConfigException naming the key of an unknown or invalid value.
+         * @throws ConfigException naming the key of an unknown or invalid value, or the file and why it
+         *                         cannot be read.
          */
         public Builder load(final Path file, final Properties system, final Map<String, String> env)
         {
             if (file != null)
             {
-                final Properties fromFile = new Properties();
-                try (InputStream in = Files.newInputStream(file))
-                {
-                    fromFile.load(in);
-                }
-                catch (final IOException ex)
-                {
-                    throw new ConfigException("cannot read configuration file " + file + ": " + ex.getMessage());
-                }
-                final Set<String> unknown = new TreeSet<>(fromFile.stringPropertyNames());
-                unknown.removeAll(KEYS);
-                if (!unknown.isEmpty())
-                {
-                    throw new ConfigException("unknown key(s) in " + file + ": " + unknown + " (known: " + new TreeSet<>(KEYS) + ")");
-                }
-                apply(fromFile::getProperty);
+                apply(ConfigSources.readFile(file, KEYS)::getProperty);
             }
             if (system != null)
             {
+                ConfigSources.checkSystem(system, KEYS);
                 apply(system::getProperty);
             }
             if (env != null)
             {
-                apply(key -> env.get(key.toUpperCase(Locale.ROOT).replace('.', '_')));
+                ConfigSources.checkEnvironment(env, KEYS);
+                apply(key -> env.get(ConfigSources.envName(key)));
             }
             return this;
         }
@@ -711,9 +712,19 @@ public final class RouterConfig
             {
                 throw new ConfigException(IO_THREADS_PROP + ": " + ioThreads + " is outside 1..256");
             }
-            if (routerId == null || routerId.isBlank())
+            if (routerId == null || routerId.isEmpty())
             {
                 throw new ConfigException(ROUTER_ID_PROP + ": must not be empty");
+            }
+            if (routerId.length() > MAX_ROUTER_ID_LENGTH)
+            {
+                throw new ConfigException(ROUTER_ID_PROP + ": " + routerId.length() + " characters is too long (at most "
+                    + MAX_ROUTER_ID_LENGTH + " of [A-Za-z0-9._-], as a terminal id)");
+            }
+            if (!Address.isValidTerminalId(routerId))
+            {
+                throw new ConfigException(ROUTER_ID_PROP + ": '" + routerId + "' must be 1-" + MAX_ROUTER_ID_LENGTH
+                    + " of [A-Za-z0-9._-], as a terminal id");
             }
             if (heartbeatIntervalMs < 100 || heartbeatIntervalMs > 3_600_000)
             {

@@ -18,6 +18,9 @@ public interface CursorStore extends AutoCloseable
     /** Every terminal ever seen (control plane). */
     Collection<TerminalState> terminals();
 
+    /** Whether a terminal id ever logged in (has a recorded cursor). Any thread; must not block or allocate. */
+    boolean contains(String terminalId);
+
     /** Records that everything up to and including {@code cursor} is acknowledged. */
     void recordCursor(TerminalState terminal, long cursor);
 

@@ -8,6 +8,8 @@ import io.emcomm.protocol.wire.Precedence;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Composes DELIVERY / REPLAY_ITEM and PUBLISH_ACK frames by hand around bytes the router already has:
  * the envelope goes out exactly as it was journaled, never re-serialised. Field numbers follow
@@ -148,9 +150,20 @@ public final class DeliveryFrames
         return (facts & POSITION) != 0;
     }
 
-    /** Appends a PUBLISH_ACK frame to {@code buf} (acks of a read batch share one buffer). */
+    /** Appends a PUBLISH_ACK frame without {@code delivered_now} or {@code unknown_terminals} (benchmarks). */
     public static void writePublishAck(final ByteBuf buf, final byte[] origin, final long sequence, final long index,
         final boolean duplicate)
+    {
+        writePublishAck(buf, origin, sequence, index, duplicate, 0, null, 0);
+    }
+
+    /**
+     * Appends a PUBLISH_ACK frame to {@code buf} (acks of a read batch share one buffer), with
+     * {@code delivered_now} (field 5, absent when 0) and the first
+     * {@code unknownCount} entries of {@code unknownTerminals} (field 6, ASCII strings). Allocates nothing.
+     */
+    public static void writePublishAck(final ByteBuf buf, final byte[] origin, final long sequence, final long index,
+        final boolean duplicate, final int deliveredNow, final String[] unknownTerminals, final int unknownCount)
     {
         int payload = ProtoWriter.lenFieldSize(1, origin.length)
             + ProtoWriter.varintFieldSize(2, sequence)
@@ -158,6 +171,14 @@ public final class DeliveryFrames
         if (duplicate)
         {
             payload += ProtoWriter.varintFieldSize(4, 1);
+        }
+        if (deliveredNow != 0)
+        {
+            payload += ProtoWriter.varintFieldSize(5, deliveredNow);
+        }
+        for (int i = 0; i < unknownCount; i++)
+        {
+            payload += ProtoWriter.lenFieldSize(6, unknownTerminals[i].length());
         }
         Frames.writeHeader(buf, FrameType.PUBLISH_ACK, payload);
         ProtoWriter.writeLenPrefix(buf, 1, origin.length);
@@ -167,6 +188,15 @@ public final class DeliveryFrames
         if (duplicate)
         {
             ProtoWriter.writeVarintField(buf, 4, 1);
+        }
+        if (deliveredNow != 0)
+        {
+            ProtoWriter.writeVarintField(buf, 5, deliveredNow);
+        }
+        for (int i = 0; i < unknownCount; i++)
+        {
+            ProtoWriter.writeLenPrefix(buf, 6, unknownTerminals[i].length());
+            buf.writeCharSequence(unknownTerminals[i], StandardCharsets.US_ASCII);
         }
     }
 

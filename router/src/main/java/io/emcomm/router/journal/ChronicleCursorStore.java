@@ -92,6 +92,12 @@ public final class ChronicleCursorStore implements CursorStore
     }
 
     @Override
+    public boolean contains(final String terminalId)
+    {
+        return terminals.containsKey(terminalId);
+    }
+
+    @Override
     public void recordCursor(final TerminalState terminal, final long cursor)
     {
         write(CURSOR, terminal.terminalId(), cursor, null);

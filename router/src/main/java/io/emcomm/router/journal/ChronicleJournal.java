@@ -76,7 +76,7 @@ public final class ChronicleJournal implements Journal
             .rollCycle(rollCycle)
             .timeProvider(time)
             .build();
-        LOG.info("journal open at {} (roll cycle {}, last index {})", dir, queue.rollCycle(), Long.toHexString(lastIndex()));
+        LOG.info("journal open at {} (roll cycle {}, last index {})", dir, queue.rollCycle(), lastIndex());
     }
 
     /** The queue itself, for retention and verification in this package. */

@@ -1,6 +1,7 @@
 package io.emcomm.router.journal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.wire.Envelope;
 import io.emcomm.protocol.wire.TerminalKind;
 
@@ -33,30 +34,74 @@ public final class JournalExport
     {
     }
 
+    /** Told of each damaged entry an export (or a replay from disk) steps over. */
+    @FunctionalInterface
+    public interface DamageListener
+    {
+        /**
+         * @param index  the damaged entry's journal index (decimal when printed)
+         * @param reason what is wrong with it, in a few words
+         */
+        void onDamaged(long index, String reason);
+    }
+
     /**
-     * Exports the journal in {@code journalDir} to {@code out}.
+     * Exports the journal in {@code journalDir} to {@code out}. A damaged entry (its envelope or its header does
+     * not parse) is not written: {@code onDamaged} is told its index and why, and the export carries on with the
+     * next entry. An excerpt that Chronicle itself cannot read ends the export there, also through
+     * {@code onDamaged} (the entries after it cannot be found without the file's own index; {@code emcomm
+     * journal verify} names the file).
      *
      * @return entries written.
-     * @throws IllegalStateException naming the index of an entry whose envelope does not parse.
      */
-    public static long export(final Path journalDir, final Format format, final Writer out)
+    public static long export(final Path journalDir, final Format format, final Writer out, final DamageListener onDamaged)
     {
         long count = 0;
+        long lastIndex = -1;
         final JournalEntry entry = new JournalEntry();
+        final EnvelopeHeader header = new EnvelopeHeader();
         try (ChronicleJournal journal = new ChronicleJournal(journalDir); JournalReader reader = journal.newReader())
         {
+            // Entries up to here were complete when the export began; the reader stopping short of it means an
+            // excerpt it cannot get past (a running router may append more, which is exported if read in time).
+            final long end = journal.lastIndex();
+            boolean unreadable = false;
             reader.toStart();
             if (format == Format.CSV)
             {
                 out.write(CSV_HEADER);
                 out.write('\n');
             }
-            while (reader.next(entry))
+            while (true)
             {
-                final Envelope e = parse(entry);
+                try
+                {
+                    if (!reader.next(entry))
+                    {
+                        break;
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    onDamaged.onDamaged(lastIndex + 1, "the excerpt after index " + lastIndex + " cannot be read (" + ex
+                        + "); nothing after it was exported (run 'emcomm journal verify')");
+                    unreadable = true;
+                    break;
+                }
+                lastIndex = entry.index();
+                final Envelope e = parse(entry, header, onDamaged);
+                if (e == null)
+                {
+                    continue;
+                }
                 out.write(format == Format.CSV ? csv(entry, e) : json(entry, e));
                 out.write('\n');
                 count++;
+            }
+            if (!unreadable && lastIndex < end)
+            {
+                onDamaged.onDamaged(lastIndex + 1, "the excerpt after index " + lastIndex + " cannot be read; entries up to "
+                    + end + " were not exported (run 'emcomm journal verify')");
             }
             out.flush();
         }
@@ -67,17 +112,74 @@ public final class JournalExport
         return count;
     }
 
-    private static Envelope parse(final JournalEntry entry)
+    /**
+     * Like {@link #export(Path, Format, Writer, DamageListener)}, for callers that want all or nothing: every
+     * sound entry is written, then a damaged one fails the call.
+     *
+     * @throws IllegalStateException naming the index and reason of the first damaged entry
+     */
+    public static long export(final Path journalDir, final Format format, final Writer out)
     {
+        final String[] first = {null};
+        final long count = export(journalDir, format, out, (index, reason) ->
+        {
+            if (first[0] == null)
+            {
+                first[0] = "journal entry " + index + " is damaged: " + reason;
+            }
+        });
+        if (first[0] != null)
+        {
+            throw new IllegalStateException(first[0]);
+        }
+        return count;
+    }
+
+    /**
+     * What is wrong with a journal entry as read, or null when it is sound: its origin metadata, its envelope
+     * (which must parse) and the envelope's routing header (which the router checked before journaling it).
+     * {@code header} is left wrapped around the entry's envelope when the entry is sound.
+     */
+    public static String problem(final JournalEntry entry, final EnvelopeHeader header)
+    {
+        final String[] problem = {null};
+        parse(entry, header, (index, reason) -> problem[0] = reason);
+        return problem[0];
+    }
+
+    /** The entry's envelope, or null after telling {@code onDamaged} what is wrong with the entry. */
+    private static Envelope parse(final JournalEntry entry, final EnvelopeHeader header, final DamageListener onDamaged)
+    {
+        if (entry.originKind() == 0 || TerminalKind.forNumber(entry.originKind()) == null)
+        {
+            onDamaged.onDamaged(entry.index(), "origin kind " + entry.originKind() + " is not a terminal kind");
+            return null;
+        }
+        final String region = entry.originRegion();
+        for (int i = 0; i < region.length(); i++)
+        {
+            if (region.charAt(i) < '0' || region.charAt(i) > '9')
+            {
+                onDamaged.onDamaged(entry.index(), "origin region '" + region + "' is not digits");
+                return null;
+            }
+        }
+        final Envelope e;
         try
         {
-            return Envelope.parseFrom(ByteBuffer.wrap(entry.envelope(), 0, entry.envelopeLength()));
+            e = Envelope.parseFrom(ByteBuffer.wrap(entry.envelope(), 0, entry.envelopeLength()));
         }
         catch (final InvalidProtocolBufferException ex)
         {
-            throw new IllegalStateException("journal entry " + entry.index() + " does not parse: " + ex.getMessage()
-                + " (run 'emcomm journal verify')");
+            onDamaged.onDamaged(entry.index(), "the envelope does not parse: " + ex.getMessage());
+            return null;
         }
+        if (!header.wrap(entry.envelope(), 0, entry.envelopeLength()))
+        {
+            onDamaged.onDamaged(entry.index(), "the envelope's header is invalid: " + header.problem());
+            return null;
+        }
+        return e;
     }
 
     static String json(final JournalEntry entry, final Envelope e)
@@ -147,9 +249,11 @@ public final class JournalExport
             case TEXT -> e.getText().getText();
             case POSITION -> String.format(Locale.ROOT, "%.6f,%.6f alt %.0f m", e.getPosition().getLat(), e.getPosition().getLon(),
                 e.getPosition().getAltitudeM());
-            case ALERT -> e.getAlert().getEvent() + " (" + e.getAlert().getSeverity() + "): " + e.getAlert().getHeadline();
+            case ALERT -> e.getAlert().getEvent() + " (" + e.getAlert().getSeverity() + "): " + e.getAlert().getHeadline()
+                + (e.getAlert().getInstruction().isEmpty() ? "" : "; instruction: " + e.getAlert().getInstruction());
             case INCIDENT -> e.getIncident().getType() + " in " + e.getIncident().getRegionCode() + ": " + e.getIncident().getDescription();
-            case TASK -> e.getTask().getTaskId() + ": " + e.getTask().getTitle();
+            case TASK -> e.getTask().getTaskId() + ": " + e.getTask().getTitle()
+                + (e.getTask().getInstruction().isEmpty() ? "" : "; instruction: " + e.getTask().getInstruction());
             case RECEIPT -> e.getReceipt().getStatus() + " for " + e.getReceipt().getMessageOrigin() + "/"
                 + e.getReceipt().getMessageOriginSequence() + " at " + e.getReceipt().getTerminalId();
             case BODY_NOT_SET -> "";

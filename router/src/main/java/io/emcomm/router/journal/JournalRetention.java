@@ -106,8 +106,8 @@ public final class JournalRetention
             {
                 overrunFiles.incrementAndGet();
                 LOG.warn("retention: journal over its size limit ({} MiB > {} MiB): deleting {} although terminal {} "
-                    + "(cursor 0x{}) has not received all of it; that terminal loses its backlog up to {}",
-                    total >> 20, maxBytes >> 20, f.path().getFileName(), laggard.terminalId(), Long.toHexString(laggard.cursor()),
+                    + "(cursor {}) has not received all of it; that terminal loses its backlog up to {}",
+                    total >> 20, maxBytes >> 20, f.path().getFileName(), laggard.terminalId(), laggard.cursor(),
                     Instant.ofEpochMilli(cycleEnd));
             }
             if (delete(f))
@@ -118,9 +118,9 @@ public final class JournalRetention
         }
         if (held > 0 && firstHeld != lastHeldCycle)
         {
-            LOG.warn("retention: keeping {} roll file(s) past the age limit because terminal {} (cursor 0x{}) has not "
+            LOG.warn("retention: keeping {} roll file(s) past the age limit because terminal {} (cursor {}) has not "
                 + "acknowledged them; it holds the journal until it reconnects and catches up", held,
-                laggard.terminalId(), Long.toHexString(laggard.cursor()));
+                laggard.terminalId(), laggard.cursor());
         }
         lastHeldCycle = held > 0 ? firstHeld : Integer.MIN_VALUE;
         heldFiles = held;
@@ -130,7 +130,7 @@ public final class JournalRetention
             journalFiles -= deleted;
             journalBytes = total;
             LOG.info("retention: deleted {} roll file(s); journal now starts at index {}", deleted,
-                Long.toHexString(journal.firstIndex()));
+                journal.firstIndex());
         }
         return deleted;
     }

@@ -8,7 +8,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
 
-/** The pipeline of a terminal connection: framing, then the session state machine. */
+/** The pipeline of a terminal connection: TLS (when configured, with a log line for a failed handshake), framing, then the session state machine. */
 public final class RouterChannelInitializer extends ChannelInitializer<SocketChannel>
 {
     private final RouterContext router;
@@ -25,6 +25,7 @@ public final class RouterChannelInitializer extends ChannelInitializer<SocketCha
         if (gatekeeper.sslContext() != null)
         {
             ch.pipeline().addLast("tls", gatekeeper.sslContext().newHandler(ch.alloc()));
+            ch.pipeline().addLast("tls-failures", TlsHandshakeFailureHandler.INSTANCE);
         }
         final int idleMs = gatekeeper.config().idleTimeoutMs();
         if (idleMs > 0)

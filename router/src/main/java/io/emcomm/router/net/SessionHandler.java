@@ -236,6 +236,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             .setMaxFrameBytes(router.config().maxFrameBytes())
             .setHeartbeatIntervalMs(router.config().heartbeatIntervalMs())
             .setReplacedSession(replaced != null)
+            .setIdleTimeoutMs(router.gatekeeper().config().idleTimeoutMs())
+            .setHandshakeTimeoutMs(router.gatekeeper().config().handshakeTimeoutMs())
             .build();
         ctx.write(Frames.encode(ctx.alloc(), FrameType.WELCOME, welcome), ctx.voidPromise());
         final long timerMs = router.config().timerIntervalMs();

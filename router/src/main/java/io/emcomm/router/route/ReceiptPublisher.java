@@ -65,7 +65,7 @@ public final class ReceiptPublisher implements DeliveryEvents
             return;
         }
         counters.incNonDeliveryReceipts();
-        LOG.info("FLASH {} not acknowledged by {}: non-delivery receipt to {}{}", Long.toHexString(index), terminalId,
+        LOG.info("FLASH {} not acknowledged by {}: non-delivery receipt to {}{}", index, terminalId,
             original.getOrigin(), escalate ? ", escalated up:" + terminalRegion : "");
         publish(receipt(original, index, terminalId, Receipt.Status.NOT_DELIVERED));
         if (escalate && !terminalRegion.isEmpty())
@@ -112,7 +112,7 @@ public final class ReceiptPublisher implements DeliveryEvents
         }
         catch (final InvalidProtocolBufferException ex)
         {
-            LOG.warn("journal entry {} does not parse: {}", Long.toHexString(index), ex.getMessage());
+            LOG.warn("journal entry {} does not parse: {}", index, ex.getMessage());
             return null;
         }
     }

@@ -44,6 +44,8 @@ public final class Switchboard
         final DestinationCache cache = DestinationCache.forThread();
         final Destination[] destinations = new Destination[EnvelopeHeader.MAX_DESTINATIONS];
         final EnvelopeValidator validator = new EnvelopeValidator();
+        /** The {@code terminal:} addresses of the current publish naming ids never seen (PUBLISH_ACK field 6). */
+        final String[] unknownTerminals = new String[EnvelopeHeader.MAX_DESTINATIONS];
     }
 
     private static final FastThreadLocal<PerThread> PER_THREAD = new FastThreadLocal<>()
@@ -70,10 +72,17 @@ public final class Switchboard
     private final Object publishLock = new Object();
     private final OriginState routerOrigin;
     private final boolean validateBodies;
+    private final TerminalDirectory directory;
 
+    /**
+     * @param directory which terminal ids the router has seen, for a PUBLISH_ACK's {@code unknown_terminals};
+     *                  called on the publishing event loop, so it must not block or allocate.
+     */
     public Switchboard(final Journal journal, final RoutingTable table, final RouterCounters counters,
-        final LongSupplier clockMicros, final OriginState routerOrigin, final boolean validateBodies)
+        final LongSupplier clockMicros, final OriginState routerOrigin, final boolean validateBodies,
+        final TerminalDirectory directory)
     {
+        this.directory = directory;
         this.validateBodies = validateBodies;
         this.routerOrigin = routerOrigin;
         this.journal = journal;
@@ -107,8 +116,9 @@ public final class Switchboard
         {
             if (header.tooManyDestinations())
             {
-                // the header was read up to the 65th destination: origin and sequence are known, echo them
-                nack(ctx, session, header.origin(), header.originSequence(), NackReason.TOO_MANY_DESTINATIONS, header.problem());
+                // Origin and sequence may have been read before the 65th address, but an envelope that did not
+                // parse is answered without them whatever came first (protocol.md 4.2): match such nacks by order.
+                nack(ctx, session, "", 0, NackReason.TOO_MANY_DESTINATIONS, header.problem());
             }
             else
             {
@@ -150,8 +160,8 @@ public final class Switchboard
             final String problem = t.validator.problem(header.array(), header.arrayOffset(), length); // the bytes wrap copied
             if (problem != null)
             {
-                nack(ctx, session, session.terminalId(), sequence, NackReason.MALFORMED_ENVELOPE,
-                    "the envelope body does not parse: " + problem);
+                // like a header that does not parse: no origin or sequence echoed (protocol.md 4.2, 4.3)
+                nack(ctx, session, "", 0, NackReason.MALFORMED_ENVELOPE, "the envelope body does not parse: " + problem);
                 return;
             }
         }
@@ -173,13 +183,15 @@ public final class Switchboard
         }
 
         final OriginState origin = session.originState();
+        final String[] unknown = t.unknownTerminals;
+        final int unknownCount = unknownTerminals(destinations, count, unknown);
         synchronized (publishLock)
         {
             final long prior = origin.lookup(sequence);
             if (prior >= 0)
             {
                 counters.incDuplicates();
-                session.acks().ack(ctx, session.terminalIdBytes(), sequence, prior, true);
+                session.acks().ack(ctx, session.terminalIdBytes(), sequence, prior, true, 0, unknown, unknownCount);
                 return;
             }
             if (prior == OriginState.STALE)
@@ -201,14 +213,51 @@ public final class Switchboard
             }
             origin.record(sequence, index);
             counters.incJournaled(header.precedenceNumber());
-            session.acks().ack(ctx, session.terminalIdBytes(), sequence, index, false);
             if (header.bodyField() == EnvelopeBodies.POSITION)
             {
                 session.terminal().lastPositionIndex(index);
             }
-            route(ctx.alloc(), session, header, destinations, count, frame, offset, length, index, now);
+            // routed before the ack is made, so that the ack can say how many sessions it reached; the ack still
+            // follows the append (only journaled messages are acked) and goes out at the end of the read batch
+            final int deliveredNow = route(ctx.alloc(), session, header, destinations, count, frame, offset, length, index, now);
+            session.acks().ack(ctx, session.terminalIdBytes(), sequence, index, false, deliveredNow, unknown, unknownCount);
         }
     }
+
+    /**
+     * Collects the {@code terminal:} destinations naming an id the router has never seen into {@code out}, as
+     * the address text the publisher wrote ({@code terminal:veh-9}), each once. Allocates nothing: the strings
+     * are the cached destinations' own.
+     *
+     * @return how many were collected.
+     */
+    private int unknownTerminals(final Destination[] destinations, final int count, final String[] out)
+    {
+        int n = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final Address address = destinations[i].address();
+            if (address.scheme() == Address.Scheme.TERMINAL && !directory.everSeen(address.value())
+                && !contains(out, n, destinations[i].text()))
+            {
+                out[n++] = destinations[i].text();
+            }
+        }
+        return n;
+    }
+
+    private static boolean contains(final String[] ids, final int n, final String id)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            if (ids[i].equals(id))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
 
     /**
      * Journals and routes a message the router itself originates (receipts, escalations). Any thread.
@@ -250,7 +299,8 @@ public final class Switchboard
         }
     }
 
-    private void route(final ByteBufAllocator alloc, final Session origin, final EnvelopeHeader header,
+    /** @return the sessions the message was handed to now (PUBLISH_ACK {@code delivered_now}). */
+    private int route(final ByteBufAllocator alloc, final Session origin, final EnvelopeHeader header,
         final Destination[] destinations, final int count, final ByteBuf frame, final int offset, final int length,
         final long index, final long journaledAtMicros)
     {
@@ -282,18 +332,23 @@ public final class Switchboard
         counters.addFanOut(n);
         if (n == 0)
         {
-            return;
+            return 0;
         }
         final int precedence = header.precedenceNumber();
         final ByteBuf delivery = DeliveryFrames.delivery(DELIVERY_FRAMES, index, frame, offset, length, journaledAtMicros, 0, header);
+        int handed = 0;
         for (int i = 0; i < n; i++)
         {
             final Session s = recipients.get(i);
             // One frame for every recipient: the last takes it, the others a retained duplicate (own indices,
             // shared bytes; the adaptive allocator recycles duplicates), so fan-out copies nothing.
             final ByteBuf share = i == n - 1 ? delivery : delivery.retainedDuplicate();
-            s.feed().offerLive(share, index, precedence, header);
+            if (s.feed().offerLive(share, index, precedence, header))
+            {
+                handed++;
+            }
         }
+        return handed;
     }
 
     /** A publish the access policy does not allow: nacked, counted, and journaled as a security event. */

@@ -6,6 +6,7 @@ import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.region.RegionCode;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.config.ConfigException;
+import io.emcomm.router.config.FileProblem;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ public final class AccessPolicy
         }
         catch (final IOException ex)
         {
-            throw new ConfigException("cannot read the ACL file " + file + ": " + ex.getMessage());
+            throw new ConfigException("cannot read the ACL file " + file + ": " + FileProblem.reason(ex));
         }
     }
 

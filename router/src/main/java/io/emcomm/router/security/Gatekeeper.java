@@ -82,6 +82,12 @@ public final class Gatekeeper
         return policy;
     }
 
+    /** Whether the terminal registry lists this id; false when there is no registry (authentication off). */
+    public boolean registered(final String terminalId)
+    {
+        return registry != null && registry.entry(terminalId) != null;
+    }
+
     public boolean authenticating()
     {
         return config.authMode() != AuthMode.NONE;

@@ -5,6 +5,7 @@ import io.emcomm.protocol.address.AddressException;
 import io.emcomm.protocol.region.RegionCode;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.config.ConfigException;
+import io.emcomm.router.config.FileProblem;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ public final class TerminalRegistry
         }
         catch (final IOException ex)
         {
-            throw new ConfigException("cannot read the terminals file " + file + ": " + ex.getMessage());
+            throw new ConfigException("cannot read the terminals file " + file + ": " + FileProblem.reason(ex));
         }
         final Map<String, Entry> entries = new HashMap<>();
         for (int n = 0; n < lines.size(); n++)

@@ -21,16 +21,22 @@ public final class AckBatch
 
     private ByteBuf pending;
 
-    /** Appends a PUBLISH_ACK. */
+    /**
+     * Appends a PUBLISH_ACK (docs/protocol.md section 4.2).
+     *
+     * @param deliveredNow      sessions the message was handed to at once; 0 for a duplicate
+     * @param unknownTerminals  {@code terminal:} addresses naming ids the router has never seen, in
+     *                          {@code [0, unknownCount)}; ASCII (terminal ids are)
+     */
     public void ack(final ChannelHandlerContext ctx, final byte[] origin, final long sequence, final long index,
-        final boolean duplicate)
+        final boolean duplicate, final int deliveredNow, final String[] unknownTerminals, final int unknownCount)
     {
         ByteBuf buf = pending;
         if (buf == null)
         {
             buf = pending = ctx.alloc().directBuffer(INITIAL_BYTES);
         }
-        DeliveryFrames.writePublishAck(buf, origin, sequence, index, duplicate);
+        DeliveryFrames.writePublishAck(buf, origin, sequence, index, duplicate, deliveredNow, unknownTerminals, unknownCount);
         if (buf.readableBytes() >= MAX_BYTES)
         {
             writeTo(ctx);

@@ -33,6 +33,8 @@ public final class Session
     private final PublishRateLimiter rateLimiter;
     final long[] routeStamps = new long[MAX_ROUTING_THREADS];
     private final AckBatch acks = new AckBatch();
+    /** When the HELLO was accepted: the session is made then. For operators (status), not for logic. */
+    private final java.time.Instant connectedAt = java.time.Instant.now();
 
     /** How the network edge closes a session with an error frame. */
     public interface Closer
@@ -96,6 +98,12 @@ public final class Session
     public Channel channel()
     {
         return channel;
+    }
+
+    /** When this session logged in (its WELCOME), wall clock. */
+    public java.time.Instant connectedAt()
+    {
+        return connectedAt;
     }
 
     public DeliveryFeed feed()

@@ -1,0 +1,66 @@
+package io.emcomm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emcomm.protocol.wire.Precedence;
+import io.emcomm.protocol.wire.TerminalKind;
+import io.emcomm.router.Router;
+import io.emcomm.router.testing.LeakWatch;
+import io.emcomm.router.testing.RouterFixture;
+import io.emcomm.router.testing.TestTerminal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Issue 12 kinds 10 and 11 on the command line: {@code emcomm status} lists the connected terminals, indexes in decimal. */
+@Timeout(60)
+@ExtendWith(LeakWatch.class)
+class StatusCommandTest
+{
+    @TempDir
+    Path dir;
+
+    private static String[] cli(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        assertEquals(0, code, err.toString());
+        return new String[] {out.toString().replace("\r", ""), err.toString()};
+    }
+
+    @Test
+    void statusListsTheConnectedTerminals() throws Exception
+    {
+        try (Router router = RouterFixture.start(dir);
+             TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102");
+             TestTerminal post = TestTerminal.login(router.port(), "cp-5201", TerminalKind.COMMAND_POST, "5201"))
+        {
+            final long index = uav.publish(uav.text("report", Precedence.PRIORITY, "up:520102").build()).getJournalIndex();
+            post.awaitDelivery(); // read, not acknowledged
+
+            final String text = cli("status", "--admin", "127.0.0.1:" + router.adminPort())[0];
+            assertTrue(text.contains("indexes " + index + ".." + index + ";"), text);
+            final List<String> rows = text.lines().dropWhile(l -> !l.startsWith("terminals ")).skip(2).toList();
+            assertEquals(2, rows.size(), text);
+            assertTrue(rows.get(0).matches("  cp-5201 +command_post +5201 +127\\.0\\.0\\.1:" + post.socket().getLocalPort()
+                + " +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +0 +1  -?\\d+"), rows.get(0));
+            assertTrue(rows.get(1).startsWith("  uav-1 "), rows.get(1));
+            assertTrue(rows.get(1).contains(" air ") && rows.get(1).contains(" 520102 "), rows.get(1));
+
+            final JsonNode json = new ObjectMapper().readTree(cli("status", "--admin", "127.0.0.1:" + router.adminPort(), "--json")[0]);
+            assertEquals(2, json.get("terminals").size());
+            assertEquals("uav-1", json.get("terminals").get(1).get("id").asText());
+            assertEquals(index, json.get("journal").get("last_index").asLong());
+        }
+    }
+}
