@@ -31,11 +31,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Frames are written in precedence order ({@link PrecedenceQueue}); expired messages and superseded
  * position reports are skipped at the moment they would be written; a shaped link is kept to its budget.
  *
- * <p>Threading: {@link #offerLive} runs on publishing threads under the publish lock; everything else on
- * the session's event loop. Shared state is guarded by the {@link TerminalState}'s monitor.
+ * <p>Ownership: {@link #start} claims the terminal (a new owner epoch, see {@link TerminalState#claim()}).
+ * Every change this feed makes to the terminal's state (ledger, cursor, cursor store) is made only while it
+ * still holds the current epoch and is not {@link State#CLOSED}, so a replaced session, or the late teardown
+ * of a connection that a quick reconnect already superseded, cannot undo what the new session did.
+ * {@link #close()} is idempotent.
+ *
+ * <p>Threading: {@link #offerLive} runs on publishing threads under the publish lock; {@link #close()} on any
+ * thread (the replacing session's loop, or this session's); everything else on the session's event loop.
+ * Shared state is guarded by the {@link TerminalState}'s monitor.
  */
 public final class DeliveryFeed
 {
+    /** Where a feed is in its life; changes under the terminal's monitor, read anywhere. */
+    public enum State
+    {
+        /** Reading this terminal's backlog from the journal; live ROUTINE/PRIORITY is left to the reader. */
+        CATCHING_UP,
+        /** Fed by the publish path as messages are routed. */
+        LIVE,
+        /** Stopped for good: the connection is gone or the terminal has a newer session. */
+        CLOSED
+    }
+
     private static final int CATCH_UP_BATCH = 256;
     /** Entries read per task even when few are for this terminal, so one catch-up never hogs its event loop. */
     private static final int CATCH_UP_SCAN = 4096;
@@ -69,7 +87,9 @@ public final class DeliveryFeed
     private final Channel channel;
     private TokenBucket bucket;
     private JournalReader reader;
-    private boolean live;
+    private volatile State state = State.CATCHING_UP;
+    /** The owner epoch claimed at {@link #start}; 0 = never owned. Guarded by the terminal's monitor. */
+    private long epoch;
     private boolean reseek;
     private long resumeAfter;
     /** Every message for this terminal up to here has been taken in journal order (queued, skipped or acked). */
@@ -85,7 +105,6 @@ public final class DeliveryFeed
     private long ticks;
     private long[] pendingAcks = new long[8];
     private int pendingAckCount;
-    private volatile boolean closed;
 
     public DeliveryFeed(final DeliveryContext ctx, final TerminalState terminal, final LinkProfile link, final Channel channel)
     {
@@ -97,7 +116,9 @@ public final class DeliveryFeed
     }
 
     /**
-     * Binds the feed to its session and starts catching up from the durable cursor. Event loop.
+     * Claims the terminal for this feed, binds it to its session and starts catching up from the durable
+     * cursor. Event loop of the session; call it before the session is registered for routing, under the
+     * terminal's monitor together with that registration, so the registered session is always the owner.
      *
      * @return false when the cursor lay beyond the journal's end and was moved back to it.
      */
@@ -111,6 +132,8 @@ public final class DeliveryFeed
         }
         synchronized (terminal)
         {
+            epoch = terminal.claim();
+            // what earlier sessions sent and nobody acknowledged is sent again by this one
             terminal.ledger.forgetSent();
             long cursor = terminal.cursor();
             final long last = ctx.journal().lastIndex();
@@ -123,7 +146,7 @@ public final class DeliveryFeed
             resumeAfter = cursor;
             takenThrough = cursor;
             reseek = true;
-            live = false;
+            state = State.CATCHING_UP;
         }
         scheduleCatchUp();
         return cursorValid;
@@ -150,33 +173,43 @@ public final class DeliveryFeed
 
     public boolean isLive()
     {
-        synchronized (terminal)
-        {
-            return live;
-        }
+        return state == State.LIVE;
+    }
+
+    public State state()
+    {
+        return state;
+    }
+
+    /** Caller holds the terminal's monitor: may this feed still change the terminal's state? */
+    private boolean owns()
+    {
+        return state != State.CLOSED && terminal.ownedBy(epoch);
     }
 
     /**
      * Offers a routed message. Publishing thread, under the publish lock; takes ownership of {@code frame}.
      *
-     * @return false when the session is not live or has fallen behind; it will read the message from the journal.
+     * @return false when this feed no longer owns the terminal (the owner's catch-up reads the message from the
+     *     journal); true when the message was queued or left to this feed's own catch-up.
      */
     public boolean offerLive(final ByteBuf frame, final long index, final int precedence, final EnvelopeHeader header)
     {
         final boolean urgent = precedence >= Precedence.IMMEDIATE_VALUE;
         synchronized (terminal)
         {
-            if (closed)
+            if (!owns())
             {
+                // replaced or closed: the owner's catch-up reads this message from the journal
                 frame.release();
                 return false;
             }
-            if (live)
+            if (state == State.LIVE)
             {
                 if (!urgent && (terminal.ledger.size() >= ctx.window() || queue.size() >= ctx.queueLimit()))
                 {
                     // Fallen behind: defer ROUTINE and PRIORITY to the journal, from just before this message.
-                    live = false;
+                    state = State.CATCHING_UP;
                     resumeAfter = takenThrough;
                     reseek = true;
                     frame.release();
@@ -197,7 +230,7 @@ public final class DeliveryFeed
         }
         notePosition(header, index);
         queue.offer(frame, precedence);
-        if (closed)
+        if (state == State.CLOSED)
         {
             // close() may have cleared the queue between our check and the offer: clear again on the loop
             channel.eventLoop().execute(this::releaseOnLoop);
@@ -238,7 +271,7 @@ public final class DeliveryFeed
     /** Writes queued frames in precedence order while the channel is writable. Event loop. */
     public void drain()
     {
-        if (closed)
+        if (state == State.CLOSED)
         {
             queue.clear();
             return;
@@ -349,10 +382,7 @@ public final class DeliveryFeed
 
     private boolean isLiveUnsafe()
     {
-        synchronized (terminal)
-        {
-            return live;
-        }
+        return state == State.LIVE;
     }
 
     /** A message that will not be written (expired, superseded) counts as done for the cursor. */
@@ -360,8 +390,11 @@ public final class DeliveryFeed
     {
         synchronized (terminal)
         {
-            terminal.ledger.markDone(index);
-            advanceCursor(index);
+            if (owns())
+            {
+                terminal.ledger.markDone(index);
+                advanceCursor(index);
+            }
         }
     }
 
@@ -394,15 +427,28 @@ public final class DeliveryFeed
      */
     public void persist()
     {
-        if (pendingCursor >= 0)
+        if (pendingCursor < 0 && pendingAckCount == 0)
         {
-            ctx.cursors().recordCursor(terminal, pendingCursor);
+            return;
         }
-        for (int i = 0; i < pendingAckCount; i++)
+        final boolean owner;
+        synchronized (terminal)
         {
-            if (pendingAcks[i] > pendingCursor)
+            owner = owns();
+        }
+        if (owner)
+        {
+            if (pendingCursor >= 0)
             {
-                ctx.cursors().recordAck(terminal, pendingAcks[i]);
+                // a replacing session may record between the check above and here: the terminal keeps records monotonic
+                terminal.recordCursor(ctx.cursors(), pendingCursor);
+            }
+            for (int i = 0; i < pendingAckCount; i++)
+            {
+                if (pendingAcks[i] > pendingCursor)
+                {
+                    ctx.cursors().recordAck(terminal, pendingAcks[i]);
+                }
             }
         }
         pendingCursor = -1;
@@ -419,22 +465,27 @@ public final class DeliveryFeed
         final boolean resume;
         synchronized (terminal)
         {
+            if (!owns())
+            {
+                // acks belong to the connection that carried the delivery, and this one lost the terminal
+                return false;
+            }
             if (index <= terminal.cursor())
             {
                 return true;
             }
-            final byte state = terminal.ledger.state(index);
-            if (state == 0)
+            final byte mark = terminal.ledger.state(index);
+            if (mark == 0)
             {
                 return false;
             }
-            if (state == Ledger.DONE)
+            if (mark == Ledger.DONE)
             {
                 return true;
             }
             terminal.ledger.markDone(index);
             advanceCursor(index);
-            resume = !live && terminal.ledger.size() < ctx.window();
+            resume = state == State.CATCHING_UP && terminal.ledger.size() < ctx.window();
             // the ledger holds every written-but-unacknowledged message, so it bounds the count from above
             inFlight = Math.max(0, Math.min(inFlight - 1, terminal.ledger.size()));
         }
@@ -457,7 +508,7 @@ public final class DeliveryFeed
 
     private void scheduleCatchUp()
     {
-        if (!catchUpScheduled && !closed)
+        if (!catchUpScheduled && state != State.CLOSED)
         {
             catchUpScheduled = true;
             channel.eventLoop().execute(catchUpTask);
@@ -468,13 +519,9 @@ public final class DeliveryFeed
     private void catchUp()
     {
         catchUpScheduled = false;
-        if (closed)
-        {
-            return;
-        }
         synchronized (terminal)
         {
-            if (live)
+            if (state != State.CATCHING_UP || !owns())
             {
                 return;
             }
@@ -531,7 +578,10 @@ public final class DeliveryFeed
             }
             synchronized (terminal)
             {
-                live = true;
+                if (owns())
+                {
+                    state = State.LIVE;
+                }
             }
         }
         // A live session needs no journal reader: give back the tailer and buffers (10,000 idle sessions).
@@ -550,7 +600,7 @@ public final class DeliveryFeed
         }
         synchronized (terminal)
         {
-            if (closed)
+            if (!owns())
             {
                 // a newer session of this terminal owns the shared ledger now: marking entries SENT from here
                 // would make its catch-up skip them
@@ -582,9 +632,12 @@ public final class DeliveryFeed
     {
         // a timer never runs inside a read batch: wake anything a batch left behind (belt and braces)
         DrainBatch.forThread().close();
-        if (closed)
+        synchronized (terminal)
         {
-            return;
+            if (!owns())
+            {
+                return; // a replaced session neither resends nor reports: the owner's session watches its own FLASH
+            }
         }
         if (++ticks % CURSOR_CATCH_UP_TICKS == 0)
         {
@@ -614,7 +667,7 @@ public final class DeliveryFeed
             && now - blockedSinceMicros >= ctx.slowConsumerDisconnectMicros())
         {
             ctx.counters().incSlowConsumerDisconnects();
-            closed = true;
+            close();
             session.slowConsumer();
         }
     }
@@ -632,7 +685,7 @@ public final class DeliveryFeed
             synchronized (terminal)
             {
                 final long last = ctx.journal().lastIndex();
-                if (live && terminal.ledger.isEmpty() && last > terminal.cursor())
+                if (state == State.LIVE && owns() && terminal.ledger.isEmpty() && last > terminal.cursor())
                 {
                     terminal.cursor(last);
                     takenThrough = Math.max(takenThrough, last);
@@ -660,14 +713,24 @@ public final class DeliveryFeed
         }
     }
 
-    /** Stops the feed; queued frames are released, unacknowledged ones will be sent again next session. */
+    /**
+     * Stops the feed; queued frames are released, unacknowledged ones will be sent again next session. Any
+     * thread; idempotent: the replacing login and this connection's own teardown both call it, in either
+     * order, and only the first call by the owner touches the terminal's ledger.
+     */
     public void close()
     {
         synchronized (terminal)
         {
-            closed = true;
-            live = false;
-            terminal.ledger.forgetSent();
+            if (state == State.CLOSED)
+            {
+                return;
+            }
+            if (owns())
+            {
+                terminal.ledger.forgetSent();
+            }
+            state = State.CLOSED;
         }
         if (channel != null && channel.eventLoop().inEventLoop())
         {

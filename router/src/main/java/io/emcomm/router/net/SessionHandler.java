@@ -215,7 +215,15 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             origin, ControlFrames.CLOSER, new AccessCache(router.gatekeeper().policy()),
             new PublishRateLimiter(router.gatekeeper().config().messagesPerSecond(), router.gatekeeper().config().bytesPerSecond(),
                 router.gatekeeper().config().flashFloorPerSecond(), router.clockMicros()));
-        final Session replaced = router.table().register(fresh);
+        final Session replaced;
+        final boolean cursorValid;
+        synchronized (terminal)
+        {
+            // claim and registration together: two logins of one id on different loops cannot end with one
+            // registered for routing and the other owning the terminal's state
+            cursorValid = feed.start(fresh);
+            replaced = router.table().register(fresh);
+        }
         session = fresh;
         for (final ChannelPattern p : terminal.subscriptions())
         {
@@ -240,7 +248,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         ctx.write(Frames.encode(ctx.alloc(), FrameType.WELCOME, welcome), ctx.voidPromise());
         final long timerMs = router.config().timerIntervalMs();
         timer = ctx.executor().scheduleAtFixedRate(feed::onTimer, timerMs, timerMs, TimeUnit.MILLISECONDS);
-        if (!feed.start(fresh))
+        if (!cursorValid)
         {
             LOG.warn("cursor of {} lay beyond the journal's end; delivery resumes from the end", fresh);
             ctx.write(ControlFrames.error(ctx.alloc(), ErrorCode.CURSOR_BEYOND_JOURNAL, "the delivery cursor of "
