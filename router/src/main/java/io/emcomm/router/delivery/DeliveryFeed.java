@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Everything addressed to one session, in one of two modes:
+ * Everything addressed to one session, in one of two modes ({@link State}):
  * <ul>
  *   <li><b>catching up</b> - read from the journal after the terminal's durable cursor, filtered by the
  *       routing rules, a batch at a time while the connection keeps up;</li>
@@ -28,8 +28,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * When the session falls behind (its queue or its unacknowledged window is full) it turns back to catching
  * up from the last message it took, so memory stays bounded and nothing is dropped.
  *
+ * <p><b>Precedence over the whole backlog</b> (protocol.md section 7.4). Catching up from the cursor makes two
+ * passes over the backlog. The <i>urgent pass</i> reads it to the journal's end and queues only FLASH and
+ * IMMEDIATE messages for this terminal; the <i>in-order pass</i> then reads it again and queues the rest,
+ * a batch at a time under the in-flight limit and the window, skipping what the urgent pass took (the ledger
+ * holds it). While the urgent pass runs, only FLASH is written: an IMMEDIATE may still have a FLASH behind it
+ * in the journal, and no ROUTINE or PRIORITY has been read yet. So the first delivery of a reconnect is the
+ * oldest FLASH whatever the backlog's size, then FLASH before IMMEDIATE before the rest. The urgent pass
+ * decides on the envelope header flyweight (precedence first, routing rules only for urgent entries), does not
+ * stop for flow control (urgent messages are always queued at once, as live), and yields the event loop every
+ * {@value #CATCH_UP_SCAN} entries, so hours of backlog cost one extra sequential read of the journal and no
+ * memory beyond the urgent messages themselves. The alternative, a per-terminal index of undelivered urgent
+ * journal indexes kept by the publish path, was rejected: an offline terminal is in no routing table, so
+ * every urgent publish would have to be matched against every terminal ever seen, the index would have to be
+ * durable, and it would go stale when a terminal logs in with another region or changes its subscriptions -
+ * the backlog is defined by the rules in force when it is read (section 7.2), which a read-time pass honours.
+ * A session that falls behind while live needs no urgent pass: urgent messages were queued as they came.
+ *
+ * <p>The cursor moves over acknowledged messages only as far as the in-order pass has read ({@code
+ * takenThrough}): an urgent message taken ahead and acknowledged must not carry the cursor over older
+ * messages still unread.
+ *
  * <p>Frames are written in precedence order ({@link PrecedenceQueue}); expired messages and superseded
  * position reports are skipped at the moment they would be written; a shaped link is kept to its budget.
+ * FLASH and IMMEDIATE frames are not counted against the in-flight limit, which bounds ROUTINE and PRIORITY.
  *
  * <p>Ownership: {@link #start} claims the terminal (a new owner epoch, see {@link TerminalState#claim()}).
  * Every change this feed makes to the terminal's state (ledger, cursor, cursor store) is made only while it
@@ -95,10 +117,12 @@ public final class DeliveryFeed
     /** Every message for this terminal up to here has been taken in journal order (queued, skipped or acked). */
     private long takenThrough;
     private boolean catchUpScheduled;
+    /** Catching up, first pass: only FLASH and IMMEDIATE are read, and only FLASH is written. Event loop only. */
+    private boolean scanningUrgent;
     private boolean drainTimerSet;
     private long blockedSinceMicros = -1;
     private long pendingCursor = -1;
-    /** Frames written and not yet acknowledged (an upper bound; event loop only). */
+    /** ROUTINE and PRIORITY frames written and not yet acknowledged (an upper bound; event loop only). */
     private int inFlight;
     /** The drain stopped at the in-flight limit: an acknowledgement resumes it. */
     private boolean waitingForAcks;
@@ -146,6 +170,7 @@ public final class DeliveryFeed
             resumeAfter = cursor;
             takenThrough = cursor;
             reseek = true;
+            scanningUrgent = true;
             state = State.CATCHING_UP;
         }
         scheduleCatchUp();
@@ -218,15 +243,16 @@ public final class DeliveryFeed
                 }
                 takenThrough = index;
             }
-            else if (!urgent)
+            else if (!urgent || index <= terminal.cursor() || terminal.ledger.state(index) != 0)
             {
-                // Catching up: the reader will come to it in journal order.
+                // Catching up: the reader will come to it in journal order (or has already taken it: a publish
+                // is journaled before it is routed, so the urgent pass can read it first).
                 frame.release();
                 return true;
             }
             // FLASH and IMMEDIATE are never deferred behind lower precedence, even while catching up; the
             // reader skips them because the ledger already holds them.
-            terminal.ledger.add(index, Ledger.SENT);
+            terminal.ledger.add(index, urgent ? Ledger.SENT_URGENT : Ledger.SENT);
         }
         notePosition(header, index);
         queue.offer(frame, precedence);
@@ -279,7 +305,9 @@ public final class DeliveryFeed
         final long now = ctx.clockMicros().getAsLong();
         int written = 0;
         ByteBuf frame;
-        while (channel.isWritable() && (frame = queue.poll()) != null)
+        // the urgent pass has not yet seen the whole backlog: a FLASH may still be behind anything else queued
+        final int lanes = scanningUrgent ? 1 : PrecedenceQueue.LANES;
+        while (channel.isWritable() && (frame = queue.poll(lanes)) != null)
         {
             // what the drain needs was written in front of the frame when it was made: no header scan here
             final long index = DeliveryFrames.index(frame);
@@ -325,7 +353,10 @@ public final class DeliveryFeed
             ctx.counters().incDelivered(precedence);
             channel.write(frame, channel.voidPromise());
             written++;
-            inFlight++;
+            if (!urgent)
+            {
+                inFlight++;
+            }
         }
         if (written > 0)
         {
@@ -405,19 +436,25 @@ public final class DeliveryFeed
      */
     private void advanceCursor(final long index)
     {
-        final long popped = terminal.ledger.popDone();
-        if (popped >= 0)
-        {
-            terminal.cursor(popped);
-            pendingCursor = popped;
-        }
-        else
+        popCursor();
+        if (index > terminal.cursor())
         {
             if (pendingAckCount == pendingAcks.length)
             {
                 pendingAcks = java.util.Arrays.copyOf(pendingAcks, pendingAcks.length * 2);
             }
             pendingAcks[pendingAckCount++] = index;
+        }
+    }
+
+    /** Moves the cursor over the done prefix as far as the journal has been read in order. Caller holds the monitor. */
+    private void popCursor()
+    {
+        final long popped = terminal.ledger.popDone(takenThrough);
+        if (popped >= 0)
+        {
+            terminal.cursor(popped);
+            pendingCursor = popped;
         }
     }
 
@@ -486,8 +523,11 @@ public final class DeliveryFeed
             terminal.ledger.markDone(index);
             advanceCursor(index);
             resume = state == State.CATCHING_UP && terminal.ledger.size() < ctx.window();
-            // the ledger holds every written-but-unacknowledged message, so it bounds the count from above
-            inFlight = Math.max(0, Math.min(inFlight - 1, terminal.ledger.size()));
+            if (mark == Ledger.SENT)
+            {
+                // the ledger holds every written-but-unacknowledged message, so it bounds the count from above
+                inFlight = Math.max(0, Math.min(inFlight - 1, terminal.ledger.size()));
+            }
         }
         if (waitingForAcks && inFlight < ctx.inFlightLimit())
         {
@@ -536,6 +576,11 @@ public final class DeliveryFeed
                 reader.seekAfter(resumeAfter);
             }
         }
+        if (scanningUrgent)
+        {
+            scanUrgent();
+            return;
+        }
         int taken = 0;
         int scanned = 0;
         while (taken < CATCH_UP_BATCH && scanned < CATCH_UP_SCAN)
@@ -563,8 +608,65 @@ public final class DeliveryFeed
                 taken++;
             }
         }
+        synchronized (terminal)
+        {
+            if (owns())
+            {
+                popCursor(); // over urgent messages acknowledged before this pass reached them
+            }
+        }
         persist();
         scheduleCatchUp();
+    }
+
+    /**
+     * The urgent pass: queues this terminal's FLASH and IMMEDIATE messages from the rest of the backlog, then
+     * starts the in-order pass from where this catch-up began. Reaching the journal's end is enough: the
+     * session was registered for routing before the pass began, so anything journaled later is offered live,
+     * and urgent messages are queued at once when offered.
+     */
+    private void scanUrgent()
+    {
+        for (int scanned = 0; scanned < CATCH_UP_SCAN; scanned++)
+        {
+            if (!reader.next(entry))
+            {
+                scanningUrgent = false;
+                synchronized (terminal)
+                {
+                    reader.seekAfter(resumeAfter);
+                }
+                scheduleDrain(); // what waited below FLASH may go now
+                scheduleCatchUp();
+                return;
+            }
+            takeUrgent(entry);
+        }
+        scheduleCatchUp();
+    }
+
+    /** Queues a journal entry if it is a FLASH or IMMEDIATE message for this session not already handled. */
+    private void takeUrgent(final JournalEntry e)
+    {
+        final EnvelopeHeader header = HEADER.get();
+        if (!header.wrap(e.envelope(), 0, e.envelopeLength()) || header.precedenceNumber() < Precedence.IMMEDIATE_VALUE
+            || !RouteMatcher.reaches(session, header, DestinationCache.forThread()))
+        {
+            return;
+        }
+        synchronized (terminal)
+        {
+            if (!owns() || e.index() <= terminal.cursor() || terminal.ledger.state(e.index()) != 0
+                || header.isExpiredAt(ctx.clockMicros().getAsLong()))
+            {
+                return; // an expired one is counted and marked done by the in-order pass
+            }
+            terminal.ledger.add(e.index(), Ledger.SENT_URGENT);
+        }
+        notePosition(header, e.index());
+        queue.offer(DeliveryFrames.delivery(channel.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,
+            header), header.precedenceNumber());
+        scheduleDrain();
     }
 
     /** At the journal's end: read the rest under the publish lock and turn live. */
@@ -581,6 +683,7 @@ public final class DeliveryFeed
                 if (owns())
                 {
                     state = State.LIVE;
+                    popCursor();
                 }
             }
         }
@@ -618,7 +721,7 @@ public final class DeliveryFeed
                 advanceCursor(e.index());
                 return false;
             }
-            terminal.ledger.add(e.index(), Ledger.SENT);
+            terminal.ledger.add(e.index(), header.precedenceNumber() >= Precedence.IMMEDIATE_VALUE ? Ledger.SENT_URGENT : Ledger.SENT);
         }
         notePosition(header, e.index());
         queue.offer(DeliveryFrames.delivery(channel.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,

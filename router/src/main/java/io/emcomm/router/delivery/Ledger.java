@@ -2,8 +2,10 @@ package io.emcomm.router.delivery;
 
 /**
  * The journal indexes of one terminal's messages above its durable cursor, in index order, each either
- * SENT (queued or written, not yet acknowledged) or DONE (acknowledged, expired or superseded). The cursor
- * advances over the DONE prefix. Primitive arrays, no boxing: one entry costs 9 bytes.
+ * SENT (queued or written, not yet acknowledged; {@link #SENT_URGENT} for FLASH and IMMEDIATE, which the
+ * in-flight limit does not count) or DONE (acknowledged, expired or superseded). The cursor advances over the
+ * DONE prefix, as far as the session has read the journal in order. Primitive arrays, no boxing: one entry
+ * costs 9 bytes.
  *
  * <p>Not thread-safe; {@link DeliveryFeed} guards it.
  */
@@ -11,6 +13,7 @@ final class Ledger
 {
     static final byte SENT = 1;
     static final byte DONE = 2;
+    static final byte SENT_URGENT = 3;
 
     private long[] indexes;
     private byte[] states;
@@ -86,14 +89,15 @@ final class Ledger
     }
 
     /**
-     * Removes the DONE prefix.
+     * Removes the DONE prefix up to {@code limit}: above it the session has not read the journal in order yet,
+     * so messages for the terminal may lie between two DONE entries there (a FLASH taken ahead of its turn).
      *
-     * @return the largest index removed, or -1 when the head is not DONE.
+     * @return the largest index removed, or -1 when the head is not DONE (or above the limit).
      */
-    long popDone()
+    long popDone(final long limit)
     {
         long popped = -1;
-        while (start < end && states[start] == DONE)
+        while (start < end && states[start] == DONE && indexes[start] <= limit)
         {
             popped = indexes[start];
             start++;
@@ -120,7 +124,7 @@ final class Ledger
         return false;
     }
 
-    /** Drops every SENT entry (a session ended: those messages will be sent again). */
+    /** Drops every SENT and SENT_URGENT entry (a session ended: those messages will be sent again). */
     void forgetSent()
     {
         int w = start;
