@@ -192,7 +192,7 @@ public final class DeliveryFeed
     {
         synchronized (terminal)
         {
-            return terminal.ledger.size();
+            return terminal.ledger.sent();
         }
     }
 
@@ -231,7 +231,7 @@ public final class DeliveryFeed
             }
             if (state == State.LIVE)
             {
-                if (!urgent && (terminal.ledger.size() >= ctx.window() || queue.size() >= ctx.queueLimit()))
+                if (!urgent && (terminal.ledger.sent() >= ctx.window() || queue.size() >= ctx.queueLimit()))
                 {
                     // Fallen behind: defer ROUTINE and PRIORITY to the journal, from just before this message.
                     state = State.CATCHING_UP;
@@ -522,11 +522,11 @@ public final class DeliveryFeed
             }
             terminal.ledger.markDone(index);
             advanceCursor(index);
-            resume = state == State.CATCHING_UP && terminal.ledger.size() < ctx.window();
+            resume = state == State.CATCHING_UP && terminal.ledger.sent() < ctx.window();
             if (mark == Ledger.SENT)
             {
                 // the ledger holds every written-but-unacknowledged message, so it bounds the count from above
-                inFlight = Math.max(0, Math.min(inFlight - 1, terminal.ledger.size()));
+                inFlight = Math.max(0, Math.min(inFlight - 1, terminal.ledger.sent()));
             }
         }
         if (waitingForAcks && inFlight < ctx.inFlightLimit())
@@ -588,7 +588,7 @@ public final class DeliveryFeed
             scanned++;
             synchronized (terminal)
             {
-                if (terminal.ledger.size() >= ctx.window())
+                if (terminal.ledger.sent() >= ctx.window())
                 {
                     return; // resumes on ack
                 }
@@ -728,6 +728,34 @@ public final class DeliveryFeed
             header), header.precedenceNumber());
         scheduleDrain();
         return true;
+    }
+
+    /**
+     * The terminal's channel subscriptions gained a pattern (protocol.md section 6): what it is entitled to is
+     * evaluated again against its whole backlog. The feed goes back to catching up from the durable cursor,
+     * urgent pass first, as at login; what is already queued, sent or acknowledged is in the ledger and is not
+     * taken twice, and what the new pattern selects is taken wherever it lies after the cursor, including
+     * messages the catch-up had already passed. A live feed whose cursor is at the journal's end has no backlog
+     * to look at. A removed pattern needs no pass: what is not read yet is matched against the subscriptions
+     * held when it is read, and what is already queued or written is still delivered. Event loop.
+     */
+    public void reevaluateBacklog()
+    {
+        synchronized (terminal)
+        {
+            final long cursor = terminal.cursor();
+            if (!owns() || state == State.LIVE && cursor >= ctx.journal().lastIndex())
+            {
+                return;
+            }
+            // from live: ROUTINE and PRIORITY offered from now on are left to the reader, as after falling behind
+            state = State.CATCHING_UP;
+            resumeAfter = cursor;
+            takenThrough = cursor;
+            reseek = true;
+            scanningUrgent = true;
+        }
+        scheduleCatchUp();
     }
 
     /** Periodic checks: FLASH acknowledgement deadlines and the slow-consumer limit. Event loop. */

@@ -19,6 +19,8 @@ final class Ledger
     private byte[] states;
     private int start;
     private int end;
+    /** Entries SENT or SENT_URGENT: the terminal's window in use. */
+    private int sent;
 
     Ledger(final int initialCapacity)
     {
@@ -29,6 +31,20 @@ final class Ledger
     int size()
     {
         return end - start;
+    }
+
+    /**
+     * Entries queued or written and not yet acknowledged. DONE entries are not counted: above the in-order read
+     * position they wait for the cursor, and a window full of them would wait for acknowledgements that never come.
+     */
+    int sent()
+    {
+        return sent;
+    }
+
+    private static boolean isSent(final byte state)
+    {
+        return state == SENT || state == SENT_URGENT;
     }
 
     boolean isEmpty()
@@ -48,6 +64,10 @@ final class Ledger
         {
             grow();
         }
+        if (isSent(state))
+        {
+            sent++;
+        }
         if (start == end || index > indexes[end - 1])
         {
             indexes[end] = index;
@@ -58,6 +78,10 @@ final class Ledger
         final int at = search(index);
         if (at >= 0)
         {
+            if (isSent(states[at]))
+            {
+                sent--;
+            }
             states[at] = state;
             return;
         }
@@ -83,6 +107,10 @@ final class Ledger
         if (at < 0)
         {
             return false;
+        }
+        if (isSent(states[at]))
+        {
+            sent--;
         }
         states[at] = DONE;
         return true;
@@ -114,6 +142,10 @@ final class Ledger
     {
         if (start < end && indexes[start] <= index)
         {
+            if (isSent(states[start]))
+            {
+                sent--;
+            }
             start++;
             if (start == end)
             {
@@ -138,6 +170,7 @@ final class Ledger
             }
         }
         end = w;
+        sent = 0;
         if (start == end)
         {
             start = end = 0;

@@ -314,6 +314,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
                 SubscriptionAck.newBuilder().setRequestId(requestId).setOk(false).setDetail(problem).build()), ctx.voidPromise());
             return;
         }
+        boolean added = false;
         for (final ChannelPattern p : patterns)
         {
             if (subscribe)
@@ -324,7 +325,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             {
                 router.table().unsubscribe(session, p);
             }
-            router.cursors().changeSubscription(session.terminal(), p.pattern(), subscribe);
+            added |= router.cursors().changeSubscription(session.terminal(), p.pattern(), subscribe) && subscribe;
+        }
+        if (added)
+        {
+            // protocol.md section 6: a new pattern selects matching messages since the cursor, read or not yet read
+            session.feed().reevaluateBacklog();
         }
         ctx.write(Frames.encode(ctx.alloc(), FrameType.SUBSCRIPTION_ACK,
             SubscriptionAck.newBuilder().setRequestId(requestId).setOk(true).build()), ctx.voidPromise());
