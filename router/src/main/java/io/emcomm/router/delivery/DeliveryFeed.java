@@ -344,7 +344,7 @@ public final class DeliveryFeed
             if (precedence == Precedence.FLASH_VALUE && !isFromRouter(frame))
             {
                 // the router's own FLASH (escalations, receipts) is not watched: escalating those would never end
-                flash.sent(index, now);
+                flash.sent(index, now, DeliveryFrames.expiresAtMicros(facts));
             }
             if (DeliveryFrames.wantReceipts(facts))
             {
@@ -777,7 +777,15 @@ public final class DeliveryFeed
         final long now = ctx.clockMicros().getAsLong();
         for (final FlashWatch.Pending p : flash.overdue(now, ctx.flashAckTimeoutMicros()))
         {
-            if (p.attempts == 1)
+            if (p.isExpiredAt(now))
+            {
+                // protocol.md 7.5: an expired message is not delivered and gets no receipt, so no resend, no
+                // NOT_DELIVERED and no escalation; it counts as done for the cursor
+                flash.remove(p);
+                ctx.counters().incExpired();
+                done(p.index);
+            }
+            else if (p.attempts == 1)
             {
                 p.attempts = 2;
                 p.sentAtMicros = now;
