@@ -73,6 +73,31 @@ class LateSubscriptionTest
         }
     }
 
+    /** What a new pattern selects from the backlog keeps its precedence: an old FLASH on it overtakes the ROUTINE left. */
+    @Test
+    void aFlashSelectedByAPatternAddedDuringCatchUpOvertakesTheRoutineStillWaiting() throws Exception
+    {
+        try (Router router = Router.start(RouterFixture.config(dir).deliveryWindow(64).inFlightLimit(16).build());
+             TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
+        {
+            introduce(router);
+            final List<Long> direct = publisher.publishMany(1500, "direct", Precedence.ROUTINE, "terminal:" + CP);
+            final long flash = publisher.publish(publisher.text("FLASH", Precedence.FLASH, "channel:late.sub").build()).getJournalIndex();
+            publisher.publishMany(1500, "more direct", Precedence.ROUTINE, "terminal:" + CP);
+            try (TestTerminal cp = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201"))
+            {
+                final List<Long> read = new java.util.ArrayList<>();
+                for (int i = 0; i < 16; i++)
+                {
+                    read.add(cp.awaitDelivery().getJournalIndex()); // the in-flight limit: nothing more until acked
+                }
+                assertEquals(direct.subList(0, 16), read);
+                assertTrue(cp.subscribe("channel:late.>").getOk());
+                assertEquals(flash, cp.awaitAndAck().getJournalIndex(), "the FLASH on the new channel comes next");
+            }
+        }
+    }
+
     @Test
     void aPatternAddedWhileLiveWithTheCursorBehindSelectsMatchingMessagesSinceTheCursor() throws Exception
     {
