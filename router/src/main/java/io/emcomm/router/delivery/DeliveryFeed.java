@@ -101,6 +101,7 @@ public final class DeliveryFeed
     };
     private JournalEntry entry;
     private final FlashWatch flash = new FlashWatch();
+    private final CursorKeeper cursor;
     private final LongObjectHashMap<Boolean> wantReceipts = new LongObjectHashMap<>(4);
     private final ConcurrentHashMap<String, Long> latestPosition;
     private final Runnable drainTask = this::drainFromTask;
@@ -121,14 +122,11 @@ public final class DeliveryFeed
     private boolean scanningUrgent;
     private boolean drainTimerSet;
     private long blockedSinceMicros = -1;
-    private long pendingCursor = -1;
     /** ROUTINE and PRIORITY frames written and not yet acknowledged (an upper bound; event loop only). */
     private int inFlight;
     /** The drain stopped at the in-flight limit: an acknowledgement resumes it. */
     private boolean waitingForAcks;
     private long ticks;
-    private long[] pendingAcks = new long[8];
-    private int pendingAckCount;
 
     public DeliveryFeed(final DeliveryContext ctx, final TerminalState terminal, final LinkProfile link, final Channel channel)
     {
@@ -137,6 +135,7 @@ public final class DeliveryFeed
         this.terminal = terminal;
         this.link = link;
         this.latestPosition = link.isShaped() ? new ConcurrentHashMap<>() : null;
+        this.cursor = new CursorKeeper(terminal, ctx.cursors());
     }
 
     /**
@@ -159,16 +158,16 @@ public final class DeliveryFeed
             epoch = terminal.claim();
             // what earlier sessions sent and nobody acknowledged is sent again by this one
             terminal.ledger.forgetSent();
-            long cursor = terminal.cursor();
+            long from = terminal.cursor();
             final long last = ctx.journal().lastIndex();
-            if (cursor > last)
+            if (from > last)
             {
                 // The journal is behind the cursor (replaced or cut): resume from its end rather than wait forever.
-                cursor = last;
+                from = last;
                 cursorValid = false;
             }
-            resumeAfter = cursor;
-            takenThrough = cursor;
+            resumeAfter = from;
+            takenThrough = from;
             reseek = true;
             scanningUrgent = true;
             state = State.CATCHING_UP;
@@ -424,37 +423,8 @@ public final class DeliveryFeed
             if (owns())
             {
                 terminal.ledger.markDone(index);
-                advanceCursor(index);
+                cursor.done(index, takenThrough);
             }
-        }
-    }
-
-    /**
-     * Moves the cursor over the done prefix of the ledger. Caller holds the terminal's monitor, so the store is
-     * not written here: {@link #persist()} writes what changed once per batch, outside the lock, which the
-     * publish path also takes.
-     */
-    private void advanceCursor(final long index)
-    {
-        popCursor();
-        if (index > terminal.cursor())
-        {
-            if (pendingAckCount == pendingAcks.length)
-            {
-                pendingAcks = java.util.Arrays.copyOf(pendingAcks, pendingAcks.length * 2);
-            }
-            pendingAcks[pendingAckCount++] = index;
-        }
-    }
-
-    /** Moves the cursor over the done prefix as far as the journal has been read in order. Caller holds the monitor. */
-    private void popCursor()
-    {
-        final long popped = terminal.ledger.popDone(takenThrough);
-        if (popped >= 0)
-        {
-            terminal.cursor(popped);
-            pendingCursor = popped;
         }
     }
 
@@ -464,7 +434,7 @@ public final class DeliveryFeed
      */
     public void persist()
     {
-        if (pendingCursor < 0 && pendingAckCount == 0)
+        if (!cursor.hasPending())
         {
             return;
         }
@@ -473,23 +443,7 @@ public final class DeliveryFeed
         {
             owner = owns();
         }
-        if (owner)
-        {
-            if (pendingCursor >= 0)
-            {
-                // a replacing session may record between the check above and here: the terminal keeps records monotonic
-                terminal.recordCursor(ctx.cursors(), pendingCursor);
-            }
-            for (int i = 0; i < pendingAckCount; i++)
-            {
-                if (pendingAcks[i] > pendingCursor)
-                {
-                    ctx.cursors().recordAck(terminal, pendingAcks[i]);
-                }
-            }
-        }
-        pendingCursor = -1;
-        pendingAckCount = 0;
+        cursor.persist(owner);
     }
 
     /**
@@ -521,7 +475,7 @@ public final class DeliveryFeed
                 return true;
             }
             terminal.ledger.markDone(index);
-            advanceCursor(index);
+            cursor.done(index, takenThrough);
             resume = state == State.CATCHING_UP && terminal.ledger.sent() < ctx.window();
             if (mark == Ledger.SENT)
             {
@@ -612,7 +566,7 @@ public final class DeliveryFeed
         {
             if (owns())
             {
-                popCursor(); // over urgent messages acknowledged before this pass reached them
+                cursor.advance(takenThrough); // over urgent messages acknowledged before this pass reached them
             }
         }
         persist();
@@ -683,7 +637,7 @@ public final class DeliveryFeed
                 if (owns())
                 {
                     state = State.LIVE;
-                    popCursor();
+                    cursor.advance(takenThrough);
                 }
             }
         }
@@ -718,7 +672,7 @@ public final class DeliveryFeed
             {
                 ctx.counters().incExpired();
                 terminal.ledger.add(e.index(), Ledger.DONE);
-                advanceCursor(e.index());
+                cursor.done(e.index(), takenThrough);
                 return false;
             }
             terminal.ledger.add(e.index(), header.precedenceNumber() >= Precedence.IMMEDIATE_VALUE ? Ledger.SENT_URGENT : Ledger.SENT);
@@ -743,15 +697,15 @@ public final class DeliveryFeed
     {
         synchronized (terminal)
         {
-            final long cursor = terminal.cursor();
-            if (!owns() || state == State.LIVE && cursor >= ctx.journal().lastIndex())
+            final long from = terminal.cursor();
+            if (!owns() || state == State.LIVE && from >= ctx.journal().lastIndex())
             {
                 return;
             }
             // from live: ROUTINE and PRIORITY offered from now on are left to the reader, as after falling behind
             state = State.CATCHING_UP;
-            resumeAfter = cursor;
-            takenThrough = cursor;
+            resumeAfter = from;
+            takenThrough = from;
             reseek = true;
             scanningUrgent = true;
         }
@@ -826,9 +780,8 @@ public final class DeliveryFeed
                 final long last = ctx.journal().lastIndex();
                 if (state == State.LIVE && owns() && terminal.ledger.isEmpty() && last > terminal.cursor())
                 {
-                    terminal.cursor(last);
                     takenThrough = Math.max(takenThrough, last);
-                    pendingCursor = last;
+                    cursor.moveTo(last);
                 }
             }
         }
