@@ -205,6 +205,18 @@ public final class DeliveryFeed
         return state;
     }
 
+    /**
+     * Whether this feed's session still owns its terminal (no newer login, not closed). Any thread; hold the
+     * terminal's monitor across the check and what depends on it, as a login claims under that monitor.
+     */
+    public boolean ownsTerminal()
+    {
+        synchronized (terminal)
+        {
+            return owns();
+        }
+    }
+
     /** Caller holds the terminal's monitor: may this feed still change the terminal's state? */
     private boolean owns()
     {

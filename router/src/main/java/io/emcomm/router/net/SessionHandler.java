@@ -223,12 +223,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             // registered for routing and the other owning the terminal's state
             cursorValid = feed.start(fresh);
             replaced = router.table().register(fresh);
+            for (final ChannelPattern p : terminal.subscriptions())
+            {
+                router.table().subscribe(fresh, p);
+            }
         }
         session = fresh;
-        for (final ChannelPattern p : terminal.subscriptions())
-        {
-            router.table().subscribe(fresh, p);
-        }
         router.counters().incSessionsOpened();
         if (replaced != null)
         {
@@ -315,17 +315,28 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             return;
         }
         boolean added = false;
-        for (final ChannelPattern p : patterns)
+        synchronized (session.terminal())
         {
-            if (subscribe)
+            if (!session.feed().ownsTerminal())
             {
-                router.table().subscribe(session, p);
+                // a takeover (under the same monitor) already moved the terminal to a newer session: a pattern
+                // added here would stay on this dying session in the routing table and change the new one's set
+                ctx.write(Frames.encode(ctx.alloc(), FrameType.SUBSCRIPTION_ACK, SubscriptionAck.newBuilder().setRequestId(requestId)
+                    .setOk(false).setDetail("terminal " + session.terminalId() + " has a newer session").build()), ctx.voidPromise());
+                return;
             }
-            else
+            for (final ChannelPattern p : patterns)
             {
-                router.table().unsubscribe(session, p);
+                if (subscribe)
+                {
+                    router.table().subscribe(session, p);
+                }
+                else
+                {
+                    router.table().unsubscribe(session, p);
+                }
+                added |= router.cursors().changeSubscription(session.terminal(), p.pattern(), subscribe) && subscribe;
             }
-            added |= router.cursors().changeSubscription(session.terminal(), p.pattern(), subscribe) && subscribe;
         }
         if (added)
         {
