@@ -98,7 +98,8 @@ class TakeoverTest
     @Test
     void takeoversAndQuickReconnectsAtRandomPointsDeliverEverythingAndKeepTheCursorRight() throws Exception
     {
-        final long seed = 20_261_129L;
+        // -Demcomm.test.seed=N replays another walk
+        final long seed = Long.getLong("emcomm.test.seed", 20_261_129L);
         final Random rnd = new Random(seed);
         final Precedence[] precedences = {Precedence.ROUTINE, Precedence.ROUTINE, Precedence.ROUTINE, Precedence.PRIORITY,
             Precedence.IMMEDIATE, Precedence.FLASH};
