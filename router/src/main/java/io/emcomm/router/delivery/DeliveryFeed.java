@@ -45,6 +45,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the backlog is defined by the rules in force when it is read (section 7.2), which a read-time pass honours.
  * A session that falls behind while live needs no urgent pass: urgent messages were queued as they came.
  *
+ * <p><b>Entitlement changes</b> (protocol.md section 6). When the terminal's subscriptions gain a pattern,
+ * {@link #reevaluateBacklog()} sends the feed back to catching up from the durable cursor, urgent pass first,
+ * whether it was catching up or live with its cursor behind: the ledger keeps what is already queued, sent or
+ * acknowledged from being taken twice, and what the new pattern selects is taken wherever it lies.
+ *
  * <p>The cursor moves over acknowledged messages only as far as the in-order pass has read ({@code
  * takenThrough}): an urgent message taken ahead and acknowledged must not carry the cursor over older
  * messages still unread.
