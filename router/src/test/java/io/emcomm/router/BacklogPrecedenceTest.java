@@ -108,6 +108,44 @@ class BacklogPrecedenceTest
         }
     }
 
+    /**
+     * The FLASH is acknowledged first, far ahead of the in-order read, which a window of 16 holds back: the
+     * cursor must stay behind the ROUTINE not yet read, in memory and on disk, so the backlog keeps coming and,
+     * after a restart, the rest of it comes and the FLASH does not.
+     */
+    @Test
+    void aFlashAcknowledgedAheadOfItsTurnDoesNotCarryTheCursorOverUnreadMessages() throws Exception
+    {
+        final List<Long> backlog;
+        final int window = 16;
+        try (Router router = Router.start(RouterFixture.config(dir).deliveryWindow(window).inFlightLimit(window).build());
+             TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
+        {
+            introduce(router);
+            backlog = publisher.publishMany(1000, "routine", Precedence.ROUTINE, "terminal:" + CP);
+            final long flash = publisher.publish(publisher.text("FLASH", Precedence.FLASH, "terminal:" + CP).build()).getJournalIndex();
+            try (TestTerminal cp = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201"))
+            {
+                assertEquals(flash, cp.awaitAndAck().getJournalIndex());
+                for (int i = 0; i < 3 * window; i++)
+                {
+                    assertEquals(backlog.get(i), cp.awaitAndAck().getJournalIndex(), "in order past the first window");
+                }
+                cp.sync();
+                assertEquals(backlog.get(3 * window - 1), router.cursors().terminal(CP, -1).cursor(),
+                    "the cursor stops before the first unacknowledged message");
+            }
+        }
+        try (Router router = RouterFixture.start(dir);
+             TestTerminal cp = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201");
+             TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
+        {
+            publisher.publish(publisher.text("marker", Precedence.ROUTINE, "terminal:" + CP).build());
+            assertEquals(backlog.subList(3 * window, backlog.size()), DeliveryTest.receiveUntilMarker(cp, "marker"),
+                "after a restart: the rest of the backlog, not the FLASH acknowledged out of order");
+        }
+    }
+
     @Test
     void oneUnacknowledgedImmediateLeavesTheWholeRoutineBudget() throws Exception
     {
