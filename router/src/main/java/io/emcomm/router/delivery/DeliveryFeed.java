@@ -200,11 +200,13 @@ public final class DeliveryFeed
         }
     }
 
+    /** Whether the feed is fed by the publish path now (see {@link State#LIVE}); any thread. */
     public boolean isLive()
     {
         return state == State.LIVE;
     }
 
+    /** Where the feed is in its life; any thread (a snapshot: it changes under the terminal's monitor). */
     public State state()
     {
         return state;

@@ -209,7 +209,6 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         }
         final OriginState origin = router.origins().state(hello.getTerminalId());
         final TerminalState terminal = router.cursors().terminal(hello.getTerminalId(), router.journal().lastIndex());
-        terminal.regionCode(hello.getRegionCode());
         final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, ctx.channel());
         final Session fresh = new Session(hello.getTerminalId(), kind, hello.getRegionCode(), ctx.channel(), feed, terminal,
             origin, ControlFrames.CLOSER, new AccessCache(router.gatekeeper().policy()),
@@ -222,6 +221,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             // claim and registration together: two logins of one id on different loops cannot end with one
             // registered for routing and the other owning the terminal's state
             cursorValid = feed.start(fresh);
+            terminal.regionCode(hello.getRegionCode());
             replaced = router.table().register(fresh);
             for (final ChannelPattern p : terminal.subscriptions())
             {
