@@ -147,6 +147,66 @@ class BacklogPrecedenceTest
     }
 
     @Test
+    void everyPriorityInALongBacklogComesBeforeAnyOfItsRoutine() throws Exception
+    {
+        try (Router router = RouterFixture.start(dir);
+             TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
+        {
+            introduce(router);
+            final List<Long> routine = new ArrayList<>(publisher.publishMany(2000, "routine", Precedence.ROUTINE, "terminal:" + CP));
+            final List<Long> priority = new ArrayList<>();
+            priority.add(publisher.publish(publisher.text("PRIORITY 1", Precedence.PRIORITY, "region:5201").build()).getJournalIndex());
+            routine.addAll(publisher.publishMany(5000, "routine", Precedence.ROUTINE, "terminal:" + CP));
+            priority.add(publisher.publish(publisher.text("PRIORITY 2", Precedence.PRIORITY, "terminal:" + CP).build()).getJournalIndex());
+            final long flash = publisher.publish(publisher.text("FLASH", Precedence.FLASH, "terminal:" + CP).build()).getJournalIndex();
+            try (TestTerminal cp = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201"))
+            {
+                final List<Long> expected = new ArrayList<>();
+                expected.add(flash);
+                expected.addAll(priority);
+                expected.addAll(routine);
+                final List<Long> got = new ArrayList<>();
+                for (int i = 0; i < expected.size(); i++)
+                {
+                    got.add(cp.awaitAndAck().getJournalIndex());
+                }
+                assertEquals(expected.subList(0, 3), got.subList(0, 3), "FLASH, then both PRIORITY, before any ROUTINE");
+                assertEquals(expected, got, "then the ROUTINE in journal order");
+                cp.sync();
+                assertEquals(flash, router.cursors().terminal(CP, -1).cursor());
+            }
+        }
+    }
+
+    /** A live post that falls behind (window full) and then acks: the PRIORITY deferred to the journal goes first. */
+    @Test
+    void aPriorityDeferredWhenThePostFellBehindOvertakesTheRoutineDeferredBeforeIt() throws Exception
+    {
+        final int window = 16;
+        try (Router router = Router.start(RouterFixture.config(dir).deliveryWindow(window).inFlightLimit(window).build());
+             TestTerminal cp = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201");
+             TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
+        {
+            final List<Long> routine = publisher.publishMany(40, "routine", Precedence.ROUTINE, "terminal:" + CP);
+            final long priority = publisher.publish(publisher.text("PRIORITY", Precedence.PRIORITY, "terminal:" + CP).build())
+                .getJournalIndex();
+            final List<Long> first = new ArrayList<>();
+            for (int i = 0; i < window; i++)
+            {
+                first.add(cp.awaitAndAck().getJournalIndex());
+            }
+            assertEquals(routine.subList(0, window), first, "the window's worth, live");
+            assertEquals(priority, cp.awaitAndAck().getJournalIndex(), "then the PRIORITY, ahead of 24 older ROUTINE");
+            final List<Long> rest = new ArrayList<>();
+            for (int i = window; i < routine.size(); i++)
+            {
+                rest.add(cp.awaitAndAck().getJournalIndex());
+            }
+            assertEquals(routine.subList(window, routine.size()), rest);
+        }
+    }
+
+    @Test
     void oneUnacknowledgedImmediateLeavesTheWholeRoutineBudget() throws Exception
     {
         try (Router router = RouterFixture.start(dir);

@@ -28,22 +28,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * When the session falls behind (its queue or its unacknowledged window is full) it turns back to catching
  * up from the last message it took, so memory stays bounded and nothing is dropped.
  *
- * <p><b>Precedence over the whole backlog</b> (protocol.md section 7.4). Catching up from the cursor makes two
- * passes over the backlog. The <i>urgent pass</i> reads it to the journal's end and queues only FLASH and
- * IMMEDIATE messages for this terminal; the <i>in-order pass</i> then reads it again and queues the rest,
- * a batch at a time under the in-flight limit and the window, skipping what the urgent pass took (the ledger
- * holds it). While the urgent pass runs, only FLASH is written: an IMMEDIATE may still have a FLASH behind it
- * in the journal, and no ROUTINE or PRIORITY has been read yet. So the first delivery of a reconnect is the
- * oldest FLASH whatever the backlog's size, then FLASH before IMMEDIATE before the rest. The urgent pass
- * decides on the envelope header flyweight (precedence first, routing rules only for urgent entries), does not
- * stop for flow control (urgent messages are always queued at once, as live), and yields the event loop every
- * {@value #CATCH_UP_SCAN} entries, so hours of backlog cost one extra sequential read of the journal and no
- * memory beyond the urgent messages themselves. The alternative, a per-terminal index of undelivered urgent
- * journal indexes kept by the publish path, was rejected: an offline terminal is in no routing table, so
- * every urgent publish would have to be matched against every terminal ever seen, the index would have to be
- * durable, and it would go stale when a terminal logs in with another region or changes its subscriptions -
- * the backlog is defined by the rules in force when it is read (section 7.2), which a read-time pass honours.
- * A session that falls behind while live needs no urgent pass: urgent messages were queued as they came.
+ * <p><b>Precedence over the whole backlog</b> (protocol.md section 7.4). Catching up from the cursor makes three
+ * passes over the backlog ({@link Pass}). The <i>urgent pass</i> reads it to the journal's end and queues only
+ * FLASH and IMMEDIATE messages for this terminal; the <i>PRIORITY pass</i> reads it again and queues only
+ * PRIORITY; the <i>in-order pass</i> reads it once more and queues the rest, skipping what the earlier passes
+ * took (the ledger holds it). While the urgent pass runs, only FLASH is written: an IMMEDIATE may still have a
+ * FLASH behind it in the journal, and no ROUTINE or PRIORITY has been read yet. So the first delivery of a
+ * reconnect is the oldest FLASH whatever the backlog's size, then FLASH before IMMEDIATE before PRIORITY before
+ * ROUTINE. The urgent pass decides on the envelope header flyweight (precedence first, routing rules only for
+ * urgent entries), does not stop for flow control (urgent messages are always queued at once, as live), and
+ * yields the event loop every {@value #CATCH_UP_SCAN} entries. The PRIORITY and in-order passes are a batch at
+ * a time under the window and the queue limit, and the drain keeps ROUTINE/PRIORITY to the in-flight limit. So
+ * hours of backlog cost two extra sequential reads of the journal, and memory for the ledger entries (9 bytes
+ * each) of the messages taken ahead until the in-order pass reaches them.
+ *
+ * <p>The alternative, a per-terminal index of undelivered urgent journal indexes kept by the publish path,
+ * was rejected: an offline terminal is in no routing table, so every urgent publish would have to be matched
+ * against every terminal ever seen, the index would have to be durable, and it would go stale when a terminal
+ * logs in with another region or changes its subscriptions - the backlog is defined by the rules in force
+ * when it is read (section 7.2), which read-time passes honour. A session that falls behind while live starts
+ * at the PRIORITY pass: urgent messages were queued as they came. Once the PRIORITY pass is over, a PRIORITY
+ * message offered live is queued at once when the window and queue have room, rather than left behind older
+ * ROUTINE for the in-order pass.
  *
  * <p><b>Entitlement changes</b> (protocol.md section 6). When the terminal's subscriptions gain a pattern,
  * {@link #reevaluateBacklog()} sends the feed back to catching up from the durable cursor, urgent pass first,
@@ -51,7 +57,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * acknowledged from being taken twice, and what the new pattern selects is taken wherever it lies.
  *
  * <p>The cursor moves over acknowledged messages only as far as the in-order pass has read ({@code
- * takenThrough}): an urgent message taken ahead and acknowledged must not carry the cursor over older
+ * takenThrough}): a message taken ahead of its turn and acknowledged must not carry the cursor over older
  * messages still unread.
  *
  * <p>Frames are written in precedence order ({@link PrecedenceQueue}); expired messages and superseded
@@ -70,6 +76,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class DeliveryFeed
 {
+    /** The passes of a catch-up over the backlog, in this order (see the class javadoc). */
+    private enum Pass
+    {
+        /** FLASH and IMMEDIATE only, to the journal's end, without flow control; only FLASH is written meanwhile. */
+        URGENT,
+        /** PRIORITY only, to the journal's end, under the window and queue limits. */
+        PRIORITY,
+        /** Everything else, in journal order; the only pass that moves {@code takenThrough}; ends by turning live. */
+        REST
+    }
+
     /** Where a feed is in its life; changes under the terminal's monitor, read anywhere. */
     public enum State
     {
@@ -123,8 +140,8 @@ public final class DeliveryFeed
     /** Every message for this terminal up to here has been taken in journal order (queued, skipped or acked). */
     private long takenThrough;
     private boolean catchUpScheduled;
-    /** Catching up, first pass: only FLASH and IMMEDIATE are read, and only FLASH is written. Event loop only. */
-    private boolean scanningUrgent;
+    /** Which pass over the backlog a catch-up is in; written under the terminal's monitor. */
+    private volatile Pass pass = Pass.URGENT;
     private boolean drainTimerSet;
     private long blockedSinceMicros = -1;
     /** ROUTINE and PRIORITY frames written and not yet acknowledged (an upper bound; event loop only). */
@@ -174,7 +191,7 @@ public final class DeliveryFeed
             resumeAfter = from;
             takenThrough = from;
             reseek = true;
-            scanningUrgent = true;
+            pass = Pass.URGENT;
             state = State.CATCHING_UP;
         }
         scheduleCatchUp();
@@ -251,20 +268,24 @@ public final class DeliveryFeed
             {
                 if (!urgent && (terminal.ledger.sent() >= ctx.window() || queue.size() >= ctx.queueLimit()))
                 {
-                    // Fallen behind: defer ROUTINE and PRIORITY to the journal, from just before this message.
+                    // Fallen behind: defer ROUTINE and PRIORITY to the journal, from just before this message. Urgent
+                    // messages were all queued as they came: no urgent pass.
                     state = State.CATCHING_UP;
                     resumeAfter = takenThrough;
                     reseek = true;
+                    pass = Pass.PRIORITY;
                     frame.release();
                     ctx.counters().incSlowConsumerDrops();
                     return true;
                 }
                 takenThrough = index;
             }
-            else if (!urgent || index <= terminal.cursor() || terminal.ledger.state(index) != 0)
+            else if (!(urgent || precedence == Precedence.PRIORITY_VALUE && pass == Pass.REST && hasRoomUnsafe())
+                || index <= terminal.cursor() || terminal.ledger.state(index) != 0)
             {
-                // Catching up: the reader will come to it in journal order (or has already taken it: a publish
-                // is journaled before it is routed, so the urgent pass can read it first).
+                // Catching up: the reader will come to it (or has already taken it: a publish is journaled before
+                // it is routed, so a pass can read it first). A PRIORITY message is queued at once only once the
+                // PRIORITY pass is over, where the in-order pass would otherwise put it behind older ROUTINE.
                 frame.release();
                 return true;
             }
@@ -282,6 +303,12 @@ public final class DeliveryFeed
         }
         scheduleDrain();
         return true;
+    }
+
+    /** The window and the queue have room for one more from the journal. Caller holds the terminal's monitor. */
+    private boolean hasRoomUnsafe()
+    {
+        return terminal.ledger.sent() < ctx.window() && queue.size() < ctx.queueLimit() / 2;
     }
 
     private void notePosition(final EnvelopeHeader header, final long index)
@@ -324,7 +351,7 @@ public final class DeliveryFeed
         int written = 0;
         ByteBuf frame;
         // the urgent pass has not yet seen the whole backlog: a FLASH may still be behind anything else queued
-        final int lanes = scanningUrgent ? 1 : PrecedenceQueue.LANES;
+        final int lanes = pass == Pass.URGENT && state == State.CATCHING_UP ? 1 : PrecedenceQueue.LANES;
         while (channel.isWritable() && (frame = queue.poll(lanes)) != null)
         {
             // what the drain needs was written in front of the frame when it was made: no header scan here
@@ -549,7 +576,8 @@ public final class DeliveryFeed
                 reader.seekAfter(resumeAfter);
             }
         }
-        if (scanningUrgent)
+        final Pass reading = pass;
+        if (reading == Pass.URGENT)
         {
             scanUrgent();
             return;
@@ -572,11 +600,16 @@ public final class DeliveryFeed
             }
             if (!reader.next(entry))
             {
+                if (reading == Pass.PRIORITY)
+                {
+                    nextPass(Pass.REST);
+                    return;
+                }
                 turnLive();
                 persist();
                 return;
             }
-            if (take(entry))
+            if (reading == Pass.PRIORITY ? takeAhead(entry, Pass.PRIORITY) : take(entry))
             {
                 taken++;
             }
@@ -594,7 +627,7 @@ public final class DeliveryFeed
 
     /**
      * The urgent pass: queues this terminal's FLASH and IMMEDIATE messages from the rest of the backlog, then
-     * starts the in-order pass from where this catch-up began. Reaching the journal's end is enough: the
+     * starts the PRIORITY pass from where this catch-up began. Reaching the journal's end is enough: the
      * session was registered for routing before the pass began, so anything journaled later is offered live,
      * and urgent messages are queued at once when offered.
      */
@@ -604,42 +637,59 @@ public final class DeliveryFeed
         {
             if (!reader.next(entry))
             {
-                scanningUrgent = false;
-                synchronized (terminal)
-                {
-                    reader.seekAfter(resumeAfter);
-                }
-                scheduleDrain(); // what waited below FLASH may go now
-                scheduleCatchUp();
+                nextPass(Pass.PRIORITY);
                 return;
             }
-            takeUrgent(entry);
+            takeAhead(entry, Pass.URGENT);
         }
         scheduleCatchUp();
     }
 
-    /** Queues a journal entry if it is a FLASH or IMMEDIATE message for this session not already handled. */
-    private void takeUrgent(final JournalEntry e)
+    /** Starts the next pass over the backlog from where this catch-up began. */
+    private void nextPass(final Pass next)
+    {
+        synchronized (terminal)
+        {
+            pass = next;
+            reader.seekAfter(resumeAfter);
+        }
+        scheduleDrain(); // after the urgent pass, what waited below FLASH may go now
+        scheduleCatchUp();
+    }
+
+    /**
+     * Queues a journal entry ahead of its turn if it is of the precedence {@code reading} takes (FLASH and
+     * IMMEDIATE, or PRIORITY) and for this session and not already handled. The cursor does not move: an
+     * expired one is counted and marked done by the in-order pass.
+     */
+    private boolean takeAhead(final JournalEntry e, final Pass reading)
     {
         final EnvelopeHeader header = HEADER.get();
-        if (!header.wrap(e.envelope(), 0, e.envelopeLength()) || header.precedenceNumber() < Precedence.IMMEDIATE_VALUE
+        if (!header.wrap(e.envelope(), 0, e.envelopeLength()))
+        {
+            return false;
+        }
+        final int precedence = header.precedenceNumber();
+        final boolean urgent = precedence >= Precedence.IMMEDIATE_VALUE;
+        if ((reading == Pass.URGENT ? !urgent : precedence != Precedence.PRIORITY_VALUE)
             || !RouteMatcher.reaches(session, header, DestinationCache.forThread()))
         {
-            return;
+            return false;
         }
         synchronized (terminal)
         {
             if (!owns() || e.index() <= terminal.cursor() || terminal.ledger.state(e.index()) != 0
                 || header.isExpiredAt(ctx.clockMicros().getAsLong()))
             {
-                return; // an expired one is counted and marked done by the in-order pass
+                return false;
             }
-            terminal.ledger.add(e.index(), Ledger.SENT_URGENT);
+            terminal.ledger.add(e.index(), urgent ? Ledger.SENT_URGENT : Ledger.SENT);
         }
         notePosition(header, e.index());
         queue.offer(DeliveryFrames.delivery(channel.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,
-            header), header.precedenceNumber());
+            header), precedence);
         scheduleDrain();
+        return true;
     }
 
     /** At the journal's end: read the rest under the publish lock and turn live. */
@@ -726,7 +776,7 @@ public final class DeliveryFeed
             resumeAfter = from;
             takenThrough = from;
             reseek = true;
-            scanningUrgent = true;
+            pass = Pass.URGENT;
         }
         scheduleCatchUp();
     }
