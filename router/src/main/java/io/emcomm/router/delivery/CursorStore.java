@@ -55,7 +55,7 @@ public interface CursorStore extends AutoCloseable
     {
         if (index > state.cursor())
         {
-            state.ledger.add(index, Ledger.DONE);
+            state.ledger.addAhead(index, Ledger.DONE); // not reached by an in-order read yet
         }
     }
 

@@ -291,7 +291,15 @@ public final class DeliveryFeed
             }
             // FLASH and IMMEDIATE are never deferred behind lower precedence, even while catching up; the
             // reader skips them because the ledger already holds them.
-            terminal.ledger.add(index, urgent ? Ledger.SENT_URGENT : Ledger.SENT);
+            final byte mark = urgent ? Ledger.SENT_URGENT : Ledger.SENT;
+            if (state == State.LIVE)
+            {
+                terminal.ledger.add(index, mark);
+            }
+            else
+            {
+                terminal.ledger.addAhead(index, mark); // ahead of the catch-up's in-order read
+            }
         }
         notePosition(header, index);
         queue.offer(frame, precedence);
@@ -683,7 +691,7 @@ public final class DeliveryFeed
             {
                 return false;
             }
-            terminal.ledger.add(e.index(), urgent ? Ledger.SENT_URGENT : Ledger.SENT);
+            terminal.ledger.addAhead(e.index(), urgent ? Ledger.SENT_URGENT : Ledger.SENT);
         }
         notePosition(header, e.index());
         queue.offer(DeliveryFrames.delivery(channel.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,
