@@ -626,7 +626,7 @@ public final class DeliveryFeed
         {
             if (owns())
             {
-                cursor.advance(takenThrough); // over urgent messages acknowledged before this pass reached them
+                cursor.advance(takenThrough); // over messages taken ahead and acknowledged before this pass reached them
             }
         }
         persist();
