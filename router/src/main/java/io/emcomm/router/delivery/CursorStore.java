@@ -7,8 +7,8 @@ import java.util.Collection;
  * {@link io.emcomm.router.journal.ChronicleCursorStore} keeps it in a Chronicle Queue beside the journal;
  * a replicated store can slot in behind this interface.
  *
- * <p>Thread-safety: callers hold the {@link TerminalState}'s monitor while recording its changes; the
- * implementation is safe to call from any thread.
+ * <p>Thread-safety: the implementation is safe to call from any thread. Cursor moves are recorded through
+ * {@link TerminalState}, which keeps them monotonic, by the feed that owns the terminal.
  */
 public interface CursorStore extends AutoCloseable
 {
@@ -29,8 +29,12 @@ public interface CursorStore extends AutoCloseable
 
     void recordSubscription(TerminalState terminal, String pattern, boolean subscribed);
 
-    /** Adds or removes a durable channel subscription and records the change if there was one. */
-    default void changeSubscription(final TerminalState terminal, final String pattern, final boolean subscribed)
+    /**
+     * Adds or removes a durable channel subscription and records the change if there was one.
+     *
+     * @return true when the terminal's subscriptions changed (the pattern was new, or was held and is removed).
+     */
+    default boolean changeSubscription(final TerminalState terminal, final String pattern, final boolean subscribed)
     {
         synchronized (terminal)
         {
@@ -39,6 +43,7 @@ public interface CursorStore extends AutoCloseable
             {
                 recordSubscription(terminal, pattern, subscribed);
             }
+            return changed;
         }
     }
 
@@ -53,7 +58,7 @@ public interface CursorStore extends AutoCloseable
     {
         if (index > state.cursor())
         {
-            state.ledger.add(index, Ledger.DONE);
+            state.ledger.addAhead(index, Ledger.DONE); // not reached by an in-order read yet
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Everything addressed to one session, in one of two modes:
+ * Everything addressed to one session, in one of two modes ({@link State}):
  * <ul>
  *   <li><b>catching up</b> - read from the journal after the terminal's durable cursor, filtered by the
  *       routing rules, a batch at a time while the connection keeps up;</li>
@@ -28,14 +28,76 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * When the session falls behind (its queue or its unacknowledged window is full) it turns back to catching
  * up from the last message it took, so memory stays bounded and nothing is dropped.
  *
+ * <p><b>Precedence over the whole backlog</b> (protocol.md section 7.4). Catching up from the cursor makes three
+ * passes over the backlog ({@link Pass}). The <i>urgent pass</i> reads it to the journal's end and queues only
+ * FLASH and IMMEDIATE messages for this terminal; the <i>PRIORITY pass</i> reads it again and queues only
+ * PRIORITY; the <i>in-order pass</i> reads it once more and queues the rest, skipping what the earlier passes
+ * took (the ledger holds it). While the urgent pass runs, only FLASH is written: an IMMEDIATE may still have a
+ * FLASH behind it in the journal, and no ROUTINE or PRIORITY has been read yet. So the first delivery of a
+ * reconnect is the oldest FLASH whatever the backlog's size, then FLASH before IMMEDIATE before PRIORITY before
+ * ROUTINE. The urgent pass decides on the envelope header flyweight (precedence first, routing rules only for
+ * urgent entries), does not stop for flow control (urgent messages are always queued at once, as live), and
+ * yields the event loop every {@value #CATCH_UP_SCAN} entries. The PRIORITY and in-order passes are a batch at
+ * a time under the window and the queue limit, and the drain keeps ROUTINE/PRIORITY to the in-flight limit. So
+ * hours of backlog cost two extra sequential reads of the journal, and memory for the ledger entries (9 bytes
+ * each) of the messages taken ahead until the in-order pass reaches them.
+ *
+ * <p>The alternative, a per-terminal index of undelivered urgent journal indexes kept by the publish path,
+ * was rejected: an offline terminal is in no routing table, so every urgent publish would have to be matched
+ * against every terminal ever seen, the index would have to be durable, and it would go stale when a terminal
+ * logs in with another region or changes its subscriptions - the backlog is defined by the rules in force
+ * when it is read (section 7.2), which read-time passes honour. A session that falls behind while live starts
+ * at the PRIORITY pass: urgent messages were queued as they came. Once the PRIORITY pass is over, a PRIORITY
+ * message offered live is queued at once when the window and queue have room, rather than left behind older
+ * ROUTINE for the in-order pass.
+ *
+ * <p><b>Entitlement changes</b> (protocol.md section 6). When the terminal's subscriptions gain a pattern,
+ * {@link #reevaluateBacklog()} sends the feed back to catching up from the durable cursor, urgent pass first,
+ * whether it was catching up or live with its cursor behind: the ledger keeps what is already queued, sent or
+ * acknowledged from being taken twice, and what the new pattern selects is taken wherever it lies.
+ *
+ * <p>The cursor moves over acknowledged messages only as far as the in-order pass has read ({@code
+ * takenThrough}): a message taken ahead of its turn and acknowledged must not carry the cursor over older
+ * messages still unread.
+ *
  * <p>Frames are written in precedence order ({@link PrecedenceQueue}); expired messages and superseded
  * position reports are skipped at the moment they would be written; a shaped link is kept to its budget.
+ * FLASH and IMMEDIATE frames are not counted against the in-flight limit, which bounds ROUTINE and PRIORITY.
  *
- * <p>Threading: {@link #offerLive} runs on publishing threads under the publish lock; everything else on
- * the session's event loop. Shared state is guarded by the {@link TerminalState}'s monitor.
+ * <p>Ownership: {@link #start} claims the terminal (a new owner epoch, see {@link TerminalState#claim()}).
+ * Every change this feed makes to the terminal's state (ledger, cursor, cursor store) is made only while it
+ * still holds the current epoch and is not {@link State#CLOSED}, so a replaced session, or the late teardown
+ * of a connection that a quick reconnect already superseded, cannot undo what the new session did.
+ * {@link #close()} is idempotent.
+ *
+ * <p>Threading: {@link #offerLive} runs on publishing threads under the publish lock; {@link #close()} on any
+ * thread (the replacing session's loop, or this session's); everything else on the session's event loop.
+ * Shared state is guarded by the {@link TerminalState}'s monitor.
  */
 public final class DeliveryFeed
 {
+    /** The passes of a catch-up over the backlog, in this order (see the class javadoc). */
+    private enum Pass
+    {
+        /** FLASH and IMMEDIATE only, to the journal's end, without flow control; only FLASH is written meanwhile. */
+        URGENT,
+        /** PRIORITY only, to the journal's end, under the window and queue limits. */
+        PRIORITY,
+        /** Everything else, in journal order; the only pass that moves {@code takenThrough}; ends by turning live. */
+        REST
+    }
+
+    /** Where a feed is in its life; changes under the terminal's monitor, read anywhere. */
+    public enum State
+    {
+        /** Reading this terminal's backlog from the journal; live ROUTINE/PRIORITY is left to the reader. */
+        CATCHING_UP,
+        /** Fed by the publish path as messages are routed. */
+        LIVE,
+        /** Stopped for good: the connection is gone or the terminal has a newer session. */
+        CLOSED
+    }
+
     private static final int CATCH_UP_BATCH = 256;
     /** Entries read per task even when few are for this terminal, so one catch-up never hogs its event loop. */
     private static final int CATCH_UP_SCAN = 4096;
@@ -61,6 +123,7 @@ public final class DeliveryFeed
     };
     private JournalEntry entry;
     private final FlashWatch flash = new FlashWatch();
+    private final CursorKeeper cursor;
     private final LongObjectHashMap<Boolean> wantReceipts = new LongObjectHashMap<>(4);
     private final ConcurrentHashMap<String, Long> latestPosition;
     private final Runnable drainTask = this::drainFromTask;
@@ -69,23 +132,23 @@ public final class DeliveryFeed
     private final Channel channel;
     private TokenBucket bucket;
     private JournalReader reader;
-    private boolean live;
+    private volatile State state = State.CATCHING_UP;
+    /** The owner epoch claimed at {@link #start}; 0 = never owned. Guarded by the terminal's monitor. */
+    private long epoch;
     private boolean reseek;
     private long resumeAfter;
     /** Every message for this terminal up to here has been taken in journal order (queued, skipped or acked). */
     private long takenThrough;
     private boolean catchUpScheduled;
+    /** Which pass over the backlog a catch-up is in; written under the terminal's monitor. */
+    private volatile Pass pass = Pass.URGENT;
     private boolean drainTimerSet;
     private long blockedSinceMicros = -1;
-    private long pendingCursor = -1;
-    /** Frames written and not yet acknowledged (an upper bound; event loop only). */
+    /** ROUTINE and PRIORITY frames written and not yet acknowledged (an upper bound; event loop only). */
     private int inFlight;
     /** The drain stopped at the in-flight limit: an acknowledgement resumes it. */
     private boolean waitingForAcks;
     private long ticks;
-    private long[] pendingAcks = new long[8];
-    private int pendingAckCount;
-    private volatile boolean closed;
 
     public DeliveryFeed(final DeliveryContext ctx, final TerminalState terminal, final LinkProfile link, final Channel channel)
     {
@@ -94,10 +157,13 @@ public final class DeliveryFeed
         this.terminal = terminal;
         this.link = link;
         this.latestPosition = link.isShaped() ? new ConcurrentHashMap<>() : null;
+        this.cursor = new CursorKeeper(terminal, ctx.cursors());
     }
 
     /**
-     * Binds the feed to its session and starts catching up from the durable cursor. Event loop.
+     * Claims the terminal for this feed, binds it to its session and starts catching up from the durable
+     * cursor. Event loop of the session; call it before the session is registered for routing, under the
+     * terminal's monitor together with that registration, so the registered session is always the owner.
      *
      * @return false when the cursor lay beyond the journal's end and was moved back to it.
      */
@@ -111,19 +177,22 @@ public final class DeliveryFeed
         }
         synchronized (terminal)
         {
+            epoch = terminal.claim();
+            // what earlier sessions sent and nobody acknowledged is sent again by this one
             terminal.ledger.forgetSent();
-            long cursor = terminal.cursor();
+            long from = terminal.cursor();
             final long last = ctx.journal().lastIndex();
-            if (cursor > last)
+            if (from > last)
             {
                 // The journal is behind the cursor (replaced or cut): resume from its end rather than wait forever.
-                cursor = last;
+                from = last;
                 cursorValid = false;
             }
-            resumeAfter = cursor;
-            takenThrough = cursor;
+            resumeAfter = from;
+            takenThrough = from;
             reseek = true;
-            live = false;
+            pass = Pass.URGENT;
+            state = State.CATCHING_UP;
         }
         scheduleCatchUp();
         return cursorValid;
@@ -144,60 +213,97 @@ public final class DeliveryFeed
     {
         synchronized (terminal)
         {
-            return terminal.ledger.size();
+            return terminal.ledger.sent();
         }
     }
 
+    /** Whether the feed is fed by the publish path now (see {@link State#LIVE}); any thread. */
     public boolean isLive()
+    {
+        return state == State.LIVE;
+    }
+
+    /** Where the feed is in its life; any thread (a snapshot: it changes under the terminal's monitor). */
+    public State state()
+    {
+        return state;
+    }
+
+    /**
+     * Whether this feed's session still owns its terminal (no newer login, not closed). Any thread; hold the
+     * terminal's monitor across the check and what depends on it, as a login claims under that monitor.
+     */
+    public boolean ownsTerminal()
     {
         synchronized (terminal)
         {
-            return live;
+            return owns();
         }
+    }
+
+    /** Caller holds the terminal's monitor: may this feed still change the terminal's state? */
+    private boolean owns()
+    {
+        return state != State.CLOSED && terminal.ownedBy(epoch);
     }
 
     /**
      * Offers a routed message. Publishing thread, under the publish lock; takes ownership of {@code frame}.
      *
-     * @return false when the session is not live or has fallen behind; it will read the message from the journal.
+     * @return false when this feed no longer owns the terminal (the owner's catch-up reads the message from the
+     *     journal); true when the message was queued or left to this feed's own catch-up.
      */
     public boolean offerLive(final ByteBuf frame, final long index, final int precedence, final EnvelopeHeader header)
     {
         final boolean urgent = precedence >= Precedence.IMMEDIATE_VALUE;
         synchronized (terminal)
         {
-            if (closed)
+            if (!owns())
             {
+                // replaced or closed: the owner's catch-up reads this message from the journal
                 frame.release();
                 return false;
             }
-            if (live)
+            if (state == State.LIVE)
             {
-                if (!urgent && (terminal.ledger.size() >= ctx.window() || queue.size() >= ctx.queueLimit()))
+                if (!urgent && (terminal.ledger.sent() >= ctx.window() || queue.size() >= ctx.queueLimit()))
                 {
-                    // Fallen behind: defer ROUTINE and PRIORITY to the journal, from just before this message.
-                    live = false;
+                    // Fallen behind: defer ROUTINE and PRIORITY to the journal, from just before this message. Urgent
+                    // messages were all queued as they came: no urgent pass.
+                    state = State.CATCHING_UP;
                     resumeAfter = takenThrough;
                     reseek = true;
+                    pass = Pass.PRIORITY;
                     frame.release();
                     ctx.counters().incSlowConsumerDrops();
                     return true;
                 }
                 takenThrough = index;
             }
-            else if (!urgent)
+            else if (!(urgent || precedence == Precedence.PRIORITY_VALUE && pass == Pass.REST && hasRoomUnsafe())
+                || index <= terminal.cursor() || terminal.ledger.state(index) != 0)
             {
-                // Catching up: the reader will come to it in journal order.
+                // Catching up: the reader will come to it (or has already taken it: a publish is journaled before
+                // it is routed, so a pass can read it first). A PRIORITY message is queued at once only once the
+                // PRIORITY pass is over, where the in-order pass would otherwise put it behind older ROUTINE.
                 frame.release();
                 return true;
             }
             // FLASH and IMMEDIATE are never deferred behind lower precedence, even while catching up; the
             // reader skips them because the ledger already holds them.
-            terminal.ledger.add(index, Ledger.SENT);
+            final byte mark = urgent ? Ledger.SENT_URGENT : Ledger.SENT;
+            if (state == State.LIVE)
+            {
+                terminal.ledger.add(index, mark);
+            }
+            else
+            {
+                terminal.ledger.addAhead(index, mark); // ahead of the catch-up's in-order read
+            }
         }
         notePosition(header, index);
         queue.offer(frame, precedence);
-        if (closed)
+        if (state == State.CLOSED)
         {
             // close() may have cleared the queue between our check and the offer: clear again on the loop
             channel.eventLoop().execute(this::releaseOnLoop);
@@ -205,6 +311,12 @@ public final class DeliveryFeed
         }
         scheduleDrain();
         return true;
+    }
+
+    /** The window and the queue have room for one more from the journal. Caller holds the terminal's monitor. */
+    private boolean hasRoomUnsafe()
+    {
+        return terminal.ledger.sent() < ctx.window() && queue.size() < ctx.queueLimit() / 2;
     }
 
     private void notePosition(final EnvelopeHeader header, final long index)
@@ -238,7 +350,7 @@ public final class DeliveryFeed
     /** Writes queued frames in precedence order while the channel is writable. Event loop. */
     public void drain()
     {
-        if (closed)
+        if (state == State.CLOSED)
         {
             queue.clear();
             return;
@@ -246,7 +358,9 @@ public final class DeliveryFeed
         final long now = ctx.clockMicros().getAsLong();
         int written = 0;
         ByteBuf frame;
-        while (channel.isWritable() && (frame = queue.poll()) != null)
+        // the urgent pass has not yet seen the whole backlog: a FLASH may still be behind anything else queued
+        final int lanes = pass == Pass.URGENT && state == State.CATCHING_UP ? 1 : PrecedenceQueue.LANES;
+        while (channel.isWritable() && (frame = queue.poll(lanes)) != null)
         {
             // what the drain needs was written in front of the frame when it was made: no header scan here
             final long index = DeliveryFrames.index(frame);
@@ -283,7 +397,7 @@ public final class DeliveryFeed
             if (precedence == Precedence.FLASH_VALUE && !isFromRouter(frame))
             {
                 // the router's own FLASH (escalations, receipts) is not watched: escalating those would never end
-                flash.sent(index, now);
+                flash.sent(index, now, DeliveryFrames.expiresAtMicros(facts));
             }
             if (DeliveryFrames.wantReceipts(facts))
             {
@@ -292,7 +406,10 @@ public final class DeliveryFeed
             ctx.counters().incDelivered(precedence);
             channel.write(frame, channel.voidPromise());
             written++;
-            inFlight++;
+            if (!urgent)
+            {
+                inFlight++;
+            }
         }
         if (written > 0)
         {
@@ -349,10 +466,7 @@ public final class DeliveryFeed
 
     private boolean isLiveUnsafe()
     {
-        synchronized (terminal)
-        {
-            return live;
-        }
+        return state == State.LIVE;
     }
 
     /** A message that will not be written (expired, superseded) counts as done for the cursor. */
@@ -360,31 +474,11 @@ public final class DeliveryFeed
     {
         synchronized (terminal)
         {
-            terminal.ledger.markDone(index);
-            advanceCursor(index);
-        }
-    }
-
-    /**
-     * Moves the cursor over the done prefix of the ledger. Caller holds the terminal's monitor, so the store is
-     * not written here: {@link #persist()} writes what changed once per batch, outside the lock, which the
-     * publish path also takes.
-     */
-    private void advanceCursor(final long index)
-    {
-        final long popped = terminal.ledger.popDone();
-        if (popped >= 0)
-        {
-            terminal.cursor(popped);
-            pendingCursor = popped;
-        }
-        else
-        {
-            if (pendingAckCount == pendingAcks.length)
+            if (owns())
             {
-                pendingAcks = java.util.Arrays.copyOf(pendingAcks, pendingAcks.length * 2);
+                terminal.ledger.markDone(index);
+                cursor.done(index, takenThrough);
             }
-            pendingAcks[pendingAckCount++] = index;
         }
     }
 
@@ -394,19 +488,16 @@ public final class DeliveryFeed
      */
     public void persist()
     {
-        if (pendingCursor >= 0)
+        if (!cursor.hasPending())
         {
-            ctx.cursors().recordCursor(terminal, pendingCursor);
+            return;
         }
-        for (int i = 0; i < pendingAckCount; i++)
+        final boolean owner;
+        synchronized (terminal)
         {
-            if (pendingAcks[i] > pendingCursor)
-            {
-                ctx.cursors().recordAck(terminal, pendingAcks[i]);
-            }
+            owner = owns();
         }
-        pendingCursor = -1;
-        pendingAckCount = 0;
+        cursor.persist(owner);
     }
 
     /**
@@ -419,24 +510,32 @@ public final class DeliveryFeed
         final boolean resume;
         synchronized (terminal)
         {
+            if (!owns())
+            {
+                // acks belong to the connection that carried the delivery, and this one lost the terminal
+                return false;
+            }
             if (index <= terminal.cursor())
             {
                 return true;
             }
-            final byte state = terminal.ledger.state(index);
-            if (state == 0)
+            final byte mark = terminal.ledger.state(index);
+            if (mark == 0)
             {
                 return false;
             }
-            if (state == Ledger.DONE)
+            if (mark == Ledger.DONE)
             {
                 return true;
             }
             terminal.ledger.markDone(index);
-            advanceCursor(index);
-            resume = !live && terminal.ledger.size() < ctx.window();
-            // the ledger holds every written-but-unacknowledged message, so it bounds the count from above
-            inFlight = Math.max(0, Math.min(inFlight - 1, terminal.ledger.size()));
+            cursor.done(index, takenThrough);
+            resume = state == State.CATCHING_UP && terminal.ledger.sent() < ctx.window();
+            if (mark == Ledger.SENT)
+            {
+                // the ledger holds every written-but-unacknowledged message, so it bounds the count from above
+                inFlight = Math.max(0, Math.min(inFlight - 1, terminal.ledger.sent()));
+            }
         }
         if (waitingForAcks && inFlight < ctx.inFlightLimit())
         {
@@ -457,7 +556,7 @@ public final class DeliveryFeed
 
     private void scheduleCatchUp()
     {
-        if (!catchUpScheduled && !closed)
+        if (!catchUpScheduled && state != State.CLOSED)
         {
             catchUpScheduled = true;
             channel.eventLoop().execute(catchUpTask);
@@ -468,13 +567,9 @@ public final class DeliveryFeed
     private void catchUp()
     {
         catchUpScheduled = false;
-        if (closed)
-        {
-            return;
-        }
         synchronized (terminal)
         {
-            if (live)
+            if (state != State.CATCHING_UP || !owns())
             {
                 return;
             }
@@ -489,6 +584,12 @@ public final class DeliveryFeed
                 reader.seekAfter(resumeAfter);
             }
         }
+        final Pass reading = pass;
+        if (reading == Pass.URGENT)
+        {
+            scanUrgent();
+            return;
+        }
         int taken = 0;
         int scanned = 0;
         while (taken < CATCH_UP_BATCH && scanned < CATCH_UP_SCAN)
@@ -496,7 +597,7 @@ public final class DeliveryFeed
             scanned++;
             synchronized (terminal)
             {
-                if (terminal.ledger.size() >= ctx.window())
+                if (terminal.ledger.sent() >= ctx.window())
                 {
                     return; // resumes on ack
                 }
@@ -507,17 +608,96 @@ public final class DeliveryFeed
             }
             if (!reader.next(entry))
             {
+                if (reading == Pass.PRIORITY)
+                {
+                    nextPass(Pass.REST);
+                    return;
+                }
                 turnLive();
                 persist();
                 return;
             }
-            if (take(entry))
+            if (reading == Pass.PRIORITY ? takeAhead(entry, Pass.PRIORITY) : take(entry))
             {
                 taken++;
             }
         }
+        synchronized (terminal)
+        {
+            if (owns())
+            {
+                cursor.advance(takenThrough); // over messages taken ahead and acknowledged before this pass reached them
+            }
+        }
         persist();
         scheduleCatchUp();
+    }
+
+    /**
+     * The urgent pass: queues this terminal's FLASH and IMMEDIATE messages from the rest of the backlog, then
+     * starts the PRIORITY pass from where this catch-up began. Reaching the journal's end is enough: the
+     * session was registered for routing before the pass began, so anything journaled later is offered live,
+     * and urgent messages are queued at once when offered.
+     */
+    private void scanUrgent()
+    {
+        for (int scanned = 0; scanned < CATCH_UP_SCAN; scanned++)
+        {
+            if (!reader.next(entry))
+            {
+                nextPass(Pass.PRIORITY);
+                return;
+            }
+            takeAhead(entry, Pass.URGENT);
+        }
+        scheduleCatchUp();
+    }
+
+    /** Starts the next pass over the backlog from where this catch-up began. */
+    private void nextPass(final Pass next)
+    {
+        synchronized (terminal)
+        {
+            pass = next;
+            reader.seekAfter(resumeAfter);
+        }
+        scheduleDrain(); // after the urgent pass, what waited below FLASH may go now
+        scheduleCatchUp();
+    }
+
+    /**
+     * Queues a journal entry ahead of its turn if it is of the precedence {@code reading} takes (FLASH and
+     * IMMEDIATE, or PRIORITY) and for this session and not already handled. The cursor does not move: an
+     * expired one is counted and marked done by the in-order pass.
+     */
+    private boolean takeAhead(final JournalEntry e, final Pass reading)
+    {
+        final EnvelopeHeader header = HEADER.get();
+        if (!header.wrap(e.envelope(), 0, e.envelopeLength()))
+        {
+            return false;
+        }
+        final int precedence = header.precedenceNumber();
+        final boolean urgent = precedence >= Precedence.IMMEDIATE_VALUE;
+        if ((reading == Pass.URGENT ? !urgent : precedence != Precedence.PRIORITY_VALUE)
+            || !RouteMatcher.reaches(session, header, DestinationCache.forThread()))
+        {
+            return false;
+        }
+        synchronized (terminal)
+        {
+            if (!owns() || e.index() <= terminal.cursor() || terminal.ledger.state(e.index()) != 0
+                || header.isExpiredAt(ctx.clockMicros().getAsLong()))
+            {
+                return false;
+            }
+            terminal.ledger.addAhead(e.index(), urgent ? Ledger.SENT_URGENT : Ledger.SENT);
+        }
+        notePosition(header, e.index());
+        queue.offer(DeliveryFrames.delivery(channel.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,
+            header), precedence);
+        scheduleDrain();
+        return true;
     }
 
     /** At the journal's end: read the rest under the publish lock and turn live. */
@@ -531,7 +711,11 @@ public final class DeliveryFeed
             }
             synchronized (terminal)
             {
-                live = true;
+                if (owns())
+                {
+                    state = State.LIVE;
+                    cursor.advance(takenThrough);
+                }
             }
         }
         // A live session needs no journal reader: give back the tailer and buffers (10,000 idle sessions).
@@ -550,7 +734,7 @@ public final class DeliveryFeed
         }
         synchronized (terminal)
         {
-            if (closed)
+            if (!owns())
             {
                 // a newer session of this terminal owns the shared ledger now: marking entries SENT from here
                 // would make its catch-up skip them
@@ -565,10 +749,10 @@ public final class DeliveryFeed
             {
                 ctx.counters().incExpired();
                 terminal.ledger.add(e.index(), Ledger.DONE);
-                advanceCursor(e.index());
+                cursor.done(e.index(), takenThrough);
                 return false;
             }
-            terminal.ledger.add(e.index(), Ledger.SENT);
+            terminal.ledger.add(e.index(), header.precedenceNumber() >= Precedence.IMMEDIATE_VALUE ? Ledger.SENT_URGENT : Ledger.SENT);
         }
         notePosition(header, e.index());
         queue.offer(DeliveryFrames.delivery(channel.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,
@@ -577,14 +761,45 @@ public final class DeliveryFeed
         return true;
     }
 
+    /**
+     * The terminal's channel subscriptions gained a pattern (protocol.md section 6): what it is entitled to is
+     * evaluated again against its whole backlog. The feed goes back to catching up from the durable cursor,
+     * urgent pass first, as at login; what is already queued, sent or acknowledged is in the ledger and is not
+     * taken twice, and what the new pattern selects is taken wherever it lies after the cursor, including
+     * messages the catch-up had already passed. A live feed whose cursor is at the journal's end has no backlog
+     * to look at. A removed pattern needs no pass: what is not read yet is matched against the subscriptions
+     * held when it is read, and what is already queued or written is still delivered. Event loop.
+     */
+    public void reevaluateBacklog()
+    {
+        synchronized (terminal)
+        {
+            final long from = terminal.cursor();
+            if (!owns() || state == State.LIVE && from >= ctx.journal().lastIndex())
+            {
+                return;
+            }
+            // from live: ROUTINE and PRIORITY offered from now on are left to the reader, as after falling behind
+            state = State.CATCHING_UP;
+            resumeAfter = from;
+            takenThrough = from;
+            reseek = true;
+            pass = Pass.URGENT;
+        }
+        scheduleCatchUp();
+    }
+
     /** Periodic checks: FLASH acknowledgement deadlines and the slow-consumer limit. Event loop. */
     public void onTimer()
     {
         // a timer never runs inside a read batch: wake anything a batch left behind (belt and braces)
         DrainBatch.forThread().close();
-        if (closed)
+        synchronized (terminal)
         {
-            return;
+            if (!owns())
+            {
+                return; // a replaced session neither resends nor reports: the owner's session watches its own FLASH
+            }
         }
         if (++ticks % CURSOR_CATCH_UP_TICKS == 0)
         {
@@ -593,7 +808,15 @@ public final class DeliveryFeed
         final long now = ctx.clockMicros().getAsLong();
         for (final FlashWatch.Pending p : flash.overdue(now, ctx.flashAckTimeoutMicros()))
         {
-            if (p.attempts == 1)
+            if (p.isExpiredAt(now))
+            {
+                // protocol.md 7.5: an expired message is not delivered and gets no receipt, so no resend, no
+                // NOT_DELIVERED and no escalation; it counts as done for the cursor
+                flash.remove(p);
+                ctx.counters().incExpired();
+                done(p.index);
+            }
+            else if (p.attempts == 1)
             {
                 p.attempts = 2;
                 p.sentAtMicros = now;
@@ -614,7 +837,7 @@ public final class DeliveryFeed
             && now - blockedSinceMicros >= ctx.slowConsumerDisconnectMicros())
         {
             ctx.counters().incSlowConsumerDisconnects();
-            closed = true;
+            close();
             session.slowConsumer();
         }
     }
@@ -632,11 +855,10 @@ public final class DeliveryFeed
             synchronized (terminal)
             {
                 final long last = ctx.journal().lastIndex();
-                if (live && terminal.ledger.isEmpty() && last > terminal.cursor())
+                if (state == State.LIVE && owns() && terminal.ledger.isEmpty() && last > terminal.cursor())
                 {
-                    terminal.cursor(last);
                     takenThrough = Math.max(takenThrough, last);
-                    pendingCursor = last;
+                    cursor.moveTo(last);
                 }
             }
         }
@@ -660,14 +882,24 @@ public final class DeliveryFeed
         }
     }
 
-    /** Stops the feed; queued frames are released, unacknowledged ones will be sent again next session. */
+    /**
+     * Stops the feed; queued frames are released, unacknowledged ones will be sent again next session. Any
+     * thread; idempotent: the replacing login and this connection's own teardown both call it, in either
+     * order, and only the first call by the owner touches the terminal's ledger.
+     */
     public void close()
     {
         synchronized (terminal)
         {
-            closed = true;
-            live = false;
-            terminal.ledger.forgetSent();
+            if (state == State.CLOSED)
+            {
+                return;
+            }
+            if (owns())
+            {
+                terminal.ledger.forgetSent();
+            }
+            state = State.CLOSED;
         }
         if (channel != null && channel.eventLoop().inEventLoop())
         {

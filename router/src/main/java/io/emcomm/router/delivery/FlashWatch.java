@@ -12,20 +12,28 @@ final class FlashWatch
     static final class Pending
     {
         final long index;
+        /** The envelope's expires_at, 0 for never: past it the message is neither resent nor reported. */
+        final long expiresAtMicros;
         long sentAtMicros;
         int attempts;
 
-        Pending(final long index, final long sentAtMicros)
+        Pending(final long index, final long sentAtMicros, final long expiresAtMicros)
         {
             this.index = index;
             this.sentAtMicros = sentAtMicros;
+            this.expiresAtMicros = expiresAtMicros;
             this.attempts = 1;
+        }
+
+        boolean isExpiredAt(final long nowMicros)
+        {
+            return expiresAtMicros > 0 && nowMicros >= expiresAtMicros;
         }
     }
 
     private final List<Pending> pending = new ArrayList<>();
 
-    void sent(final long index, final long nowMicros)
+    void sent(final long index, final long nowMicros, final long expiresAtMicros)
     {
         for (final Pending p : pending)
         {
@@ -34,7 +42,7 @@ final class FlashWatch
                 return;
             }
         }
-        pending.add(new Pending(index, nowMicros));
+        pending.add(new Pending(index, nowMicros, expiresAtMicros));
     }
 
     /** Called for every acknowledgement, so it must not allocate: a plain loop, usually over nothing. */

@@ -1,106 +1,140 @@
 package io.emcomm.router.delivery;
 
 /**
- * The journal indexes of one terminal's messages above its durable cursor, in index order, each either
- * SENT (queued or written, not yet acknowledged) or DONE (acknowledged, expired or superseded). The cursor
- * advances over the DONE prefix. Primitive arrays, no boxing: one entry costs 9 bytes.
+ * The journal indexes of one terminal's messages above its durable cursor, each either SENT (queued or
+ * written, not yet acknowledged; {@link #SENT_URGENT} for FLASH and IMMEDIATE, which the in-flight limit does
+ * not count) or DONE (acknowledged, expired or superseded). The cursor advances over the DONE prefix, as far
+ * as the session has read the journal in order.
  *
- * <p>Not thread-safe; {@link DeliveryFeed} guards it.
+ * <p>Two runs keep every change O(1) amortised however far ahead of the in-order read messages are taken
+ * (protocol.md section 7.4: FLASH, IMMEDIATE and PRIORITY are taken from the whole backlog first). The
+ * <i>in-order</i> run holds what the session reached reading the journal in order (and what live delivery
+ * added); the <i>ahead</i> run holds what was taken ahead of that read, and acknowledgements restored from
+ * disk. Every index in the in-order run is below every index in the ahead run; an entry moves from ahead to
+ * in-order when the in-order read passes it. Without the split, each message read in order would be inserted
+ * below all those taken ahead, shifting them every time: quadratic in a long backlog.
+ *
+ * <p>Not thread-safe; {@link DeliveryFeed} guards it with the terminal's monitor.
  */
 final class Ledger
 {
     static final byte SENT = 1;
     static final byte DONE = 2;
+    static final byte SENT_URGENT = 3;
 
-    private long[] indexes;
-    private byte[] states;
-    private int start;
-    private int end;
+    private final IndexRun inOrder;
+    private final IndexRun ahead;
+    /** Entries SENT or SENT_URGENT: the terminal's window in use. */
+    private int sent;
 
     Ledger(final int initialCapacity)
     {
-        indexes = new long[initialCapacity];
-        states = new byte[initialCapacity];
+        inOrder = new IndexRun(initialCapacity);
+        ahead = new IndexRun(8);
     }
 
     int size()
     {
-        return end - start;
+        return inOrder.size() + ahead.size();
     }
 
     boolean isEmpty()
     {
-        return end == start;
+        return inOrder.isEmpty() && ahead.isEmpty();
     }
 
-    long last()
+    /**
+     * Entries queued or written and not yet acknowledged. DONE entries are not counted: above the in-order read
+     * position they wait for the cursor, and a window full of them would wait for acknowledgements that never come.
+     */
+    int sent()
     {
-        return indexes[end - 1];
+        return sent;
     }
 
-    /** Adds an index (normally the largest so far; an earlier one is inserted in order). */
+    private static boolean isSent(final byte state)
+    {
+        return state == SENT || state == SENT_URGENT;
+    }
+
+    private void counted(final byte previous, final byte state)
+    {
+        if (isSent(previous))
+        {
+            sent--;
+        }
+        if (isSent(state))
+        {
+            sent++;
+        }
+    }
+
+    /**
+     * Records an index the session reached reading in order (or live): normally above every index so far.
+     * Whatever was taken ahead below it is now behind the in-order read.
+     */
     void add(final long index, final byte state)
     {
-        if (end == indexes.length)
+        promoteBelow(index);
+        if (!ahead.isEmpty() && ahead.firstIndex() == index)
         {
-            grow();
-        }
-        if (start == end || index > indexes[end - 1])
-        {
-            indexes[end] = index;
-            states[end] = state;
-            end++;
+            counted(ahead.put(index, state), state);
+            promoteBelow(index + 1);
             return;
         }
-        final int at = search(index);
-        if (at >= 0)
+        counted(inOrder.put(index, state), state);
+    }
+
+    /** Records an index taken ahead of the in-order read (or an acknowledgement restored from disk). */
+    void addAhead(final long index, final byte state)
+    {
+        if (!inOrder.isEmpty() && index <= inOrder.lastIndex())
         {
-            states[at] = state;
-            return;
+            counted(inOrder.put(index, state), state);
         }
-        final int insert = -at - 1;
-        System.arraycopy(indexes, insert, indexes, insert + 1, end - insert);
-        System.arraycopy(states, insert, states, insert + 1, end - insert);
-        indexes[insert] = index;
-        states[insert] = state;
-        end++;
+        else
+        {
+            counted(ahead.put(index, state), state);
+        }
     }
 
     /** The state of an index, or 0 when it is not in the ledger. */
     byte state(final long index)
     {
-        final int at = search(index);
-        return at >= 0 ? states[at] : 0;
+        final byte state = inOrder.state(index);
+        return state != 0 ? state : ahead.state(index);
     }
 
     /** Marks an index DONE; false when it is not in the ledger. */
     boolean markDone(final long index)
     {
-        final int at = search(index);
-        if (at < 0)
+        byte previous = inOrder.replace(index, DONE);
+        if (previous == 0)
+        {
+            previous = ahead.replace(index, DONE);
+        }
+        if (previous == 0)
         {
             return false;
         }
-        states[at] = DONE;
+        counted(previous, DONE);
         return true;
     }
 
     /**
-     * Removes the DONE prefix.
+     * Removes the DONE prefix up to {@code limit}: above it the session has not read the journal in order yet,
+     * so messages for the terminal may lie between two DONE entries there (a FLASH taken ahead of its turn).
      *
-     * @return the largest index removed, or -1 when the head is not DONE.
+     * @return the largest index removed, or -1 when the head is not DONE (or above the limit).
      */
-    long popDone()
+    long popDone(final long limit)
     {
+        promoteBelow(limit == Long.MAX_VALUE ? limit : limit + 1);
         long popped = -1;
-        while (start < end && states[start] == DONE)
+        while (!inOrder.isEmpty() && inOrder.firstState() == DONE && inOrder.firstIndex() <= limit)
         {
-            popped = indexes[start];
-            start++;
-        }
-        if (start == end)
-        {
-            start = end = 0;
+            popped = inOrder.firstIndex();
+            inOrder.removeFirst();
         }
         return popped;
     }
@@ -108,80 +142,31 @@ final class Ledger
     /** Removes the head if it is at or below {@code index}; false when there is nothing more to remove. */
     boolean popDoneUpTo(final long index)
     {
-        if (start < end && indexes[start] <= index)
+        promoteBelow(index == Long.MAX_VALUE ? index : index + 1);
+        if (!inOrder.isEmpty() && inOrder.firstIndex() <= index)
         {
-            start++;
-            if (start == end)
-            {
-                start = end = 0;
-            }
+            counted(inOrder.firstState(), DONE);
+            inOrder.removeFirst();
             return true;
         }
         return false;
     }
 
-    /** Drops every SENT entry (a session ended: those messages will be sent again). */
+    /** Drops every SENT and SENT_URGENT entry (a session ended: those messages will be sent again). */
     void forgetSent()
     {
-        int w = start;
-        for (int r = start; r < end; r++)
-        {
-            if (states[r] == DONE)
-            {
-                indexes[w] = indexes[r];
-                states[w] = DONE;
-                w++;
-            }
-        }
-        end = w;
-        if (start == end)
-        {
-            start = end = 0;
-        }
+        inOrder.retainOnly(DONE);
+        ahead.retainOnly(DONE);
+        sent = 0;
     }
 
-    private int search(final long index)
+    /** Moves the entries taken ahead that lie below {@code index} into the in-order run (they stay above it). */
+    private void promoteBelow(final long index)
     {
-        int lo = start;
-        int hi = end - 1;
-        while (lo <= hi)
+        while (!ahead.isEmpty() && ahead.firstIndex() < index)
         {
-            final int mid = (lo + hi) >>> 1;
-            final long v = indexes[mid];
-            if (v < index)
-            {
-                lo = mid + 1;
-            }
-            else if (v > index)
-            {
-                hi = mid - 1;
-            }
-            else
-            {
-                return mid;
-            }
+            inOrder.put(ahead.firstIndex(), ahead.firstState());
+            ahead.removeFirst();
         }
-        return -(lo + 1);
-    }
-
-    private void grow()
-    {
-        final int size = end - start;
-        if (start > 0 && size < indexes.length / 2)
-        {
-            System.arraycopy(indexes, start, indexes, 0, size);
-            System.arraycopy(states, start, states, 0, size);
-        }
-        else
-        {
-            final long[] bigger = new long[indexes.length * 2];
-            final byte[] biggerStates = new byte[indexes.length * 2];
-            System.arraycopy(indexes, start, bigger, 0, size);
-            System.arraycopy(states, start, biggerStates, 0, size);
-            indexes = bigger;
-            states = biggerStates;
-        }
-        start = 0;
-        end = size;
     }
 }

@@ -69,7 +69,16 @@ public final class PrecedenceQueue
     /** The highest-precedence frame, or null. Consumer thread only. */
     public ByteBuf poll()
     {
-        for (int i = 0; i < LANES; i++)
+        return poll(LANES);
+    }
+
+    /**
+     * The highest-precedence frame of the first {@code laneCount} lanes (1 = FLASH only), or null when those
+     * are empty; lower lanes are left alone. Consumer thread only.
+     */
+    public ByteBuf poll(final int laneCount)
+    {
+        for (int i = 0; i < laneCount; i++)
         {
             ByteBuf frame = held[i];
             if (frame != null)

@@ -11,7 +11,12 @@ import java.util.List;
  * message for the terminal up to and including it is acknowledged), the ledger of messages above it, its
  * durable channel subscriptions, and the index of its last position report.
  *
- * <p>Guarded by its own monitor; the live session's feed and the cursor store are the only users.
+ * <p>Ownership: each login {@linkplain #claim() claims} the terminal and gets a new owner epoch. Only the feed
+ * holding the current epoch may change the ledger, the cursor or anything else here; a feed of a session that
+ * was replaced (or whose teardown runs late, after a quick reconnect) is no longer the owner and changes
+ * nothing. That is what keeps two sessions of one terminal from undoing each other's work.
+ *
+ * <p>Guarded by its own monitor; the owning session's feed and the cursor store are the only users.
  */
 public final class TerminalState
 {
@@ -22,6 +27,11 @@ public final class TerminalState
     private volatile ChannelPattern[] subscriptionArray = new ChannelPattern[0];
     private volatile long lastPositionIndex = -1;
     private volatile String regionCode = "";
+    /** Incremented at each login; guarded by this object's monitor. */
+    private long ownerEpoch;
+    /** Serialises cursor records so that they only ever move forward on disk; never held with the monitor. */
+    private final Object recordLock = new Object();
+    private long recordedCursor = Long.MIN_VALUE;
 
     TerminalState(final String terminalId, final long cursor)
     {
@@ -42,6 +52,39 @@ public final class TerminalState
     synchronized void cursor(final long cursor)
     {
         this.cursor = cursor;
+    }
+
+    /**
+     * Makes the caller the owner of this terminal (a login). Every earlier owner loses its right to change
+     * the terminal's state from now on. Caller holds the monitor.
+     *
+     * @return the new owner epoch, at least 1.
+     */
+    long claim()
+    {
+        return ++ownerEpoch;
+    }
+
+    /** Whether {@code epoch} is the current owner's. Caller holds the monitor. */
+    boolean ownedBy(final long epoch)
+    {
+        return ownerEpoch == epoch;
+    }
+
+    /**
+     * Writes a cursor move to the store unless a larger cursor is already written: two feeds of this terminal
+     * (one just replaced) may persist outside the monitor in either order, and the store must never go back.
+     */
+    void recordCursor(final CursorStore store, final long cursor)
+    {
+        synchronized (recordLock)
+        {
+            if (cursor > recordedCursor)
+            {
+                store.recordCursor(this, cursor);
+                recordedCursor = cursor;
+            }
+        }
     }
 
     /** The durable channel subscriptions, as an array safe to iterate from any thread. */

@@ -209,18 +209,26 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         }
         final OriginState origin = router.origins().state(hello.getTerminalId());
         final TerminalState terminal = router.cursors().terminal(hello.getTerminalId(), router.journal().lastIndex());
-        terminal.regionCode(hello.getRegionCode());
         final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, ctx.channel());
         final Session fresh = new Session(hello.getTerminalId(), kind, hello.getRegionCode(), ctx.channel(), feed, terminal,
             origin, ControlFrames.CLOSER, new AccessCache(router.gatekeeper().policy()),
             new PublishRateLimiter(router.gatekeeper().config().messagesPerSecond(), router.gatekeeper().config().bytesPerSecond(),
                 router.gatekeeper().config().flashFloorPerSecond(), router.clockMicros()));
-        final Session replaced = router.table().register(fresh);
-        session = fresh;
-        for (final ChannelPattern p : terminal.subscriptions())
+        final Session replaced;
+        final boolean cursorValid;
+        synchronized (terminal)
         {
-            router.table().subscribe(fresh, p);
+            // claim and registration together: two logins of one id on different loops cannot end with one
+            // registered for routing and the other owning the terminal's state
+            cursorValid = feed.start(fresh);
+            terminal.regionCode(hello.getRegionCode());
+            replaced = router.table().register(fresh);
+            for (final ChannelPattern p : terminal.subscriptions())
+            {
+                router.table().subscribe(fresh, p);
+            }
         }
+        session = fresh;
         router.counters().incSessionsOpened();
         if (replaced != null)
         {
@@ -242,7 +250,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         ctx.write(Frames.encode(ctx.alloc(), FrameType.WELCOME, welcome), ctx.voidPromise());
         final long timerMs = router.config().timerIntervalMs();
         timer = ctx.executor().scheduleAtFixedRate(feed::onTimer, timerMs, timerMs, TimeUnit.MILLISECONDS);
-        if (!feed.start(fresh))
+        if (!cursorValid)
         {
             LOG.warn("cursor of {} lay beyond the journal's end; delivery resumes from the end", fresh);
             ctx.write(ControlFrames.error(ctx.alloc(), ErrorCode.CURSOR_BEYOND_JOURNAL, "the delivery cursor of "
@@ -308,17 +316,34 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
                 SubscriptionAck.newBuilder().setRequestId(requestId).setOk(false).setDetail(problem).build()), ctx.voidPromise());
             return;
         }
-        for (final ChannelPattern p : patterns)
+        boolean added = false;
+        synchronized (session.terminal())
         {
-            if (subscribe)
+            if (!session.feed().ownsTerminal())
             {
-                router.table().subscribe(session, p);
+                // a takeover (under the same monitor) already moved the terminal to a newer session: a pattern
+                // added here would stay on this dying session in the routing table and change the new one's set
+                ctx.write(Frames.encode(ctx.alloc(), FrameType.SUBSCRIPTION_ACK, SubscriptionAck.newBuilder().setRequestId(requestId)
+                    .setOk(false).setDetail("terminal " + session.terminalId() + " has a newer session").build()), ctx.voidPromise());
+                return;
             }
-            else
+            for (final ChannelPattern p : patterns)
             {
-                router.table().unsubscribe(session, p);
+                if (subscribe)
+                {
+                    router.table().subscribe(session, p);
+                }
+                else
+                {
+                    router.table().unsubscribe(session, p);
+                }
+                added |= router.cursors().changeSubscription(session.terminal(), p.pattern(), subscribe) && subscribe;
             }
-            router.cursors().changeSubscription(session.terminal(), p.pattern(), subscribe);
+        }
+        if (added)
+        {
+            // protocol.md section 6: a new pattern selects matching messages since the cursor, read or not yet read
+            session.feed().reevaluateBacklog();
         }
         ctx.write(Frames.encode(ctx.alloc(), FrameType.SUBSCRIPTION_ACK,
             SubscriptionAck.newBuilder().setRequestId(requestId).setOk(true).build()), ctx.voidPromise());

@@ -254,6 +254,26 @@ public final class TestTerminal implements AutoCloseable
         return expectControl(FrameType.PUBLISH_ACK, PublishAck.parser());
     }
 
+    /**
+     * Publishes {@code count} text messages without waiting between them, then collects their acks.
+     *
+     * @return the journal indexes, in publish order.
+     */
+    public List<Long> publishMany(final int count, final String text, final Precedence precedence, final String... to)
+        throws IOException
+    {
+        for (int i = 0; i < count; i++)
+        {
+            publishNoWait(text(text + " " + i, precedence, to).build());
+        }
+        final List<Long> indexes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            indexes.add(awaitAck().getJournalIndex());
+        }
+        return indexes;
+    }
+
     /** Publishes and returns the PUBLISH_NACK; fails on an ack. */
     public PublishNack publishExpectingNack(final Envelope envelope) throws IOException
     {
