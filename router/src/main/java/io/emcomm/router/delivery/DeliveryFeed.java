@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ul>
  * A session starts catching up. At the end of the journal it takes the publish lock, reads what is left
  * and turns live, so no message falls between the two (no gap) and none is read twice (no duplicate).
- * When the session falls behind (its queue or its unacknowledged window is full) it turns back to catching
- * up from the last message it took, so memory stays bounded and nothing is dropped.
+ * When the session falls behind (its queue, its unacknowledged window or its memory budget in bytes is full, see
+ * {@link SessionOutbound}) it turns back to catching up from the last message it took, so memory stays bounded
+ * and nothing is dropped.
  *
  * <p><b>Precedence over the whole backlog</b> (protocol.md section 7.4). Catching up from the cursor makes three
  * passes over the backlog ({@link Pass}). The <i>urgent pass</i> reads it to the journal's end and queues only
@@ -107,7 +108,9 @@ public final class DeliveryFeed
     private final DeliveryContext ctx;
     private final TerminalState terminal;
     private final LinkProfile link;
-    private final PrecedenceQueue queue = new PrecedenceQueue();
+    /** The bytes this session holds in memory, against its own and the router-wide budget. */
+    private final SessionOutbound outbound;
+    private final PrecedenceQueue queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     /**
      * Drain and catch-up run on the event loop one at a time and never nest, so every feed on a loop can share
@@ -158,6 +161,8 @@ public final class DeliveryFeed
         this.link = link;
         this.latestPosition = link.isShaped() ? new ConcurrentHashMap<>() : null;
         this.cursor = new CursorKeeper(terminal, ctx.cursors());
+        this.outbound = ctx.outbound().open(() -> channel.eventLoop().execute(this::disconnectOverBudget));
+        this.queue = new PrecedenceQueue(outbound);
     }
 
     /**
@@ -266,7 +271,8 @@ public final class DeliveryFeed
             }
             if (state == State.LIVE)
             {
-                if (!urgent && (terminal.ledger.sent() >= ctx.window() || queue.size() >= ctx.queueLimit()))
+                if (!urgent && (terminal.ledger.sent() >= ctx.window() || queue.size() >= ctx.queueLimit()
+                    || !outbound.admitsLive(frame.capacity())))
                 {
                     // Fallen behind: defer ROUTINE and PRIORITY to the journal, from just before this message. Urgent
                     // messages were all queued as they came: no urgent pass.
@@ -316,7 +322,7 @@ public final class DeliveryFeed
     /** The window and the queue have room for one more from the journal. Caller holds the terminal's monitor. */
     private boolean hasRoomUnsafe()
     {
-        return terminal.ledger.sent() < ctx.window() && queue.size() < ctx.queueLimit() / 2;
+        return terminal.ledger.sent() < ctx.window() && queue.size() < ctx.queueLimit() / 2 && outbound.mayRead();
     }
 
     private void notePosition(final EnvelopeHeader header, final long index)
@@ -418,6 +424,8 @@ public final class DeliveryFeed
         }
         persist();
         blockedSinceMicros = !stalled() ? -1 : (blockedSinceMicros < 0 ? now : blockedSinceMicros);
+        outbound.noteWritten(channel);
+        outbound.stalledSince(blockedSinceMicros);
         if (!isLiveUnsafe() && queue.size() < ctx.queueLimit() / 2)
         {
             scheduleCatchUp();
@@ -602,7 +610,7 @@ public final class DeliveryFeed
                     return; // resumes on ack
                 }
             }
-            if (queue.size() >= ctx.queueLimit() / 2)
+            if (queue.size() >= ctx.queueLimit() / 2 || !outbound.mayRead())
             {
                 return; // resumes when drained
             }
@@ -833,6 +841,9 @@ public final class DeliveryFeed
         {
             blockedSinceMicros = now;
         }
+        outbound.noteWritten(channel);
+        outbound.stalledSince(stalled ? blockedSinceMicros : -1);
+        ctx.outbound().relieve(now);
         if (ctx.slowConsumerDisconnectMicros() > 0 && blockedSinceMicros >= 0 && stalled
             && now - blockedSinceMicros >= ctx.slowConsumerDisconnectMicros())
         {
@@ -911,9 +922,21 @@ public final class DeliveryFeed
         }
     }
 
+    /** Picked by the router-wide memory budget ({@link OutboundBudget#relieve}). Event loop. */
+    private void disconnectOverBudget()
+    {
+        if (state != State.CLOSED)
+        {
+            ctx.counters().incSlowConsumerDisconnects();
+            close();
+            session.slowConsumerOverBudget();
+        }
+    }
+
     private void releaseOnLoop()
     {
         queue.clear();
+        outbound.close();
         if (reader != null)
         {
             reader.close();
