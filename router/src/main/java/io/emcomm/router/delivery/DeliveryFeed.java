@@ -11,6 +11,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.FastThreadLocal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +79,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class DeliveryFeed
 {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryFeed.class);
+
     /** The passes of a catch-up over the backlog, in this order (see the class javadoc). */
     private enum Pass
     {
@@ -927,6 +931,10 @@ public final class DeliveryFeed
     {
         if (state != State.CLOSED)
         {
+            // rare and the operator's business (operations.md, "Memory"): one line per session
+            LOG.warn("closing {} at {}: SLOW_CONSUMER, took nothing while the router's delivery memory ran out (it held {} bytes;"
+                + " all sessions {} of {})", session, channel.remoteAddress(), outbound.held(), ctx.outbound().held(),
+                ctx.outbound().limit());
             ctx.counters().incSlowConsumerDisconnects();
             close();
             session.slowConsumerOverBudget();
