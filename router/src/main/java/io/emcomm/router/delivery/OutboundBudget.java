@@ -95,11 +95,13 @@ public final class OutboundBudget
         return held.sum();
     }
 
+    /** The router-wide budget in bytes ({@code emcomm.outbound.router.bytes}). */
     public long limit()
     {
         return limit;
     }
 
+    /** The budget of one session in bytes ({@code emcomm.outbound.session.bytes}). */
     public long sessionLimit()
     {
         return sessionLimit;
