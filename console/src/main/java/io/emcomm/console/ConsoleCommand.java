@@ -18,12 +18,12 @@ import java.util.concurrent.CountDownLatch;
  * Exit codes as the rest of the command line: 0, 1 failure (one line on stderr), 2 usage error.
  */
 @Command(
-    name = "console",
+    name = "emcomm console",
     mixinStandardHelpOptions = true,
-    description = {
-        "Serves the command post's console: a web page with the post's feed (FLASH waits for the officer's",
-        "acknowledgement), the map of its terminals, and a form to answer. Logs in as the post through the client.",
-        "Open the printed address in a browser; it needs no internet. Ctrl-C stops it."})
+    versionProvider = ConsoleCommand.Version.class,
+    description = "Serves the command post's console: a web page with the post's feed (a FLASH waits for the " +
+        "officer's acknowledgement), the map of its terminals, and a form to answer. Logs in to the router as the " +
+        "post through the client library. Open the printed address in a browser; it needs no internet. Ctrl-C stops it.")
 public final class ConsoleCommand implements Callable<Integer>
 {
     @CommandLine.Spec
@@ -60,8 +60,24 @@ public final class ConsoleCommand implements Callable<Integer>
         description = "Operator password (HTTP basic authentication, any user name); or env EMCOMM_CONSOLE_PASSWORD.")
     String password;
 
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final String v = ConsoleCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"emcomm console " + (v != null ? v : "(development build)")};
+        }
+    }
+
     public static void main(final String[] args)
     {
+        // The web server's and the client's start-up chatter is not the officer's business; warnings still show.
+        if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root)
+        {
+            root.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         System.exit(new CommandLine(new ConsoleCommand()).execute(args));
     }
 

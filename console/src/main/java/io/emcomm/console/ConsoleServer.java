@@ -48,18 +48,22 @@ final class ConsoleServer implements AutoCloseable
         final Javalin app = Javalin.create(config ->
         {
             config.showJavalinBanner = false;
-            config.http.defaultContentType = "application/json; charset=utf-8";
             config.staticFiles.add(files ->
             {
                 files.hostedPath = "/";
                 files.directory = "/web";
                 files.location = Location.CLASSPATH;
+                // UTF-8 said on the wire, not left to the browser's guess: the labels are Chinese.
+                files.mimeTypes.add("text/html; charset=utf-8", "html");
+                files.mimeTypes.add("text/javascript; charset=utf-8", "js");
+                files.mimeTypes.add("text/css; charset=utf-8", "css");
             });
         });
         if (password != null && !password.isEmpty())
         {
             app.before(ctx -> requirePassword(ctx, password));
         }
+        app.before("/api/*", ctx -> ctx.contentType("application/json; charset=utf-8"));
         app.sse("/api/events", page -> events.open(page, session::snapshot));
         app.get("/api/state", ctx -> ctx.result(json.writeValueAsString(session.snapshot())));
         app.post("/api/ack/{index}", ctx ->
