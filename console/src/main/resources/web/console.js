@@ -283,9 +283,11 @@
       add("text", {x: x(lon) + unit * 0.4, y: h - unit * 0.6, class: "grid-label", "font-size": unit * 2.2}).textContent = label(lon) + "°E";
     }
     // Region centres in view, the post's own region emphasised.
+    const deepest = span > 0.6 ? 4 : 6; // counties only when the view is small enough to tell them apart
     Object.entries(PLACES).forEach(([code, p]) => {
       if (p.lat < minLat || p.lat > maxLat || p.lon < minLon || p.lon > maxLon) return;
       const own = home && code === home.code;
+      if (!own && code.length > deepest) return;
       const g = add("g", {class: "place" + (own ? " own" : ""), "data-code": code});
       add("rect", {x: x(p.lon) - unit * 0.6, y: y(p.lat) - unit * 0.6, width: unit * 1.2, height: unit * 1.2}, g);
       add("text", {x: x(p.lon) + unit, y: y(p.lat) + unit * 0.8, "font-size": unit * (own ? 3 : 2.4)}, g)

@@ -171,6 +171,7 @@ class ConsoleBrowserTest
     void thePageNeedsNothingBeyondTheConsoleAndSpeaksBothLanguages() throws Exception
     {
         final PostFixture.Terminal county = post.terminal("cp-520102", TerminalKind.COMMAND_POST, "520102");
+        scene();
         final Alert flood = Alert.newBuilder().setEvent("洪水 Flood").setUrgency(Alert.Urgency.URGENCY_IMMEDIATE)
             .setSeverity(Alert.Severity.SEVERE).setCertainty(Alert.Certainty.OBSERVED).setHeadline("南明河水位超警戒")
             .setInstruction("沿河群众立即转移 evacuate the riverbank")
@@ -200,5 +201,39 @@ class ConsoleBrowserTest
         Browser.screenshot(driver, "6-english");
         driver.findElement(By.id("lang")).click();
         assertEquals("贵阳市", driver.findElement(By.id("post-place")).getText());
+        Browser.screenshot(driver, "0-console");
+    }
+
+    /** Terminals of every kind on the map and some traffic in the feed, as a duty officer would see them. */
+    private void scene() throws Exception
+    {
+        final Object[][] field = {
+            {"uav-7", TerminalKind.AIR, "520111", 26.43, 106.66},
+            {"uav-9", TerminalKind.AIR, "520102", 26.60, 106.80},
+            {"bd-3", TerminalKind.SPACE, "520121", 27.02, 106.95},
+            {"van-12", TerminalKind.GROUND, "520102", 26.56, 106.70},
+            {"van-15", TerminalKind.GROUND, "520181", 26.55, 106.45},
+            {"cp-520113", TerminalKind.COMMAND_POST, "520113", 26.68, 106.62},
+        };
+        for (final Object[] f : field)
+        {
+            final PostFixture.Terminal t = post.terminal((String)f[0], (TerminalKind)f[1], (String)f[2]);
+            t.client().publish(Message.position((double)f[3], (double)f[4])
+                .to("channel:positions." + f[2] + "." + io.emcomm.protocol.address.Address.kindName((TerminalKind)f[1])))
+                .get(10, TimeUnit.SECONDS);
+            if (f[0].equals("van-12"))
+            {
+                t.client().publish(Message.incident(io.emcomm.protocol.wire.IncidentReport.newBuilder()
+                    .setType("landslide 山体滑坡").setRegionCode("520102").setTrapped(3).setInjured(2)
+                    .addNeeds("medical").addNeeds("excavator").setDescription("G75 高速 K12 处山体滑坡，3 人被困").build())
+                    .to("up:520102").precedence(Precedence.PRIORITY)).get(10, TimeUnit.SECONDS);
+            }
+            if (f[0].equals("bd-3"))
+            {
+                t.client().publish(Message.text("北斗链路正常，电量 63% BeiDou link nominal").to("up:520121"))
+                    .get(10, TimeUnit.SECONDS);
+            }
+        }
+        waitFor(WAIT).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#map .terminal"), field.length));
     }
 }
