@@ -259,10 +259,19 @@
     minLat -= pad; maxLat += pad; minLon -= pad; maxLon += pad;
     // Equirectangular, scaled by cos(latitude) so a degree of longitude is as long as it is on the ground.
     const k = Math.cos(((minLat + maxLat) / 2) * Math.PI / 180);
+    // Widen (or heighten) the view to the box's shape, so the map fills it.
+    const box = svg.clientWidth && svg.clientHeight ? svg.clientWidth / svg.clientHeight : 1.5;
+    if ((maxLon - minLon) * k / (maxLat - minLat) < box) {
+      const grow = ((maxLat - minLat) * box / k - (maxLon - minLon)) / 2;
+      minLon -= grow; maxLon += grow;
+    } else {
+      const grow = ((maxLon - minLon) * k / box - (maxLat - minLat)) / 2;
+      minLat -= grow; maxLat += grow;
+    }
     const x = (lon) => (lon - minLon) * k, y = (lat) => maxLat - lat;
     const w = (maxLon - minLon) * k, h = maxLat - minLat;
     svg.setAttribute("viewBox", "0 0 " + w + " " + h);
-    const unit = Math.max(w, h) / 100; // one hundredth of the map: sizes of markers and text
+    const unit = Math.min(w, h) / 70; // sizes of markers and text, relative to the map's shorter side
     const add = (tag, attrs, parent) => {
       const e = document.createElementNS(SVG, tag);
       Object.entries(attrs).forEach(([a, v]) => e.setAttribute(a, v));
@@ -271,8 +280,9 @@
     };
     add("rect", {x: 0, y: 0, width: w, height: h, class: "sea"});
     // Graticule at a round step that gives 4-10 lines.
-    const span = Math.max(maxLat - minLat, maxLon - minLon);
-    const step = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5].find((s) => span / s <= 10) || 10;
+    const span = Math.min(maxLat - minLat, maxLon - minLon);
+    const longest = Math.max(maxLat - minLat, maxLon - minLon);
+    const step = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5].find((s) => longest / s <= 10) || 10;
     const label = (v) => (Math.round(v / step) * step).toFixed(step < 0.1 ? 2 : step < 1 ? 1 : 0);
     for (let lat = Math.ceil(minLat / step) * step; lat <= maxLat; lat += step) {
       add("line", {x1: 0, x2: w, y1: y(lat), y2: y(lat), class: "graticule"});
@@ -324,6 +334,7 @@
     });
   }
   setInterval(renderMap, 15000); // freshness fades with time
+  window.addEventListener("resize", renderMap);
 
   // ------------------------------------------------------------------ answering
   const scheme = $("#c-scheme"), bodySel = $("#c-body");
