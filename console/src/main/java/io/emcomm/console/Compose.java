@@ -88,7 +88,8 @@ record Compose(String body, List<String> to, String precedence, Integer ttlMinut
         }
     }
 
-    private Alert capAlert()
+    /** The CAP alert of an {@code alert} body: actual, alert, public; absent enums default to immediate, severe, observed. */
+    Alert capAlert()
     {
         if (alert == null)
         {
