@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -77,6 +78,11 @@ public final class ConsoleCommand implements Callable<Integer>
         if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root)
         {
             root.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+        if (args.length > 0 && args[0].equals("demo"))
+        {
+            final String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            System.exit(new CommandLine(new ConsoleDemo(new PrintWriter(System.out, true), new CountDownLatch(1), c -> { })).execute(rest));
         }
         System.exit(new CommandLine(new ConsoleCommand()).execute(args));
     }
