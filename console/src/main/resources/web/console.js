@@ -98,7 +98,7 @@
     head.appendChild(el("span", "origin", t("from") + " " + e.origin));
     head.appendChild(el("span", "dest", "→ " + e.to.join(", ")));
     if (e.copies > 1) head.appendChild(el("span", "copies", t("copies") + " " + (e.copies - 1) + " " + t("times")));
-    if (e.precedence === "FLASH") {
+    if (e.precedence === "FLASH" && e.held !== undefined) {
       head.appendChild(el("span", e.held ? "ackstate waiting" : "ackstate done",
         e.held ? t("awaitingAck") : t("acked") + " " + clock(e.ackedAt)));
     }
@@ -146,10 +146,73 @@
     return JSON.stringify(e).toLowerCase().includes(q);
   }
 
+  // ------------------------------------------------------------------ after-action review
+  // While a review is loaded, the feed and the map show the journal's entries up to the slider's instant; the
+  // FLASH banner stays live.
+  let review = null; // {items, from, to, at}
+  const reviewed = () => review.items.filter((e) => e.journaledAt <= review.at);
+  function feedSource() {
+    return review ? reviewed().filter((e) => e.body !== "position" && e.body !== "receipt") : [...state.feed.values()];
+  }
+  function positionSource() {
+    if (!review) return state.positions;
+    const latest = new Map();
+    reviewed().filter((e) => e.body === "position").forEach((e) => {
+      const channel = e.to.find((a) => a.startsWith("channel:positions.")) || "";
+      const kind = channel.split(".").find((t) => ["air", "space", "ground", "command-post"].includes(t)) || "";
+      latest.set(e.origin, Object.assign({terminal: e.origin, kind: kind, at: e.journaledAt, index: e.index}, e.position));
+    });
+    return latest;
+  }
+  const localInput = (ms) => new Date(ms - new Date(ms).getTimezoneOffset() * 60000).toISOString().slice(0, 19);
+  $("#review-open").addEventListener("click", () => {
+    const bar = $("#review-bar");
+    bar.hidden = false;
+    if (!$("#review-to").value) {
+      $("#review-to").value = localInput(Date.now());
+      $("#review-from").value = localInput(Date.now() - 3600000);
+    }
+  });
+  $("#review-load").addEventListener("click", () => {
+    // The inputs hold whole seconds: the window runs to the end of its last second.
+    const from = new Date($("#review-from").value).getTime(), to = new Date($("#review-to").value).getTime() + 999;
+    $("#review-count").textContent = t("sending");
+    fetch("/api/review?from=" + from + "&to=" + to).then((r) => r.json().then((j) => [r.status, j])).then(([status, j]) => {
+      if (status !== 200) { $("#review-count").textContent = j.error || ("HTTP " + status); return; }
+      review = {items: j, from: from, to: to, at: to};
+      const slider = $("#review-slider");
+      slider.disabled = false;
+      slider.value = slider.max;
+      document.body.classList.add("reviewing");
+      $("#review-count").textContent = j.length + " " + t("reviewItems") + " · " + t("reviewing");
+      renderReview();
+    });
+  });
+  $("#review-slider").addEventListener("input", () => {
+    if (!review) return;
+    const s = $("#review-slider");
+    review.at = review.from + (review.to - review.from) * (s.value / s.max);
+    renderReview();
+  });
+  $("#review-close").addEventListener("click", () => {
+    review = null;
+    $("#review-bar").hidden = true;
+    $("#review-slider").disabled = true;
+    $("#review-count").textContent = "";
+    document.body.classList.remove("reviewing");
+    renderFeed();
+    renderMap();
+  });
+  function renderReview() {
+    $("#review-at").textContent = time(review.at);
+    renderFeed();
+    renderMap();
+  }
+
   function renderFeed() {
     const feed = $("#feed");
     feed.replaceChildren();
-    [...state.feed.values()].sort((a, b) => b.index - a.index).filter(visible)
+    feedSource().sort((a, b) => b.index - a.index).filter(visible)
       .forEach((e) => feed.appendChild(entryElement(e)));
     renderFlash();
   }
@@ -224,9 +287,9 @@
 
   function alertAreas() {
     const areas = [];
-    state.feed.forEach((e) => {
+    feedSource().forEach((e) => {
       if (e.body !== "alert") return;
-      if (e.alert.expires && e.alert.expires < Date.now()) return;
+      if (e.alert.expires && e.alert.expires < (review ? review.at : Date.now())) return;
       e.alert.areas.forEach((a) => areas.push({entry: e, area: a}));
     });
     return areas;
@@ -243,7 +306,8 @@
       const h = HALF_SPAN[home.exact ? state.post.region.length : home.code.length] || 0.3;
       pts.push([centre.lat - h, centre.lon - h], [centre.lat + h, centre.lon + h]);
     }
-    state.positions.forEach((p) => pts.push([p.lat, p.lon]));
+    const positions = positionSource();
+    positions.forEach((p) => pts.push([p.lat, p.lon]));
     const areas = alertAreas();
     areas.forEach(({area}) => {
       area.polygon.forEach((p) => pts.push(p));
@@ -317,8 +381,8 @@
       }
     });
     // Terminals: shape and colour by kind, faded by age.
-    const now = Date.now();
-    state.positions.forEach((p) => {
+    const now = review ? review.at : Date.now();
+    positions.forEach((p) => {
       const age = now - p.at;
       const fresh = age < 120000 ? "fresh" : age < 600000 ? "recent" : "stale";
       const g = add("g", {class: "terminal " + (p.kind || "unknown") + " " + fresh, "data-terminal": p.terminal,

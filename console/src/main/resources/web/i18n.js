@@ -48,6 +48,9 @@ window.EMCOMM_I18N = {
     NOT_AUTHORIZED: "not authorized to send there", RATE_LIMITED: "rate limited by the router",
     BAD_ADDRESS: "bad address", NO_DESTINATION: "no destination", EXPIRED_ON_ARRIVAL: "expired on arrival",
     TOO_MANY_DESTINATIONS: "too many destinations", JOURNAL_UNAVAILABLE: "the router cannot journal (disk)",
-    MALFORMED_ENVELOPE: "malformed message", routerRefused: "the router refused it: "
+    MALFORMED_ENVELOPE: "malformed message", routerRefused: "the router refused it: ",
+    review: "Review", reviewTitle: "After-action review (replayed from the router's journal)", reviewFrom: "from",
+    reviewTo: "to", reviewLoad: "Load", reviewClose: "Back to live", reviewItems: "entries",
+    reviewing: "reviewing: the map and the feed show the chosen moment"
   }
 };

@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * POST /api/ack/{index}  the officer acknowledges a FLASH: 204, or 404 when none with that index waits
  * POST /api/send         publish a {@link Compose}d message: 200 with the sent summary; 400 bad input;
  *                        422 the router refused it ({"reason": NackReason, "detail": ...}); 504 no answer
+ * GET  /api/review?from=MS&amp;to=MS  the journal's entries for the post's region in that window (after-action
+ *                        review, {@link PostSession#review}); 400 bad window; 502 the router refused
  * </pre>
  *
  * With an operator password every request needs HTTP basic authentication (any user name); without one the
@@ -88,6 +90,7 @@ final class ConsoleServer implements AutoCloseable
             }
         });
         app.post("/api/send", ctx -> send(ctx, session, json));
+        app.get("/api/review", ctx -> review(ctx, session, json));
         app.start(host, port);
         return new ConsoleServer(app, events);
     }
@@ -126,6 +129,37 @@ final class ConsoleServer implements AutoCloseable
             return;
         }
         ctx.result(json.writeValueAsString(sent));
+    }
+
+    private static void review(final Context ctx, final PostSession session, final ObjectMapper json) throws Exception
+    {
+        final long from;
+        final long to;
+        try
+        {
+            from = Long.parseLong(ctx.queryParam("from"));
+            to = Long.parseLong(ctx.queryParam("to"));
+        }
+        catch (final NumberFormatException ex)
+        {
+            error(ctx, json, HttpStatus.BAD_REQUEST, "from and to must be milliseconds since the Unix epoch");
+            return;
+        }
+        if (from < 0 || to < from)
+        {
+            error(ctx, json, HttpStatus.BAD_REQUEST, "the review window ends (" + to + ") before it starts (" + from + ")");
+            return;
+        }
+        try
+        {
+            ctx.result(json.writeValueAsString(session.review(from, to)
+                .get(session.options().requestTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)));
+        }
+        catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex)
+        {
+            error(ctx, json, HttpStatus.BAD_GATEWAY, "the router did not answer the review: " +
+                PostSession.cause(ex instanceof java.util.concurrent.ExecutionException ? ex.getCause() : ex).getMessage());
+        }
     }
 
     private static void error(final Context ctx, final ObjectMapper json, final HttpStatus status, final String message)

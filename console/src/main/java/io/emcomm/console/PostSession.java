@@ -1,6 +1,7 @@
 package io.emcomm.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emcomm.client.ClientOptions;
 import io.emcomm.client.ConnectionState;
@@ -11,6 +12,7 @@ import io.emcomm.client.PublishRejectedException;
 import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.wire.Envelope;
 import io.emcomm.protocol.wire.Precedence;
+import io.emcomm.protocol.wire.ReplayRequest;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,6 +35,8 @@ final class PostSession implements AutoCloseable
 {
     /** The channel pattern the post watches for position reports. */
     static final String POSITIONS = "positions.>";
+    /** The most entries one after-action review returns. */
+    static final int REVIEW_LIMIT = 5_000;
 
     private final ClientOptions options;
     private final ObjectMapper json;
@@ -187,6 +191,33 @@ final class PostSession implements AutoCloseable
             final ObjectNode copy = outbox.sent(sent);
             events.publish("sent", copy);
             return copy;
+        });
+    }
+
+    /**
+     * After-action review: what the journal holds for the post's region between two instants (REPLAY with
+     * the post's region code: messages from terminals registered in its subtree, and messages to a
+     * {@code region:} or {@code up:} address in it; docs/protocol.md section 8.1), oldest first, at most
+     * {@link #REVIEW_LIMIT}.
+     *
+     * @param fromMillis start, inclusive, milliseconds since the Unix epoch (router clock)
+     * @param toMillis   end, inclusive
+     * @return completed with the entries as {@link EnvelopeJson#delivery} JSON; failed with
+     * {@link io.emcomm.client.EmcommException} when the router refuses the request
+     */
+    CompletableFuture<ArrayNode> review(final long fromMillis, final long toMillis)
+    {
+        final ReplayRequest request = ReplayRequest.newBuilder()
+            .setRegionCode(options.regionCode())
+            .setFromMicros(fromMillis * 1000)
+            .setToMicros(toMillis * 1000 + 999)
+            .setLimit(REVIEW_LIMIT)
+            .build();
+        return client().replay(request).thenApply(result ->
+        {
+            final ArrayNode items = json.createArrayNode();
+            result.items().forEach(d -> items.add(envelopes.delivery(d)));
+            return items;
         });
     }
 

@@ -143,6 +143,41 @@ class ConsoleBrowserTest
     }
 
     @Test
+    void theReviewSliderReplaysTheMapAndTheFeedAsTheyWere() throws Exception
+    {
+        final PostFixture.Terminal uav = post.terminal("uav-7", TerminalKind.AIR, "520111");
+        uav.client().publish(Message.position(26.41, 106.67).to("channel:positions.520111.air")).get(10, TimeUnit.SECONDS);
+        final PublishResult text = uav.client().publish(Message.text("river over the road at Huaxi").to("up:520111"))
+            .get(10, TimeUnit.SECONDS);
+        final By marker = By.cssSelector("#map [data-terminal='uav-7']");
+        final By entry = By.cssSelector("#feed .entry[data-index='" + text.journalIndex() + "']");
+        waitFor(WAIT).until(ExpectedConditions.presenceOfElementLocated(entry));
+
+        driver.findElement(By.id("review-open")).click();
+        driver.findElement(By.id("review-load")).click();
+        waitFor(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("review-count"), "2 "));
+        assertEquals(1, driver.findElements(entry).size());
+        assertEquals(1, driver.findElements(marker).size());
+        Browser.screenshot(driver, "7-review-end");
+
+        slide("0"); // the start of the window: nothing had happened yet
+        waitFor(WAIT).until(ExpectedConditions.numberOfElementsToBe(entry, 0));
+        assertEquals(0, driver.findElements(marker).size());
+        slide("1000");
+        waitFor(WAIT).until(ExpectedConditions.numberOfElementsToBe(marker, 1));
+        assertEquals(1, driver.findElements(entry).size());
+
+        driver.findElement(By.id("review-close")).click();
+        assertFalse(driver.findElement(By.id("review-bar")).isDisplayed());
+    }
+
+    private void slide(final String value)
+    {
+        driver.executeScript("const s = document.getElementById('review-slider'); s.value = arguments[0];" +
+            "s.dispatchEvent(new Event('input'));", value);
+    }
+
+    @Test
     void aMessageComposedInThePageReachesTheTerminalAndItsReceiptAppears() throws Exception
     {
         final PostFixture.Terminal uav = post.terminal("uav-7", TerminalKind.AIR, "520111");

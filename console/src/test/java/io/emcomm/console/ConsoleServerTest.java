@@ -251,6 +251,36 @@ class ConsoleServerTest
     }
 
     @Test
+    void theReviewReplaysThePostsRegionFromTheJournal() throws Exception
+    {
+        post = new PostFixture(dir, null);
+        final PostFixture.Terminal van = post.terminal("van-3", TerminalKind.GROUND, "520102");
+        final PostFixture.Terminal far = post.terminal("van-9", TerminalKind.GROUND, "5203");
+        final long from = System.currentTimeMillis() - 1_000;
+        final PublishResult position = van.client().publish(Message.position(26.57, 106.71)
+            .to("channel:positions.520102.ground")).get(10, TimeUnit.SECONDS);
+        final PublishResult text = van.client().publish(Message.text("bridge closed").to("up:520102"))
+            .get(10, TimeUnit.SECONDS);
+        far.client().publish(Message.text("Zunyi is dry").to("up:5203")).get(10, TimeUnit.SECONDS);
+
+        final var review = post.get("/api/review?from=" + from + "&to=" + (System.currentTimeMillis() + 1_000));
+        assertEquals(200, review.statusCode(), review.body());
+        final JsonNode items = JSON.readTree(review.body());
+        assertEquals(2, items.size(), "only the post's subtree: " + items);
+        assertEquals(position.journalIndex(), items.get(0).get("index").asLong());
+        assertEquals("position", items.get(0).get("body").asText());
+        assertEquals(text.journalIndex(), items.get(1).get("index").asLong());
+        assertEquals("bridge closed", items.get(1).get("text").asText());
+
+        final var empty = post.get("/api/review?from=" + (from - 60_000) + "&to=" + (from - 30_000));
+        assertEquals("[]", empty.body());
+        final var backwards = post.get("/api/review?from=10&to=5");
+        assertEquals(400, backwards.statusCode());
+        assertEquals("the review window ends (5) before it starts (10)", JSON.readTree(backwards.body()).get("error").asText());
+        assertEquals(400, post.get("/api/review?from=yesterday&to=5").statusCode());
+    }
+
+    @Test
     void badInputAndRouterRefusalsAreAnsweredInWords() throws Exception
     {
         post = new PostFixture(dir, null);
