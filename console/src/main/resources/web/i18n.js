@@ -21,7 +21,9 @@ window.EMCOMM_I18N = {
     trapped: "被困", needs: "需求", due: "期限", location: "位置", escalated: "升级上报",
     NOT_AUTHORIZED: "无权发往该地址", RATE_LIMITED: "发送过快，被路由器限速", BAD_ADDRESS: "地址有误",
     NO_DESTINATION: "缺少发往地址", EXPIRED_ON_ARRIVAL: "到达时已过期", TOO_MANY_DESTINATIONS: "地址过多",
-    JOURNAL_UNAVAILABLE: "路由器无法入库（磁盘）", MALFORMED_ENVELOPE: "报文格式错误", routerRefused: "路由器拒绝："
+    JOURNAL_UNAVAILABLE: "路由器无法入库（磁盘）", MALFORMED_ENVELOPE: "报文格式错误", routerRefused: "路由器拒绝：",
+    review: "复盘", reviewTitle: "灾情复盘（路由器日志回放）", reviewFrom: "从", reviewTo: "到", reviewLoad: "载入",
+    reviewClose: "返回实时", reviewItems: "条记录", reviewing: "复盘中：地图与收报显示所选时刻的状态"
   },
   en: {
     title: "command-post console", router: "router", feed: "Feed", map: "Map", answer: "Answer", sent: "Sent",

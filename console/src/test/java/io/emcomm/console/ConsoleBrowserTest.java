@@ -230,6 +230,9 @@ class ConsoleBrowserTest
         }
 
         assertEquals("指挥所控制台", driver.findElement(By.cssSelector("header [data-i18n='title']")).getText());
+        assertEquals(List.of(), driver.executeScript("return [...document.querySelectorAll('[data-i18n]')]" +
+            ".filter(e => !e.textContent || e.textContent === e.dataset.i18n).map(e => e.dataset.i18n);"),
+            "every label has its Chinese text");
         driver.findElement(By.id("lang")).click();
         assertEquals("command-post console", driver.findElement(By.cssSelector("header [data-i18n='title']")).getText());
         assertEquals("Guiyang", driver.findElement(By.id("post-place")).getText());
