@@ -400,6 +400,36 @@
   setInterval(renderMap, 15000); // freshness fades with time
   window.addEventListener("resize", renderMap);
 
+  // ------------------------------------------------------------------ who was heard
+  // From what this post received: the router tells a client nothing about who else is online.
+  function freshness(age) { return age < 120000 ? "fresh" : age < 600000 ? "recent" : "stale"; }
+  function renderHeard() {
+    const heard = new Map();
+    const hear = (id, at, kind) => {
+      const h = heard.get(id) || {id: id, at: 0, kind: ""};
+      if (at > h.at) h.at = at;
+      if (kind) h.kind = kind;
+      heard.set(id, h);
+    };
+    state.feed.forEach((e) => hear(e.origin, e.journaledAt, ""));
+    state.positions.forEach((p) => hear(p.terminal, p.at, p.kind));
+    const now = Date.now();
+    const table = $("#heard");
+    table.replaceChildren();
+    [...heard.values()].sort((a, b) => b.at - a.at).forEach((h) => {
+      const row = el("tr", freshness(now - h.at));
+      row.dataset.terminal = h.id;
+      const age = Math.max(0, Math.round((now - h.at) / 1000));
+      row.appendChild(el("td", "origin", h.id));
+      row.appendChild(el("td", null, h.kind ? t(h.kind) : ""));
+      row.appendChild(el("td", "code", clock(h.at)));
+      row.appendChild(el("td", null, (age < 120 ? age + " " + t("seconds") : Math.round(age / 60) + " " + t("minutes")) + " " + t("ago")));
+      table.appendChild(row);
+    });
+    $("#heard-count").textContent = "(" + heard.size + ")";
+  }
+  setInterval(renderHeard, 5000);
+
   // ------------------------------------------------------------------ answering
   const scheme = $("#c-scheme"), bodySel = $("#c-body");
   function composeFields() {
@@ -485,7 +515,7 @@
   }
 
   // ------------------------------------------------------------------ live updates
-  function renderAll() { renderHeader(); renderFeed(); renderMap(); renderSent(); }
+  function renderAll() { renderHeader(); renderFeed(); renderMap(); renderSent(); renderHeard(); }
 
   function connect() {
     const events = new EventSource("/api/events");
@@ -503,6 +533,7 @@
       const e = JSON.parse(m.data);
       state.feed.set(String(e.index), e);
       renderFeed();
+      renderHeard();
       if (e.body === "alert") renderMap();
       if (e.held && e.copies === 1) beep();
     });
@@ -510,6 +541,7 @@
       const p = JSON.parse(m.data);
       state.positions.set(p.terminal, p);
       renderMap();
+      renderHeard();
     });
     events.addEventListener("sent", (m) => upsertSent(JSON.parse(m.data)));
     events.addEventListener("link", (m) => { state.link = JSON.parse(m.data); renderHeader(); });

@@ -23,7 +23,9 @@ window.EMCOMM_I18N = {
     NO_DESTINATION: "缺少发往地址", EXPIRED_ON_ARRIVAL: "到达时已过期", TOO_MANY_DESTINATIONS: "地址过多",
     JOURNAL_UNAVAILABLE: "路由器无法入库（磁盘）", MALFORMED_ENVELOPE: "报文格式错误", routerRefused: "路由器拒绝：",
     review: "复盘", reviewTitle: "灾情复盘（路由器日志回放）", reviewFrom: "从", reviewTo: "到", reviewLoad: "载入",
-    reviewClose: "返回实时", reviewItems: "条记录", reviewing: "复盘中：地图与收报显示所选时刻的状态"
+    reviewClose: "返回实时", reviewItems: "条记录", reviewing: "复盘中：地图与收报显示所选时刻的状态",
+    heard: "终端动态", heardNote: "本指挥所最近一次收到各终端消息的时间（不是路由器的在线名单）", ago: "前",
+    minutes: "分钟", seconds: "秒"
   },
   en: {
     title: "command-post console", router: "router", feed: "Feed", map: "Map", answer: "Answer", sent: "Sent",
@@ -53,6 +55,8 @@ window.EMCOMM_I18N = {
     MALFORMED_ENVELOPE: "malformed message", routerRefused: "the router refused it: ",
     review: "Review", reviewTitle: "After-action review (replayed from the router's journal)", reviewFrom: "from",
     reviewTo: "to", reviewLoad: "Load", reviewClose: "Back to live", reviewItems: "entries",
-    reviewing: "reviewing: the map and the feed show the chosen moment"
+    reviewing: "reviewing: the map and the feed show the chosen moment",
+    heard: "Who was heard", heardNote: "When this post last heard from each terminal (not the router's list of who is online)",
+    ago: "ago", minutes: "min", seconds: "s"
   }
 };

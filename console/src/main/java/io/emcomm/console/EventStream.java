@@ -7,8 +7,8 @@ import io.javalin.http.sse.SseClient;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -25,7 +25,7 @@ final class EventStream implements AutoCloseable
 {
     private final ObjectMapper json;
     private final List<SseClient> pages = new CopyOnWriteArrayList<>();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r ->
+    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r ->
     {
         final Thread t = new Thread(r, "console-events");
         t.setDaemon(true);
@@ -35,7 +35,18 @@ final class EventStream implements AutoCloseable
     EventStream(final ObjectMapper json)
     {
         this.json = json;
+        // A comment now and then keeps an idle stream open through the web server's idle timeout and proxies.
+        writer.scheduleAtFixedRate(() -> pages.forEach(page ->
+        {
+            if (!page.terminated())
+            {
+                page.sendComment("keep-alive");
+            }
+        }), KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
     }
+
+    /** How often an idle stream gets a comment. */
+    static final long KEEP_ALIVE_SECONDS = 15;
 
     /** A page opened the stream: send it the snapshot, then everything published after. */
     void open(final SseClient page, final Supplier<JsonNode> snapshot)

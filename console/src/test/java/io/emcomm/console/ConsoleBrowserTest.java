@@ -140,6 +140,9 @@ class ConsoleBrowserTest
         assertEquals("106.75", driver.findElement(marker).getDomAttribute("data-lon"));
         assertFalse(before.equals(driver.findElement(marker).getDomAttribute("transform")), "the marker moved");
         Browser.screenshot(driver, "4-position-moved");
+        driver.findElement(By.cssSelector("#heard-box summary")).click();
+        assertTrue(driver.findElement(By.cssSelector("#heard tr[data-terminal='uav-7']")).getText().startsWith("uav-7 空中"),
+            "who was heard lists uav-7 with its kind");
     }
 
     @Test
