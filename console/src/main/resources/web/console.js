@@ -283,7 +283,7 @@
   setInterval(() => { if ([...state.feed.values()].some((e) => e.held)) beep(); }, 2500);
 
   // ------------------------------------------------------------------ map
-  const HALF_SPAN = {2: 2.6, 4: 0.6, 6: 0.15, 9: 0.05, 12: 0.02}; // degrees of latitude around a region centre
+  const HALF_SPAN = {2: 2.6, 4: 0.35, 6: 0.1, 9: 0.04, 12: 0.015}; // degrees of latitude around a region centre
 
   function alertAreas() {
     const areas = [];
