@@ -200,6 +200,7 @@ class ConsoleBrowserTest
 
         driver.findElement(By.id("c-to")).clear();
         driver.findElement(By.id("c-to")).sendKeys("region:5200");
+        driver.findElement(By.id("c-text")).sendKeys("x");
         driver.findElement(By.id("c-send")).click();
         waitFor(WAIT).until(ExpectedConditions.attributeToBe(By.id("send-result"), "class", "error"));
         assertTrue(driver.findElement(By.id("send-result")).getText().contains("5200"));

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -298,6 +299,25 @@ class ConsoleServerTest
         assertTrue(badPrecedence.body().contains("unknown precedence 'URGENT'"), badPrecedence.body());
         assertEquals(400, post.post("/api/ack/abc", "").statusCode());
         assertEquals(404, post.post("/api/ack/12345", "").statusCode());
+    }
+
+    @Test
+    void aRouterRefusalComesBackWithItsReason() throws Exception
+    {
+        post = new PostFixture(dir, null, java.util.Map.of(io.emcomm.router.config.RouterConfig.LIMIT_MSGS_PROP, "1"));
+        HttpResponse<String> refused = null;
+        for (int i = 0; i < 50 && refused == null; i++)
+        {
+            final HttpResponse<String> r = post.post("/api/send",
+                "{\"body\":\"text\",\"to\":[\"region:5201\"],\"text\":\"sitrep " + i + "\"}");
+            if (r.statusCode() != 200)
+            {
+                refused = r;
+            }
+        }
+        assertNotNull(refused, "50 messages in a row under a limit of 1 per second were all accepted");
+        assertEquals(422, refused.statusCode(), refused.body());
+        assertEquals("RATE_LIMITED", JSON.readTree(refused.body()).get("reason").asText());
     }
 
     @Test

@@ -66,10 +66,17 @@ final class PostFixture implements AutoCloseable
 
     PostFixture(final Path dir, final String password) throws Exception
     {
-        router = Router.start(RouterFixture.config(dir)
+        this(dir, password, java.util.Map.of());
+    }
+
+    /** With more router settings (property name to value). */
+    PostFixture(final Path dir, final String password, final java.util.Map<String, String> routerSettings) throws Exception
+    {
+        final RouterConfig.Builder config = RouterFixture.config(dir)
             .set(RouterConfig.FLASH_TIMEOUT_PROP, Integer.toString(FLASH_TIMEOUT_MS))
-            .set(RouterConfig.TIMER_PROP, "50")
-            .build());
+            .set(RouterConfig.TIMER_PROP, "50");
+        routerSettings.forEach(config::set);
+        router = Router.start(config.build());
         closeables.add(router);
         console = Console.start(options("cp-5201", TerminalKind.COMMAND_POST, "5201"), "127.0.0.1", 0, password);
         closeables.add(console);
