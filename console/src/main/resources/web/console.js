@@ -141,6 +141,8 @@
     if (!precs.includes(e.precedence)) return false;
     const body = $("#body-filter").value;
     if (body && e.body !== body) return false;
+    const origin = $("#origin-filter").value.trim();
+    if (origin && !e.origin.startsWith(origin)) return false;
     const q = $("#text-filter").value.trim().toLowerCase();
     if (!q) return true;
     return JSON.stringify(e).toLowerCase().includes(q);
@@ -218,7 +220,10 @@
   }
   document.querySelectorAll(".prec-filter").forEach((c) => c.addEventListener("change", renderFeed));
   $("#body-filter").addEventListener("change", renderFeed);
-  $("#text-filter").addEventListener("input", renderFeed);
+  ["input", "change"].forEach((type) => {
+    $("#text-filter").addEventListener(type, renderFeed);
+    $("#origin-filter").addEventListener(type, renderFeed);
+  });
 
   // ------------------------------------------------------------------ FLASH: banner, sound, acknowledge
   let audio = null;
@@ -427,6 +432,9 @@
       table.appendChild(row);
     });
     $("#heard-count").textContent = "(" + heard.size + ")";
+    const origins = $("#origins"); // suggestions for the feed's origin filter
+    origins.replaceChildren();
+    [...heard.keys()].sort().forEach((id) => { const o = el("option"); o.value = id; origins.appendChild(o); });
   }
   setInterval(renderHeard, 5000);
 

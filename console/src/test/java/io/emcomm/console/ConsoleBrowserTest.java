@@ -174,6 +174,13 @@ class ConsoleBrowserTest
         assertFalse(driver.findElement(By.id("review-bar")).isDisplayed());
     }
 
+    /** Empties an input as a user does (WebElement.clear() fires no input event). */
+    private static void erase(final By input)
+    {
+        driver.findElement(input).sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"),
+            org.openqa.selenium.Keys.BACK_SPACE);
+    }
+
     private void slide(final String value)
     {
         driver.executeScript("const s = document.getElementById('review-slider'); s.value = arguments[0];" +
@@ -223,6 +230,17 @@ class ConsoleBrowserTest
         waitFor(WAIT).until(ExpectedConditions.presenceOfElementLocated(entry));
         assertEquals("沿河群众立即转移 evacuate the riverbank", driver.findElement(entry).findElement(By.cssSelector(".f-instruction")).getText());
         assertEquals(1, driver.findElements(By.cssSelector("#map ellipse.alert-area")).size());
+        assertEquals(3, driver.findElements(By.cssSelector("#feed .entry")).size());
+        driver.findElement(By.id("origin-filter")).sendKeys("van-");
+        assertEquals(1, driver.findElements(By.cssSelector("#feed .entry")).size(), "only van-12's incident");
+        erase(By.id("origin-filter"));
+        driver.findElement(By.cssSelector(".prec-filter[value='IMMEDIATE']")).click();
+        assertEquals(0, driver.findElements(entry).size(), "IMMEDIATE hidden");
+        driver.findElement(By.cssSelector(".prec-filter[value='IMMEDIATE']")).click();
+        driver.findElement(By.id("text-filter")).sendKeys("北斗");
+        assertEquals(1, driver.findElements(By.cssSelector("#feed .entry")).size(), "only bd-3's text");
+        erase(By.id("text-filter"));
+        waitFor(WAIT).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#feed .entry"), 3));
 
         @SuppressWarnings("unchecked")
         final List<String> loaded = (List<String>)driver.executeScript(
