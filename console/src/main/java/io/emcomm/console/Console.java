@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emcomm.client.ClientOptions;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.UnknownHostException;
 
 /**
@@ -14,13 +16,13 @@ public final class Console implements AutoCloseable
 {
     private final PostSession session;
     private final ConsoleServer server;
-    private final String host;
+    private final Serving serving;
 
-    private Console(final PostSession session, final ConsoleServer server, final String host)
+    private Console(final PostSession session, final ConsoleServer server, final Serving serving)
     {
         this.session = session;
         this.server = server;
-        this.host = host;
+        this.serving = serving;
     }
 
     /**
@@ -37,10 +39,36 @@ public final class Console implements AutoCloseable
     public static Console start(final ClientOptions.Builder post, final String bindHost, final int httpPort,
         final String password) throws Exception
     {
+        return start(post, new Serving(bindHost, httpPort, password, null, null));
+    }
+
+    /**
+     * Where and how the page is served.
+     *
+     * @param host             where to listen; anything but a loopback address needs a password
+     * @param port             0 = any free port
+     * @param password         the operator password for HTTP basic authentication; null or "" = none
+     * @param keystore         a PKCS12 (or JKS) keystore with the server's key and certificate: serve HTTPS only;
+     *                         null = plain HTTP
+     * @param keystorePassword the keystore's password
+     */
+    public record Serving(String host, int port, String password, Path keystore, String keystorePassword)
+    {
+    }
+
+    /** {@link #start(ClientOptions.Builder, String, int, String)} with HTTPS when {@code serving} has a keystore. */
+    public static Console start(final ClientOptions.Builder post, final Serving serving) throws Exception
+    {
+        final String bindHost = serving.host();
+        final String password = serving.password();
         if ((password == null || password.isEmpty()) && !isLoopback(bindHost))
         {
             throw new IllegalArgumentException("--bind " + bindHost + " is not loopback: set an operator --password " +
                 "(or EMCOMM_CONSOLE_PASSWORD) so nobody else on the network can act as this post");
+        }
+        if (serving.keystore() != null && !Files.isReadable(serving.keystore()))
+        {
+            throw new IllegalArgumentException("--keystore " + serving.keystore() + " cannot be read");
         }
         final ObjectMapper json = new ObjectMapper();
         final EventStream events = new EventStream(json);
@@ -48,7 +76,7 @@ public final class Console implements AutoCloseable
         try
         {
             session.start();
-            return new Console(session, ConsoleServer.start(session, events, json, bindHost, httpPort, password), bindHost);
+            return new Console(session, ConsoleServer.start(session, events, json, serving), serving);
         }
         catch (final Exception ex)
         {
@@ -70,11 +98,13 @@ public final class Console implements AutoCloseable
         }
     }
 
-    /** The address to open in a browser, e.g. {@code http://127.0.0.1:8080/}. */
+    /** The address to open in a browser, e.g. {@code http://127.0.0.1:8080/} ({@code https://} with a keystore). */
     public String url()
     {
+        final String host = serving.host();
         final String shown = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + server.port() + "/";
+        return (serving.keystore() != null ? "https://" : "http://") + (shown.contains(":") ? "[" + shown + "]" : shown) +
+            ":" + server.port() + "/";
     }
 
     /** The HTTP port served. */

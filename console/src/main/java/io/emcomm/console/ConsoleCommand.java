@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -61,6 +62,14 @@ public final class ConsoleCommand implements Callable<Integer>
         description = "Operator password (HTTP basic authentication, any user name); or env EMCOMM_CONSOLE_PASSWORD.")
     String password;
 
+    @Option(names = "--keystore", paramLabel = "FILE",
+        description = "Serve HTTPS only, with the key and certificate in this PKCS12 keystore.")
+    Path keystore;
+
+    @Option(names = "--keystore-password", paramLabel = "PASSWORD",
+        description = "The keystore's password (or env EMCOMM_CONSOLE_KEYSTORE_PASSWORD).")
+    String keystorePassword;
+
     /** The version from the jar's manifest. */
     static final class Version implements CommandLine.IVersionProvider
     {
@@ -95,7 +104,8 @@ public final class ConsoleCommand implements Callable<Integer>
         final Console console;
         try
         {
-            console = Console.start(post, bind, httpPort, operatorPassword);
+            console = Console.start(post, new Console.Serving(bind, httpPort, operatorPassword, keystore,
+                keystorePassword != null ? keystorePassword : System.getenv("EMCOMM_CONSOLE_KEYSTORE_PASSWORD")));
         }
         catch (final Exception ex)
         {

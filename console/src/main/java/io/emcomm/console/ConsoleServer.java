@@ -9,6 +9,8 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.security.BasicAuthCredentials;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * With an operator password every request needs HTTP basic authentication (any user name); without one the
- * server binds to loopback only, which {@link ConsoleConfig} enforces.
+ * server binds to loopback only, which {@link Console#start} enforces. With a keystore it serves HTTPS only.
  */
 final class ConsoleServer implements AutoCloseable
 {
@@ -45,11 +47,28 @@ final class ConsoleServer implements AutoCloseable
 
     /** Starts serving; {@code port} 0 picks a free one (see {@link #port()}). */
     static ConsoleServer start(final PostSession session, final EventStream events, final ObjectMapper json,
-        final String host, final int port, final String password)
+        final Console.Serving serving)
     {
+        final String host = serving.host();
+        final int port = serving.port();
+        final String password = serving.password();
         final Javalin app = Javalin.create(config ->
         {
             config.showJavalinBanner = false;
+            if (serving.keystore() != null)
+            {
+                // HTTPS only: with a connector of our own, Javalin opens no plain HTTP one.
+                config.jetty.addConnector((server, http) ->
+                {
+                    final SslContextFactory.Server tls = new SslContextFactory.Server();
+                    tls.setKeyStorePath(serving.keystore().toAbsolutePath().toString());
+                    tls.setKeyStorePassword(serving.keystorePassword());
+                    final ServerConnector https = new ServerConnector(server, tls);
+                    https.setHost(host);
+                    https.setPort(port);
+                    return https;
+                });
+            }
             config.staticFiles.add(files ->
             {
                 files.hostedPath = "/";

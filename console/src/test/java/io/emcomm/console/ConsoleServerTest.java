@@ -321,6 +321,44 @@ class ConsoleServerTest
     }
 
     @Test
+    void withAKeystoreItServesHttpsOnly() throws Exception
+    {
+        post = new PostFixture(dir, null);
+        final Path keystore = dir.resolve("console.p12");
+        final Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+            "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
+            "-alias", "console", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2")
+            .redirectErrorStream(true).start();
+        final String keytoolSaid = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, keytool.waitFor(), keytoolSaid);
+
+        try (Console tls = Console.start(post.options("cp-5201-tls", TerminalKind.COMMAND_POST, "5201"),
+            new Console.Serving("127.0.0.1", 0, "pw", keystore, "changeit")))
+        {
+            assertTrue(tls.url().startsWith("https://127.0.0.1:"), tls.url());
+            final java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = java.nio.file.Files.newInputStream(keystore))
+            {
+                trust.load(in, "changeit".toCharArray());
+            }
+            final javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            final javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            final HttpResponse<String> state = HttpClient.newBuilder().sslContext(ssl).build().send(
+                HttpRequest.newBuilder(URI.create(tls.url() + "api/state")).header("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString("officer:pw".getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, state.statusCode());
+            assertEquals("cp-5201-tls", JSON.readTree(state.body()).at("/post/id").asText());
+            assertThrows(java.io.IOException.class, () -> HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(tls.url().replace("https:", "http:") + "api/state")).build(),
+                HttpResponse.BodyHandlers.ofString()), "no plain HTTP on the HTTPS port");
+        }
+    }
+
+    @Test
     void elsewhereThanLoopbackOnlyWithAPasswordAndThenEveryRequestNeedsIt() throws Exception
     {
         post = new PostFixture(dir, "s3cret 口令");
