@@ -32,7 +32,8 @@ import java.util.List;
     description = "EmComm Router: a message router for emergency command networks.",
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
-    footer = {"", "Run 'emcomm COMMAND --help' for a command's options."})
+    footer = {"", "Run 'emcomm COMMAND --help' for a command's options.",
+        "Run 'emcomm console --help' for the command post's web console (a module of its own)."})
 public final class Main implements Runnable
 {
     public static final int EXIT_OK = 0;

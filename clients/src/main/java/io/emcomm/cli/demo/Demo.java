@@ -97,6 +97,25 @@ public final class Demo
      */
     public static int run(final PrintWriter out, final Path dataDir)
     {
+        return run(out, dataDir, null);
+    }
+
+    /**
+     * Told when the demo's router is up and when the scenario is over, before the router stops: how
+     * {@code emcomm demo --console} (the console module) opens a console on the router and keeps it up.
+     */
+    public interface Watcher
+    {
+        /** The router listens on 127.0.0.1:{@code port}; no terminal has logged in yet. */
+        void routerUp(int port);
+
+        /** The scenario has played; the router stops when this returns. */
+        void scenarioOver() throws InterruptedException;
+    }
+
+    /** {@link #run(PrintWriter, Path)} with a {@link Watcher} (null = none). */
+    public static int run(final PrintWriter out, final Path dataDir, final Watcher watcher)
+    {
         final boolean temporary = dataDir == null;
         final Path dir = temporary ? createTempDir() : dataDir;
         try
@@ -110,8 +129,16 @@ public final class Demo
             final Router router = startRouter(cfg);
             try
             {
+                if (watcher != null)
+                {
+                    watcher.routerUp(router.port());
+                }
                 demo.play(router.port(), temporary ? "a temporary folder" : cfg.journalDir().toString(),
                     (System.nanoTime() - demo.startNanos) / 1e9);
+                if (watcher != null)
+                {
+                    watcher.scenarioOver();
+                }
             }
             finally
             {
