@@ -11,9 +11,9 @@ import java.util.function.UnaryOperator;
  * How a command reaches the router securely: TLS ({@code --tls-ca --tls-cert --tls-key
  * --tls-no-verify-hostname}) and the terminal's token ({@code --credential}), each with an environment
  * fallback so that secrets and paths need not be typed on every line (docs/security.md). A picocli mixin shared
- * by every command that connects to a router (send, listen, replay, simulate).
+ * by every command that connects to a router (send, listen, replay, simulate, and the console's in its own jar).
  */
-final class RouterAccessOptions implements UnaryOperator<ClientOptions.Builder>
+public final class RouterAccessOptions implements UnaryOperator<ClientOptions.Builder>
 {
     static final String ENV_TLS_CA = "EMCOMM_CLIENT_TLS_CA";
     static final String ENV_TLS_CERT = "EMCOMM_CLIENT_TLS_CERT";

@@ -1,5 +1,6 @@
 package io.emcomm.console;
 
+import io.emcomm.cli.RouterAccessOptions;
 import io.emcomm.client.ClientOptions;
 import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.address.AddressException;
@@ -7,6 +8,7 @@ import io.emcomm.protocol.region.RegionCode;
 import io.emcomm.protocol.wire.TerminalKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -46,9 +48,9 @@ public final class ConsoleCommand implements Callable<Integer>
         description = "The post's region code, e.g. 5201 (Guiyang).")
     String region;
 
-    @Option(names = "--credential", paramLabel = "TOKEN",
-        description = "The post's token, when the router authenticates with tokens (or env EMCOMM_CREDENTIAL).")
-    String credential;
+    /** TLS to the router and the post's token: the same options and variables as every command (docs/security.md). */
+    @Mixin
+    RouterAccessOptions access = new RouterAccessOptions();
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
         description = "Port of the web page (default: ${DEFAULT-VALUE}; 0 = any free port).")
@@ -156,11 +158,10 @@ public final class ConsoleCommand implements Callable<Integer>
         }
         try
         {
-            return ClientOptions.builder()
+            return access.apply(ClientOptions.builder()
                 .router(router.substring(0, colon), port)
                 .terminal(id, terminalKind, region)
-                .clientName("emcomm-console/0.1")
-                .credential(credential != null ? credential : System.getenv("EMCOMM_CREDENTIAL"));
+                .clientName("emcomm-console/0.1"));
         }
         catch (final IllegalArgumentException ex)
         {

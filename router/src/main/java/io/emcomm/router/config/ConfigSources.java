@@ -32,11 +32,11 @@ final class ConfigSources
         "EMCOMM_JAVA_OPTS",   // ./emcomm: extra JVM options
         "EMCOMM_CREDENTIAL"); // send, listen, replay, simulate: the terminal's token
     /**
-     * Prefixes of client-side variables ({@code EMCOMM_CLIENT_TLS_CA} etc.). The client's TLS files have names of
+     * Prefixes of client-side variables ({@code EMCOMM_CLIENT_TLS_CA} etc., the console's {@code EMCOMM_CONSOLE_PASSWORD}). The client's TLS files have names of
      * their own because {@code EMCOMM_TLS_CA} is the router's {@code emcomm.tls.ca}: a shell set up for a client
      * must not turn on TLS in a router started from it.
      */
-    static final List<String> OTHER_ENV_PREFIXES = List.of("EMCOMM_CLIENT_");
+    static final List<String> OTHER_ENV_PREFIXES = List.of("EMCOMM_CLIENT_", "EMCOMM_CONSOLE_");
     /** System properties of the benchmark harness, passed to the routers it starts. */
     static final String BENCH_PREFIX = "emcomm.bench.";
 
