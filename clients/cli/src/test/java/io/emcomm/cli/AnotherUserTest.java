@@ -80,7 +80,7 @@ class AnotherUserTest
     /** The JVM_FLAGS array of the launcher script, with ROOT and MODULE filled in as the script does. */
     private static List<String> launcherFlags() throws IOException
     {
-        final Path root = Path.of("").toAbsolutePath().getParent(); // surefire runs in the module's folder
+        final Path root = Path.of("").toAbsolutePath().getParent().getParent(); // surefire runs in clients/cli
         final List<String> script = Files.readAllLines(root.resolve("emcomm"));
         final List<String> flags = new ArrayList<>();
         boolean inside = false;
@@ -97,7 +97,7 @@ class AnotherUserTest
             }
             else if (inside && !line.isEmpty() && !line.startsWith("#"))
             {
-                flags.add(line.replace("\"", "").replace("${ROOT}", root.toString()).replace("${MODULE}", "clients"));
+                flags.add(line.replace("\"", "").replace("${ROOT}", root.toString()).replace("${MODULE}", "clients/cli"));
             }
         }
         assertTrue(flags.size() >= 4, "JVM_FLAGS not found in " + root.resolve("emcomm") + ": " + flags);
