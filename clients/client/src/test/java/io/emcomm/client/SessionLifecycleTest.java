@@ -17,11 +17,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -113,6 +115,56 @@ class SessionLifecycleTest
         first.close();
         assertEquals(ConnectionState.REPLACED, first.state(), "close() after the end changes nothing");
         assertEquals(List.of(), events.pending());
+    }
+
+    /**
+     * A login that replaces a session while that session is reading (and acknowledging) a long backlog: the
+     * old session must be told it was replaced, not see a reset, reconnect and take its terminal back. Closing
+     * the old connection while its acknowledgements were still arriving made the router's kernel answer with
+     * a reset, and the old client's kernel then threw away what it had not read yet, the ERROR with it.
+     */
+    @Test
+    void aSessionReplacedWhileDrainingABacklogIsToldSoAndTheNewerLoginKeepsTheTerminal() throws Exception
+    {
+        final Router router = track(RouterFixture.start(dir.resolve("data")));
+        final EmcommClient cp = track(EmcommClient.connect(options(router.port(), "cp-5201", TerminalKind.COMMAND_POST, "5201").build()));
+        for (int round = 0; round < 5; round++)
+        {
+            final String id = "cp-busy-" + round;
+            track(EmcommClient.connect(options(router.port(), id, TerminalKind.COMMAND_POST, "520102").build())).close();
+            final List<CompletableFuture<PublishResult>> sent = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++)
+            {
+                sent.add(cp.publish(Message.text("backlog " + i).to("terminal:" + id)));
+            }
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+            final ConnectionEvents firstEvents = new ConnectionEvents();
+            final CountDownLatch reading = new CountDownLatch(100);
+            final EmcommClient first = track(EmcommClient.connect(options(router.port(), id, TerminalKind.COMMAND_POST, "520102")
+                .connectionListener(firstEvents).deliveryListener(d ->
+                {
+                    reading.countDown();
+                    LockSupport.parkNanos(50_000); // a console that shows each message: the client stops reading, the router's writes back up
+                }).build()));
+            firstEvents.expect(ConnectionState.CONNECTED);
+            assertTrue(reading.await(WAIT_S, TimeUnit.SECONDS), "the first session reads its backlog");
+
+            final ConnectionEvents secondEvents = new ConnectionEvents();
+            final EmcommClient second = track(EmcommClient.connect(options(router.port(), id, TerminalKind.COMMAND_POST, "520102")
+                .connectionListener(secondEvents).build()));
+            secondEvents.expect(ConnectionState.CONNECTED);
+
+            final ConnectionEvents.Event end = firstEvents.expect(ConnectionState.REPLACED);
+            assertInstanceOf(SessionReplacedException.class, end.cause(), "round " + round + ": " + end);
+            assertEquals(List.of(), firstEvents.pending(), "round " + round);
+            final PublishResult probe = cp.publish(Message.text("probe").to("terminal:" + id)).get(WAIT_S, TimeUnit.SECONDS);
+            assertTrue(probe.deliveredNow() == 1, "round " + round + ": the newer login holds the terminal");
+            assertEquals(ConnectionState.CONNECTED, second.state(), "round " + round);
+            assertEquals(List.of(), secondEvents.pending(), "round " + round + ": the newer login was not replaced back");
+            second.close();
+            first.close();
+        }
     }
 
     @Test
