@@ -74,7 +74,7 @@ final class JournalPlayback
         long firstAtMicros = Long.MIN_VALUE;
         long startNanos = 0;
         long shiftMicros = 0;
-        try (Journal journal = new ChronicleJournal(journalDir); JournalReader reader = journal.newReader())
+        try (Journal journal = ChronicleJournal.readOnly(journalDir); JournalReader reader = journal.newReader())
         {
             reader.seekAtOrAfter(request.getFromIndex());
             final long end = request.getToIndex() == 0 ? journal.lastIndex() : Math.min(request.getToIndex(), journal.lastIndex());

@@ -52,7 +52,7 @@ final class JournalReplay
         final EnvelopeHeader header = new EnvelopeHeader();
         long count = 0;
         long lastIndex = 0;
-        try (Journal journal = new ChronicleJournal(journalDir); JournalReader reader = journal.newReader())
+        try (Journal journal = ChronicleJournal.readOnly(journalDir); JournalReader reader = journal.newReader())
         {
             final long last = journal.lastIndex();
             final long end = request.getToIndex() == 0 ? last : Math.min(request.getToIndex(), last);

@@ -66,8 +66,8 @@ final class ListenCommand implements Callable<Integer>
     List<String> subscriptions = List.of();
 
     @Option(names = "--count", paramLabel = "N",
-        description = "Exit 0 after N distinct messages (their acks sent); later ones stay with the router.")
-    int count;
+        description = "Exit 0 after N distinct messages, N >= 1 (their acks sent); later ones stay with the router.")
+    Integer count;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.PositiveDurationConverter.class,
         description = "Stop after this long and exit 0 (default: run until Ctrl-C); with --count, fewer than N "
@@ -96,9 +96,9 @@ final class ListenCommand implements Callable<Integer>
     @Override
     public Integer call() throws InterruptedException
     {
-        if (count < 0)
+        if (count != null && count < 1)
         {
-            throw new ParameterException(spec.commandLine(), "--count must not be negative");
+            throw new ParameterException(spec.commandLine(), "--count must be at least 1 (leave it out to listen until Ctrl-C or --timeout)");
         }
         for (final String address : subscriptions)
         {
@@ -163,7 +163,7 @@ final class ListenCommand implements Callable<Integer>
         }
         catch (final TimeoutException ex)
         {
-            if (count > 0)
+            if (count != null)
             {
                 throw new CliFailure("timed out after " + timeout.toMillis() + " ms with " + printed() + " of " + count +
                     " messages");
@@ -181,7 +181,7 @@ final class ListenCommand implements Callable<Integer>
         final PrintWriter out, final CompletableFuture<Integer> outcome)
     {
         final boolean again = seen.contains(d.journalIndex());
-        if (!again && count > 0 && distinct >= count)
+        if (!again && count != null && distinct >= count)
         {
             return; // not acked: the router keeps it for the next listener
         }
@@ -200,7 +200,7 @@ final class ListenCommand implements Callable<Integer>
         {
             seen.add(d.journalIndex());
             distinct++;
-            if (count > 0 && distinct == count)
+            if (count != null && distinct == count)
             {
                 outcome.complete(Main.EXIT_OK);
             }

@@ -1,5 +1,10 @@
 package io.emcomm.cli;
 
+import io.emcomm.protocol.wire.Precedence;
+import io.emcomm.protocol.wire.TerminalKind;
+import io.emcomm.router.Router;
+import io.emcomm.router.testing.RouterFixture;
+import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +58,36 @@ class AnotherUserTest
         assertEquals(1, process.exitValue());
     }
 
+    @Test
+    void aJournalOfAnotherUserIsReadWithoutWarningsOrStackTraces() throws Exception
+    {
+        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of(RUNUSER)),
+            "needs root and runuser to read as another user");
+        open(dir);
+        final Path data = dir.resolve("data");
+        try (Router router = Router.start(RouterFixture.config(data).build());
+             TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
+        {
+            uav.publish(uav.text("on scene", Precedence.ROUTINE, "up:520102").build());
+        }
+        try (var tree = Files.walk(data))
+        {
+            for (final Path p : tree.toList())
+            {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+
+        final Process process = new ProcessBuilder(command("replay", "--data", data.toString())).start();
+        final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        final String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the command did not end");
+        assertEquals(0, process.exitValue(), err);
+        assertTrue(out.contains("text: on scene"), out);
+        assertTrue(err.strip().matches("replayed 1 message \\(last index \\d+\\)"),
+            "only the summary line, no warning about the read-only table store: " + err);
+    }
+
     /**
      * {@code runuser -u nobody -- java FLAGS -cp CLASSPATH io.emcomm.cli.Main ARGS} on copies nobody can read,
      * FLAGS being the launcher's own ({@code JVM_FLAGS} in {@code ./emcomm}) plus the module exports that
@@ -63,6 +98,8 @@ class AnotherUserTest
         final List<String> command = new ArrayList<>(List.of(RUNUSER, "-u", "nobody", "--"));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(launcherFlags());
+        // the launcher jar's logging configuration, not the tests' (the router's test-jar brings logback-test.xml)
+        command.add("-Dlogback.configurationFile=" + repositoryRoot().resolve("router/src/main/resources/logback.xml"));
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
         {
             if (arg.startsWith("--add-exports") || arg.startsWith("--add-opens"))
@@ -77,10 +114,15 @@ class AnotherUserTest
         return command;
     }
 
+    private static Path repositoryRoot()
+    {
+        return Path.of("").toAbsolutePath().getParent().getParent(); // surefire runs in clients/cli
+    }
+
     /** The JVM_FLAGS array of the launcher script, with ROOT and MODULE filled in as the script does. */
     private static List<String> launcherFlags() throws IOException
     {
-        final Path root = Path.of("").toAbsolutePath().getParent().getParent(); // surefire runs in clients/cli
+        final Path root = repositoryRoot();
         final List<String> script = Files.readAllLines(root.resolve("emcomm"));
         final List<String> flags = new ArrayList<>();
         boolean inside = false;

@@ -152,6 +152,7 @@ class CliTest
         "send --id a --kind air --region 52 --to up:52 --position 26,106,Infinity",
         "listen --id a --kind air --region 52 --timeout 0s",
         "listen --id a --kind air --region 52 --count -1",
+        "listen --id a --kind air --region 52 --count 0",
         "listen --id a --kind air --region 52 --count 99999999999",
         "replay --from 999999999d",
         "replay --from 1900-01-01T00:00:00Z",

@@ -71,10 +71,26 @@ public final class ChronicleJournal implements Journal
      */
     public ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time)
     {
+        this(dir, rollCycle, time, false);
+    }
+
+    /**
+     * Opens an existing journal for reading only, as the offline tools do (replay --data, journal export): no
+     * file is written, so a journal another user wrote, or one a running router holds, is read as it is.
+     * {@link #append} must not be called on it.
+     */
+    public static ChronicleJournal readOnly(final Path dir)
+    {
+        return new ChronicleJournal(dir, RollCycles.FAST_DAILY, SystemTimeProvider.INSTANCE, true);
+    }
+
+    private ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time, final boolean readOnly)
+    {
         this.dir = dir;
         this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
             .rollCycle(rollCycle)
             .timeProvider(time)
+            .readOnly(readOnly)
             .build();
         LOG.info("journal open at {} (roll cycle {}, last index {})", dir, queue.rollCycle(), lastIndex());
     }

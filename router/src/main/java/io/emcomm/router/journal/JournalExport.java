@@ -60,7 +60,7 @@ public final class JournalExport
         long lastIndex = -1;
         final JournalEntry entry = new JournalEntry();
         final EnvelopeHeader header = new EnvelopeHeader();
-        try (ChronicleJournal journal = new ChronicleJournal(journalDir); JournalReader reader = journal.newReader())
+        try (ChronicleJournal journal = ChronicleJournal.readOnly(journalDir); JournalReader reader = journal.newReader())
         {
             // Entries up to here were complete when the export began; the reader stopping short of it means an
             // excerpt it cannot get past (a running router may append more, which is exported if read in time).
