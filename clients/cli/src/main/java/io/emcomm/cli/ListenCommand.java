@@ -1,5 +1,6 @@
 package io.emcomm.cli;
 
+import io.emcomm.cli.format.DeliveryFormat;
 import io.emcomm.client.ConnectionListener;
 import io.emcomm.client.ConnectionState;
 import io.emcomm.client.Delivery;

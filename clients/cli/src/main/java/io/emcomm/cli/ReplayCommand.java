@@ -1,5 +1,6 @@
 package io.emcomm.cli;
 
+import io.emcomm.cli.format.DeliveryFormat;
 import io.emcomm.client.ClientOptions;
 import io.emcomm.client.Delivery;
 import io.emcomm.client.EmcommClient;

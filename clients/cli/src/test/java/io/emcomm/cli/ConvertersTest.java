@@ -1,5 +1,6 @@
 package io.emcomm.cli;
 
+import io.emcomm.cli.format.DeliveryFormat;
 import io.emcomm.protocol.wire.Precedence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,6 +1,6 @@
 package io.emcomm.cli.demo;
 
-import io.emcomm.cli.DeliveryFormat;
+import io.emcomm.cli.format.DeliveryFormat;
 import io.emcomm.client.Delivery;
 import io.emcomm.protocol.wire.Envelope;
 import io.emcomm.protocol.wire.Receipt;

@@ -1,4 +1,4 @@
-package io.emcomm.cli;
+package io.emcomm.cli.format;
 
 import io.emcomm.client.Delivery;
 import io.emcomm.protocol.wire.Alert;
@@ -41,7 +41,7 @@ public final class DeliveryFormat
     }
 
     /** A journal time as {@code 2026-05-01T08:00:01.234Z}. */
-    static String time(final long micros)
+    public static String time(final long micros)
     {
         return UTC_MILLIS.format(instant(micros));
     }
@@ -155,13 +155,13 @@ public final class DeliveryFormat
         return json.append('"').append(name).append("\":");
     }
 
-    static Instant instant(final long micros)
+    public static Instant instant(final long micros)
     {
         return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
 
     /** A JSON string literal. */
-    static String quote(final String s)
+    public static String quote(final String s)
     {
         final StringBuilder out = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++)
