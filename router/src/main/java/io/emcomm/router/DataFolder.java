@@ -1,5 +1,6 @@
 package io.emcomm.router;
 
+import io.emcomm.router.config.StartFailure;
 import io.emcomm.router.config.FileProblem;
 
 import java.io.IOException;

@@ -1,13 +1,15 @@
 package io.emcomm.router;
 
+import io.emcomm.router.config.StartFailure;
+import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
-import io.emcomm.router.delivery.CursorStore;
+import io.emcomm.router.terminal.CursorStore;
 import io.emcomm.router.delivery.DeliveryContext;
 import io.emcomm.router.delivery.EnvelopeBodies;
 import io.emcomm.router.delivery.OutboundBudget;
-import io.emcomm.router.delivery.TerminalState;
-import io.emcomm.router.journal.ChronicleCursorStore;
+import io.emcomm.router.terminal.TerminalState;
+import io.emcomm.router.terminal.ChronicleCursorStore;
 import io.emcomm.router.journal.ChronicleJournal;
 import io.emcomm.router.journal.DiskGuard;
 import io.emcomm.router.journal.GuardedJournal;
@@ -17,17 +19,17 @@ import net.openhft.chronicle.queue.RollCycles;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.route.ReceiptPublisher;
-import io.emcomm.router.security.Gatekeeper;
+import io.emcomm.router.security.AccessControl;
 import io.emcomm.router.session.Session;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.emcomm.router.journal.Journal;
-import io.emcomm.router.journal.OriginRegistry;
+import io.emcomm.router.journal.DedupeWindows;
 import io.emcomm.router.net.RouterChannelInitializer;
 import io.emcomm.router.net.RouterContext;
 import io.emcomm.router.route.LocalRoutingTable;
 import io.emcomm.router.route.RoutingTable;
-import io.emcomm.router.route.Switchboard;
+import io.emcomm.router.sequence.Sequencer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -76,7 +78,7 @@ public final class Router implements AutoCloseable
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final DiskGuard diskGuard;
     private final OutboundBudget outboundBudget;
-    private final Operations operations;
+    private final OperatorServices operations;
     private final DataFolder dataFolder;
     private volatile boolean accepting;
 
@@ -88,7 +90,7 @@ public final class Router implements AutoCloseable
         // Everything that can fail for a reason the operator can fix is checked before the journal is opened:
         // the security files, the data folder (lock, permissions), the terminal port. A failure is one
         // StartFailure line and leaves the data as it was.
-        final Gatekeeper gatekeeper = new Gatekeeper(config.security());
+        final AccessControl gatekeeper = new AccessControl(config.security());
         dataFolder = DataFolder.claim(config.dataDir(), config.journalDir().getFileName().toString(), CURSORS_DIR);
         final boolean epoll = Epoll.isAvailable();
         final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -106,14 +108,14 @@ public final class Router implements AutoCloseable
             diskGuard = new DiskGuard(config.journalDir(), config.diskMinFreeMb());
             diskGuard.check();
             journal = new GuardedJournal(chronicle, diskGuard, counters);
-            final OriginRegistry origins = new OriginRegistry();
+            final DedupeWindows origins = new DedupeWindows();
             final long entries = origins.rebuildFrom(journal);
             LOG.info("dedupe state rebuilt from {} journal entries ({} origins)", entries, origins.size());
             openedCursors = new ChronicleCursorStore(config.dataDir().resolve(CURSORS_DIR));
             cursors = openedCursors;
             restoreLatestPositions();
             table = new LocalRoutingTable();
-            final Switchboard switchboard = new Switchboard(journal, table, counters, clockMicros, origins.state(config.routerId()),
+            final Sequencer switchboard = new Sequencer(journal, table, counters, clockMicros, origins.state(config.routerId()),
                 config.security().validateBodies(), id -> cursors.contains(id) || gatekeeper.registered(id));
             final ReceiptPublisher receipts = new ReceiptPublisher(journal, switchboard, origins.state(config.routerId()), counters,
                 clockMicros, config.flashEscalate());
@@ -124,7 +126,7 @@ public final class Router implements AutoCloseable
                 cursors, delivery, gatekeeper);
             children.target = new RouterChannelInitializer(context);
             serverChannel = server;
-            operations = new Operations(this, chronicle);
+            operations = new OperatorServices(this, chronicle);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -257,7 +259,7 @@ public final class Router implements AutoCloseable
     }
 
     /** Metrics, admin endpoint, retention and the disk guard's schedule. */
-    public Operations operations()
+    public OperatorServices operations()
     {
         return operations;
     }

@@ -7,7 +7,7 @@ import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.crash.ChildRouter;
 import io.emcomm.router.crash.Ledger;
 import io.emcomm.router.crash.StreamingPublisher;
-import io.emcomm.router.journal.OriginState;
+import io.emcomm.router.journal.DedupeWindow;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -197,7 +197,7 @@ class CrashRestartTest
             final List<Long> acked = new ArrayList<>();
             for (final long seq : ledger.acks().keySet())
             {
-                if (seq + OriginState.WINDOW > highest)
+                if (seq + DedupeWindow.WINDOW > highest)
                 {
                     acked.add(seq);
                 }

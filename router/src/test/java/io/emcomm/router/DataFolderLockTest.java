@@ -1,5 +1,6 @@
 package io.emcomm.router;
 
+import io.emcomm.router.config.StartFailure;
 import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.ReplayRequest;

@@ -3,7 +3,7 @@ package io.emcomm.router;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.config.RouterConfig;
-import io.emcomm.router.security.AuthMode;
+import io.emcomm.router.config.AuthMode;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.TestTerminal;
 import io.netty.pkitesting.CertificateBuilder;

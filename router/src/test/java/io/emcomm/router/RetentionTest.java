@@ -88,7 +88,7 @@ class RetentionTest
 
             // now 06:10: hours 0..3 ended two hours ago or more. Hour 0 goes; 1..3 are held for the post's cursor
             // (its last ack is in hour 1). uav-1 never receives anything but is live and caught up: it holds nothing.
-            final Operations ops = router.operations();
+            final OperatorServices ops = router.operations();
             assertEquals(1, ops.runRetention());
             final JournalRetention retention = ops.retention();
             assertEquals(3, retention.heldFiles());

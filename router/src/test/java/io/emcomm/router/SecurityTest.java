@@ -12,7 +12,7 @@ import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.Task;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.config.RouterConfig;
-import io.emcomm.router.security.AuthMode;
+import io.emcomm.router.config.AuthMode;
 import io.emcomm.router.security.TokenHash;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.ManualClock;

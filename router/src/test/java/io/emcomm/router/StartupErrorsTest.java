@@ -1,5 +1,6 @@
 package io.emcomm.router;
 
+import io.emcomm.router.config.StartFailure;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

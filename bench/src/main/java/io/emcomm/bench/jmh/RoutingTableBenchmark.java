@@ -3,12 +3,12 @@ package io.emcomm.bench.jmh;
 import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.wire.TerminalKind;
-import io.emcomm.router.journal.OriginRegistry;
-import io.emcomm.router.journal.OriginState;
-import io.emcomm.router.route.Destination;
-import io.emcomm.router.route.DestinationCache;
+import io.emcomm.router.journal.DedupeWindows;
+import io.emcomm.router.journal.DedupeWindow;
+import io.emcomm.router.address.Destination;
+import io.emcomm.router.address.DestinationCache;
 import io.emcomm.router.route.LocalRoutingTable;
-import io.emcomm.router.session.Recipients;
+import io.emcomm.router.route.Recipients;
 import io.emcomm.router.session.Session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -64,7 +64,7 @@ public class RoutingTableBenchmark
     {
         // Routing reads only identity, kind and region: no delivery feed is needed, and one dedupe state
         // serves every session.
-        final OriginState origin = new OriginRegistry().state("bench");
+        final DedupeWindow origin = new DedupeWindows().state("bench");
         int n = 0;
         add(new Session("cp-52", TerminalKind.COMMAND_POST, "52", channel, null, null, origin, null, null, null), "alerts.>");
         for (final String city : CITIES)

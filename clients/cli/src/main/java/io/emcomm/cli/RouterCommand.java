@@ -1,7 +1,7 @@
 package io.emcomm.cli;
 
 import io.emcomm.router.Router;
-import io.emcomm.router.StartFailure;
+import io.emcomm.router.config.StartFailure;
 import io.emcomm.router.config.ConfigException;
 import io.emcomm.router.config.RouterConfig;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package io.emcomm.client;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
-import io.emcomm.router.security.AuthMode;
+import io.emcomm.router.config.AuthMode;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.RouterFixture;
 import org.junit.jupiter.api.AfterEach;

@@ -7,7 +7,7 @@ import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.net.TlsHandshakeFailureHandler;
-import io.emcomm.router.security.AuthMode;
+import io.emcomm.router.config.AuthMode;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.RouterFixture;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,7 @@
 package io.emcomm.router.admin;
 
 import io.emcomm.router.Router;
-import io.emcomm.router.StartFailure;
+import io.emcomm.router.config.StartFailure;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -4,7 +4,7 @@ import io.emcomm.protocol.wire.NackReason;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
-import io.emcomm.router.RouterCounters;
+import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.journal.DiskGuard;
 import io.emcomm.router.journal.JournalRetention;

@@ -1,7 +1,7 @@
 package io.emcomm.router.admin;
 
 import io.emcomm.router.Router;
-import io.emcomm.router.RouterCounters;
+import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.journal.DiskGuard;
 import io.emcomm.router.journal.JournalRetention;
 import io.emcomm.router.session.Session;
@@ -45,7 +45,7 @@ public final class StatusReport
         this.retention = retention;
     }
 
-    /** Records the counters now. Operations thread. */
+    /** Records the counters now. OperatorServices thread. */
     public synchronized void sample()
     {
         final RouterCounters c = router.counters();

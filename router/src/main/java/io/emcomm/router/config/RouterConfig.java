@@ -141,7 +141,7 @@ public final class RouterConfig
     private final long diskMinFreeMb;
     private final int shutdownDrainMs;
 
-    private final Security security;
+    private final SecuritySettings security;
 
     private RouterConfig(final Builder b)
     {
@@ -263,7 +263,7 @@ public final class RouterConfig
     }
 
     /** Authentication, authorization, TLS and per-connection limits. */
-    public Security security()
+    public SecuritySettings security()
     {
         return security;
     }
@@ -381,7 +381,7 @@ public final class RouterConfig
         private int flashAckTimeoutMs = FLASH_TIMEOUT_DEFAULT_MS;
         private boolean flashEscalate = true;
         private int slowConsumerDisconnectMs = SLOW_CONSUMER_DEFAULT_MS;
-        private final Security.Builder security = new Security.Builder();
+        private final SecuritySettings.Builder security = new SecuritySettings.Builder();
         private String adminHost = ADMIN_HOST_DEFAULT;
         private int adminPort = ADMIN_PORT_DEFAULT;
         private String rollCycle = ROLL_CYCLE_DEFAULT;
@@ -628,7 +628,7 @@ public final class RouterConfig
         }
 
         /** The security part of the configuration, to set programmatically (tests). */
-        public Security.Builder security()
+        public SecuritySettings.Builder security()
         {
             return security;
         }

@@ -1,6 +1,7 @@
 package io.emcomm.router.delivery;
 
-import io.emcomm.router.RouterCounters;
+import io.emcomm.router.terminal.CursorStore;
+import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.journal.Journal;
 
 import java.util.function.LongSupplier;

@@ -1,11 +1,13 @@
 package io.emcomm.router.delivery;
 
+import io.emcomm.router.terminal.AckWindow;
+import io.emcomm.router.terminal.TerminalState;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
-import io.emcomm.router.route.DestinationCache;
-import io.emcomm.router.route.RouteMatcher;
+import io.emcomm.router.address.DestinationCache;
+import io.emcomm.router.address.RouteMatcher;
 import io.emcomm.router.session.Session;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -130,7 +132,7 @@ public final class DeliveryFeed
     };
     private JournalEntry entry;
     private final FlashWatch flash = new FlashWatch();
-    private final CursorKeeper cursor;
+    private final CursorCommitter cursor;
     private final LongObjectHashMap<Boolean> wantReceipts = new LongObjectHashMap<>(4);
     private final ConcurrentHashMap<String, Long> latestPosition;
     private final Runnable drainTask = this::drainFromTask;
@@ -164,7 +166,7 @@ public final class DeliveryFeed
         this.terminal = terminal;
         this.link = link;
         this.latestPosition = link.isShaped() ? new ConcurrentHashMap<>() : null;
-        this.cursor = new CursorKeeper(terminal, ctx.cursors());
+        this.cursor = new CursorCommitter(terminal, ctx.cursors());
         this.outbound = ctx.outbound().open(() -> channel.eventLoop().execute(this::disconnectOverBudget));
         this.queue = new PrecedenceQueue(outbound);
     }
@@ -188,7 +190,7 @@ public final class DeliveryFeed
         {
             epoch = terminal.claim();
             // what earlier sessions sent and nobody acknowledged is sent again by this one
-            terminal.ledger.forgetSent();
+            terminal.ackWindow().forgetSent();
             long from = terminal.cursor();
             final long last = ctx.journal().lastIndex();
             if (from > last)
@@ -222,7 +224,7 @@ public final class DeliveryFeed
     {
         synchronized (terminal)
         {
-            return terminal.ledger.sent();
+            return terminal.ackWindow().sent();
         }
     }
 
@@ -275,7 +277,7 @@ public final class DeliveryFeed
             }
             if (state == State.LIVE)
             {
-                if (!urgent && (terminal.ledger.sent() >= ctx.window() || queue.size() >= ctx.queueLimit()
+                if (!urgent && (terminal.ackWindow().sent() >= ctx.window() || queue.size() >= ctx.queueLimit()
                     || !outbound.admitsLive(frame.capacity())))
                 {
                     // Fallen behind: defer ROUTINE and PRIORITY to the journal, from just before this message. Urgent
@@ -291,7 +293,7 @@ public final class DeliveryFeed
                 takenThrough = index;
             }
             else if (!(urgent || precedence == Precedence.PRIORITY_VALUE && pass == Pass.REST && hasRoomUnsafe())
-                || index <= terminal.cursor() || terminal.ledger.state(index) != 0)
+                || index <= terminal.cursor() || terminal.ackWindow().state(index) != 0)
             {
                 // Catching up: the reader will come to it (or has already taken it: a publish is journaled before
                 // it is routed, so a pass can read it first). A PRIORITY message is queued at once only once the
@@ -301,14 +303,14 @@ public final class DeliveryFeed
             }
             // FLASH and IMMEDIATE are never deferred behind lower precedence, even while catching up; the
             // reader skips them because the ledger already holds them.
-            final byte mark = urgent ? Ledger.SENT_URGENT : Ledger.SENT;
+            final byte mark = urgent ? AckWindow.SENT_URGENT : AckWindow.SENT;
             if (state == State.LIVE)
             {
-                terminal.ledger.add(index, mark);
+                terminal.ackWindow().add(index, mark);
             }
             else
             {
-                terminal.ledger.addAhead(index, mark); // ahead of the catch-up's in-order read
+                terminal.ackWindow().addAhead(index, mark); // ahead of the catch-up's in-order read
             }
         }
         notePosition(header, index);
@@ -326,7 +328,7 @@ public final class DeliveryFeed
     /** The window and the queue have room for one more from the journal. Caller holds the terminal's monitor. */
     private boolean hasRoomUnsafe()
     {
-        return terminal.ledger.sent() < ctx.window() && queue.size() < ctx.queueLimit() / 2 && outbound.mayRead();
+        return terminal.ackWindow().sent() < ctx.window() && queue.size() < ctx.queueLimit() / 2 && outbound.mayRead();
     }
 
     private void notePosition(final EnvelopeHeader header, final long index)
@@ -488,7 +490,7 @@ public final class DeliveryFeed
         {
             if (owns())
             {
-                terminal.ledger.markDone(index);
+                terminal.ackWindow().markDone(index);
                 cursor.done(index, takenThrough);
             }
         }
@@ -531,22 +533,22 @@ public final class DeliveryFeed
             {
                 return true;
             }
-            final byte mark = terminal.ledger.state(index);
+            final byte mark = terminal.ackWindow().state(index);
             if (mark == 0)
             {
                 return false;
             }
-            if (mark == Ledger.DONE)
+            if (mark == AckWindow.DONE)
             {
                 return true;
             }
-            terminal.ledger.markDone(index);
+            terminal.ackWindow().markDone(index);
             cursor.done(index, takenThrough);
-            resume = state == State.CATCHING_UP && terminal.ledger.sent() < ctx.window();
-            if (mark == Ledger.SENT)
+            resume = state == State.CATCHING_UP && terminal.ackWindow().sent() < ctx.window();
+            if (mark == AckWindow.SENT)
             {
                 // the ledger holds every written-but-unacknowledged message, so it bounds the count from above
-                inFlight = Math.max(0, Math.min(inFlight - 1, terminal.ledger.sent()));
+                inFlight = Math.max(0, Math.min(inFlight - 1, terminal.ackWindow().sent()));
             }
         }
         if (waitingForAcks && inFlight < ctx.inFlightLimit())
@@ -609,7 +611,7 @@ public final class DeliveryFeed
             scanned++;
             synchronized (terminal)
             {
-                if (terminal.ledger.sent() >= ctx.window())
+                if (terminal.ackWindow().sent() >= ctx.window())
                 {
                     return; // resumes on ack
                 }
@@ -698,12 +700,12 @@ public final class DeliveryFeed
         }
         synchronized (terminal)
         {
-            if (!owns() || e.index() <= terminal.cursor() || terminal.ledger.state(e.index()) != 0
+            if (!owns() || e.index() <= terminal.cursor() || terminal.ackWindow().state(e.index()) != 0
                 || header.isExpiredAt(ctx.clockMicros().getAsLong()))
             {
                 return false;
             }
-            terminal.ledger.addAhead(e.index(), urgent ? Ledger.SENT_URGENT : Ledger.SENT);
+            terminal.ackWindow().addAhead(e.index(), urgent ? AckWindow.SENT_URGENT : AckWindow.SENT);
         }
         notePosition(header, e.index());
         queue.offer(DeliveryFrames.delivery(channel.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,
@@ -753,18 +755,18 @@ public final class DeliveryFeed
                 return false;
             }
             takenThrough = e.index();
-            if (e.index() <= terminal.cursor() || terminal.ledger.state(e.index()) != 0)
+            if (e.index() <= terminal.cursor() || terminal.ackWindow().state(e.index()) != 0)
             {
                 return false;
             }
             if (header.isExpiredAt(ctx.clockMicros().getAsLong()))
             {
                 ctx.counters().incExpired();
-                terminal.ledger.add(e.index(), Ledger.DONE);
+                terminal.ackWindow().add(e.index(), AckWindow.DONE);
                 cursor.done(e.index(), takenThrough);
                 return false;
             }
-            terminal.ledger.add(e.index(), header.precedenceNumber() >= Precedence.IMMEDIATE_VALUE ? Ledger.SENT_URGENT : Ledger.SENT);
+            terminal.ackWindow().add(e.index(), header.precedenceNumber() >= Precedence.IMMEDIATE_VALUE ? AckWindow.SENT_URGENT : AckWindow.SENT);
         }
         notePosition(header, e.index());
         queue.offer(DeliveryFrames.delivery(channel.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,
@@ -870,7 +872,7 @@ public final class DeliveryFeed
             synchronized (terminal)
             {
                 final long last = ctx.journal().lastIndex();
-                if (state == State.LIVE && owns() && terminal.ledger.isEmpty() && last > terminal.cursor())
+                if (state == State.LIVE && owns() && terminal.ackWindow().isEmpty() && last > terminal.cursor())
                 {
                     takenThrough = Math.max(takenThrough, last);
                     cursor.moveTo(last);
@@ -912,7 +914,7 @@ public final class DeliveryFeed
             }
             if (owns())
             {
-                terminal.ledger.forgetSent();
+                terminal.ackWindow().forgetSent();
             }
             state = State.CLOSED;
         }

@@ -1,6 +1,6 @@
 package io.emcomm.router.journal;
 
-import io.emcomm.router.RouterCounters;
+import io.emcomm.router.counters.RouterCounters;
 import io.netty.buffer.ByteBuf;
 
 /**

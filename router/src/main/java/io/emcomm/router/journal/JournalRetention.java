@@ -1,7 +1,7 @@
 package io.emcomm.router.journal;
 
-import io.emcomm.router.delivery.CursorStore;
-import io.emcomm.router.delivery.TerminalState;
+import io.emcomm.router.terminal.CursorStore;
+import io.emcomm.router.terminal.TerminalState;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.slf4j.Logger;

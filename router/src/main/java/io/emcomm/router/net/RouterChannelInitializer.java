@@ -2,7 +2,7 @@ package io.emcomm.router.net;
 
 import io.emcomm.protocol.frame.FrameDecoder;
 import io.netty.channel.ChannelInitializer;
-import io.emcomm.router.security.Gatekeeper;
+import io.emcomm.router.security.AccessControl;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -21,7 +21,7 @@ public final class RouterChannelInitializer extends ChannelInitializer<SocketCha
     @Override
     protected void initChannel(final SocketChannel ch)
     {
-        final Gatekeeper gatekeeper = router.gatekeeper();
+        final AccessControl gatekeeper = router.gatekeeper();
         if (gatekeeper.sslContext() != null)
         {
             ch.pipeline().addLast("tls", gatekeeper.sslContext().newHandler(ch.alloc()));

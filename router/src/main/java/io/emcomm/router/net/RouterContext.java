@@ -1,22 +1,22 @@
 package io.emcomm.router.net;
 
-import io.emcomm.router.RouterCounters;
+import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.config.JournalSync;
-import io.emcomm.router.delivery.CursorStore;
+import io.emcomm.router.terminal.CursorStore;
 import io.emcomm.router.delivery.DeliveryContext;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.journal.Journal;
-import io.emcomm.router.journal.OriginRegistry;
+import io.emcomm.router.journal.DedupeWindows;
 import io.emcomm.router.route.RoutingTable;
-import io.emcomm.router.route.Switchboard;
-import io.emcomm.router.security.Gatekeeper;
+import io.emcomm.router.sequence.Sequencer;
+import io.emcomm.router.security.AccessControl;
 
 import java.util.function.LongSupplier;
 
 /** The shared parts every connection handler works with. Immutable; built once by the router. */
-public record RouterContext(RouterConfig config, Journal journal, OriginRegistry origins, RoutingTable table,
-    Switchboard switchboard, RouterCounters counters, LongSupplier clock, CursorStore cursors, DeliveryContext delivery,
-    Gatekeeper gatekeeper)
+public record RouterContext(RouterConfig config, Journal journal, DedupeWindows origins, RoutingTable table,
+    Sequencer switchboard, RouterCounters counters, LongSupplier clock, CursorStore cursors, DeliveryContext delivery,
+    AccessControl gatekeeper)
 {
     public long clockMicros()
     {

@@ -20,13 +20,13 @@ import io.emcomm.protocol.wire.LatestPositionsRequest;
 import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.delivery.DrainBatch;
 import io.emcomm.router.delivery.LinkProfile;
-import io.emcomm.router.delivery.TerminalState;
+import io.emcomm.router.terminal.TerminalState;
 import io.emcomm.router.replay.LatestPositions;
 import io.emcomm.router.security.AccessCache;
 import io.emcomm.router.security.PublishRateLimiter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.emcomm.router.journal.OriginState;
+import io.emcomm.router.journal.DedupeWindow;
 import io.emcomm.router.replay.ReplayFilter;
 import io.emcomm.router.replay.ReplaySession;
 import io.emcomm.router.session.Session;
@@ -207,7 +207,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
             protocolError(ctx, ErrorCode.UNKNOWN_LINK_PROFILE, ex.getMessage(), true);
             return;
         }
-        final OriginState origin = router.origins().state(hello.getTerminalId());
+        final DedupeWindow origin = router.origins().state(hello.getTerminalId());
         final TerminalState terminal = router.cursors().terminal(hello.getTerminalId(), router.journal().lastIndex());
         final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, ctx.channel());
         final Session fresh = new Session(hello.getTerminalId(), kind, hello.getRegionCode(), ctx.channel(), feed, terminal,

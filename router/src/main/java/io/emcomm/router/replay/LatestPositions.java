@@ -4,7 +4,7 @@ import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.ReplayEnd;
 import io.emcomm.router.delivery.DeliveryFrames;
-import io.emcomm.router.delivery.TerminalState;
+import io.emcomm.router.terminal.TerminalState;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;

@@ -1,7 +1,7 @@
 package io.emcomm.router.route;
 
 import io.emcomm.protocol.address.ChannelPattern;
-import io.emcomm.router.session.Recipients;
+import io.emcomm.router.route.Recipients;
 import io.emcomm.router.session.Session;
 
 import java.util.ArrayList;

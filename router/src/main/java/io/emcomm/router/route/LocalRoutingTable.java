@@ -1,9 +1,10 @@
 package io.emcomm.router.route;
 
+import io.emcomm.router.address.Destination;
 import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.region.RegionCode;
-import io.emcomm.router.session.Recipients;
+import io.emcomm.router.route.Recipients;
 import io.emcomm.router.session.Session;
 
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,14 +1,15 @@
 package io.emcomm.router.route;
 
+import io.emcomm.router.sequence.Sequencer;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.emcomm.protocol.wire.Envelope;
 import io.emcomm.protocol.wire.Receipt;
-import io.emcomm.router.RouterCounters;
+import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.delivery.DeliveryEvents;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
-import io.emcomm.router.journal.OriginState;
+import io.emcomm.router.journal.DedupeWindow;
 import io.netty.buffer.ByteBufAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +28,13 @@ public final class ReceiptPublisher implements DeliveryEvents
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptPublisher.class);
 
     private final Journal journal;
-    private final Switchboard switchboard;
-    private final OriginState routerOrigin;
+    private final Sequencer switchboard;
+    private final DedupeWindow routerOrigin;
     private final RouterCounters counters;
     private final LongSupplier clockMicros;
     private final boolean escalate;
 
-    public ReceiptPublisher(final Journal journal, final Switchboard switchboard, final OriginState routerOrigin,
+    public ReceiptPublisher(final Journal journal, final Sequencer switchboard, final DedupeWindow routerOrigin,
         final RouterCounters counters, final LongSupplier clockMicros, final boolean escalate)
     {
         this.journal = journal;

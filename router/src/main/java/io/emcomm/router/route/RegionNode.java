@@ -1,6 +1,6 @@
 package io.emcomm.router.route;
 
-import io.emcomm.router.session.Recipients;
+import io.emcomm.router.route.Recipients;
 import io.emcomm.router.session.Session;
 
 /**

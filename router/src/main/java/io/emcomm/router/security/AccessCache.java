@@ -1,6 +1,6 @@
 package io.emcomm.router.security;
 
-import io.emcomm.router.route.Destination;
+import io.emcomm.router.address.Destination;
 import io.emcomm.router.session.Session;
 
 /**

@@ -1,10 +1,11 @@
 package io.emcomm.router.session;
 
+import io.emcomm.router.route.Recipients;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.delivery.DeliveryFeed;
-import io.emcomm.router.delivery.TerminalState;
-import io.emcomm.router.journal.OriginState;
+import io.emcomm.router.terminal.TerminalState;
+import io.emcomm.router.journal.DedupeWindow;
 import io.emcomm.router.security.AccessCache;
 import io.emcomm.router.security.PublishRateLimiter;
 import io.netty.channel.Channel;
@@ -27,11 +28,11 @@ public final class Session
     private final Channel channel;
     private final DeliveryFeed feed;
     private final TerminalState terminal;
-    private final OriginState originState;
+    private final DedupeWindow originState;
     private final Closer closer;
     private final AccessCache access;
     private final PublishRateLimiter rateLimiter;
-    final long[] routeStamps = new long[MAX_ROUTING_THREADS];
+    private final long[] routeStamps = new long[MAX_ROUTING_THREADS];
     private final AckBatch acks = new AckBatch();
     /** When the HELLO was accepted: the session is made then. For operators (status), not for logic. */
     private final java.time.Instant connectedAt = java.time.Instant.now();
@@ -47,7 +48,7 @@ public final class Session
     }
 
     public Session(final String terminalId, final TerminalKind kind, final String regionCode, final Channel channel,
-        final DeliveryFeed feed, final TerminalState terminal, final OriginState originState, final Closer closer,
+        final DeliveryFeed feed, final TerminalState terminal, final DedupeWindow originState, final Closer closer,
         final AccessCache access, final PublishRateLimiter rateLimiter)
     {
         this.access = access;
@@ -61,6 +62,15 @@ public final class Session
         this.terminal = terminal;
         this.originState = originState;
         this.closer = closer;
+    }
+
+    /**
+     * One stamp per routing thread, written by {@link io.emcomm.router.route.Recipients} to collect each session
+     * once per message without a set. Each slot is written only by the routing thread that owns it.
+     */
+    public long[] routeStamps()
+    {
+        return routeStamps;
     }
 
     public String terminalId()
@@ -116,7 +126,7 @@ public final class Session
         return terminal;
     }
 
-    public OriginState originState()
+    public DedupeWindow originState()
     {
         return originState;
     }

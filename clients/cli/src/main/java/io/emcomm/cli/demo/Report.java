@@ -4,7 +4,7 @@ import io.emcomm.cli.format.DeliveryFormat;
 import io.emcomm.client.Delivery;
 import io.emcomm.client.PublishResult;
 import io.emcomm.protocol.wire.Precedence;
-import io.emcomm.router.RouterCounters;
+import io.emcomm.router.counters.RouterCounters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

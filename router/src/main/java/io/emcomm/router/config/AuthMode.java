@@ -1,4 +1,4 @@
-package io.emcomm.router.security;
+package io.emcomm.router.config;
 
 import java.util.Locale;
 

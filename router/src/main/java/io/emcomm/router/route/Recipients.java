@@ -1,5 +1,6 @@
-package io.emcomm.router.session;
+package io.emcomm.router.route;
 
+import io.emcomm.router.session.Session;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.Queue;
@@ -71,15 +72,15 @@ public final class Recipients
     /** Marks a session as already handled for this message without adding it (the origin). */
     public void exclude(final Session session)
     {
-        session.routeStamps[slot] = stamp;
+        session.routeStamps()[slot] = stamp;
     }
 
     /** Adds a session unless it is already in (or excluded from) this message's set. */
     public void add(final Session session)
     {
-        if (session.routeStamps[slot] != stamp)
+        if (session.routeStamps()[slot] != stamp)
         {
-            session.routeStamps[slot] = stamp;
+            session.routeStamps()[slot] = stamp;
             append(session);
         }
     }
@@ -94,7 +95,7 @@ public final class Recipients
                 return;
             }
         }
-        session.routeStamps[slot] = stamp;
+        session.routeStamps()[slot] = stamp;
         append(session);
     }
 

@@ -1,5 +1,6 @@
-package io.emcomm.router.route;
+package io.emcomm.router.address;
 
+import io.emcomm.router.route.LocalRoutingTable;
 import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.envelope.EnvelopeHeader;

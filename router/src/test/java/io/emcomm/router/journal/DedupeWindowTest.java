@@ -9,27 +9,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The dedupe window: exact inside it, stale outside it, small for quiet terminals. */
 @Timeout(10)
-class OriginStateTest
+class DedupeWindowTest
 {
     @Test
     void everySequenceInsideTheWindowIsRecognisedWhateverTheTableSize()
     {
-        final OriginState state = new OriginState("veh-1");
+        final DedupeWindow state = new DedupeWindow("veh-1");
         for (long s = 1; s <= 10_000; s++)
         {
-            assertEquals(OriginState.UNKNOWN, state.lookup(s));
+            assertEquals(DedupeWindow.UNKNOWN, state.lookup(s));
             state.record(s, s * 10);
-            final long back = Math.max(1, s - OriginState.WINDOW + 1);
+            final long back = Math.max(1, s - DedupeWindow.WINDOW + 1);
             assertEquals(back * 10, state.lookup(back), "oldest sequence in the window after " + s);
         }
-        assertEquals(OriginState.STALE, state.lookup(10_000 - OriginState.WINDOW));
-        assertEquals(OriginState.WINDOW, state.capacity());
+        assertEquals(DedupeWindow.STALE, state.lookup(10_000 - DedupeWindow.WINDOW));
+        assertEquals(DedupeWindow.WINDOW, state.capacity());
     }
 
     @Test
     void aQuietTerminalKeepsASmallTable()
     {
-        final OriginState state = new OriginState("bd-7");
+        final DedupeWindow state = new DedupeWindow("bd-7");
         for (long s = 1; s <= 10; s++)
         {
             state.record(s, s);
@@ -40,13 +40,13 @@ class OriginStateTest
     @Test
     void outOfOrderSequencesWithGapsAreAllRemembered()
     {
-        final OriginState state = new OriginState("uav-1");
+        final DedupeWindow state = new DedupeWindow("uav-1");
         final Random random = new Random(7);
         final long[] seen = new long[500];
         for (int i = 0; i < seen.length; i++)
         {
             seen[i] = 1 + random.nextInt(3_000);
-            if (state.lookup(seen[i]) == OriginState.UNKNOWN)
+            if (state.lookup(seen[i]) == DedupeWindow.UNKNOWN)
             {
                 state.record(seen[i], seen[i] + 1_000_000);
             }

@@ -1,10 +1,13 @@
 package io.emcomm.router.delivery;
 
+import io.emcomm.router.terminal.AckWindow;
+import io.emcomm.router.terminal.CursorStore;
+import io.emcomm.router.terminal.TerminalState;
 import java.util.Arrays;
 
 /**
  * One feed's moves of its terminal's durable cursor (protocol.md section 7.3). The cursor moves over the
- * DONE prefix of the terminal's {@link Ledger}, but never past {@code readThrough}, the index up to which the
+ * DONE prefix of the terminal's {@link AckWindow}, but never past {@code readThrough}, the index up to which the
  * feed has read the journal in order: above it an urgent message taken ahead of its turn (section 7.4) may be
  * acknowledged while older messages for the terminal are still unread, and the cursor must not carry over them.
  * An acknowledgement the cursor cannot cover yet is an out-of-order ack and is recorded as such.
@@ -13,7 +16,7 @@ import java.util.Arrays;
  * not written then: {@link #persist} writes the moves of a batch once, outside the monitor, and only while the
  * feed still owns the terminal. Event loop of the feed's session only.
  */
-final class CursorKeeper
+final class CursorCommitter
 {
     private final TerminalState terminal;
     private final CursorStore store;
@@ -21,7 +24,7 @@ final class CursorKeeper
     private long[] pendingAcks = new long[8];
     private int pendingAckCount;
 
-    CursorKeeper(final TerminalState terminal, final CursorStore store)
+    CursorCommitter(final TerminalState terminal, final CursorStore store)
     {
         this.terminal = terminal;
         this.store = store;
@@ -44,7 +47,7 @@ final class CursorKeeper
     /** Moves the cursor over the DONE prefix up to {@code readThrough}. Caller holds the terminal's monitor. */
     void advance(final long readThrough)
     {
-        final long popped = terminal.ledger.popDone(readThrough);
+        final long popped = terminal.ackWindow().popDone(readThrough);
         if (popped >= 0)
         {
             moveTo(popped);

@@ -1,4 +1,4 @@
-package io.emcomm.router.delivery;
+package io.emcomm.router.terminal;
 
 import java.util.Collection;
 
@@ -58,7 +58,7 @@ public interface CursorStore extends AutoCloseable
     {
         if (index > state.cursor())
         {
-            state.ledger.addAhead(index, Ledger.DONE); // not reached by an in-order read yet
+            state.ackWindow().addAhead(index, AckWindow.DONE); // not reached by an in-order read yet
         }
     }
 
@@ -66,7 +66,7 @@ public interface CursorStore extends AutoCloseable
     static void restoreCursor(final TerminalState state, final long cursor)
     {
         state.cursor(cursor);
-        while (!state.ledger.isEmpty() && state.ledger.popDoneUpTo(cursor))
+        while (!state.ackWindow().isEmpty() && state.ackWindow().popDoneUpTo(cursor))
         {
             // drop acknowledgements at or below the cursor
         }

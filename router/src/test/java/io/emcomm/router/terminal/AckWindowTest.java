@@ -1,4 +1,4 @@
-package io.emcomm.router.delivery;
+package io.emcomm.router.terminal;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,22 +9,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The ledger's window count, the limit on how far the cursor may pop, and its two runs, driven directly. */
-class LedgerTest
+class AckWindowTest
 {
     @Test
     void theWindowCountsOnlyWhatIsSentAndNotYetAcknowledged()
     {
-        final Ledger ledger = new Ledger(2);
-        ledger.add(10, Ledger.SENT);
-        ledger.add(11, Ledger.SENT_URGENT);
-        ledger.add(12, Ledger.DONE);
-        ledger.add(13, Ledger.SENT);
+        final AckWindow ledger = new AckWindow(2);
+        ledger.add(10, AckWindow.SENT);
+        ledger.add(11, AckWindow.SENT_URGENT);
+        ledger.add(12, AckWindow.DONE);
+        ledger.add(13, AckWindow.SENT);
         assertEquals(3, ledger.sent());
         ledger.markDone(11);
         assertEquals(2, ledger.sent(), "an acknowledged urgent message leaves the window");
         ledger.markDone(11);
         assertEquals(2, ledger.sent(), "marking done twice counts once");
-        ledger.add(13, Ledger.DONE);
+        ledger.add(13, AckWindow.DONE);
         assertEquals(1, ledger.sent(), "re-adding an entry as DONE replaces its state");
         ledger.forgetSent();
         assertEquals(0, ledger.sent());
@@ -34,13 +34,13 @@ class LedgerTest
     @Test
     void theDonePrefixIsPoppedOnlyUpToTheLimit()
     {
-        final Ledger ledger = new Ledger(4);
-        ledger.add(5, Ledger.DONE);
-        ledger.addAhead(9, Ledger.DONE); // an urgent message acknowledged ahead of the in-order read
+        final AckWindow ledger = new AckWindow(4);
+        ledger.add(5, AckWindow.DONE);
+        ledger.addAhead(9, AckWindow.DONE); // an urgent message acknowledged ahead of the in-order read
         assertEquals(5, ledger.popDone(7), "up to what was read in order");
         assertEquals(-1, ledger.popDone(7), "9 waits: messages between 7 and 9 may be unread");
         assertEquals(1, ledger.size());
-        ledger.add(8, Ledger.SENT); // the in-order read finds one more below it
+        ledger.add(8, AckWindow.SENT); // the in-order read finds one more below it
         assertEquals(-1, ledger.popDone(9));
         ledger.markDone(8);
         assertEquals(9, ledger.popDone(9));
@@ -50,9 +50,9 @@ class LedgerTest
     @Test
     void aSentHeadStopsThePopWhateverTheLimit()
     {
-        final Ledger ledger = new Ledger(4);
-        ledger.add(3, Ledger.SENT);
-        ledger.add(4, Ledger.DONE);
+        final AckWindow ledger = new AckWindow(4);
+        ledger.add(3, AckWindow.SENT);
+        ledger.add(4, AckWindow.DONE);
         assertEquals(-1, ledger.popDone(Long.MAX_VALUE));
         ledger.markDone(3);
         assertEquals(4, ledger.popDone(Long.MAX_VALUE));
@@ -67,7 +67,7 @@ class LedgerTest
     void behavesAsASortedMapWhateverTheMixOfInOrderAndAheadEntries()
     {
         final Random rnd = new Random(12);
-        final Ledger ledger = new Ledger(2);
+        final AckWindow ledger = new AckWindow(2);
         final TreeMap<Long, Byte> model = new TreeMap<>();
         long readThrough = 0;
         long cursor = 0;
@@ -79,7 +79,7 @@ class LedgerTest
                 readThrough += 1 + rnd.nextInt(3);
                 if (ledger.state(readThrough) == 0)
                 {
-                    final byte s = rnd.nextInt(5) == 0 ? Ledger.DONE : Ledger.SENT;
+                    final byte s = rnd.nextInt(5) == 0 ? AckWindow.DONE : AckWindow.SENT;
                     ledger.add(readThrough, s);
                     model.put(readThrough, s);
                 }
@@ -89,8 +89,8 @@ class LedgerTest
                 final long index = readThrough + 1 + rnd.nextInt(500);
                 if (ledger.state(index) == 0)
                 {
-                    ledger.addAhead(index, Ledger.SENT_URGENT);
-                    model.put(index, Ledger.SENT_URGENT);
+                    ledger.addAhead(index, AckWindow.SENT_URGENT);
+                    model.put(index, AckWindow.SENT_URGENT);
                 }
             }
             else if (op < 9 && !model.isEmpty())
@@ -99,13 +99,13 @@ class LedgerTest
                 if (index != null)
                 {
                     assertTrue(ledger.markDone(index), "step " + step + " index " + index);
-                    model.put(index, Ledger.DONE);
+                    model.put(index, AckWindow.DONE);
                 }
             }
             else
             {
                 long expected = -1;
-                while (!model.isEmpty() && model.firstEntry().getValue() == Ledger.DONE && model.firstKey() <= readThrough)
+                while (!model.isEmpty() && model.firstEntry().getValue() == AckWindow.DONE && model.firstKey() <= readThrough)
                 {
                     expected = model.pollFirstEntry().getKey();
                 }
@@ -115,7 +115,7 @@ class LedgerTest
             if (step % 1000 == 0)
             {
                 assertEquals(model.size(), ledger.size(), "step " + step);
-                assertEquals(model.values().stream().filter(s -> s != Ledger.DONE).count(), ledger.sent(), "step " + step);
+                assertEquals(model.values().stream().filter(s -> s != AckWindow.DONE).count(), ledger.sent(), "step " + step);
                 for (final var e : model.entrySet())
                 {
                     assertEquals(e.getValue().byteValue(), ledger.state(e.getKey()), "step " + step + " index " + e.getKey());
@@ -124,6 +124,6 @@ class LedgerTest
         }
         ledger.forgetSent();
         assertEquals(0, ledger.sent());
-        assertEquals(model.values().stream().filter(s -> s == Ledger.DONE).count(), ledger.size(), "only DONE entries stay");
+        assertEquals(model.values().stream().filter(s -> s == AckWindow.DONE).count(), ledger.size(), "only DONE entries stay");
     }
 }

@@ -1,8 +1,9 @@
 package io.emcomm.router.security;
 
+import io.emcomm.router.config.AuthMode;
 import io.emcomm.protocol.wire.Hello;
 import io.emcomm.router.config.ConfigException;
-import io.emcomm.router.config.Security;
+import io.emcomm.router.config.SecuritySettings;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -22,15 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the terminal registry), what they may publish and subscribe to ({@link AccessPolicy}), the TLS context, and
  * the connection count. Built once at start; thread-safe.
  */
-public final class Gatekeeper
+public final class AccessControl
 {
-    private final Security config;
+    private final SecuritySettings config;
     private final TerminalRegistry registry;
     private final AccessPolicy policy;
     private final SslContext sslContext;
     private final AtomicInteger connections = new AtomicInteger();
 
-    public Gatekeeper(final Security config)
+    public AccessControl(final SecuritySettings config)
     {
         this.config = config;
         this.registry = config.terminalsFile() == null ? null : TerminalRegistry.load(config.terminalsFile());
@@ -46,7 +47,7 @@ public final class Gatekeeper
         this.sslContext = config.tls() ? sslContext(config) : null;
     }
 
-    private static SslContext sslContext(final Security config)
+    private static SslContext sslContext(final SecuritySettings config)
     {
         try
         {
@@ -66,7 +67,7 @@ public final class Gatekeeper
         }
     }
 
-    public Security config()
+    public SecuritySettings config()
     {
         return config;
     }

@@ -1,4 +1,4 @@
-package io.emcomm.router;
+package io.emcomm.router.config;
 
 import io.emcomm.router.config.FileProblem;
 

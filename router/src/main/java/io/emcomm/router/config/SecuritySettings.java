@@ -1,6 +1,6 @@
 package io.emcomm.router.config;
 
-import io.emcomm.router.security.AuthMode;
+import io.emcomm.router.config.AuthMode;
 
 import java.nio.file.Path;
 
@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * The security part of {@link RouterConfig}: authentication, authorization, TLS and per-connection limits.
  * Immutable; validated by {@link Builder#build()} with messages that name the key.
  */
-public record Security(
+public record SecuritySettings(
     AuthMode authMode,
     Path terminalsFile,
     Path aclFile,
@@ -166,7 +166,7 @@ public record Security(
             return this;
         }
 
-        Security build()
+        SecuritySettings build()
         {
             if (authMode != AuthMode.NONE && terminalsFile == null)
             {
@@ -200,7 +200,7 @@ public record Security(
             {
                 throw new ConfigException(RouterConfig.MAX_CONNECTIONS_PROP + ": must be >= 1");
             }
-            return new Security(authMode, terminalsFile, aclFile, tlsCert, tlsKey, tlsCa, messagesPerSecond, bytesPerSecond,
+            return new SecuritySettings(authMode, terminalsFile, aclFile, tlsCert, tlsKey, tlsCa, messagesPerSecond, bytesPerSecond,
                 flashFloorPerSecond, maxSubscriptions, idleTimeoutMs, handshakeTimeoutMs, maxConnections, validateBodies);
         }
     }

@@ -1,4 +1,4 @@
-package io.emcomm.router;
+package io.emcomm.router.counters;
 
 import java.util.concurrent.atomic.LongAdder;
 

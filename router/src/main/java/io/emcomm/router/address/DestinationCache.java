@@ -1,4 +1,4 @@
-package io.emcomm.router.route;
+package io.emcomm.router.address;
 
 import io.emcomm.protocol.address.AddressException;
 import io.emcomm.protocol.envelope.EnvelopeHeader;

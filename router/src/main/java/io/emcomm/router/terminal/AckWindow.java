@@ -1,4 +1,6 @@
-package io.emcomm.router.delivery;
+package io.emcomm.router.terminal;
+
+import io.emcomm.router.delivery.DeliveryFeed;
 
 /**
  * The journal indexes of one terminal's messages above its durable cursor, each either SENT (queued or
@@ -16,29 +18,29 @@ package io.emcomm.router.delivery;
  *
  * <p>Not thread-safe; {@link DeliveryFeed} guards it with the terminal's monitor.
  */
-final class Ledger
+public final class AckWindow
 {
-    static final byte SENT = 1;
-    static final byte DONE = 2;
-    static final byte SENT_URGENT = 3;
+    public static final byte SENT = 1;
+    public static final byte DONE = 2;
+    public static final byte SENT_URGENT = 3;
 
     private final IndexRun inOrder;
     private final IndexRun ahead;
     /** Entries SENT or SENT_URGENT: the terminal's window in use. */
     private int sent;
 
-    Ledger(final int initialCapacity)
+    AckWindow(final int initialCapacity)
     {
         inOrder = new IndexRun(initialCapacity);
         ahead = new IndexRun(8);
     }
 
-    int size()
+    public int size()
     {
         return inOrder.size() + ahead.size();
     }
 
-    boolean isEmpty()
+    public boolean isEmpty()
     {
         return inOrder.isEmpty() && ahead.isEmpty();
     }
@@ -47,7 +49,7 @@ final class Ledger
      * Entries queued or written and not yet acknowledged. DONE entries are not counted: above the in-order read
      * position they wait for the cursor, and a window full of them would wait for acknowledgements that never come.
      */
-    int sent()
+    public int sent()
     {
         return sent;
     }
@@ -73,7 +75,7 @@ final class Ledger
      * Records an index the session reached reading in order (or live): normally above every index so far.
      * Whatever was taken ahead below it is now behind the in-order read.
      */
-    void add(final long index, final byte state)
+    public void add(final long index, final byte state)
     {
         promoteBelow(index);
         if (!ahead.isEmpty() && ahead.firstIndex() == index)
@@ -86,7 +88,7 @@ final class Ledger
     }
 
     /** Records an index taken ahead of the in-order read (or an acknowledgement restored from disk). */
-    void addAhead(final long index, final byte state)
+    public void addAhead(final long index, final byte state)
     {
         if (!inOrder.isEmpty() && index <= inOrder.lastIndex())
         {
@@ -99,14 +101,14 @@ final class Ledger
     }
 
     /** The state of an index, or 0 when it is not in the ledger. */
-    byte state(final long index)
+    public byte state(final long index)
     {
         final byte state = inOrder.state(index);
         return state != 0 ? state : ahead.state(index);
     }
 
     /** Marks an index DONE; false when it is not in the ledger. */
-    boolean markDone(final long index)
+    public boolean markDone(final long index)
     {
         byte previous = inOrder.replace(index, DONE);
         if (previous == 0)
@@ -127,7 +129,7 @@ final class Ledger
      *
      * @return the largest index removed, or -1 when the head is not DONE (or above the limit).
      */
-    long popDone(final long limit)
+    public long popDone(final long limit)
     {
         promoteBelow(limit == Long.MAX_VALUE ? limit : limit + 1);
         long popped = -1;
@@ -140,7 +142,7 @@ final class Ledger
     }
 
     /** Removes the head if it is at or below {@code index}; false when there is nothing more to remove. */
-    boolean popDoneUpTo(final long index)
+    public boolean popDoneUpTo(final long index)
     {
         promoteBelow(index == Long.MAX_VALUE ? index : index + 1);
         if (!inOrder.isEmpty() && inOrder.firstIndex() <= index)
@@ -153,7 +155,7 @@ final class Ledger
     }
 
     /** Drops every SENT and SENT_URGENT entry (a session ended: those messages will be sent again). */
-    void forgetSent()
+    public void forgetSent()
     {
         inOrder.retainOnly(DONE);
         ahead.retainOnly(DONE);

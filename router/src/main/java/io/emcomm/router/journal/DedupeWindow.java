@@ -14,7 +14,7 @@ package io.emcomm.router.journal;
  * and the append it guards are atomic even while a replaced session finishes on another thread.
  * {@link #highestSequence()} may be read from any thread.
  */
-public final class OriginState
+public final class DedupeWindow
 {
     public static final int WINDOW = 4096;
     public static final long UNKNOWN = -1;
@@ -26,7 +26,7 @@ public final class OriginState
     private long[] indexes = new long[INITIAL_SLOTS];
     private volatile long highestSequence;
 
-    OriginState(final String origin)
+    DedupeWindow(final String origin)
     {
         this.origin = origin;
     }

@@ -1,4 +1,4 @@
-package io.emcomm.router.route;
+package io.emcomm.router.address;
 
 import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.address.AddressException;
@@ -38,7 +38,7 @@ public final class Destination
     }
 
     /** For {@code up:} addresses: the region codes from the province down to the addressed region. */
-    String[] upChain()
+    public String[] upChain()
     {
         return upChain;
     }

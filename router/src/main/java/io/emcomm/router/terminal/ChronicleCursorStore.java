@@ -1,7 +1,7 @@
-package io.emcomm.router.journal;
+package io.emcomm.router.terminal;
 
-import io.emcomm.router.delivery.CursorStore;
-import io.emcomm.router.delivery.TerminalState;
+import io.emcomm.router.terminal.CursorStore;
+import io.emcomm.router.terminal.TerminalState;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;

@@ -1,9 +1,9 @@
-package io.emcomm.router.delivery;
+package io.emcomm.router.terminal;
 
 /**
  * Journal indexes in ascending order, each with a one-byte state, in primitive arrays used as a sliding window
  * (9 bytes an entry, no boxing). Appending a larger index and removing the smallest are O(1) amortised; putting
- * an index in the middle shifts what lies above it. The building block of {@link Ledger}. Not thread-safe.
+ * an index in the middle shifts what lies above it. The building block of {@link AckWindow}. Not thread-safe.
  */
 final class IndexRun
 {

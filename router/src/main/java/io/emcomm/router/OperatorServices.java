@@ -4,7 +4,7 @@ import io.emcomm.router.admin.AdminServer;
 import io.emcomm.router.admin.RouterMetrics;
 import io.emcomm.router.admin.StatusReport;
 import io.emcomm.router.config.RouterConfig;
-import io.emcomm.router.delivery.TerminalState;
+import io.emcomm.router.terminal.TerminalState;
 import io.emcomm.router.journal.ChronicleJournal;
 import io.emcomm.router.journal.JournalRetention;
 import io.emcomm.router.session.Session;
@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
  * retention and the disk guard's checks. Everything here runs on one scheduled control-plane thread
  * ({@code emcomm-ops}) or the admin server's own event loop, never on the routing event loops.
  */
-public final class Operations implements AutoCloseable
+public final class OperatorServices implements AutoCloseable
 {
-    private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorServices.class);
 
     private final Router router;
     private final JournalRetention retention;
@@ -31,7 +31,7 @@ public final class Operations implements AutoCloseable
     private final ScheduledExecutorService scheduler;
     private final AdminServer admin;
 
-    Operations(final Router router, final ChronicleJournal journal)
+    OperatorServices(final Router router, final ChronicleJournal journal)
     {
         this.router = router;
         final RouterConfig config = router.config();

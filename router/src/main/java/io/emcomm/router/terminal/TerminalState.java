@@ -1,4 +1,4 @@
-package io.emcomm.router.delivery;
+package io.emcomm.router.terminal;
 
 import io.emcomm.protocol.address.AddressException;
 import io.emcomm.protocol.address.ChannelPattern;
@@ -22,7 +22,7 @@ public final class TerminalState
 {
     private final String terminalId;
     private long cursor;
-    final Ledger ledger = new Ledger(64);
+    private final AckWindow ledger = new AckWindow(64);
     private final List<ChannelPattern> subscriptions = new ArrayList<>();
     private volatile ChannelPattern[] subscriptionArray = new ChannelPattern[0];
     private volatile long lastPositionIndex = -1;
@@ -39,6 +39,15 @@ public final class TerminalState
         this.cursor = cursor;
     }
 
+    /**
+     * What was sent to this terminal and acknowledged ahead of its cursor. Guarded by this terminal's monitor
+     * together with the owner epoch (see {@link #ownedBy(long)}).
+     */
+    public AckWindow ackWindow()
+    {
+        return ledger;
+    }
+
     public String terminalId()
     {
         return terminalId;
@@ -49,7 +58,7 @@ public final class TerminalState
         return cursor;
     }
 
-    synchronized void cursor(final long cursor)
+    public synchronized void cursor(final long cursor)
     {
         this.cursor = cursor;
     }
@@ -60,13 +69,13 @@ public final class TerminalState
      *
      * @return the new owner epoch, at least 1.
      */
-    long claim()
+    public long claim()
     {
         return ++ownerEpoch;
     }
 
     /** Whether {@code epoch} is the current owner's. Caller holds the monitor. */
-    boolean ownedBy(final long epoch)
+    public boolean ownedBy(final long epoch)
     {
         return ownerEpoch == epoch;
     }
@@ -75,7 +84,7 @@ public final class TerminalState
      * Writes a cursor move to the store unless a larger cursor is already written: two feeds of this terminal
      * (one just replaced) may persist outside the monitor in either order, and the store must never go back.
      */
-    void recordCursor(final CursorStore store, final long cursor)
+    public void recordCursor(final CursorStore store, final long cursor)
     {
         synchronized (recordLock)
         {
@@ -93,7 +102,7 @@ public final class TerminalState
         return subscriptionArray;
     }
 
-    synchronized boolean subscribe(final String pattern)
+    public synchronized boolean subscribe(final String pattern)
     {
         for (final ChannelPattern p : subscriptions)
         {
@@ -114,7 +123,7 @@ public final class TerminalState
         return true;
     }
 
-    synchronized boolean unsubscribe(final String pattern)
+    public synchronized boolean unsubscribe(final String pattern)
     {
         final boolean removed = subscriptions.removeIf(p -> p.pattern().equals(pattern));
         subscriptionArray = subscriptions.toArray(new ChannelPattern[0]);

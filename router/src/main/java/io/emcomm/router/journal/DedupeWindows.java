@@ -8,14 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * The dedupe state of every origin that ever published, rebuilt from the journal at start so that a
  * retry after a router restart is still recognised.
  */
-public final class OriginRegistry
+public final class DedupeWindows
 {
-    private final ConcurrentHashMap<String, OriginState> origins = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, DedupeWindow> origins = new ConcurrentHashMap<>();
 
     /** The state for an origin, created on first use (control plane: once per session). */
-    public OriginState state(final String origin)
+    public DedupeWindow state(final String origin)
     {
-        return origins.computeIfAbsent(origin, OriginState::new);
+        return origins.computeIfAbsent(origin, DedupeWindow::new);
     }
 
     public int size()

@@ -1,5 +1,9 @@
-package io.emcomm.router.route;
+package io.emcomm.router.sequence;
 
+import io.emcomm.router.address.Destination;
+import io.emcomm.router.address.DestinationCache;
+import io.emcomm.router.route.RoutingTable;
+import io.emcomm.router.route.TerminalDirectory;
 import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.envelope.EnvelopeValidator;
@@ -7,11 +11,11 @@ import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.NackReason;
 import io.emcomm.protocol.wire.PublishNack;
-import io.emcomm.router.RouterCounters;
+import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.delivery.DeliveryFrames;
 import io.emcomm.router.journal.Journal;
-import io.emcomm.router.journal.OriginState;
-import io.emcomm.router.session.Recipients;
+import io.emcomm.router.journal.DedupeWindow;
+import io.emcomm.router.route.Recipients;
 import io.emcomm.router.session.Session;
 import io.emcomm.protocol.wire.Envelope;
 import io.emcomm.protocol.wire.Precedence;
@@ -36,7 +40,7 @@ import java.util.function.LongSupplier;
  * <p>Invariant: a PUBLISH_ACK is written only after {@link Journal#append} returned an index; anything
  * that fails before that is nacked and nothing is routed.
  */
-public final class Switchboard
+public final class Sequencer
 {
     private static final class PerThread
     {
@@ -70,7 +74,7 @@ public final class Switchboard
     private final RouterCounters counters;
     private final LongSupplier clockMicros;
     private final Object publishLock = new Object();
-    private final OriginState routerOrigin;
+    private final DedupeWindow routerOrigin;
     private final boolean validateBodies;
     private final TerminalDirectory directory;
 
@@ -78,8 +82,8 @@ public final class Switchboard
      * @param directory which terminal ids the router has seen, for a PUBLISH_ACK's {@code unknown_terminals};
      *                  called on the publishing event loop, so it must not block or allocate.
      */
-    public Switchboard(final Journal journal, final RoutingTable table, final RouterCounters counters,
-        final LongSupplier clockMicros, final OriginState routerOrigin, final boolean validateBodies,
+    public Sequencer(final Journal journal, final RoutingTable table, final RouterCounters counters,
+        final LongSupplier clockMicros, final DedupeWindow routerOrigin, final boolean validateBodies,
         final TerminalDirectory directory)
     {
         this.directory = directory;
@@ -182,7 +186,7 @@ public final class Switchboard
             }
         }
 
-        final OriginState origin = session.originState();
+        final DedupeWindow origin = session.originState();
         final String[] unknown = t.unknownTerminals;
         final int unknownCount = unknownTerminals(destinations, count, unknown);
         synchronized (publishLock)
@@ -194,10 +198,10 @@ public final class Switchboard
                 session.acks().ack(ctx, session.terminalIdBytes(), sequence, prior, true, 0, unknown, unknownCount);
                 return;
             }
-            if (prior == OriginState.STALE)
+            if (prior == DedupeWindow.STALE)
             {
                 nack(ctx, session, session.terminalId(), sequence, NackReason.STALE_SEQUENCE, "origin_sequence " + sequence
-                    + " is more than " + OriginState.WINDOW + " behind the highest seen; cannot tell if it is a retry");
+                    + " is more than " + DedupeWindow.WINDOW + " behind the highest seen; cannot tell if it is a retry");
                 return;
             }
             if (header.isExpiredAt(now))
@@ -264,7 +268,7 @@ public final class Switchboard
      *
      * @return the journal index, or {@link Journal#NOT_JOURNALED}.
      */
-    public long publishInternal(final ByteBufAllocator alloc, final OriginState origin, final Envelope.Builder envelope)
+    public long publishInternal(final ByteBufAllocator alloc, final DedupeWindow origin, final Envelope.Builder envelope)
     {
         final PerThread t = PER_THREAD.get();
         synchronized (publishLock)
