@@ -1,5 +1,6 @@
 package io.emcomm.router;
 
+import io.emcomm.router.admin.RouterView;
 import io.emcomm.router.config.StartFailure;
 import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.config.RouterConfig;
@@ -18,7 +19,7 @@ import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycles;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
-import io.emcomm.router.route.ReceiptPublisher;
+import io.emcomm.router.receipt.ReceiptPublisher;
 import io.emcomm.router.security.AccessControl;
 import io.emcomm.router.session.Session;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -59,7 +60,7 @@ import java.util.function.LongSupplier;
  * {@link StartFailure} (one line: the thing and the reason) having touched no data; {@link #close} stops
  * accepting, closes every session, closes the journal and releases the data folder.
  */
-public final class Router implements AutoCloseable
+public final class Router implements AutoCloseable, RouterView
 {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     private final RouterConfig config;
@@ -217,26 +218,31 @@ public final class Router implements AutoCloseable
         return new Router(config, clockMicros, journalTime);
     }
 
+    @Override
     public int port()
     {
         return ((InetSocketAddress)serverChannel.localAddress()).getPort();
     }
 
+    @Override
     public RouterConfig config()
     {
         return config;
     }
 
+    @Override
     public RouterCounters counters()
     {
         return counters;
     }
 
+    @Override
     public Journal journal()
     {
         return journal;
     }
 
+    @Override
     public RoutingTable routingTable()
     {
         return table;
@@ -247,12 +253,14 @@ public final class Router implements AutoCloseable
         return cursors;
     }
 
+    @Override
     public DiskGuard diskGuard()
     {
         return diskGuard;
     }
 
     /** What the sessions hold in memory for delivery, against the configured byte budgets. */
+    @Override
     public OutboundBudget outboundBudget()
     {
         return outboundBudget;
@@ -265,6 +273,7 @@ public final class Router implements AutoCloseable
     }
 
     /** True from the end of start until close begins: the router takes new connections and publishes. */
+    @Override
     public boolean isAccepting()
     {
         return accepting && !diskGuard.refusing();

@@ -1,6 +1,5 @@
 package io.emcomm.router.admin;
 
-import io.emcomm.router.Router;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,11 +27,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private static final String JSON = "application/json; charset=utf-8";
     private static final String TEXT = "text/plain; charset=utf-8";
 
-    private final Router router;
+    private final RouterView router;
     private final RouterMetrics metrics;
     private final StatusReport status;
 
-    AdminHandler(final Router router, final RouterMetrics metrics, final StatusReport status)
+    AdminHandler(final RouterView router, final RouterMetrics metrics, final StatusReport status)
     {
         this.router = router;
         this.metrics = metrics;

@@ -1,6 +1,5 @@
 package io.emcomm.router.admin;
 
-import io.emcomm.router.Router;
 import io.emcomm.router.config.StartFailure;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -43,7 +42,7 @@ public final class AdminServer implements AutoCloseable
      * @throws StartFailure "cannot listen on HOST:PORT: REASON" when the port cannot be bound; the caller
      *                      runs on without the endpoint (docs/operations.md).
      */
-    public static AdminServer start(final String host, final int port, final Router router, final RouterMetrics metrics,
+    public static AdminServer start(final String host, final int port, final RouterView router, final RouterMetrics metrics,
         final StatusReport status)
     {
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

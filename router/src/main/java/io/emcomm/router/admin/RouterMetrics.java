@@ -3,7 +3,6 @@ package io.emcomm.router.admin;
 import io.emcomm.protocol.wire.NackReason;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
-import io.emcomm.router.Router;
 import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.journal.DiskGuard;
@@ -38,7 +37,7 @@ public final class RouterMetrics implements AutoCloseable
     private final RoutingTable table;
     private final MultiGauge backlog;
 
-    public RouterMetrics(final Router router, final JournalRetention retention)
+    public RouterMetrics(final RouterView router, final JournalRetention retention)
     {
         final RouterCounters c = router.counters();
         table = router.routingTable();

@@ -1,6 +1,5 @@
 package io.emcomm.router.admin;
 
-import io.emcomm.router.Router;
 import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.journal.DiskGuard;
 import io.emcomm.router.journal.JournalRetention;
@@ -32,14 +31,14 @@ public final class StatusReport
     /** Thread-safe once configured; shared by every admin request. */
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Router router;
+    private final RouterView router;
     private final JournalRetention retention;
     private final long startedMillis = System.currentTimeMillis();
     private final long[][] samples = new long[WINDOW][];
     private int next;
     private int filled;
 
-    public StatusReport(final Router router, final JournalRetention retention)
+    public StatusReport(final RouterView router, final JournalRetention retention)
     {
         this.router = router;
         this.retention = retention;

@@ -38,7 +38,7 @@ public final class StartFailure extends RuntimeException
     }
 
     /** "address already in use", "cannot assign requested address", "permission denied", ... */
-    static String bindReason(final Throwable cause)
+    public static String bindReason(final Throwable cause)
     {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause())
         {

@@ -8,7 +8,6 @@ import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.address.DestinationCache;
 import io.emcomm.router.address.RouteMatcher;
-import io.emcomm.router.session.Session;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.collection.LongObjectHashMap;
@@ -137,7 +136,7 @@ public final class DeliveryFeed
     private final ConcurrentHashMap<String, Long> latestPosition;
     private final Runnable drainTask = this::drainFromTask;
     private final Runnable catchUpTask = this::catchUp;
-    private Session session;
+    private FeedOwner session;
     private final Channel channel;
     private TokenBucket bucket;
     private JournalReader reader;
@@ -178,7 +177,7 @@ public final class DeliveryFeed
      *
      * @return false when the cursor lay beyond the journal's end and was moved back to it.
      */
-    public boolean start(final Session session)
+    public boolean start(final FeedOwner session)
     {
         boolean cursorValid = true;
         this.session = session;
@@ -694,7 +693,7 @@ public final class DeliveryFeed
         final int precedence = header.precedenceNumber();
         final boolean urgent = precedence >= Precedence.IMMEDIATE_VALUE;
         if ((reading == Pass.URGENT ? !urgent : precedence != Precedence.PRIORITY_VALUE)
-            || !RouteMatcher.reaches(session, header, DestinationCache.forThread()))
+            || !RouteMatcher.reaches(session.identity(), terminal, header, DestinationCache.forThread()))
         {
             return false;
         }
@@ -742,7 +741,7 @@ public final class DeliveryFeed
     private boolean take(final JournalEntry e)
     {
         final EnvelopeHeader header = HEADER.get();
-        if (!header.wrap(e.envelope(), 0, e.envelopeLength()) || !RouteMatcher.reaches(session, header, DestinationCache.forThread()))
+        if (!header.wrap(e.envelope(), 0, e.envelopeLength()) || !RouteMatcher.reaches(session.identity(), terminal, header, DestinationCache.forThread()))
         {
             return false;
         }
@@ -839,7 +838,7 @@ public final class DeliveryFeed
             else
             {
                 flash.remove(p);
-                ctx.events().notDelivered(p.index, terminal.terminalId(), session.regionCode());
+                ctx.events().notDelivered(p.index, terminal.terminalId(), session.identity().regionCode());
             }
         }
         final boolean stalled = stalled();

@@ -1,7 +1,7 @@
 package io.emcomm.router.security;
 
 import io.emcomm.router.address.Destination;
-import io.emcomm.router.session.Session;
+import io.emcomm.router.terminal.TerminalIdentity;
 
 /**
  * One session's cached authorization decisions, keyed by the identity of the cached {@link Destination}
@@ -22,7 +22,7 @@ public final class AccessCache
     }
 
     /** The bodies the session may publish to the destination, as a mask of {@link AccessPolicy#bodyBit}s. */
-    public int publishMask(final Session session, final Destination destination)
+    public int publishMask(final TerminalIdentity session, final Destination destination)
     {
         final int slot = System.identityHashCode(destination) & (SIZE - 1);
         if (keys[slot] == destination)

@@ -179,7 +179,7 @@ public final class Sequencer
         final int body = AccessPolicy.bodyBit(header.bodyField());
         for (int i = 0; i < count; i++)
         {
-            if ((session.access().publishMask(session, destinations[i]) & body) == 0)
+            if ((session.access().publishMask(session.identity(), destinations[i]) & body) == 0)
             {
                 refuse(ctx, session, sequence, AccessPolicy.bodyName(header.bodyField()), destinations[i].text());
                 return;

@@ -4,27 +4,24 @@ import io.emcomm.router.route.Recipients;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.delivery.DeliveryFeed;
+import io.emcomm.router.delivery.FeedOwner;
+import io.emcomm.router.terminal.TerminalIdentity;
 import io.emcomm.router.terminal.TerminalState;
 import io.emcomm.router.journal.DedupeWindow;
 import io.emcomm.router.security.AccessCache;
 import io.emcomm.router.security.PublishRateLimiter;
 import io.netty.channel.Channel;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * One logged-in terminal or command post: its identity as given at hello, its connection, its delivery
  * feed and the per-terminal state that outlives the session. Immutable in identity.
  */
-public final class Session
+public final class Session implements FeedOwner
 {
     /** Up to this many routing threads can each stamp a session (see {@link Recipients}). */
     public static final int MAX_ROUTING_THREADS = 64;
 
-    private final String terminalId;
-    private final byte[] terminalIdBytes;
-    private final TerminalKind kind;
-    private final String regionCode;
+    private final TerminalIdentity identity;
     private final Channel channel;
     private final DeliveryFeed feed;
     private final TerminalState terminal;
@@ -53,10 +50,7 @@ public final class Session
     {
         this.access = access;
         this.rateLimiter = rateLimiter;
-        this.terminalId = terminalId;
-        this.terminalIdBytes = terminalId.getBytes(StandardCharsets.US_ASCII);
-        this.kind = kind;
-        this.regionCode = regionCode;
+        this.identity = new TerminalIdentity(terminalId, kind, regionCode);
         this.channel = channel;
         this.feed = feed;
         this.terminal = terminal;
@@ -73,15 +67,21 @@ public final class Session
         return routeStamps;
     }
 
+    @Override
+    public TerminalIdentity identity()
+    {
+        return identity;
+    }
+
     public String terminalId()
     {
-        return terminalId;
+        return identity.terminalId();
     }
 
     /** The terminal id's ASCII bytes, for writing acks without encoding a string each time. */
     public byte[] terminalIdBytes()
     {
-        return terminalIdBytes;
+        return identity.terminalIdBytes();
     }
 
     /** The PUBLISH_ACKs of the current read batch. Event loop only. */
@@ -92,17 +92,17 @@ public final class Session
 
     public TerminalKind kind()
     {
-        return kind;
+        return identity.kind();
     }
 
     public boolean isCommandPost()
     {
-        return kind == TerminalKind.COMMAND_POST;
+        return identity.isCommandPost();
     }
 
     public String regionCode()
     {
-        return regionCode;
+        return identity.regionCode();
     }
 
     public Channel channel()
@@ -148,6 +148,7 @@ public final class Session
      * written if the socket takes it, but the connection is closed at once: a peer that does not read would
      * otherwise keep it open forever.
      */
+    @Override
     public void slowConsumer()
     {
         closer.closeNow(channel, ErrorCode.SLOW_CONSUMER, "not reading: disconnected after the slow-consumer limit; "
@@ -158,6 +159,7 @@ public final class Session
      * Ends the session because it took nothing while the router's memory budget for deliveries ran out, and it held
      * the most (docs/delivery.md, "The router-wide memory budget"). Closed at once, as {@link #slowConsumer()}.
      */
+    @Override
     public void slowConsumerOverBudget()
     {
         closer.closeNow(channel, ErrorCode.SLOW_CONSUMER, "not reading while the router is out of memory for deliveries: "
@@ -167,12 +169,12 @@ public final class Session
     /** Ends the session because the same terminal logged in again. */
     public void replacedBy(final String where)
     {
-        closer.close(channel, ErrorCode.SESSION_REPLACED, "terminal " + terminalId + " logged in again from " + where);
+        closer.close(channel, ErrorCode.SESSION_REPLACED, "terminal " + identity.terminalId() + " logged in again from " + where);
     }
 
     @Override
     public String toString()
     {
-        return terminalId + '(' + kind + '@' + regionCode + ')';
+        return identity.toString();
     }
 }

@@ -1,4 +1,4 @@
-package io.emcomm.router.route;
+package io.emcomm.router.receipt;
 
 import io.emcomm.router.sequence.Sequencer;
 import com.google.protobuf.InvalidProtocolBufferException;

@@ -1,0 +1,40 @@
+package io.emcomm.router.admin;
+
+import io.emcomm.router.config.RouterConfig;
+import io.emcomm.router.counters.RouterCounters;
+import io.emcomm.router.delivery.OutboundBudget;
+import io.emcomm.router.journal.DiskGuard;
+import io.emcomm.router.journal.Journal;
+import io.emcomm.router.route.RoutingTable;
+
+/**
+ * What the admin endpoint, the status report and the metrics read from a running router. The router implements
+ * it; admin depends on this view, not on the router, so the router can own its admin server without a package
+ * cycle. Every method is safe from any thread (the values are live and change while read).
+ */
+public interface RouterView
+{
+    /** The router's configuration as it started. */
+    RouterConfig config();
+
+    /** The terminal port it listens on (the bound port when 0 was configured). */
+    int port();
+
+    /** True once it accepts terminals, false while starting or shutting down. */
+    boolean isAccepting();
+
+    /** The router's event counters. */
+    RouterCounters counters();
+
+    /** The journal (first and last index). */
+    Journal journal();
+
+    /** The connected sessions. */
+    RoutingTable routingTable();
+
+    /** The disk guard (free space, refusing). */
+    DiskGuard diskGuard();
+
+    /** The router-wide budget of delivery bytes held in memory. */
+    OutboundBudget outboundBudget();
+}
