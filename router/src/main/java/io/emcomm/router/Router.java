@@ -116,14 +116,14 @@ public final class Router implements AutoCloseable, RouterView
             cursors = openedCursors;
             restoreLatestPositions();
             table = new LocalRoutingTable();
-            final Sequencer switchboard = new Sequencer(journal, table, counters, clockMicros, origins.state(config.routerId()),
+            final Sequencer sequencer = new Sequencer(journal, table, counters, clockMicros, origins.state(config.routerId()),
                 config.security().validateBodies(), id -> cursors.contains(id) || gatekeeper.registered(id));
-            final ReceiptPublisher receipts = new ReceiptPublisher(journal, switchboard, origins.state(config.routerId()), counters,
+            final ReceiptPublisher receipts = new ReceiptPublisher(journal, sequencer, origins.state(config.routerId()), counters,
                 clockMicros, config.flashEscalate());
-            final DeliveryContext delivery = new DeliveryContext(journal, cursors, switchboard.publishLock(), counters, clockMicros,
+            final DeliveryContext delivery = new DeliveryContext(journal, cursors, sequencer.publishLock(), counters, clockMicros,
                 receipts, config.routerId(), config.deliveryWindow(), config.inFlightLimit(), config.outboundQueueLimit(), config.flashAckTimeoutMs() * 1000L,
                 config.slowConsumerDisconnectMs() * 1000L, outboundBudget);
-            final RouterContext context = new RouterContext(config, journal, origins, table, switchboard, counters, clockMicros,
+            final RouterContext context = new RouterContext(config, journal, origins, table, sequencer, counters, clockMicros,
                 cursors, delivery, gatekeeper);
             children.target = new RouterChannelInitializer(context);
             serverChannel = server;

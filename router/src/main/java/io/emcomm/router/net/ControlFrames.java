@@ -1,5 +1,9 @@
 package io.emcomm.router.net;
 
+import io.emcomm.protocol.wire.PublishNack;
+import io.emcomm.router.sequence.PublishOutcome;
+import io.emcomm.router.session.AckBatch;
+
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.Error;
 import io.emcomm.protocol.wire.ErrorCode;
@@ -126,5 +130,17 @@ final class ControlFrames
         {
             channel.close();
         }
+    }
+
+    /**
+     * Writes (does not flush) a PUBLISH_NACK (protocol.md 4.3) after the acks of the read batch made so far, so the
+     * client sees answers in the order the router made them. Event loop of the session.
+     */
+    static void publishNack(final ChannelHandlerContext ctx, final AckBatch acks, final PublishOutcome refusal)
+    {
+        acks.writeTo(ctx);
+        final PublishNack nack = PublishNack.newBuilder().setOrigin(refusal.origin()).setOriginSequence(refusal.sequence())
+            .setReason(refusal.reason()).setDetail(refusal.detail()).build();
+        ctx.write(Frames.encode(ctx.alloc(), FrameType.PUBLISH_NACK, nack), ctx.voidPromise());
     }
 }

@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
 
 /** The shared parts every connection handler works with. Immutable; built once by the router. */
 public record RouterContext(RouterConfig config, Journal journal, DedupeWindows origins, RoutingTable table,
-    Sequencer switchboard, RouterCounters counters, LongSupplier clock, CursorStore cursors, DeliveryContext delivery,
+    Sequencer sequencer, RouterCounters counters, LongSupplier clock, CursorStore cursors, DeliveryContext delivery,
     AccessControl gatekeeper)
 {
     public long clockMicros()

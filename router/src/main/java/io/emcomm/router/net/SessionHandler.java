@@ -29,6 +29,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.emcomm.router.journal.DedupeWindow;
 import io.emcomm.router.replay.ReplayFilter;
 import io.emcomm.router.replay.ReplaySession;
+import io.emcomm.router.sequence.PublishOutcome;
 import io.emcomm.router.session.Session;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -117,7 +118,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         switch (type)
         {
             case PUBLISH:
-                router.switchboard().publish(ctx, session, frame);
+                onPublish(ctx, frame);
                 break;
             case DELIVERY_ACK:
                 onDeliveryAck(ctx, frame);
@@ -438,6 +439,21 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
     private static java.nio.ByteBuffer payload(final ByteBuf frame)
     {
         return frame.nioBuffer(frame.readerIndex() + Frames.TYPE_BYTES, frame.readableBytes() - Frames.TYPE_BYTES);
+    }
+
+    /** PUBLISH (protocol.md 4.2): the sequencer decides, this answers; acks go out together at the batch's end. */
+    private void onPublish(final ChannelHandlerContext ctx, final ByteBuf frame)
+    {
+        final PublishOutcome out = router.sequencer().publish(session, frame);
+        if (out.accepted())
+        {
+            session.acks().ack(ctx, session.terminalIdBytes(), out.sequence(), out.index(), out.duplicate(),
+                out.deliveredNow(), out.unknownTerminals(), out.unknownCount());
+        }
+        else
+        {
+            ControlFrames.publishNack(ctx, session.acks(), out);
+        }
     }
 
     private void protocolError(final ChannelHandlerContext ctx, final ErrorCode code, final String message, final boolean fatal)

@@ -10,7 +10,6 @@ import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.journal.DedupeWindow;
-import io.netty.buffer.ByteBufAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,17 +27,17 @@ public final class ReceiptPublisher implements DeliveryEvents
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptPublisher.class);
 
     private final Journal journal;
-    private final Sequencer switchboard;
+    private final Sequencer sequencer;
     private final DedupeWindow routerOrigin;
     private final RouterCounters counters;
     private final LongSupplier clockMicros;
     private final boolean escalate;
 
-    public ReceiptPublisher(final Journal journal, final Sequencer switchboard, final DedupeWindow routerOrigin,
+    public ReceiptPublisher(final Journal journal, final Sequencer sequencer, final DedupeWindow routerOrigin,
         final RouterCounters counters, final LongSupplier clockMicros, final boolean escalate)
     {
         this.journal = journal;
-        this.switchboard = switchboard;
+        this.sequencer = sequencer;
         this.routerOrigin = routerOrigin;
         this.counters = counters;
         this.clockMicros = clockMicros;
@@ -93,7 +92,7 @@ public final class ReceiptPublisher implements DeliveryEvents
 
     private void publish(final Envelope.Builder envelope)
     {
-        if (switchboard.publishInternal(ByteBufAllocator.DEFAULT, routerOrigin, envelope) == Journal.NOT_JOURNALED)
+        if (sequencer.publishInternal(routerOrigin, envelope) == Journal.NOT_JOURNALED)
         {
             LOG.warn("could not journal a receipt to {}", envelope.getToList());
         }

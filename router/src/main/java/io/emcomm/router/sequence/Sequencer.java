@@ -8,9 +8,7 @@ import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.envelope.EnvelopeValidator;
 import io.emcomm.protocol.frame.Frames;
-import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.NackReason;
-import io.emcomm.protocol.wire.PublishNack;
 import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.delivery.DeliveryFrames;
 import io.emcomm.router.journal.Journal;
@@ -27,7 +25,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.function.LongSupplier;
@@ -50,6 +47,7 @@ public final class Sequencer
         final EnvelopeValidator validator = new EnvelopeValidator();
         /** The {@code terminal:} addresses of the current publish naming ids never seen (PUBLISH_ACK field 6). */
         final String[] unknownTerminals = new String[EnvelopeHeader.MAX_DESTINATIONS];
+        final PublishOutcome outcome = new PublishOutcome();
     }
 
     private static final FastThreadLocal<PerThread> PER_THREAD = new FastThreadLocal<>()
@@ -106,47 +104,42 @@ public final class Sequencer
     }
 
     /**
-     * Handles one PUBLISH frame ({@code frame} starts at the type byte; the caller keeps ownership). Writes
-     * the ack or nack to {@code ctx} without flushing: the handler flushes once per read batch.
+     * Orders, dedupes, journals and routes one PUBLISH (protocol.md 4.2). {@code frame} starts at the type byte;
+     * the caller keeps ownership. Publisher's event loop.
+     *
+     * @return the answer for the publisher: an ack (journaled now or a retry of an earlier one) or a nack with
+     *         its reason. The calling thread's reusable instance, valid until its next publish; the caller
+     *         writes it as a PUBLISH_ACK or PUBLISH_NACK frame.
      */
-    public void publish(final ChannelHandlerContext ctx, final Session session, final ByteBuf frame)
+    public PublishOutcome publish(final Session session, final ByteBuf frame)
     {
         counters.incPublished();
         final PerThread t = PER_THREAD.get();
+        final PublishOutcome out = t.outcome;
         final EnvelopeHeader header = t.header;
         final int offset = frame.readerIndex() + Frames.TYPE_BYTES;
         final int length = frame.readableBytes() - Frames.TYPE_BYTES;
         if (!header.wrap(frame, offset, length))
         {
-            if (header.tooManyDestinations())
-            {
-                // Origin and sequence may have been read before the 65th address, but an envelope that did not
-                // parse is answered without them whatever came first (protocol.md 4.2): match such nacks by order.
-                nack(ctx, session, "", 0, NackReason.TOO_MANY_DESTINATIONS, header.problem());
-            }
-            else
-            {
-                nack(ctx, session, "", 0, NackReason.MALFORMED_ENVELOPE, header.problem());
-            }
-            return;
+            // Origin and sequence may have been read before the 65th address, but an envelope that did not
+            // parse is answered without them whatever came first (protocol.md 4.2): match such nacks by order.
+            return nack(out, "", 0, header.tooManyDestinations() ? NackReason.TOO_MANY_DESTINATIONS
+                : NackReason.MALFORMED_ENVELOPE, header.problem());
         }
         final long sequence = header.originSequence();
         if (!header.originEquals(session.terminalId()))
         {
-            nack(ctx, session, header.origin(), sequence, NackReason.ORIGIN_MISMATCH,
+            return nack(out, header.origin(), sequence, NackReason.ORIGIN_MISMATCH,
                 "origin '" + header.origin() + "' is not this session's terminal id '" + session.terminalId() + "'");
-            return;
         }
         if (sequence == 0)
         {
-            nack(ctx, session, session.terminalId(), 0, NackReason.BAD_SEQUENCE, "origin_sequence must be >= 1");
-            return;
+            return nack(out, session.terminalId(), 0, NackReason.BAD_SEQUENCE, "origin_sequence must be >= 1");
         }
         final int count = header.destinationCount();
         if (count == 0)
         {
-            nack(ctx, session, session.terminalId(), sequence, NackReason.NO_DESTINATION, "the envelope has no destination (to)");
-            return;
+            return nack(out, session.terminalId(), sequence, NackReason.NO_DESTINATION, "the envelope has no destination (to)");
         }
         final Destination[] destinations = t.destinations;
         for (int i = 0; i < count; i++)
@@ -154,8 +147,7 @@ public final class Sequencer
             final Destination d = t.cache.lookup(header, i);
             if (d == null)
             {
-                nack(ctx, session, session.terminalId(), sequence, NackReason.BAD_ADDRESS, t.cache.lastProblem());
-                return;
+                return nack(out, session.terminalId(), sequence, NackReason.BAD_ADDRESS, t.cache.lastProblem());
             }
             destinations[i] = d;
         }
@@ -165,24 +157,21 @@ public final class Sequencer
             if (problem != null)
             {
                 // like a header that does not parse: no origin or sequence echoed (protocol.md 4.2, 4.3)
-                nack(ctx, session, "", 0, NackReason.MALFORMED_ENVELOPE, "the envelope body does not parse: " + problem);
-                return;
+                return nack(out, "", 0, NackReason.MALFORMED_ENVELOPE, "the envelope body does not parse: " + problem);
             }
         }
         final long now = clockMicros.getAsLong();
         if (!session.rateLimiter().tryAcquire(length, header.precedenceNumber() == Precedence.FLASH_VALUE, now))
         {
             counters.incRateLimited();
-            nack(ctx, session, session.terminalId(), sequence, NackReason.RATE_LIMITED, "over this connection's message or byte rate");
-            return;
+            return nack(out, session.terminalId(), sequence, NackReason.RATE_LIMITED, "over this connection's message or byte rate");
         }
         final int body = AccessPolicy.bodyBit(header.bodyField());
         for (int i = 0; i < count; i++)
         {
             if ((session.access().publishMask(session.identity(), destinations[i]) & body) == 0)
             {
-                refuse(ctx, session, sequence, AccessPolicy.bodyName(header.bodyField()), destinations[i].text());
-                return;
+                return refuse(out, session, sequence, AccessPolicy.bodyName(header.bodyField()), destinations[i].text());
             }
         }
 
@@ -195,25 +184,22 @@ public final class Sequencer
             if (prior >= 0)
             {
                 counters.incDuplicates();
-                session.acks().ack(ctx, session.terminalIdBytes(), sequence, prior, true, 0, unknown, unknownCount);
-                return;
+                out.accept(sequence, prior, true, 0, unknown, unknownCount);
+                return out;
             }
             if (prior == DedupeWindow.STALE)
             {
-                nack(ctx, session, session.terminalId(), sequence, NackReason.STALE_SEQUENCE, "origin_sequence " + sequence
+                return nack(out, session.terminalId(), sequence, NackReason.STALE_SEQUENCE, "origin_sequence " + sequence
                     + " is more than " + DedupeWindow.WINDOW + " behind the highest seen; cannot tell if it is a retry");
-                return;
             }
             if (header.isExpiredAt(now))
             {
-                nack(ctx, session, session.terminalId(), sequence, NackReason.EXPIRED_ON_ARRIVAL, "expires_at is already past");
-                return;
+                return nack(out, session.terminalId(), sequence, NackReason.EXPIRED_ON_ARRIVAL, "expires_at is already past");
             }
             final long index = journal.append(frame, offset, length, now, session.kind().getNumber(), session.regionCode());
             if (index == Journal.NOT_JOURNALED)
             {
-                nack(ctx, session, session.terminalId(), sequence, NackReason.JOURNAL_UNAVAILABLE, journal.unavailableDetail());
-                return;
+                return nack(out, session.terminalId(), sequence, NackReason.JOURNAL_UNAVAILABLE, journal.unavailableDetail());
             }
             origin.record(sequence, index);
             counters.incJournaled(header.precedenceNumber());
@@ -223,8 +209,9 @@ public final class Sequencer
             }
             // routed before the ack is made, so that the ack can say how many sessions it reached; the ack still
             // follows the append (only journaled messages are acked) and goes out at the end of the read batch
-            final int deliveredNow = route(ctx.alloc(), session, header, destinations, count, frame, offset, length, index, now);
-            session.acks().ack(ctx, session.terminalIdBytes(), sequence, index, false, deliveredNow, unknown, unknownCount);
+            final int deliveredNow = route(session, header, destinations, count, frame, offset, length, index, now);
+            out.accept(sequence, index, false, deliveredNow, unknown, unknownCount);
+            return out;
         }
     }
 
@@ -268,7 +255,7 @@ public final class Sequencer
      *
      * @return the journal index, or {@link Journal#NOT_JOURNALED}.
      */
-    public long publishInternal(final ByteBufAllocator alloc, final DedupeWindow origin, final Envelope.Builder envelope)
+    public long publishInternal(final DedupeWindow origin, final Envelope.Builder envelope)
     {
         final PerThread t = PER_THREAD.get();
         synchronized (publishLock)
@@ -297,14 +284,14 @@ public final class Sequencer
             {
                 origin.record(sequence, index);
                 counters.incJournaled(header.precedenceNumber());
-                route(alloc, null, header, t.destinations, count, buf, 0, bytes.length, index, now);
+                route(null, header, t.destinations, count, buf, 0, bytes.length, index, now);
             }
             return index;
         }
     }
 
     /** @return the sessions the message was handed to now (PUBLISH_ACK {@code delivered_now}). */
-    private int route(final ByteBufAllocator alloc, final Session origin, final EnvelopeHeader header,
+    private int route(final Session origin, final EnvelopeHeader header,
         final Destination[] destinations, final int count, final ByteBuf frame, final int offset, final int length,
         final long index, final long journaledAtMicros)
     {
@@ -356,27 +343,25 @@ public final class Sequencer
     }
 
     /** A publish the access policy does not allow: nacked, counted, and journaled as a security event. */
-    private void refuse(final ChannelHandlerContext ctx, final Session session, final long sequence, final String body,
+    private PublishOutcome refuse(final PublishOutcome out, final Session session, final long sequence, final String body,
         final String destination)
     {
         counters.incNotAuthorized();
         final String why = "terminal " + session.terminalId() + " (" + session.kind() + "@" + session.regionCode()
             + ") may not publish " + body + " to " + destination;
-        nack(ctx, session, session.terminalId(), sequence, NackReason.NOT_AUTHORIZED, why);
-        publishInternal(ctx.alloc(), routerOrigin, Envelope.newBuilder().addTo(SECURITY_EVENTS).setPrecedence(Precedence.PRIORITY)
+        publishInternal(routerOrigin, Envelope.newBuilder().addTo(SECURITY_EVENTS).setPrecedence(Precedence.PRIORITY)
             .setCreatedAtMicros(clockMicros.getAsLong()).setText(Text.newBuilder().setText("NOT_AUTHORIZED " + why)));
+        return nack(out, session.terminalId(), sequence, NackReason.NOT_AUTHORIZED, why);
     }
 
     /** The channel where the router journals security events (refused publishes) for review and live consoles. */
     public static final String SECURITY_EVENTS = "channel:security.events";
 
-    private void nack(final ChannelHandlerContext ctx, final Session session, final String origin, final long sequence,
+    private PublishOutcome nack(final PublishOutcome out, final String origin, final long sequence,
         final NackReason reason, final String detail)
     {
         counters.incNacked(reason.getNumber());
-        session.acks().writeTo(ctx); // the acks made before this nack go out before it
-        final PublishNack nack = PublishNack.newBuilder().setOrigin(origin).setOriginSequence(sequence).setReason(reason)
-            .setDetail(detail == null ? "" : detail).build();
-        ctx.write(Frames.encode(ctx.alloc(), FrameType.PUBLISH_NACK, nack), ctx.voidPromise());
+        out.refuse(origin, sequence, reason, detail);
+        return out;
     }
 }

@@ -189,7 +189,7 @@ class OutboundBudgetTest
         final PrecedenceQueue qb = new PrecedenceQueue(b);
         final ByteBuf frame = ByteBufAllocator.DEFAULT.directBuffer(60 * KIB);
         frame.writeZero(60 * KIB);
-        // as the switchboard does for a fan-out: one buffer, a retained duplicate for all but the last
+        // as the sequencer does for a fan-out: one buffer, a retained duplicate for all but the last
         qa.offer(frame.retainedDuplicate(), 1);
         qb.offer(frame, 1);
         assertEquals(frame.capacity(), a.held(), "a duplicate keeps the whole buffer alive");
