@@ -7,6 +7,7 @@ import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.terminal.TerminalState;
 import io.emcomm.router.journal.ChronicleJournal;
 import io.emcomm.router.journal.JournalRetention;
+import io.emcomm.router.journal.RetentionFloor;
 import io.emcomm.router.session.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +36,8 @@ public final class OperatorServices implements AutoCloseable
     {
         this.router = router;
         final RouterConfig config = router.config();
-        retention = new JournalRetention(journal, router.cursors(), config.retentionHours() * 3_600_000L,
-            config.retentionMb() << 20, this::caughtUp);
+        retention = new JournalRetention(journal, this::laggard, config.retentionHours() * 3_600_000L,
+            config.retentionMb() << 20);
         metrics = new RouterMetrics(router, retention);
         status = new StatusReport(router, retention);
         scheduler = Executors.newSingleThreadScheduledExecutor(r ->
@@ -62,6 +63,20 @@ public final class OperatorServices implements AutoCloseable
             }
         }
         admin = server;
+    }
+
+    /** The terminal with the lowest durable cursor that still needs the journal, or null when there is none. */
+    private RetentionFloor.Laggard laggard()
+    {
+        TerminalState lowest = null;
+        for (final TerminalState t : router.cursors().terminals())
+        {
+            if ((lowest == null || t.cursor() < lowest.cursor()) && !caughtUp(t))
+            {
+                lowest = t;
+            }
+        }
+        return lowest == null ? null : new RetentionFloor.Laggard(lowest.terminalId(), lowest.cursor());
     }
 
     /** A connected terminal that is live and has nothing outstanding needs nothing from the journal. */

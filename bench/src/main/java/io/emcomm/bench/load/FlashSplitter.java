@@ -1,6 +1,5 @@
 package io.emcomm.bench.load;
 
-import io.emcomm.bench.sut.MessageListener;
 
 /** Sends FLASH-marked messages to one sink and everything else to another (flash under load). */
 public final class FlashSplitter implements MessageListener

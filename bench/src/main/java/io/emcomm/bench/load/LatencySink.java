@@ -1,6 +1,5 @@
 package io.emcomm.bench.load;
 
-import io.emcomm.bench.sut.MessageListener;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 

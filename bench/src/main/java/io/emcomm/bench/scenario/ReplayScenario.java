@@ -4,7 +4,7 @@ import io.emcomm.bench.sut.BenchClient;
 import io.emcomm.bench.sut.Capability;
 import io.emcomm.bench.sut.ClientSpec;
 import io.emcomm.bench.sut.Destination;
-import io.emcomm.bench.sut.MessageListener;
+import io.emcomm.bench.load.MessageListener;
 import io.emcomm.bench.sut.SystemUnderTest;
 
 import java.util.Locale;

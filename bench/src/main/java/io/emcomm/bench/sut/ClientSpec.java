@@ -1,5 +1,7 @@
 package io.emcomm.bench.sut;
 
+import io.emcomm.bench.load.MessageListener;
+
 /**
  * One bench client to connect: who it is and what it wants back.
  *

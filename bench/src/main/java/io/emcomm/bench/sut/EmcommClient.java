@@ -1,5 +1,6 @@
 package io.emcomm.bench.sut;
 
+import io.emcomm.bench.load.MessageListener;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.emcomm.bench.load.Payload;
 import io.emcomm.protocol.frame.Frames;

@@ -1,5 +1,6 @@
 package io.emcomm.bench.sut;
 
+import io.emcomm.bench.load.MessageListener;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;

@@ -1,5 +1,6 @@
 package io.emcomm.bench.sut;
 
+import io.emcomm.bench.load.MessageListener;
 import io.emcomm.bench.load.Payload;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;

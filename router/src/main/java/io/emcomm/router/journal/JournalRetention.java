@@ -1,7 +1,5 @@
 package io.emcomm.router.journal;
 
-import io.emcomm.router.terminal.CursorStore;
-import io.emcomm.router.terminal.TerminalState;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.slf4j.Logger;
@@ -12,7 +10,6 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 
 /**
  * Deletes whole roll files of the journal by age or by total size. Runs on a scheduled control-plane thread,
@@ -32,8 +29,7 @@ public final class JournalRetention
     private static final Logger LOG = LoggerFactory.getLogger(JournalRetention.class);
 
     private final ChronicleJournal journal;
-    private final CursorStore cursors;
-    private final Predicate<TerminalState> caughtUp;
+    private final RetentionFloor floor;
     private final long maxAgeMillis;
     private final long maxBytes;
     private final AtomicLong deletedFiles = new AtomicLong();
@@ -46,16 +42,13 @@ public final class JournalRetention
     /**
      * @param maxAgeMillis delete roll files whose whole cycle ended longer ago than this; 0 = no age limit.
      * @param maxBytes     delete the oldest roll files while all of them together are larger; 0 = no size limit.
-     * @param caughtUp     true for a terminal that is connected, live and has nothing outstanding: it needs nothing
-     *                     from the journal, however old its cursor (a terminal that is never sent anything never
-     *                     moves its cursor)
+     * @param floor        the reader with the lowest durable cursor that still needs the journal
      */
-    public JournalRetention(final ChronicleJournal journal, final CursorStore cursors, final long maxAgeMillis,
-        final long maxBytes, final Predicate<TerminalState> caughtUp)
+    public JournalRetention(final ChronicleJournal journal, final RetentionFloor floor, final long maxAgeMillis,
+        final long maxBytes)
     {
         this.journal = journal;
-        this.cursors = cursors;
-        this.caughtUp = caughtUp;
+        this.floor = floor;
         this.maxAgeMillis = maxAgeMillis;
         this.maxBytes = maxBytes;
     }
@@ -79,7 +72,7 @@ public final class JournalRetention
         }
         final RollCycle rollCycle = queue.rollCycle();
         final long now = queue.time().currentTimeMillis();
-        final TerminalState laggard = lowestCursor();
+        final RetentionFloor.Laggard laggard = floor.lowest();
         final int neededCycle = laggard == null ? Integer.MAX_VALUE
             : laggard.cursor() < 0 ? Integer.MIN_VALUE : rollCycle.toCycle(laggard.cursor());
         int deleted = 0;
@@ -107,7 +100,7 @@ public final class JournalRetention
                 overrunFiles.incrementAndGet();
                 LOG.warn("retention: journal over its size limit ({} MiB > {} MiB): deleting {} although terminal {} "
                     + "(cursor {}) has not received all of it; that terminal loses its backlog up to {}",
-                    total >> 20, maxBytes >> 20, f.path().getFileName(), laggard.terminalId(), laggard.cursor(),
+                    total >> 20, maxBytes >> 20, f.path().getFileName(), laggard.readerId(), laggard.cursor(),
                     Instant.ofEpochMilli(cycleEnd));
             }
             if (delete(f))
@@ -120,7 +113,7 @@ public final class JournalRetention
         {
             LOG.warn("retention: keeping {} roll file(s) past the age limit because terminal {} (cursor {}) has not "
                 + "acknowledged them; it holds the journal until it reconnects and catches up", held,
-                laggard.terminalId(), laggard.cursor());
+                laggard.readerId(), laggard.cursor());
         }
         lastHeldCycle = held > 0 ? firstHeld : Integer.MIN_VALUE;
         heldFiles = held;
@@ -148,20 +141,6 @@ public final class JournalRetention
             LOG.warn("retention: cannot delete {}: {}", f.path(), ex.toString());
             return false;
         }
-    }
-
-    /** The terminal with the lowest durable cursor that still needs the journal, or null when there is none. */
-    private TerminalState lowestCursor()
-    {
-        TerminalState lowest = null;
-        for (final TerminalState t : cursors.terminals())
-        {
-            if ((lowest == null || t.cursor() < lowest.cursor()) && !caughtUp.test(t))
-            {
-                lowest = t;
-            }
-        }
-        return lowest;
     }
 
     /** Roll files deleted since start. */

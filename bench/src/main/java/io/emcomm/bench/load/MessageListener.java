@@ -1,4 +1,4 @@
-package io.emcomm.bench.sut;
+package io.emcomm.bench.load;
 
 /**
  * Called for every message a bench client receives (a delivery, a reply, or a publish acknowledgement),
