@@ -1,0 +1,2 @@
+/** Results as JSON, tables and plots. May import: load, scenario. */
+package io.emcomm.bench.report;
