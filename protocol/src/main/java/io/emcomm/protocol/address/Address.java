@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  */
 public record Address(Scheme scheme, String value, int kindMask)
 {
+    /** The four address schemes of protocol.md section 5, with their text prefix. */
     public enum Scheme
     {
         TERMINAL("terminal"), CHANNEL("channel"), REGION("region"), UP("up");
@@ -65,6 +66,11 @@ public record Address(Scheme scheme, String value, int kindMask)
         return new Address(Scheme.TERMINAL, id, ALL_KINDS);
     }
 
+    /**
+     * Parses a destination address ({@code terminal:ID}, {@code channel:NAME}, {@code region:CODE[?kind=...]}, {@code
+     * up:CODE}; protocol.md section 5).\n@throws AddressException naming the problem for an unknown scheme, an empty
+     * value, a bad region code or kind filter
+     */
     public static Address parse(final String text) throws AddressException
     {
         if (text == null || text.isEmpty())

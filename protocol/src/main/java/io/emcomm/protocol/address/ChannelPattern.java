@@ -21,6 +21,11 @@ public final class ChannelPattern
         this.literal = literal;
     }
 
+    /**
+     * Parses a channel pattern (protocol.md 5.2): dot-separated tokens, {@code *} for one token, {@code >} as the
+     * last token for one or more.\n@throws AddressException naming the problem when the pattern is empty, has an
+     * empty token or a misplaced wildcard
+     */
     public static ChannelPattern parse(final String pattern) throws AddressException
     {
         final String[] tokens = split(pattern, true);
@@ -94,6 +99,7 @@ public final class ChannelPattern
         return literal;
     }
 
+    /** True when the channel name (no wildcards) matches this pattern. Allocation-free; any thread. */
     public boolean matches(final String channel)
     {
         if (literal)

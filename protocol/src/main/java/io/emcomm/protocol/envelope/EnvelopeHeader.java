@@ -394,6 +394,7 @@ public final class EnvelopeHeader
         return h;
     }
 
+    /** The hash of an ASCII string, equal to {@link #destinationHash(int)} of the same text in an envelope. */
     public static int hashAscii(final String s)
     {
         int h = 0;

@@ -21,6 +21,7 @@ public final class ProtoWriter
         return (field << 3) | wireType;
     }
 
+    /** The bytes {@code value} takes as a protobuf varint (1 to 10; negative values take 10). */
     public static int varintSize(final long value)
     {
         if (value < 0)
@@ -100,12 +101,17 @@ public final class ProtoWriter
         return varintSize(tag(field, WIRE_LEN)) + varintSize(length) + length;
     }
 
+    /** Writes a varint field: its tag (field number, wire type 0), then the value. */
     public static void writeVarintField(final ByteBuf buf, final int field, final long value)
     {
         writeVarint(buf, tag(field, WIRE_VARINT));
         writeVarint(buf, value);
     }
 
+    /**
+     * Writes the tag and length prefix of a length-delimited field (wire type 2); the caller writes {@code length}
+     * bytes next.
+     */
     public static void writeLenPrefix(final ByteBuf buf, final int field, final int length)
     {
         writeVarint(buf, tag(field, WIRE_LEN));

@@ -21,6 +21,10 @@ public final class GuardedJournal implements Journal
     private static final int SAMPLE_MASK = 15;
     private long appends;
 
+    /**
+     * Wraps {@code journal} so that appends are refused (JOURNAL_UNAVAILABLE) while the disk guard says the disk is
+     * nearly full.
+     */
     public GuardedJournal(final Journal journal, final DiskGuard guard, final RouterCounters counters)
     {
         this.journal = journal;

@@ -48,6 +48,10 @@ public final class JournalVerifier
         }
     }
 
+    /**
+     * Reads every entry of the journal in {@code journalDir} read-only and reports what it found: entries, index
+     * gaps, envelopes that do not parse, or that there is no journal folder. Offline tool; the calling thread.
+     */
     public static Report verify(final Path journalDir)
     {
         if (!Files.isDirectory(journalDir))

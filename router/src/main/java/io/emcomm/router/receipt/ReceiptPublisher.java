@@ -33,6 +33,10 @@ public final class ReceiptPublisher implements DeliveryEvents
     private final LongSupplier clockMicros;
     private final boolean escalate;
 
+    /**
+     * Publishes receipts through the sequencer as envelopes from the router's own origin (protocol.md section 7).
+     * @param escalate whether an unacknowledged FLASH is also sent up the chain of command
+     */
     public ReceiptPublisher(final Journal journal, final Sequencer sequencer, final DedupeWindow routerOrigin,
         final RouterCounters counters, final LongSupplier clockMicros, final boolean escalate)
     {

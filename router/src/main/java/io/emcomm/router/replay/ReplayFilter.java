@@ -61,6 +61,10 @@ public final class ReplayFilter
         return entry.index() > endIndex;
     }
 
+    /**
+     * True when the journal entry is inside the request's index and time window and matches its region, kinds and
+     * origins (protocol.md section 6).
+     */
     public boolean matches(final JournalEntry entry, final EnvelopeHeader header)
     {
         if (entry.index() < request.getFromIndex())

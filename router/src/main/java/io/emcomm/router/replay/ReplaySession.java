@@ -38,6 +38,10 @@ public final class ReplaySession implements Runnable
     private long damaged;
     private boolean done;
 
+    /**
+     * A replay of the journal to {@code channel}, in slices, of the entries {@code filter} accepts (protocol.md
+     * section 6). Runs on the channel's event loop.
+     */
     public ReplaySession(final Channel channel, final Journal journal, final ReplayFilter filter)
     {
         this.channel = channel;

@@ -59,6 +59,7 @@ public final class Recipients
         return PER_THREAD.get();
     }
 
+    /** Starts the set of a new message: empties it and moves to a new stamp. Routing thread. */
     public void begin()
     {
         stamp++;

@@ -31,6 +31,10 @@ public final class AccessControl
     private final SslContext sslContext;
     private final AtomicInteger connections = new AtomicInteger();
 
+    /**
+     * Loads the terminal registry and access policy the settings name and builds the TLS context. Start-up thread.
+     * @throws io.emcomm.router.config.ConfigException naming the file or setting at fault
+     */
     public AccessControl(final SecuritySettings config)
     {
         this.config = config;

@@ -65,6 +65,10 @@ public final class AccessPolicy
         this.source = source;
     }
 
+    /**
+     * Reads an access policy file (docs/security.md).
+     * @throws io.emcomm.router.config.ConfigException naming the file and line of a problem
+     */
     public static AccessPolicy load(final Path file)
     {
         try
@@ -77,6 +81,10 @@ public final class AccessPolicy
         }
     }
 
+    /**
+     * Parses access policy text; {@code source} names it in errors.
+     * @throws io.emcomm.router.config.ConfigException naming the source and line of a problem
+     */
     public static AccessPolicy parse(final String text, final String source)
     {
         final List<Rule> rules = new ArrayList<>();

@@ -11,6 +11,11 @@ public final class PublishRateLimiter
     private final Bucket bytes;
     private final Bucket flashFloor;
 
+    /**
+     * Per-connection budgets of messages and bytes per second (docs/security.md); FLASH keeps a floor of its own so a
+     * flood of ROUTINE cannot silence it. Event loop of the connection.
+     * @param nowMicros the clock at creation, microseconds
+     */
     public PublishRateLimiter(final long messagesPerSecond, final long bytesPerSecond, final long flashFloorPerSecond,
         final long nowMicros)
     {

@@ -39,6 +39,10 @@ public final class TerminalRegistry
         this.entries = entries;
     }
 
+    /**
+     * Reads the terminal registry file (docs/security.md).
+     * @throws io.emcomm.router.config.ConfigException naming the file and line of a problem
+     */
     public static TerminalRegistry load(final Path file)
     {
         final List<String> lines;

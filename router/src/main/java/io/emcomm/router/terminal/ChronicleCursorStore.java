@@ -38,6 +38,10 @@ public final class ChronicleCursorStore implements CursorStore
     private final ExcerptAppender appender;
     private final ConcurrentHashMap<String, TerminalState> terminals = new ConcurrentHashMap<>();
 
+    /**
+     * Opens (or creates) the cursor store in {@code dir} and restores every terminal's cursor, acknowledgements and
+     * subscriptions from it. The starting thread.
+     */
     public ChronicleCursorStore(final Path dir)
     {
         queue = SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).build();

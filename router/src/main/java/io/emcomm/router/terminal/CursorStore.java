@@ -72,6 +72,7 @@ public interface CursorStore extends AutoCloseable
         }
     }
 
+    /** Replays one persisted (un)subscription into a state being restored at start. */
     static void restoreSubscription(final TerminalState state, final String pattern, final boolean subscribed)
     {
         if (subscribed)

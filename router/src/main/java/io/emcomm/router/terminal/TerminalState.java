@@ -102,6 +102,11 @@ public final class TerminalState
         return subscriptionArray;
     }
 
+    /**
+     * Adds a channel subscription (protocol.md 5.2) unless an equal pattern is there or it does not parse. Any
+     * thread; under this terminal's monitor.
+     * @return true when it was added
+     */
     public synchronized boolean subscribe(final String pattern)
     {
         for (final ChannelPattern p : subscriptions)
@@ -123,6 +128,10 @@ public final class TerminalState
         return true;
     }
 
+    /**
+     * Removes a channel subscription. Any thread; under this terminal's monitor.
+     * @return true when it was there
+     */
     public synchronized boolean unsubscribe(final String pattern)
     {
         final boolean removed = subscriptions.removeIf(p -> p.pattern().equals(pattern));
