@@ -82,18 +82,20 @@ public enum CounterDescriptor
     /** Logins that replaced an older session of the same terminal. */
     SESSIONS_REPLACED(Unit.SESSIONS, "logins that replaced an older session",
         "emcomm.sessions.replaced", Breakdown.NONE, Status.NONE),
-    /** Publishes and subscriptions refused by the access policy (counted by tests; not a meter yet). */
+    /** Publishes and subscriptions refused by the access policy; no meter, as before. */
     NOT_AUTHORIZED(Unit.FRAMES, "publishes and subscriptions refused by the access policy",
         null, Breakdown.NONE, Status.NONE),
-    /** Publishes refused by the per-terminal rate limit (counted by tests; not a meter yet). */
+    /** Publishes refused by the per-terminal rate limit; no meter, as before. */
     RATE_LIMITED(Unit.FRAMES, "publishes refused by the rate limit",
         null, Breakdown.NONE, Status.NONE),
-    /** Logins refused for bad credentials or certificates (counted by tests; not a meter yet). */
+    /** Logins refused for bad credentials or certificates; no meter, as before. */
     AUTHENTICATION_FAILURES(Unit.EVENTS, "logins refused for bad credentials",
         null, Breakdown.NONE, Status.NONE);
 
-    /** What one count of a counter is. Documentation only: not given to Micrometer as a base unit, which would
-     * rename the Prometheus series ({@code emcomm_expired_messages_total}). */
+    /**
+     * What one count of a counter is. Documentation only: not given to Micrometer as a base unit, which would
+     * rename the Prometheus series ({@code emcomm_expired_messages_total} for {@code emcomm_expired_total}).
+     */
     public enum Unit
     {
         /** Protocol frames, received or sent. */
