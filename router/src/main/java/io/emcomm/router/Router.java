@@ -4,12 +4,9 @@ import io.emcomm.router.admin.RouterView;
 import io.emcomm.router.config.StartFailure;
 import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.config.RouterConfig;
-import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.router.terminal.CursorStore;
 import io.emcomm.router.delivery.DeliveryContext;
-import io.emcomm.router.delivery.EnvelopeBodies;
 import io.emcomm.router.delivery.OutboundBudget;
-import io.emcomm.router.terminal.TerminalState;
 import io.emcomm.router.terminal.ChronicleCursorStore;
 import io.emcomm.router.journal.ChronicleJournal;
 import io.emcomm.router.journal.DiskGuard;
@@ -17,8 +14,7 @@ import io.emcomm.router.journal.GuardedJournal;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycles;
-import io.emcomm.router.journal.JournalEntry;
-import io.emcomm.router.journal.JournalReader;
+import io.emcomm.router.journal.JournalRecovery;
 import io.emcomm.router.receipt.ReceiptPublisher;
 import io.emcomm.router.security.AccessControl;
 import io.emcomm.router.session.Session;
@@ -28,6 +24,7 @@ import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.DedupeWindows;
 import io.emcomm.router.net.RouterChannelInitializer;
 import io.emcomm.router.net.RouterContext;
+import io.emcomm.router.replay.LatestPositions;
 import io.emcomm.router.route.LocalRoutingTable;
 import io.emcomm.router.route.RoutingTable;
 import io.emcomm.router.sequence.Sequencer;
@@ -109,12 +106,11 @@ public final class Router implements AutoCloseable, RouterView
             diskGuard = new DiskGuard(config.journalDir(), config.diskMinFreeMb());
             diskGuard.check();
             journal = new GuardedJournal(chronicle, diskGuard, counters);
-            final DedupeWindows origins = new DedupeWindows();
-            final long entries = origins.rebuildFrom(journal);
-            LOG.info("dedupe state rebuilt from {} journal entries ({} origins)", entries, origins.size());
             openedCursors = new ChronicleCursorStore(config.dataDir().resolve(CURSORS_DIR));
             cursors = openedCursors;
-            restoreLatestPositions();
+            final DedupeWindows origins = new DedupeWindows();
+            final long entries = JournalRecovery.recover(journal, origins.recovery(), LatestPositions.recovery(cursors));
+            LOG.info("dedupe state and latest positions rebuilt from {} journal entries ({} origins)", entries, origins.size());
             table = new LocalRoutingTable();
             final Sequencer sequencer = new Sequencer(journal, table, counters, clockMicros, origins.state(config.routerId()),
                 config.security().validateBodies(), id -> cursors.contains(id) || gatekeeper.registered(id));
@@ -294,27 +290,6 @@ public final class Router implements AutoCloseable, RouterView
         for (final Session s : table.sessions())
         {
             s.channel().eventLoop().submit(s.feed()::onTimer).syncUninterruptibly();
-        }
-    }
-
-    /** The last position report of each terminal, found by one pass over the journal at start. */
-    private void restoreLatestPositions()
-    {
-        final EnvelopeHeader header = new EnvelopeHeader();
-        final JournalEntry entry = new JournalEntry();
-        try (JournalReader reader = journal.newReader())
-        {
-            reader.toStart();
-            while (reader.next(entry))
-            {
-                if (header.wrap(entry.envelope(), 0, entry.envelopeLength())
-                    && header.bodyField() == EnvelopeBodies.POSITION)
-                {
-                    final TerminalState t = cursors.terminal(header.origin(), entry.index());
-                    t.lastPositionIndex(entry.index());
-                    t.regionCode(entry.originRegion());
-                }
-            }
         }
     }
 

@@ -1,8 +1,7 @@
 package io.emcomm.router.admin;
 
-import io.emcomm.protocol.wire.NackReason;
-import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
+import io.emcomm.router.counters.CounterDescriptor;
 import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.journal.DiskGuard;
@@ -25,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The router's meters in a Prometheus registry. Counters are bound to {@link RouterCounters} (function
- * counters read the LongAdders at scrape time), so the hot path counts once and knows nothing of Micrometer;
+ * The router's meters in a Prometheus registry. Counters are bound to {@link RouterCounters}: one function counter
+ * (read at scrape time) per {@link CounterDescriptor} that has a meter name, so the hot path counts once and knows
+ * nothing of Micrometer, and a counter declared in the descriptor is exported without a line here;
  * the one exception is the journal append timer, fed through {@link RouterCounters#recordJournalAppend}.
  * Per-terminal backlog gauges exist only for live sessions and are rebuilt at each scrape, so their number is
  * bounded by the sessions connected.
@@ -37,49 +37,23 @@ public final class RouterMetrics implements AutoCloseable
     private final RoutingTable table;
     private final MultiGauge backlog;
 
+    /**
+     * Registers every meter of {@code router} and points its journal append timing at the timer. Built once at
+     * start, before the router takes traffic.
+     */
     public RouterMetrics(final RouterView router, final JournalRetention retention)
     {
         final RouterCounters c = router.counters();
         table = router.routingTable();
         final DiskGuard disk = router.diskGuard();
 
-        counter("emcomm.messages.published", c, RouterCounters::published, "PUBLISH frames received");
-        counter("emcomm.messages.duplicates", c, RouterCounters::duplicates, "retried publishes answered with their original index");
-        for (final Precedence p : precedences())
+        for (final CounterDescriptor d : CounterDescriptor.values())
         {
-            final int n = p.getNumber();
-            FunctionCounter.builder("emcomm.messages.in", c, x -> x.journaled(n)).tag("precedence", lower(p))
-                .description("messages journaled (accepted), by precedence").register(registry);
-            FunctionCounter.builder("emcomm.messages.out", c, x -> x.delivered(n)).tag("precedence", lower(p))
-                .description("DELIVERY frames written to terminals, by precedence").register(registry);
-        }
-        counter("emcomm.delivery.acks", c, RouterCounters::deliveryAcks, "DELIVERY_ACK frames received");
-        counter("emcomm.fanout.messages", c, RouterCounters::routed, "messages routed");
-        counter("emcomm.fanout.copies", c, RouterCounters::routedCopies,
-            "live-session deliveries queued by routing, all sharing one frame per message (rate(copies)/rate(messages) = mean fan-out)");
-        for (final NackReason r : NackReason.values())
-        {
-            if (r == NackReason.UNRECOGNIZED || r.getNumber() > RouterCounters.MAX_NACK_REASON)
+            if (d.hasMeter())
             {
-                continue;
+                counter(d, c);
             }
-            final int n = r.getNumber();
-            FunctionCounter.builder("emcomm.nacks", c, x -> x.nacked(n))
-                .tag("reason", r == NackReason.NACK_REASON_UNSPECIFIED ? "other" : lower(r))
-                .description("publishes refused, by reason").register(registry);
         }
-        counter("emcomm.expired", c, RouterCounters::expired, "messages not delivered because they had expired");
-        counter("emcomm.superseded", c, RouterCounters::superseded, "position reports replaced by a newer one on a paced link");
-        counter("emcomm.slow.consumer.deferrals", c, RouterCounters::slowConsumerDrops,
-            "times a session fell behind and went back to reading from the journal");
-        counter("emcomm.slow.consumer.disconnects", c, RouterCounters::slowConsumerDisconnects,
-            "sessions disconnected for not reading");
-        counter("emcomm.flash.resends", c, RouterCounters::flashResends, "unacknowledged FLASH messages sent again");
-        counter("emcomm.receipts", c, RouterCounters::receipts, "DELIVERED receipts journaled");
-        counter("emcomm.receipts.not.delivered", c, RouterCounters::nonDeliveryReceipts, "NOT_DELIVERED receipts journaled");
-        counter("emcomm.protocol.errors", c, RouterCounters::protocolErrors, "ERROR frames sent for bad input");
-        counter("emcomm.sessions.opened", c, RouterCounters::sessionsOpened, "logins accepted");
-        counter("emcomm.sessions.replaced", c, RouterCounters::sessionsReplaced, "logins that replaced an older session");
 
         for (final TerminalKind k : TerminalKind.values())
         {
@@ -118,14 +92,26 @@ public final class RouterMetrics implements AutoCloseable
         gauge("emcomm.ready", router, r -> r.isAccepting() ? 1 : 0, "1 while the router accepts connections and publishes");
     }
 
+    /** One function counter for a plain counter, one per member (tagged) for a counter with a breakdown. */
+    private void counter(final CounterDescriptor d, final RouterCounters c)
+    {
+        final CounterDescriptor.Breakdown breakdown = d.breakdown();
+        if (breakdown == CounterDescriptor.Breakdown.NONE)
+        {
+            counter(d.meterName(), c, x -> x.get(d), d.meterDescription());
+            return;
+        }
+        for (final CounterDescriptor.Member m : breakdown.members())
+        {
+            final int n = m.number();
+            FunctionCounter.builder(d.meterName(), c, x -> x.get(d, n)).tag(breakdown.tag(), m.label())
+                .description(d.meterDescription()).register(registry);
+        }
+    }
+
     private static Duration micros(final long micros)
     {
         return Duration.ofNanos(micros * 1_000);
-    }
-
-    private static List<Precedence> precedences()
-    {
-        return List.of(Precedence.ROUTINE, Precedence.PRIORITY, Precedence.IMMEDIATE, Precedence.FLASH);
     }
 
     private static String lower(final Enum<?> e)

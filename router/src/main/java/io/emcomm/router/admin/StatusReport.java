@@ -1,5 +1,6 @@
 package io.emcomm.router.admin;
 
+import io.emcomm.router.counters.CounterDescriptor;
 import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.journal.DiskGuard;
 import io.emcomm.router.journal.JournalRetention;
@@ -27,6 +28,10 @@ public final class StatusReport
     /** Backlogs listed, largest first. */
     static final int TOP_BACKLOGS = 20;
     private static final int WINDOW = 11;
+    /** The counters in {@code rates_per_second}, in field order (the descriptor's declaration order). */
+    private static final CounterDescriptor[] RATED = shown(true);
+    /** The counters in {@code totals}, in field order. */
+    private static final CounterDescriptor[] TOTALLED = shown(false);
 
     /** Thread-safe once configured; shared by every admin request. */
     static final ObjectMapper JSON = new ObjectMapper();
@@ -38,25 +43,45 @@ public final class StatusReport
     private int next;
     private int filled;
 
+    /** A report on {@code router}, its journal's size and retention read from {@code retention}. */
     public StatusReport(final RouterView router, final JournalRetention retention)
     {
         this.router = router;
         this.retention = retention;
     }
 
+    private static CounterDescriptor[] shown(final boolean rates)
+    {
+        final List<CounterDescriptor> shown = new ArrayList<>();
+        for (final CounterDescriptor d : CounterDescriptor.values())
+        {
+            if (rates ? d.status().inRates() : d.status().inTotals())
+            {
+                shown.add(d);
+            }
+        }
+        return shown.toArray(new CounterDescriptor[0]);
+    }
+
     /** Records the counters now. OperatorServices thread. */
     public synchronized void sample()
     {
         final RouterCounters c = router.counters();
-        samples[next] = new long[] {System.nanoTime(), c.published(), c.journaled(), c.delivered(), c.nacked(), c.deliveryAcks()};
+        final long[] sample = new long[1 + RATED.length];
+        sample[0] = System.nanoTime();
+        for (int i = 0; i < RATED.length; i++)
+        {
+            sample[i + 1] = c.get(RATED[i]);
+        }
+        samples[next] = sample;
         next = (next + 1) % WINDOW;
         filled = Math.min(filled + 1, WINDOW);
     }
 
-    /** Per-second rates of published, journaled, delivered, nacked, acks over the window; zeros until two samples. */
+    /** Per-second rates of the {@link #RATED} counters over the window; zeros until two samples. */
     private synchronized double[] rates()
     {
-        final double[] r = new double[5];
+        final double[] r = new double[RATED.length];
         if (filled < 2)
         {
             return r;
@@ -85,12 +110,16 @@ public final class StatusReport
             .put("port", router.port());
         final ObjectNode bySession = root.putObject("sessions").put("total", sessions.size());
         byKind(sessions).forEach(bySession::put);
-        root.putObject("rates_per_second").put("published", round(r[0])).put("journaled", round(r[1]))
-            .put("delivered", round(r[2])).put("nacked", round(r[3])).put("delivery_acks", round(r[4]));
-        root.putObject("totals").put("published", c.published()).put("journaled", c.journaled())
-            .put("duplicates", c.duplicates()).put("delivered", c.delivered()).put("nacked", c.nacked())
-            .put("expired", c.expired()).put("slow_consumer_deferrals", c.slowConsumerDrops())
-            .put("slow_consumer_disconnects", c.slowConsumerDisconnects());
+        final ObjectNode rates = root.putObject("rates_per_second");
+        for (int i = 0; i < RATED.length; i++)
+        {
+            rates.put(RATED[i].status().field(), round(r[i]));
+        }
+        final ObjectNode totals = root.putObject("totals");
+        for (final CounterDescriptor d : TOTALLED)
+        {
+            totals.put(d.status().field(), c.get(d));
+        }
         final ArrayNode backlogs = root.putArray("backlogs");
         for (final Session s : largestBacklogs(sessions))
         {
@@ -157,11 +186,17 @@ public final class StatusReport
         b.append(String.format(Locale.ROOT, "router %s on port %d, up %s, %s%n", router.config().routerId(), router.port(),
             uptime((System.currentTimeMillis() - startedMillis) / 1000), router.isAccepting() ? "ready" : "NOT READY"));
         b.append("sessions  ").append(sessions.size()).append(byKind.isEmpty() ? "" : " " + byKind).append('\n');
-        b.append(String.format(Locale.ROOT, "rates/s   published %.1f  journaled %.1f  delivered %.1f  nacked %.1f  acks %.1f%n",
-            r[0], r[1], r[2], r[3], r[4]));
-        b.append(String.format(Locale.ROOT, "totals    published %d  journaled %d  duplicates %d  delivered %d  nacked %d  expired %d"
-            + "  slow-consumer deferrals %d  disconnects %d%n", c.published(), c.journaled(), c.duplicates(), c.delivered(),
-            c.nacked(), c.expired(), c.slowConsumerDrops(), c.slowConsumerDisconnects()));
+        b.append("rates/s ");
+        for (int i = 0; i < RATED.length; i++)
+        {
+            b.append(String.format(Locale.ROOT, "  %s %.1f", RATED[i].status().label(), r[i]));
+        }
+        b.append("\ntotals  ");
+        for (final CounterDescriptor d : TOTALLED)
+        {
+            b.append("  ").append(d.status().label()).append(' ').append(c.get(d));
+        }
+        b.append('\n');
         // indexes in decimal, as send, replay and every JSON document print them
         b.append(String.format(Locale.ROOT, "journal   %s in %d roll file(s), indexes %d..%d; retention holding %d file(s), deleted %d%n",
             mib(retention.journalBytes()), retention.journalFiles(), router.journal().firstIndex(),

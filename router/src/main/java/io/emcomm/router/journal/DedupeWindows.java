@@ -5,8 +5,10 @@ import io.emcomm.protocol.envelope.EnvelopeHeader;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The dedupe state of every origin that ever published, rebuilt from the journal at start so that a
- * retry after a router restart is still recognised.
+ * The dedupe state of every origin that ever published, rebuilt from the journal at start (by {@link #recovery()}
+ * in the one {@link JournalRecovery} pass) so that a retry after a router restart is still recognised.
+ *
+ * <p>Thread-safety: the map is concurrent; each {@link DedupeWindow} has its own rules.
  */
 public final class DedupeWindows
 {
@@ -18,29 +20,32 @@ public final class DedupeWindows
         return origins.computeIfAbsent(origin, DedupeWindow::new);
     }
 
+    /** Origins known. */
     public int size()
     {
         return origins.size();
     }
 
-    /** Reads the whole journal once and records every (origin, sequence, index). Returns the entry count. */
-    public long rebuildFrom(final Journal journal)
+    /**
+     * The handler that rebuilds the windows in the start-up pass ({@link JournalRecovery}): records every journaled
+     * (origin, sequence, index). A run of entries from one origin looks its window up once (the origin is compared
+     * in place, not copied into a string per entry).
+     */
+    public JournalRecovery.EntryHandler recovery()
     {
-        final EnvelopeHeader header = new EnvelopeHeader();
-        final JournalEntry entry = new JournalEntry();
-        long count = 0;
-        try (JournalReader reader = journal.newReader())
+        return new JournalRecovery.EntryHandler()
         {
-            reader.toStart();
-            while (reader.next(entry))
+            private DedupeWindow last;
+
+            @Override
+            public void onEntry(final EnvelopeHeader header, final JournalEntry entry)
             {
-                count++;
-                if (header.wrap(entry.envelope(), 0, entry.envelopeLength()))
+                if (last == null || !header.originEquals(last.origin()))
                 {
-                    state(header.origin()).record(header.originSequence(), entry.index());
+                    last = state(header.origin());
                 }
+                last.record(header.originSequence(), entry.index());
             }
-        }
-        return count;
+        };
     }
 }

@@ -4,10 +4,13 @@ import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.ReplayEnd;
 import io.emcomm.router.delivery.DeliveryFrames;
-import io.emcomm.router.terminal.TerminalState;
+import io.emcomm.router.delivery.EnvelopeBodies;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
+import io.emcomm.router.journal.JournalRecovery;
+import io.emcomm.router.terminal.CursorStore;
+import io.emcomm.router.terminal.TerminalState;
 import io.netty.channel.Channel;
 
 import java.util.Collection;
@@ -16,6 +19,9 @@ import java.util.Collection;
  * Answers a command post's LATEST_POSITIONS_REQUEST: the last position report of every terminal registered
  * in the region subtree, read from the journal by the index the router kept, as REPLAY_ITEM frames and a
  * REPLAY_END. Control plane: runs on the asking session's event loop.
+ *
+ * <p>The index of each terminal's last position report is kept on its {@link TerminalState}: set by the sequencer
+ * as it journals one, and rebuilt at start by {@link #recovery} in the one {@link JournalRecovery} pass.
  */
 public final class LatestPositions
 {
@@ -23,6 +29,29 @@ public final class LatestPositions
     {
     }
 
+    /**
+     * The handler that rebuilds the latest positions in the start-up pass: for every position report journaled,
+     * its origin's {@link TerminalState} (created with its cursor at that index if the store never saw it, as
+     * before) gets the report's index and the region the origin had then. The last report wins (index order).
+     */
+    public static JournalRecovery.EntryHandler recovery(final CursorStore cursors)
+    {
+        return (header, entry) ->
+        {
+            if (header.bodyField() == EnvelopeBodies.POSITION)
+            {
+                final TerminalState t = cursors.terminal(header.origin(), entry.index());
+                t.lastPositionIndex(entry.index());
+                t.regionCode(entry.originRegion());
+            }
+        };
+    }
+
+    /**
+     * Writes the last position report of every terminal in {@code terminals} whose region is in the subtree of
+     * {@code region}, then a REPLAY_END with {@code requestId}, the count and the highest index sent. Event loop of
+     * {@code channel}.
+     */
     public static void send(final Channel channel, final Journal journal, final Collection<TerminalState> terminals,
         final String region, final long requestId)
     {
