@@ -1,7 +1,11 @@
 package io.emcomm.bench.report;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -25,12 +29,16 @@ import java.util.Locale;
  * have always had, since scripts read them: two-space indentation, {@code "name": value}, {@code {}} and
  * {@code []} when empty, a line break at the end. Numbers in a map keep the summary's rule: a whole
  * {@code double} is written as an integer ({@code 1200}, not {@code 1200.0}), any other with one decimal
- * ({@code 12.3}), NaN and infinities as {@code null}; integers as they are. Thread-safe (Jackson's writers are
+ * ({@code 12.3}), NaN and infinities as {@code null}; integers as they are. Control characters in strings are
+ * six-character escapes in lower-case hex (backspace and form feed too), as before. Thread-safe (Jackson's writers are
  * immutable).
  */
 public final class ReportJson
 {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    private static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactoryBuilder()
+            .characterEscapes(new ControlEscapes())
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+            .build())
         .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
         .addModule(new SimpleModule("bench-numbers")
             .addSerializer(Double.class, new OneDecimal<>(Double.class))
@@ -127,6 +135,30 @@ public final class ReportJson
             {
                 gen.writeNumber(String.format(Locale.ROOT, "%.1f", d));
             }
+        }
+    }
+
+    /** Jackson's escapes for JSON, but backspace and form feed as six-character escapes, not the short ones. */
+    private static final class ControlEscapes extends CharacterEscapes
+    {
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        ControlEscapes()
+        {
+            ascii['\b'] = ESCAPE_STANDARD;
+            ascii['\f'] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii()
+        {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(final int ch)
+        {
+            return null;
         }
     }
 }

@@ -37,7 +37,7 @@ class ReportJsonTest
         m.put("frac", 12.345);
         m.put("neg", -3.75);
         m.put("long", 7L);
-        m.put("str", "a\"b\\c\nd\u0001");
+        m.put("str", "a\"b\\c\nd\u0001\u001f\b\f");
         m.put("nul", null);
         m.put("empty_list", List.of());
         m.put("empty_map", Map.of());
@@ -53,7 +53,7 @@ class ReportJsonTest
               "frac": 12.3,
               "neg": -3.8,
               "long": 7,
-              "str": "a\\"b\\\\c\\nd\\u0001",
+              "str": "a\\"b\\\\c\\nd\\u0001\\u001f\\u0008\\u000c",
               "nul": null,
               "empty_list": [],
               "empty_map": {},
