@@ -5,7 +5,6 @@ import io.emcomm.bench.scenario.Results;
 import io.emcomm.bench.scenario.ScenarioResult;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +23,10 @@ public final class Summary
     {
     }
 
+    /**
+     * The summary as ordered maps and lists, ready for {@link #write}: {@code environment}, {@code settings},
+     * {@code results} (one row per scenario and system) and {@code skipped} (system to reason) when any was.
+     */
     public static Map<String, Object> toMap(final Map<String, Object> environment, final Results results,
         final Map<String, Object> settings)
     {
@@ -85,13 +88,9 @@ public final class Summary
         return latency;
     }
 
+    /** Writes the summary to {@code file} (creating its folder) as {@link ReportJson} lays it out. */
     public static void write(final Path file, final Map<String, Object> summary) throws IOException
     {
-        final Path parent = file.toAbsolutePath().getParent();
-        if (parent != null)
-        {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(file, Json.write(summary));
+        ReportJson.write(file, summary);
     }
 }

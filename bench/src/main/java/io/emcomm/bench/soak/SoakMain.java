@@ -1,5 +1,9 @@
 package io.emcomm.bench.soak;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emcomm.bench.report.ReportJson;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -125,35 +129,47 @@ public final class SoakMain
         csv.add(Sample.CSV_HEADER);
         outcome.samples().forEach(s -> csv.add(s.csv()));
         Files.write(settings.outDir().resolve("soak-samples.csv"), csv);
+        ReportJson.write(settings.outDir().resolve("soak.json"), json(settings, outcome));
+    }
+
+    /**
+     * soak.json: the run, the verdict with its reasons, the totals and every sample. Decimals are fixed per
+     * field (seconds and rates 1, heap slope 3, growth and descriptor slope 2), as operators' scripts read them.
+     */
+    static ObjectNode json(final SoakSettings settings, final SoakRun.Outcome outcome)
+    {
         final Verdict v = outcome.verdict();
-        final StringBuilder json = new StringBuilder();
-        json.append("{\n");
-        json.append(String.format(Locale.ROOT, "  \"duration_s\": %.1f,%n  \"terminals\": %d,%n  \"command_posts\": %d,%n",
-            settings.duration().toMillis() / 1000.0, settings.terminals(), Regions.commandPostRegions().size()));
-        json.append("  \"verdict\": \"").append(v.pass() ? "PASS" : "FAIL").append("\",\n");
-        json.append("  \"reasons\": [");
-        for (int i = 0; i < v.reasons().size(); i++)
+        final ObjectNode json = ReportJson.object();
+        json.put("duration_s", ReportJson.decimals(settings.duration().toMillis() / 1000.0, 1));
+        json.put("terminals", settings.terminals());
+        json.put("command_posts", Regions.commandPostRegions().size());
+        json.put("verdict", v.pass() ? "PASS" : "FAIL");
+        final ArrayNode reasons = json.putArray("reasons");
+        v.reasons().forEach(reasons::add);
+        json.put("heap_slope_mib_per_min", ReportJson.decimals(v.heapSlopeMiBPerMin(), 3));
+        json.put("heap_growth_mib", ReportJson.decimals(v.heapGrowthMiB(), 2));
+        json.put("fd_slope_per_min", ReportJson.decimals(v.fdSlopePerMin(), 2));
+        json.put("fd_growth", v.fdGrowth());
+        json.put("published", outcome.published());
+        json.put("delivered", outcome.delivered());
+        json.put("lost", outcome.lost());
+        json.put("unacked", outcome.unacked());
+        json.put("p99_us", outcome.p99Micros());
+        json.put("max_us", outcome.maxMicros());
+        final ArrayNode samples = json.putArray("samples");
+        for (final Sample s : outcome.samples())
         {
-            json.append(i == 0 ? "" : ", ").append('"').append(v.reasons().get(i).replace("\"", "'")).append('"');
+            samples.addObject()
+                .put("elapsed_s", ReportJson.decimals(s.elapsedSeconds(), 1))
+                .put("in_per_s", ReportJson.decimals(s.inPerSecond(), 1))
+                .put("out_per_s", ReportJson.decimals(s.outPerSecond(), 1))
+                .put("p99_us", s.p99Micros())
+                .put("max_us", s.maxMicros())
+                .put("heap_after_gc_bytes", s.heapAfterGcBytes())
+                .put("rss_bytes", s.rssBytes())
+                .put("open_fds", s.openFds())
+                .put("leak_lines", s.leakLines());
         }
-        json.append("],\n");
-        json.append(String.format(Locale.ROOT,
-            "  \"heap_slope_mib_per_min\": %.3f,%n  \"heap_growth_mib\": %.2f,%n  \"fd_slope_per_min\": %.2f,%n"
-                + "  \"fd_growth\": %d,%n  \"published\": %d,%n  \"delivered\": %d,%n  \"lost\": %d,%n  \"unacked\": %d,%n"
-                + "  \"p99_us\": %d,%n  \"max_us\": %d,%n",
-            v.heapSlopeMiBPerMin(), v.heapGrowthMiB(), v.fdSlopePerMin(), v.fdGrowth(), outcome.published(),
-            outcome.delivered(), outcome.lost(), outcome.unacked(), outcome.p99Micros(), outcome.maxMicros()));
-        json.append("  \"samples\": [\n");
-        for (int i = 0; i < outcome.samples().size(); i++)
-        {
-            final Sample s = outcome.samples().get(i);
-            json.append(String.format(Locale.ROOT,
-                "    {\"elapsed_s\": %.1f, \"in_per_s\": %.1f, \"out_per_s\": %.1f, \"p99_us\": %d, \"max_us\": %d, "
-                    + "\"heap_after_gc_bytes\": %d, \"rss_bytes\": %d, \"open_fds\": %d, \"leak_lines\": %d}%s%n",
-                s.elapsedSeconds(), s.inPerSecond(), s.outPerSecond(), s.p99Micros(), s.maxMicros(), s.heapAfterGcBytes(),
-                s.rssBytes(), s.openFds(), s.leakLines(), i + 1 < outcome.samples().size() ? "," : ""));
-        }
-        json.append("  ]\n}\n");
-        Files.writeString(settings.outDir().resolve("soak.json"), json);
+        return json;
     }
 }

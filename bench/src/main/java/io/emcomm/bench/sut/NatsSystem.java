@@ -1,5 +1,6 @@
 package io.emcomm.bench.sut;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emcomm.bench.load.MessageListener;
 import io.emcomm.bench.load.Payload;
 import io.nats.client.Connection;
@@ -35,6 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class NatsSystem implements SystemUnderTest
 {
     static final String STREAM = "BENCH";
+    /** Writes the CONNECT options of the idle connections (NATS protocol: {@code CONNECT {json}}). */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean jetStream;
     private final AtomicLong slowConsumerEvents = new AtomicLong();
@@ -167,7 +170,8 @@ public final class NatsSystem implements SystemUnderTest
     @Override
     public IdleConnections openIdle(final int count, final String idPrefix) throws Exception
     {
-        final byte[] connect = "CONNECT {\"verbose\":false,\"pedantic\":false}\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
+        final byte[] connect = ("CONNECT " + JSON.createObjectNode().put("verbose", false).put("pedantic", false)
+            + "\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII);
         return IdleConnections.open(port, count, new IdleConnections.Handshake()
         {
             @Override

@@ -191,7 +191,7 @@ final class ListenCommand implements Callable<Integer>
         {
             return;
         }
-        out.println(again ? again(DeliveryFormat.json(d), DeliveryFormat.line(d)) : json ? DeliveryFormat.json(d) : DeliveryFormat.line(d));
+        out.println(again ? again(d) : json ? DeliveryFormat.json(d) : DeliveryFormat.line(d));
         out.flush();
         if (!noAck)
         {
@@ -208,9 +208,9 @@ final class ListenCommand implements Callable<Integer>
         }
     }
 
-    private String again(final String jsonLine, final String textLine)
+    private String again(final Delivery d)
     {
-        return json ? jsonLine.substring(0, jsonLine.length() - 1) + ",\"again\":true}" : textLine + " (again)";
+        return json ? DeliveryFormat.json(DeliveryFormat.object(d).put("again", true)) : DeliveryFormat.line(d) + " (again)";
     }
 
     /** Dispatch thread: one line per attempt, so an operator sees the listener is alive while the router is down. */

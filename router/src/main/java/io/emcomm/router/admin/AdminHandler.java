@@ -26,6 +26,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON = "application/json; charset=utf-8";
     private static final String TEXT = "text/plain; charset=utf-8";
+    /** The fixed bodies, written once with the status document's Jackson mapper. */
+    private static final String HEALTHY = StatusReport.JSON.createObjectNode().put("status", "UP") + "\n";
+    private static final String READY = StatusReport.JSON.createObjectNode().put("ready", true) + "\n";
 
     private final RouterView router;
     private final RouterMetrics metrics;
@@ -53,7 +56,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         switch (path)
         {
             case "/metrics" -> respond(ctx, keepAlive, HttpResponseStatus.OK, PROMETHEUS_TEXT, metrics.scrape());
-            case "/health" -> respond(ctx, keepAlive, HttpResponseStatus.OK, JSON, "{\"status\":\"UP\"}\n");
+            case "/health" -> respond(ctx, keepAlive, HttpResponseStatus.OK, JSON, HEALTHY);
             case "/ready" -> ready(ctx, keepAlive);
             case "/status" -> respond(ctx, keepAlive, HttpResponseStatus.OK, text ? TEXT : JSON, text ? status.text() : status.json() + "\n");
             default -> respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, TEXT,
@@ -66,7 +69,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     {
         if (router.isAccepting())
         {
-            respond(ctx, keepAlive, HttpResponseStatus.OK, JSON, "{\"ready\":true}\n");
+            respond(ctx, keepAlive, HttpResponseStatus.OK, JSON, READY);
         }
         else
         {

@@ -1,5 +1,14 @@
 package io.emcomm.router.journal;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.wire.Envelope;
@@ -11,6 +20,7 @@ import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 
@@ -26,6 +36,16 @@ public final class JournalExport
     {
         JSONL, CSV
     }
+
+    /**
+     * Compact JSON lines, fields in insertion order, control characters as six-character escapes in lower-case hex
+     * (backspace and form feed too), as exports have always been written. Thread-safe once built.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder(new JsonFactoryBuilder()
+            .characterEscapes(new ControlEscapes())
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+            .build())
+        .build();
 
     static final String CSV_HEADER = "index,journaled_at,origin,origin_sequence,origin_kind,origin_region,precedence,to,"
         + "created_at,expires_at,body,summary";
@@ -182,29 +202,32 @@ public final class JournalExport
         return e;
     }
 
+    /** One JSON line (no line break) of an entry whose envelope parsed; fields in the order the class comment gives. */
     static String json(final JournalEntry entry, final Envelope e)
     {
-        final StringBuilder b = new StringBuilder(256);
-        b.append("{\"index\":").append(entry.index())
-            .append(",\"journaled_at\":").append(quote(time(entry.journaledAtMicros())))
-            .append(",\"origin\":").append(quote(e.getOrigin()))
-            .append(",\"origin_sequence\":").append(e.getOriginSequence())
-            .append(",\"origin_kind\":").append(quote(kind(entry.originKind())))
-            .append(",\"origin_region\":").append(quote(entry.originRegion()))
-            .append(",\"precedence\":").append(quote(precedence(e)))
-            .append(",\"to\":[");
-        for (int i = 0; i < e.getToCount(); i++)
+        final ObjectNode json = JSON.createObjectNode();
+        json.put("index", entry.index());
+        json.put("journaled_at", time(entry.journaledAtMicros()));
+        json.put("origin", e.getOrigin());
+        json.put("origin_sequence", e.getOriginSequence());
+        json.put("origin_kind", kind(entry.originKind()));
+        json.put("origin_region", entry.originRegion());
+        json.put("precedence", precedence(e));
+        final ArrayNode to = json.putArray("to");
+        e.getToList().forEach(to::add);
+        json.put("created_at", e.getCreatedAtMicros() == 0 ? null : time(e.getCreatedAtMicros()));
+        json.put("expires_at", e.getExpiresAtMicros() == 0 ? null : time(e.getExpiresAtMicros()));
+        json.put("body", body(e));
+        json.put("summary", summary(e));
+        json.put("envelope_base64", Base64.getEncoder().encodeToString(Arrays.copyOf(entry.envelope(), entry.envelopeLength())));
+        try
         {
-            b.append(i == 0 ? "" : ",").append(quote(e.getTo(i)));
+            return JSON.writeValueAsString(json);
         }
-        b.append("],\"created_at\":").append(e.getCreatedAtMicros() == 0 ? "null" : quote(time(e.getCreatedAtMicros())))
-            .append(",\"expires_at\":").append(e.getExpiresAtMicros() == 0 ? "null" : quote(time(e.getExpiresAtMicros())))
-            .append(",\"body\":").append(quote(body(e)))
-            .append(",\"summary\":").append(quote(summary(e)))
-            .append(",\"envelope_base64\":\"")
-            .append(Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(entry.envelope(), entry.envelopeLength())))
-            .append("\"}");
-        return b.toString();
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalStateException("a tree of strings and numbers always writes", ex);
+        }
     }
 
     static String csv(final JournalEntry entry, final Envelope e)
@@ -270,32 +293,27 @@ public final class JournalExport
         return '"' + s.replace("\"", "\"\"") + '"';
     }
 
-    static String quote(final String s)
+    /** Jackson's escapes for JSON, but backspace and form feed as six-character escapes, not the short ones. */
+    private static final class ControlEscapes extends CharacterEscapes
     {
-        final StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++)
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        ControlEscapes()
         {
-            final char ch = s.charAt(i);
-            switch (ch)
-            {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default ->
-                {
-                    if (ch < 0x20)
-                    {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int)ch));
-                    }
-                    else
-                    {
-                        b.append(ch);
-                    }
-                }
-            }
+            ascii['\b'] = ESCAPE_STANDARD;
+            ascii['\f'] = ESCAPE_STANDARD;
         }
-        return b.append('"').toString();
+
+        @Override
+        public int[] getEscapeCodesForAscii()
+        {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(final int ch)
+        {
+            return null;
+        }
     }
 }

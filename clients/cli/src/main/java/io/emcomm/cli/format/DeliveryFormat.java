@@ -1,5 +1,14 @@
 package io.emcomm.cli.format;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emcomm.client.Delivery;
 import io.emcomm.protocol.wire.Alert;
 import io.emcomm.protocol.wire.Envelope;
@@ -25,6 +34,16 @@ public final class DeliveryFormat
 {
     private static final DateTimeFormatter UTC_MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX")
         .withZone(ZoneOffset.UTC);
+
+    /**
+     * Compact JSON, fields in insertion order, control characters escaped as six-character escapes in lower-case hex
+     * (backslash, u, 001f; backspace and form feed too) as these lines have always been written. Thread-safe once built.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder(new JsonFactoryBuilder()
+            .characterEscapes(new ControlEscapes())
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+            .build())
+        .build();
 
     private DeliveryFormat()
     {
@@ -71,77 +90,92 @@ public final class DeliveryFormat
         return instruction.isEmpty() ? "" : "; instruction: " + instruction;
     }
 
-    /** One JSON object, no line break. */
+    /** One JSON object, no line break (see the class comment for its fields). */
     public static String json(final Delivery d)
     {
+        return json(object(d));
+    }
+
+    /**
+     * The JSON object of {@link #json(Delivery)}, fields in their printed order, for a caller that adds one
+     * (listen adds {@code "again": true} to a redelivery).
+     */
+    public static ObjectNode object(final Delivery d)
+    {
         final Envelope e = d.envelope();
-        final StringBuilder json = new StringBuilder(256).append('{');
-        field(json, "index").append(d.journalIndex()).append(',');
-        field(json, "id").append(quote(d.messageId())).append(',');
-        field(json, "origin").append(quote(d.origin())).append(',');
-        field(json, "sequence").append(d.originSequence()).append(',');
-        field(json, "precedence").append(quote(d.precedence().name().toLowerCase(Locale.ROOT))).append(',');
-        field(json, "to").append('[');
-        for (int i = 0; i < d.destinations().size(); i++)
-        {
-            json.append(i == 0 ? "" : ",").append(quote(d.destinations().get(i)));
-        }
-        json.append("],");
-        field(json, "journaled_at").append(quote(instant(d.journaledAtMicros()).toString())).append(',');
+        final ObjectNode json = JSON.createObjectNode();
+        json.put("index", d.journalIndex());
+        json.put("id", d.messageId());
+        json.put("origin", d.origin());
+        json.put("sequence", d.originSequence());
+        json.put("precedence", d.precedence().name().toLowerCase(Locale.ROOT));
+        final ArrayNode to = json.putArray("to");
+        d.destinations().forEach(to::add);
+        json.put("journaled_at", instant(d.journaledAtMicros()).toString());
         if (e.getCreatedAtMicros() != 0)
         {
-            field(json, "created_at").append(quote(instant(e.getCreatedAtMicros()).toString())).append(',');
+            json.put("created_at", instant(e.getCreatedAtMicros()).toString());
         }
         if (e.getExpiresAtMicros() != 0)
         {
-            field(json, "expires_at").append(quote(instant(e.getExpiresAtMicros()).toString())).append(',');
+            json.put("expires_at", instant(e.getExpiresAtMicros()).toString());
         }
-        field(json, "body").append(quote(e.getBodyCase().name().toLowerCase(Locale.ROOT)));
+        json.put("body", e.getBodyCase().name().toLowerCase(Locale.ROOT));
         body(json, e);
-        return json.append('}').toString();
+        return json;
     }
 
-    private static void body(final StringBuilder json, final Envelope e)
+    /** {@code object} as one line of JSON. */
+    public static String json(final ObjectNode object)
+    {
+        try
+        {
+            return JSON.writeValueAsString(object);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalStateException("a tree of strings and numbers always writes", ex);
+        }
+    }
+
+    private static void body(final ObjectNode json, final Envelope e)
     {
         switch (e.getBodyCase())
         {
-            case TEXT -> field(json.append(','), "text").append(quote(e.getText().getText()));
+            case TEXT -> json.put("text", e.getText().getText());
             case POSITION ->
             {
                 final PositionReport p = e.getPosition();
-                field(json.append(','), "lat").append(p.getLat());
-                field(json.append(','), "lon").append(p.getLon());
-                field(json.append(','), "altitude_m").append(p.getAltitudeM());
+                json.put("lat", p.getLat()).put("lon", p.getLon()).put("altitude_m", p.getAltitudeM());
             }
             case ALERT ->
             {
                 final Alert a = e.getAlert();
-                field(json.append(','), "event").append(quote(a.getEvent()));
-                field(json.append(','), "severity").append(quote(a.getSeverity().name().toLowerCase(Locale.ROOT)));
-                field(json.append(','), "headline").append(quote(a.getHeadline()));
-                field(json.append(','), "instruction").append(quote(a.getInstruction()));
+                json.put("event", a.getEvent())
+                    .put("severity", a.getSeverity().name().toLowerCase(Locale.ROOT))
+                    .put("headline", a.getHeadline())
+                    .put("instruction", a.getInstruction());
             }
             case INCIDENT ->
             {
                 final IncidentReport i = e.getIncident();
-                field(json.append(','), "incident_type").append(quote(i.getType()));
-                field(json.append(','), "region").append(quote(i.getRegionCode()));
-                field(json.append(','), "description").append(quote(i.getDescription()));
+                json.put("incident_type", i.getType())
+                    .put("region", i.getRegionCode())
+                    .put("description", i.getDescription());
             }
             case TASK ->
             {
                 final Task t = e.getTask();
-                field(json.append(','), "task_id").append(quote(t.getTaskId()));
-                field(json.append(','), "title").append(quote(t.getTitle()));
-                field(json.append(','), "instruction").append(quote(t.getInstruction()));
+                json.put("task_id", t.getTaskId())
+                    .put("title", t.getTitle())
+                    .put("instruction", t.getInstruction());
             }
             case RECEIPT ->
             {
                 final Receipt r = e.getReceipt();
-                field(json.append(','), "receipt_for").append(
-                    quote(r.getMessageOrigin() + "/" + r.getMessageOriginSequence()));
-                field(json.append(','), "status").append(quote(r.getStatus().name().toLowerCase(Locale.ROOT)));
-                field(json.append(','), "terminal").append(quote(r.getTerminalId()));
+                json.put("receipt_for", r.getMessageOrigin() + "/" + r.getMessageOriginSequence())
+                    .put("status", r.getStatus().name().toLowerCase(Locale.ROOT))
+                    .put("terminal", r.getTerminalId());
             }
             case BODY_NOT_SET ->
             {
@@ -150,43 +184,46 @@ public final class DeliveryFormat
         }
     }
 
-    private static StringBuilder field(final StringBuilder json, final String name)
-    {
-        return json.append('"').append(name).append("\":");
-    }
-
+    /** A journal time in microseconds since the epoch as an instant. */
     public static Instant instant(final long micros)
     {
         return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
 
-    /** A JSON string literal. */
+    /** A JSON string literal, quotes included. */
     public static String quote(final String s)
     {
-        final StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++)
+        try
         {
-            final char c = s.charAt(i);
-            switch (c)
-            {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default ->
-                {
-                    if (c < 0x20)
-                    {
-                        out.append(String.format("\\u%04x", (int)c));
-                    }
-                    else
-                    {
-                        out.append(c);
-                    }
-                }
-            }
+            return JSON.writeValueAsString(s);
         }
-        return out.append('"').toString();
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalStateException("a string always writes", ex);
+        }
+    }
+
+    /** Jackson's escapes for JSON, but backspace and form feed as six-character escapes, not the short ones. */
+    private static final class ControlEscapes extends CharacterEscapes
+    {
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        ControlEscapes()
+        {
+            ascii['\b'] = ESCAPE_STANDARD;
+            ascii['\f'] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii()
+        {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(final int ch)
+        {
+            return null;
+        }
     }
 }
