@@ -8,14 +8,22 @@ import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
 
-/** The pipeline of a terminal connection: TLS (when configured, with a log line for a failed handshake), framing, then the session state machine. */
+/**
+ * The pipeline of a terminal connection, in protocol phases: TLS (when configured, with a log line for a failed
+ * handshake), the idle timer, admission under the connection limit ({@link AdmissionHandler}, removed once
+ * admitted), framing, then the handshake ({@link HelloHandler}), which replaces itself with the logged-in
+ * session's {@link SessionHandler}. Event loop of the new channel; the router's parts are shared.
+ */
 public final class RouterChannelInitializer extends ChannelInitializer<SocketChannel>
 {
     private final RouterContext router;
+    private final AdmissionHandler admission;
 
+    /** @param router the router's shared parts, for every connection this initializer sets up */
     public RouterChannelInitializer(final RouterContext router)
     {
         this.router = router;
+        this.admission = new AdmissionHandler(router.gatekeeper(), router.counters());
     }
 
     @Override
@@ -33,7 +41,8 @@ public final class RouterChannelInitializer extends ChannelInitializer<SocketCha
             ch.pipeline().addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
         }
         ch.pipeline()
+            .addLast("admission", admission)
             .addLast("frames", new FrameDecoder(router.config().maxFrameBytes()))
-            .addLast("session", new SessionHandler(router));
+            .addLast(HelloHandler.NAME, new HelloHandler(router));
     }
 }
