@@ -1,8 +1,9 @@
 package io.emcomm.router.net;
 
 import io.emcomm.protocol.frame.FrameDecoder;
-import io.netty.channel.ChannelInitializer;
 import io.emcomm.router.security.AccessControl;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -35,12 +36,18 @@ public final class RouterChannelInitializer extends ChannelInitializer<SocketCha
             ch.pipeline().addLast("tls", gatekeeper.sslContext().newHandler(ch.alloc()));
             ch.pipeline().addLast("tls-failures", TlsHandshakeFailureHandler.INSTANCE);
         }
-        final int idleMs = gatekeeper.config().idleTimeoutMs();
+        addProtocolPhases(ch.pipeline());
+    }
+
+    /** Everything after TLS: the idle timer, admission, framing and the handshake phase. Also used by tests. */
+    void addProtocolPhases(final ChannelPipeline pipeline)
+    {
+        final int idleMs = router.gatekeeper().config().idleTimeoutMs();
         if (idleMs > 0)
         {
-            ch.pipeline().addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
+            pipeline.addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
         }
-        ch.pipeline()
+        pipeline
             .addLast("admission", admission)
             .addLast("frames", new FrameDecoder(router.config().maxFrameBytes()))
             .addLast(HelloHandler.NAME, new HelloHandler(router));
