@@ -24,7 +24,8 @@ import java.nio.ByteBuffer;
  */
 abstract class FrameHandler extends ChannelInboundHandlerAdapter
 {
-    private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
+    /** Named for the phase (HelloHandler, SessionHandler), so a log line says where the connection was. */
+    private final Logger log = LoggerFactory.getLogger(getClass());
 
     protected final RouterContext router;
 
@@ -50,7 +51,7 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter
         }
         catch (final RuntimeException ex)
         {
-            LOG.error("unexpected failure handling a frame from {}", describe(ctx), ex);
+            log.error("unexpected failure handling a frame from {}", describe(ctx), ex);
             router.counters().incProtocolErrors();
             ConnectionCloser.sendFatal(ctx.channel(), ErrorCode.INTERNAL, "internal error: " + ex);
         }
@@ -96,7 +97,7 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter
         }
         else
         {
-            LOG.warn("closing {} after {}", describe(ctx), root.toString());
+            log.warn("closing {} after {}", describe(ctx), root.toString());
             protocolError(ctx, ErrorCode.INTERNAL, "internal error: " + root, true);
         }
     }
@@ -110,7 +111,7 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter
         router.counters().incProtocolErrors();
         if (fatal)
         {
-            LOG.info("closing {}: {} {}", describe(ctx), code, message);
+            log.info("closing {}: {} {}", describe(ctx), code, message);
             ConnectionCloser.sendFatal(ctx.channel(), code, message);
         }
         else
