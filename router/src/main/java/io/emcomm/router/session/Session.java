@@ -126,7 +126,7 @@ public final class Session implements FeedOwner
         return terminal;
     }
 
-    /** The terminal id's dedupe window as an origin; any thread (it guards itself). */
+    /** The terminal id's dedupe window as an origin; its lookup and record under the publish lock (see its javadoc). */
     public DedupeWindow originState()
     {
         return publishing.origin();

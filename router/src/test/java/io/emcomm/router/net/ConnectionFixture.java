@@ -34,8 +34,8 @@ import io.netty.util.concurrent.Ticker;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -63,7 +63,7 @@ final class ConnectionFixture implements AutoCloseable
     private final RouterChannelInitializer initializer;
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     /** Frames read out of the channel's outbound buffers and not yet handed to the test. Test thread only. */
-    private static final Map<EmbeddedChannel, ArrayDeque<Frame>> PENDING = new IdentityHashMap<>();
+    private static final Map<EmbeddedChannel, ArrayDeque<Frame>> PENDING = new WeakHashMap<>();
 
     ConnectionFixture(final Path dir, final Consumer<RouterConfig.Builder> settings)
     {
