@@ -1,10 +1,7 @@
 package io.emcomm.router;
 
-import io.emcomm.protocol.frame.Frames;
-import io.emcomm.protocol.wire.Error;
-import io.emcomm.protocol.wire.ErrorCode;
-import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.router.journal.Journal;
+import io.emcomm.router.net.ControlFrames;
 import io.emcomm.router.route.RoutingTable;
 import io.emcomm.router.session.Session;
 import io.netty.channel.Channel;
@@ -83,8 +80,6 @@ final class GracefulShutdown
             return;
         }
         channel.config().setAutoRead(false);
-        final Error going = Error.newBuilder().setCode(ErrorCode.SHUTTING_DOWN).setFatal(true)
-            .setMessage("router shutting down; reconnect with back-off").build();
-        channel.writeAndFlush(Frames.encode(channel.alloc(), FrameType.GOING_AWAY, going)).addListener(ChannelFutureListener.CLOSE);
+        ControlFrames.goingAway(channel, "router shutting down; reconnect with back-off").addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -4,12 +4,13 @@ import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.journal.DedupeWindows;
-import io.emcomm.router.journal.DedupeWindow;
 import io.emcomm.router.address.Destination;
 import io.emcomm.router.address.DestinationCache;
 import io.emcomm.router.route.LocalRoutingTable;
 import io.emcomm.router.route.Recipients;
+import io.emcomm.router.session.PublishState;
 import io.emcomm.router.session.Session;
+import io.emcomm.router.terminal.TerminalIdentity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -59,31 +60,36 @@ public class RoutingTableBenchmark
     private Destination upFromVillage;
     private ByteBuf envelope;
 
+    /** Routing reads only identity, kind and region: no delivery feed is needed, and one dedupe state serves every session. */
+    private final PublishState publishing = new PublishState(new DedupeWindows().state("bench"), null, null);
+
+    private Session session(final String terminalId, final TerminalKind kind, final String regionCode)
+    {
+        return new Session(new TerminalIdentity(terminalId, kind, regionCode), channel, null, null, publishing, null);
+    }
+
     @Setup
     public void setUp() throws Exception
     {
-        // Routing reads only identity, kind and region: no delivery feed is needed, and one dedupe state
-        // serves every session.
-        final DedupeWindow origin = new DedupeWindows().state("bench");
         int n = 0;
-        add(new Session("cp-52", TerminalKind.COMMAND_POST, "52", channel, null, null, origin, null, null, null), "alerts.>");
+        add(session("cp-52", TerminalKind.COMMAND_POST, "52"), "alerts.>");
         for (final String city : CITIES)
         {
-            add(new Session("cp-" + city, TerminalKind.COMMAND_POST, city, channel, null, null, origin, null, null, null), "ops." + city + ".*");
+            add(session("cp-" + city, TerminalKind.COMMAND_POST, city), "ops." + city + ".*");
             for (int county = 1; county <= 10; county++)
             {
                 final String countyCode = city + String.format("%02d", county);
-                add(new Session("cp-" + countyCode, TerminalKind.COMMAND_POST, countyCode, channel, null, null, origin, null, null, null),
+                add(session("cp-" + countyCode, TerminalKind.COMMAND_POST, countyCode),
                     "ops." + city + ".*");
                 for (int town = 1; town <= 10; town++)
                 {
                     final String townCode = countyCode + String.format("%03d", town);
-                    add(new Session("cp-" + townCode, TerminalKind.COMMAND_POST, townCode, channel, null, null, origin, null, null, null),
+                    add(session("cp-" + townCode, TerminalKind.COMMAND_POST, townCode),
                         "alerts.>");
                     for (int i = 0; i < 10; i++)
                     {
                         final String village = townCode + String.format("%03d", 1 + i % 5);
-                        add(new Session("t-" + n, FIELD_KINDS[n % 3], village, channel, null, null, origin, null, null, null),
+                        add(session("t-" + n, FIELD_KINDS[n % 3], village),
                             "team." + (n % 500));
                         n++;
                     }

@@ -1,140 +1,104 @@
 package io.emcomm.router.net;
 
-import io.emcomm.protocol.wire.PublishNack;
-import io.emcomm.router.sequence.PublishOutcome;
-import io.emcomm.router.session.AckBatch;
-
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.Error;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.FrameType;
+import io.emcomm.protocol.wire.Heartbeat;
+import io.emcomm.protocol.wire.PublishNack;
+import io.emcomm.protocol.wire.ReplayEnd;
+import io.emcomm.protocol.wire.SubscriptionAck;
+import io.emcomm.protocol.wire.Welcome;
+import io.emcomm.router.sequence.PublishOutcome;
+import io.emcomm.router.session.AckBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.util.ReferenceCountUtil;
 
-import java.util.concurrent.TimeUnit;
-
-/** Error frames: how the router tells a peer what it did wrong before (maybe) closing the connection. */
-final class ControlFrames
+/**
+ * The router's outbound encoder for control frames (a proxy in Aeron's sense): every WELCOME, SUBSCRIPTION_ACK,
+ * HEARTBEAT, ERROR, PUBLISH_NACK, REPLAY_END and GOING_AWAY the router sends is encoded here and nowhere else,
+ * so what a frame carries is read in one place against docs/protocol.md. The data frames (DELIVERY, REPLAY_ITEM,
+ * PUBLISH_ACK) are written by hand without protobuf objects on the hot path, by
+ * {@link io.emcomm.router.delivery.DeliveryFrames}; how a connection is closed after a fatal error is
+ * {@link ConnectionCloser}'s business.
+ *
+ * <p>Methods taking a {@link ChannelHandlerContext} write without flushing: they run in a read batch, which
+ * {@link FrameHandler#channelReadComplete} flushes once. Methods taking a {@link Channel} write and flush: they
+ * run outside a read batch. All run on the connection's event loop. Buffers come from the channel's allocator
+ * and belong to the channel once written.
+ */
+public final class ControlFrames
 {
-    /** How sessions close their connections with an error. */
-    static final io.emcomm.router.session.Session.Closer CLOSER = new io.emcomm.router.session.Session.Closer()
-    {
-        @Override
-        public void close(final Channel channel, final ErrorCode code, final String message)
-        {
-            sendFatalAndLinger(channel, code, message);
-        }
-
-        @Override
-        public void closeNow(final Channel channel, final ErrorCode code, final String message)
-        {
-            channel.writeAndFlush(error(channel.alloc(), code, message, true), channel.voidPromise());
-            channel.close();
-        }
-    };
-
     private ControlFrames()
     {
     }
 
-    static ByteBuf error(final ByteBufAllocator alloc, final ErrorCode code, final String message, final boolean fatal)
+    /**
+     * Writes the WELCOME that accepts a HELLO (protocol.md section 2, step 3).
+     *
+     * @param lastOriginSequence the highest origin sequence journaled from this terminal id; 0 if none
+     * @param replacedSession    whether an older session of this terminal id was closed for this one (section 11)
+     */
+    static void welcome(final ChannelHandlerContext ctx, final String routerId, final long lastOriginSequence,
+        final int maxFrameBytes, final int heartbeatIntervalMs, final boolean replacedSession, final int idleTimeoutMs,
+        final int handshakeTimeoutMs)
     {
-        return Frames.encode(alloc, FrameType.ERROR,
-            Error.newBuilder().setCode(code).setMessage(message).setFatal(fatal).build());
+        final Welcome welcome = Welcome.newBuilder()
+            .setProtocolVersion(Frames.PROTOCOL_VERSION)
+            .setRouterId(routerId)
+            .setLastOriginSequence(lastOriginSequence)
+            .setMaxFrameBytes(maxFrameBytes)
+            .setHeartbeatIntervalMs(heartbeatIntervalMs)
+            .setReplacedSession(replacedSession)
+            .setIdleTimeoutMs(idleTimeoutMs)
+            .setHandshakeTimeoutMs(handshakeTimeoutMs)
+            .build();
+        ctx.write(Frames.encode(ctx.alloc(), FrameType.WELCOME, welcome), ctx.voidPromise());
     }
 
-    /** Writes a non-fatal error; the connection carries on. */
-    static void sendError(final Channel channel, final ErrorCode code, final String message)
+    /** Writes the SUBSCRIPTION_ACK that accepts a SUBSCRIBE or UNSUBSCRIBE whole (protocol.md section 6). */
+    static void subscriptionAccepted(final ChannelHandlerContext ctx, final long requestId)
     {
-        channel.writeAndFlush(error(channel.alloc(), code, message, false), channel.voidPromise());
+        ctx.write(Frames.encode(ctx.alloc(), FrameType.SUBSCRIPTION_ACK,
+            SubscriptionAck.newBuilder().setRequestId(requestId).setOk(true).build()), ctx.voidPromise());
     }
 
     /**
-     * How long a connection told a fatal error by {@link #sendFatalAndLinger} stays half-closed, waiting for its
-     * client to read up to the ERROR and close (protocol.md section 3).
+     * Writes the SUBSCRIPTION_ACK that refuses a SUBSCRIBE or UNSUBSCRIBE whole (protocol.md section 6).
+     *
+     * @param detail the problem in words (the bad entry, the limit, {@code NOT_AUTHORIZED: ...})
      */
-    static final long LINGER_MS = 10_000;
-
-    /**
-     * Writes a fatal error, then half-closes: the peer reads everything written before it, the ERROR, then the
-     * end of the stream. Whatever the peer still sends is read and dropped until it closes, or for
-     * {@link #LINGER_MS} at most. Why not close at once: a busy client (a replaced session reading a backlog)
-     * keeps sending acknowledgements; a socket closed with unread input answers them with a reset, and the
-     * client's kernel then throws away what the client had not read yet, the ERROR with it. The client saw a
-     * reset, reconnected and took its terminal back from the newer login.
-     */
-    static void sendFatalAndLinger(final Channel channel, final ErrorCode code, final String message)
+    static void subscriptionRefused(final ChannelHandlerContext ctx, final long requestId, final String detail)
     {
-        if (!channel.isActive() || !(channel instanceof DuplexChannel duplex))
-        {
-            sendFatal(channel, code, message);
-            return;
-        }
-        channel.writeAndFlush(error(channel.alloc(), code, message, true)).addListener(written ->
-        {
-            if (!written.isSuccess() || !channel.isActive())
-            {
-                channel.close();
-                return;
-            }
-            channel.pipeline().addFirst(new Discarding());
-            duplex.shutdownOutput();
-            channel.eventLoop().schedule(() -> channel.close(), LINGER_MS, TimeUnit.MILLISECONDS);
-        });
+        ctx.write(Frames.encode(ctx.alloc(), FrameType.SUBSCRIPTION_ACK,
+            SubscriptionAck.newBuilder().setRequestId(requestId).setOk(false).setDetail(detail).build()), ctx.voidPromise());
     }
 
-    /**
-     * First in the pipeline of a connection that has been told a fatal error: drops what the peer still sends
-     * and the failures of writes that were on their way, so that nothing else answers; closes when the peer
-     * closes its side. Event loop of the connection.
-     */
-    private static final class Discarding extends ChannelInboundHandlerAdapter
+    /** Writes the HEARTBEAT that answers one from the client (protocol.md section 9), stamped with the router's clock. */
+    static void heartbeat(final ChannelHandlerContext ctx, final long sentAtMicros)
     {
-        @Override
-        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
-        {
-            ReferenceCountUtil.release(msg);
-        }
-
-        @Override
-        public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
-        {
-            if (evt instanceof ChannelInputShutdownEvent)
-            {
-                ctx.close();
-            }
-        }
-
-        @Override
-        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
-        {
-            // the connection is ending and the peer has been told why: nothing more to say
-        }
+        ctx.write(Frames.encode(ctx.alloc(), FrameType.HEARTBEAT,
+            Heartbeat.newBuilder().setSentAtMicros(sentAtMicros).build()), ctx.voidPromise());
     }
 
-    /** Writes a fatal error and closes the connection once it is written (or fails to be). */
-    static void sendFatal(final Channel channel, final ErrorCode code, final String message)
+    /** Writes a non-fatal ERROR about one frame, which was ignored (protocol.md section 10); the session carries on. */
+    static void error(final ChannelHandlerContext ctx, final ErrorCode code, final String message)
     {
-        if (channel.isActive())
-        {
-            channel.writeAndFlush(error(channel.alloc(), code, message, true)).addListener(ChannelFutureListener.CLOSE);
-        }
-        else
-        {
-            channel.close();
-        }
+        ctx.write(errorFrame(ctx.alloc(), code, message, false), ctx.voidPromise());
+    }
+
+    /** Encodes an ERROR frame (protocol.md section 10); the caller writes it and owns it until then. */
+    static ByteBuf errorFrame(final ByteBufAllocator alloc, final ErrorCode code, final String message, final boolean fatal)
+    {
+        return Frames.encode(alloc, FrameType.ERROR, Error.newBuilder().setCode(code).setMessage(message).setFatal(fatal).build());
     }
 
     /**
      * Writes (does not flush) a PUBLISH_NACK (protocol.md 4.3) after the acks of the read batch made so far, so the
-     * client sees answers in the order the router made them. Event loop of the session.
+     * client sees answers in the order the router made them.
      */
     static void publishNack(final ChannelHandlerContext ctx, final AckBatch acks, final PublishOutcome refusal)
     {
@@ -142,5 +106,32 @@ final class ControlFrames
         final PublishNack nack = PublishNack.newBuilder().setOrigin(refusal.origin()).setOriginSequence(refusal.sequence())
             .setReason(refusal.reason()).setDetail(refusal.detail()).build();
         ctx.write(Frames.encode(ctx.alloc(), FrameType.PUBLISH_NACK, nack), ctx.voidPromise());
+    }
+
+    /**
+     * Writes and flushes the REPLAY_END that completes a replay or latest-positions request (protocol.md sections
+     * 8.1 and 8.2). Has the shape of {@link io.emcomm.router.replay.ReplayEndWriter}.
+     *
+     * @param count     REPLAY_ITEMs sent for the request
+     * @param lastIndex the journal index of the last of them; 0 if none
+     * @param damaged   journal entries in the range skipped because they did not parse; 0 for latest positions
+     */
+    static void replayEnd(final Channel channel, final long requestId, final long count, final long lastIndex, final long damaged)
+    {
+        final ReplayEnd end = ReplayEnd.newBuilder().setRequestId(requestId).setCount(count).setLastIndex(lastIndex)
+            .setDamaged(damaged).build();
+        channel.writeAndFlush(Frames.encode(channel.alloc(), FrameType.REPLAY_END, end), channel.voidPromise());
+    }
+
+    /**
+     * Writes and flushes GOING_AWAY (protocol.md section 3, code {@code SHUTTING_DOWN}): the router is shutting
+     * down and the connection closes next. Any thread (Netty hands the write to the channel's event loop).
+     *
+     * @return the write's future, for the caller to close the channel on
+     */
+    public static ChannelFuture goingAway(final Channel channel, final String message)
+    {
+        return channel.writeAndFlush(Frames.encode(channel.alloc(), FrameType.GOING_AWAY,
+            Error.newBuilder().setCode(ErrorCode.SHUTTING_DOWN).setMessage(message).setFatal(true).build()));
     }
 }

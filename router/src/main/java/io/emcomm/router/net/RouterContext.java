@@ -13,16 +13,22 @@ import io.emcomm.router.security.AccessControl;
 
 import java.util.function.LongSupplier;
 
-/** The shared parts every connection handler works with. Immutable; built once by the router. */
+/**
+ * The shared parts every connection handler works with: configuration, journal, dedupe windows, routing table,
+ * sequencer, counters, the router's clock (microseconds since the epoch), cursor store, delivery settings and
+ * access control. Immutable; built once by the router; any thread.
+ */
 public record RouterContext(RouterConfig config, Journal journal, DedupeWindows origins, RoutingTable table,
     Sequencer sequencer, RouterCounters counters, LongSupplier clock, CursorStore cursors, DeliveryContext delivery,
     AccessControl gatekeeper)
 {
+    /** The router's clock, in microseconds since the Unix epoch (what HEARTBEATs and envelopes carry). */
     public long clockMicros()
     {
         return clock.getAsLong();
     }
 
+    /** {@code emcomm.journal.sync=batch}: sync the journal at the end of every read batch. */
     boolean syncEachBatch()
     {
         return config.journalSync() == JournalSync.BATCH;

@@ -1,6 +1,27 @@
 /**
- * The network edge: the Netty pipeline (TLS, framing, admission, handshake, logged-in traffic), the control frames
- * the router writes, and the session lifecycle. Netty event loops. May import every layer below it; nothing below
- * imports it.
+ * The network edge: a terminal connection's Netty pipeline, in protocol phases (docs/protocol.md sections 1-3).
+ *
+ * <ol>
+ *   <li>{@link io.emcomm.router.net.RouterChannelInitializer} builds it: TLS and its failure log
+ *       ({@link io.emcomm.router.net.TlsHandshakeFailureHandler}), the idle timer, then</li>
+ *   <li>{@link io.emcomm.router.net.AdmissionHandler}: the connection limit; removes itself once admitted;</li>
+ *   <li>framing ({@code protocol.frame.FrameDecoder});</li>
+ *   <li>{@link io.emcomm.router.net.HelloHandler}: handshake timeout, HELLO checks, authentication, login and
+ *       takeover, WELCOME; replaces itself with</li>
+ *   <li>{@link io.emcomm.router.net.SessionHandler}: the logged-in traffic (PUBLISH to the sequencer, DELIVERY_ACK
+ *       to the feed, {@link io.emcomm.router.net.SubscriptionRequests}, replay, heartbeats), the end of each read
+ *       batch, teardown.</li>
+ * </ol>
+ *
+ * <p>{@link io.emcomm.router.net.ControlFrames} encodes every control frame the router sends (the one outbound
+ * encoder); {@link io.emcomm.router.net.ConnectionCloser} ends connections after a fatal ERROR.
+ *
+ * <p>Threads: everything here runs on the connection's event loop, except {@code ControlFrames.goingAway} and
+ * {@code ConnectionCloser.closeNow}, which Netty hands to it. Handlers are per connection unless marked
+ * {@code @Sharable}.
+ *
+ * <p>May import: config, counters, journal, terminal, address, security, delivery, session, route, sequence,
+ * receipt, replay (every router package below it), protocol and Netty. Imported only by admin and the root
+ * package.
  */
 package io.emcomm.router.net;

@@ -1,8 +1,5 @@
 package io.emcomm.router.replay;
 
-import io.emcomm.protocol.frame.Frames;
-import io.emcomm.protocol.wire.FrameType;
-import io.emcomm.protocol.wire.ReplayEnd;
 import io.emcomm.router.delivery.DeliveryFrames;
 import io.emcomm.router.delivery.EnvelopeBodies;
 import io.emcomm.router.journal.Journal;
@@ -53,7 +50,7 @@ public final class LatestPositions
      * {@code channel}.
      */
     public static void send(final Channel channel, final Journal journal, final Collection<TerminalState> terminals,
-        final String region, final long requestId)
+        final String region, final long requestId, final ReplayEndWriter endWriter)
     {
         long count = 0;
         long last = 0;
@@ -77,7 +74,6 @@ public final class LatestPositions
                 }
             }
         }
-        channel.writeAndFlush(Frames.encode(channel.alloc(), FrameType.REPLAY_END,
-            ReplayEnd.newBuilder().setRequestId(requestId).setCount(count).setLastIndex(last).build()), channel.voidPromise());
+        endWriter.replayEnd(channel, requestId, count, last, 0);
     }
 }

@@ -2,9 +2,6 @@ package io.emcomm.router.replay;
 
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.envelope.EnvelopeValidator;
-import io.emcomm.protocol.frame.Frames;
-import io.emcomm.protocol.wire.FrameType;
-import io.emcomm.protocol.wire.ReplayEnd;
 import io.emcomm.router.delivery.DeliveryFrames;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.JournalEntry;
@@ -28,6 +25,7 @@ public final class ReplaySession implements Runnable
     private final Channel channel;
     private final ReplayFilter filter;
     private final JournalReader reader;
+    private final ReplayEndWriter endWriter;
     private final long endIndex;
     private final JournalEntry entry = new JournalEntry();
     private final EnvelopeHeader header = new EnvelopeHeader();
@@ -41,10 +39,13 @@ public final class ReplaySession implements Runnable
     /**
      * A replay of the journal to {@code channel}, in slices, of the entries {@code filter} accepts (protocol.md
      * section 6). Runs on the channel's event loop.
+     *
+     * @param endWriter writes the REPLAY_END once the range is sent
      */
-    public ReplaySession(final Channel channel, final Journal journal, final ReplayFilter filter)
+    public ReplaySession(final Channel channel, final Journal journal, final ReplayFilter filter, final ReplayEndWriter endWriter)
     {
         this.channel = channel;
+        this.endWriter = endWriter;
         this.filter = filter;
         this.reader = journal.newReader();
         final long last = journal.lastIndex();
@@ -122,9 +123,7 @@ public final class ReplaySession implements Runnable
         reader.close();
         if (sendEnd)
         {
-            final ReplayEnd end = ReplayEnd.newBuilder().setRequestId(filter.request().getRequestId()).setCount(count)
-                .setLastIndex(lastIndex).setDamaged(damaged).build();
-            channel.writeAndFlush(Frames.encode(channel.alloc(), FrameType.REPLAY_END, end), channel.voidPromise());
+            endWriter.replayEnd(channel, filter.request().getRequestId(), count, lastIndex, damaged);
         }
     }
 

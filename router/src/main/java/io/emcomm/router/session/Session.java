@@ -1,6 +1,5 @@
 package io.emcomm.router.session;
 
-import io.emcomm.router.route.Recipients;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.delivery.DeliveryFeed;
@@ -14,27 +13,27 @@ import io.netty.channel.Channel;
 
 /**
  * One logged-in terminal or command post: its identity as given at hello, its connection, its delivery
- * feed and the per-terminal state that outlives the session. Immutable in identity.
+ * feed, the per-terminal state that outlives the session and what its publishes are checked against.
+ * Immutable; made by the network layer at login ({@code net.HelloHandler}), registered in the routing table,
+ * and the {@link FeedOwner} its feed reports slow consumption to. Any thread reads it; the feed, access cache
+ * and rate limiter are the session's event loop's (see their own javadoc).
  */
 public final class Session implements FeedOwner
 {
-    /** Up to this many routing threads can each stamp a session (see {@link Recipients}). */
+    /** Up to this many routing threads can each stamp a session (see {@link io.emcomm.router.route.Recipients}). */
     public static final int MAX_ROUTING_THREADS = 64;
 
     private final TerminalIdentity identity;
     private final Channel channel;
     private final DeliveryFeed feed;
     private final TerminalState terminal;
-    private final DedupeWindow originState;
+    private final PublishState publishing;
     private final Closer closer;
-    private final AccessCache access;
-    private final PublishRateLimiter rateLimiter;
     private final long[] routeStamps = new long[MAX_ROUTING_THREADS];
-    private final AckBatch acks = new AckBatch();
     /** When the HELLO was accepted: the session is made then. For operators (status), not for logic. */
     private final java.time.Instant connectedAt = java.time.Instant.now();
 
-    /** How the network edge closes a session with an error frame. */
+    /** How the network edge closes a session with an error frame (protocol.md section 10). */
     public interface Closer
     {
         /** Sends a fatal error and closes once it is written. */
@@ -44,17 +43,24 @@ public final class Session implements FeedOwner
         void closeNow(Channel channel, ErrorCode code, String message);
     }
 
-    public Session(final String terminalId, final TerminalKind kind, final String regionCode, final Channel channel,
-        final DeliveryFeed feed, final TerminalState terminal, final DedupeWindow originState, final Closer closer,
-        final AccessCache access, final PublishRateLimiter rateLimiter)
+    /**
+     * Made by the network layer when a HELLO is accepted, before the session is registered for routing.
+     *
+     * @param identity   who logged in, as the HELLO said and was checked
+     * @param channel    the connection
+     * @param feed       the session's delivery feed, to be started with this session as its owner
+     * @param terminal   the terminal id's state that outlives sessions (cursor, subscriptions, owner epoch)
+     * @param publishing what each PUBLISH of this session is checked against
+     * @param closer     how the session's connection is ended with a fatal error
+     */
+    public Session(final TerminalIdentity identity, final Channel channel, final DeliveryFeed feed,
+        final TerminalState terminal, final PublishState publishing, final Closer closer)
     {
-        this.access = access;
-        this.rateLimiter = rateLimiter;
-        this.identity = new TerminalIdentity(terminalId, kind, regionCode);
+        this.identity = identity;
         this.channel = channel;
         this.feed = feed;
         this.terminal = terminal;
-        this.originState = originState;
+        this.publishing = publishing;
         this.closer = closer;
     }
 
@@ -82,12 +88,6 @@ public final class Session implements FeedOwner
     public byte[] terminalIdBytes()
     {
         return identity.terminalIdBytes();
-    }
-
-    /** The PUBLISH_ACKs of the current read batch. Event loop only. */
-    public AckBatch acks()
-    {
-        return acks;
     }
 
     public TerminalKind kind()
@@ -126,21 +126,22 @@ public final class Session implements FeedOwner
         return terminal;
     }
 
+    /** The terminal id's dedupe window as an origin; its lookup and record under the publish lock (see its javadoc). */
     public DedupeWindow originState()
     {
-        return originState;
+        return publishing.origin();
     }
 
     /** This session's authorization decisions. Event loop only. */
     public AccessCache access()
     {
-        return access;
+        return publishing.access();
     }
 
     /** This connection's publish budgets. Event loop only. */
     public PublishRateLimiter rateLimiter()
     {
-        return rateLimiter;
+        return publishing.rateLimiter();
     }
 
     /**

@@ -1,0 +1,230 @@
+package io.emcomm.router.net;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.emcomm.protocol.address.Address;
+import io.emcomm.protocol.address.ChannelPattern;
+import io.emcomm.protocol.frame.Frames;
+import io.emcomm.protocol.region.RegionCode;
+import io.emcomm.protocol.wire.ErrorCode;
+import io.emcomm.protocol.wire.FrameType;
+import io.emcomm.protocol.wire.Hello;
+import io.emcomm.protocol.wire.TerminalKind;
+import io.emcomm.router.delivery.DeliveryFeed;
+import io.emcomm.router.delivery.LinkProfile;
+import io.emcomm.router.journal.DedupeWindow;
+import io.emcomm.router.security.AccessCache;
+import io.emcomm.router.security.AccessControl;
+import io.emcomm.router.security.PublishRateLimiter;
+import io.emcomm.router.session.PublishState;
+import io.emcomm.router.session.Session;
+import io.emcomm.router.terminal.TerminalIdentity;
+import io.emcomm.router.terminal.TerminalState;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The handshake phase of a connection (protocol.md section 2): waits at most {@code emcomm.handshake.timeout.ms}
+ * for a HELLO, requires it as the first frame, checks it in the documented order (authentication through
+ * {@link AccessControl}), logs the terminal in (taking its state over from an older session, section 11) and
+ * answers WELCOME. It then replaces itself in the pipeline with a {@link SessionHandler} for the logged-in
+ * traffic, so frames that follow the HELLO in the same read, pipelined by the client, go to the session.
+ * Any failure before that is a fatal ERROR that closes the connection.
+ *
+ * <p>One instance per connection; event loop of the connection.
+ */
+final class HelloHandler extends FrameHandler
+{
+    private static final Logger LOG = LoggerFactory.getLogger(HelloHandler.class);
+
+    /** Name of the handler in the pipeline; the session handler that replaces it takes {@link SessionHandler#NAME}. */
+    static final String NAME = "hello";
+
+    private ScheduledFuture<?> handshakeTimer;
+
+    HelloHandler(final RouterContext router)
+    {
+        super(router);
+    }
+
+    /** Starts the handshake timer: the TLS handshake and the HELLO together must finish within it. */
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx)
+    {
+        final int handshakeMs = router.gatekeeper().config().handshakeTimeoutMs();
+        handshakeTimer = ctx.executor().schedule(() ->
+        {
+            if (ctx.channel().isActive())
+            {
+                // close at once: the error frame cannot go out through a TLS handshake that never finished
+                router.counters().incProtocolErrors();
+                ConnectionCloser.INSTANCE.closeNow(ctx.channel(), ErrorCode.IDLE_TIMEOUT, "no HELLO within " + handshakeMs + " ms");
+            }
+        }, handshakeMs, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    /** Logged in (replaced by the session handler) or closed: the handshake timer has nothing left to guard. */
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx)
+    {
+        cancelTimer();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        cancelTimer();
+        ctx.fireChannelInactive();
+    }
+
+    private void cancelTimer()
+    {
+        if (handshakeTimer != null)
+        {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
+    }
+
+    @Override
+    void onFrame(final ChannelHandlerContext ctx, final ByteBuf frame)
+    {
+        final FrameType type = Frames.typeOf(frame);
+        if (type == FrameType.HELLO)
+        {
+            onHello(ctx, frame);
+        }
+        else
+        {
+            protocolError(ctx, ErrorCode.HELLO_REQUIRED, "the first frame must be HELLO, got "
+                + (type == null ? "unknown type " + typeByte(frame) : type), true);
+        }
+    }
+
+    @Override
+    String peer()
+    {
+        return "unidentified peer";
+    }
+
+    /** protocol.md section 2: the checks in order, each failure fatal; then login and WELCOME. */
+    private void onHello(final ChannelHandlerContext ctx, final ByteBuf frame)
+    {
+        final Hello hello;
+        try
+        {
+            hello = Hello.parseFrom(payload(frame));
+        }
+        catch (final InvalidProtocolBufferException ex)
+        {
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "HELLO does not parse: " + ex.getMessage(), true);
+            return;
+        }
+        if (hello.getProtocolVersion() != Frames.PROTOCOL_VERSION)
+        {
+            protocolError(ctx, ErrorCode.UNSUPPORTED_VERSION, "protocol version " + hello.getProtocolVersion()
+                + " is not supported; this router speaks version " + Frames.PROTOCOL_VERSION, true);
+            return;
+        }
+        if (!Address.isValidTerminalId(hello.getTerminalId()))
+        {
+            protocolError(ctx, ErrorCode.INVALID_TERMINAL_ID, "terminal id '" + hello.getTerminalId()
+                + "' must be 1-64 of [A-Za-z0-9._-]", true);
+            return;
+        }
+        final TerminalKind kind = hello.getKind();
+        if (kind == TerminalKind.TERMINAL_KIND_UNSPECIFIED || kind == TerminalKind.UNRECOGNIZED)
+        {
+            protocolError(ctx, ErrorCode.INVALID_KIND, "terminal kind must be AIR, SPACE, GROUND or COMMAND_POST", true);
+            return;
+        }
+        final SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        final String refused = router.gatekeeper().authenticate(hello, tls == null ? null : tls.engine().getSession());
+        if (refused != null)
+        {
+            router.counters().incAuthenticationFailures();
+            protocolError(ctx, ErrorCode.AUTHENTICATION_FAILED, refused, true);
+            return;
+        }
+        if (hello.getTerminalId().equals(router.config().routerId()))
+        {
+            protocolError(ctx, ErrorCode.INVALID_TERMINAL_ID, "terminal id '" + hello.getTerminalId()
+                + "' is the router's own id (receipts and escalations come from it)", true);
+            return;
+        }
+        final String regionProblem = RegionCode.problem(hello.getRegionCode());
+        if (regionProblem != null)
+        {
+            protocolError(ctx, ErrorCode.INVALID_REGION, regionProblem, true);
+            return;
+        }
+        final LinkProfile link;
+        try
+        {
+            link = LinkProfile.parse(hello.getLinkProfile());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            protocolError(ctx, ErrorCode.UNKNOWN_LINK_PROFILE, ex.getMessage(), true);
+            return;
+        }
+        login(ctx, new TerminalIdentity(hello.getTerminalId(), kind, hello.getRegionCode()), link);
+    }
+
+    /**
+     * Registers the session, restores the terminal's subscriptions, closes an older session of the same id
+     * (protocol.md section 11), answers WELCOME and hands the connection to a {@link SessionHandler}.
+     */
+    private void login(final ChannelHandlerContext ctx, final TerminalIdentity identity, final LinkProfile link)
+    {
+        final String terminalId = identity.terminalId();
+        final AccessControl gatekeeper = router.gatekeeper();
+        final DedupeWindow origin = router.origins().state(terminalId);
+        final TerminalState terminal = router.cursors().terminal(terminalId, router.journal().lastIndex());
+        final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, ctx.channel());
+        final PublishState publishing = new PublishState(origin, new AccessCache(gatekeeper.policy()),
+            new PublishRateLimiter(gatekeeper.config().messagesPerSecond(), gatekeeper.config().bytesPerSecond(),
+                gatekeeper.config().flashFloorPerSecond(), router.clockMicros()));
+        final Session session = new Session(identity, ctx.channel(), feed, terminal, publishing, ConnectionCloser.INSTANCE);
+        final Session replaced;
+        final boolean cursorValid;
+        synchronized (terminal)
+        {
+            // claim and registration together: two logins of one id on different loops cannot end with one
+            // registered for routing and the other owning the terminal's state
+            cursorValid = feed.start(session);
+            terminal.regionCode(identity.regionCode());
+            replaced = router.table().register(session);
+            for (final ChannelPattern p : terminal.subscriptions())
+            {
+                router.table().subscribe(session, p);
+            }
+        }
+        router.counters().incSessionsOpened();
+        if (replaced != null)
+        {
+            router.counters().incSessionsReplaced();
+            replaced.feed().close();
+            replaced.replacedBy(String.valueOf(ctx.channel().remoteAddress()));
+        }
+        ControlFrames.welcome(ctx, router.config().routerId(), origin.highestSequence(), router.config().maxFrameBytes(),
+            router.config().heartbeatIntervalMs(), replaced != null, gatekeeper.config().idleTimeoutMs(),
+            gatekeeper.config().handshakeTimeoutMs());
+        if (!cursorValid)
+        {
+            LOG.warn("cursor of {} lay beyond the journal's end; delivery resumes from the end", session);
+            ControlFrames.error(ctx, ErrorCode.CURSOR_BEYOND_JOURNAL, "the delivery cursor of " + terminalId
+                + " lay beyond the journal's end (journal replaced or cut); resuming from the end");
+        }
+        LOG.info("session open {} from {}{}{}", session, ctx.channel().remoteAddress(),
+            link.isShaped() ? " link " + link.name() : "", replaced != null ? " (replaced an older session)" : "");
+        // from the next frame on (even one already read in this batch) the session handler answers
+        ctx.pipeline().replace(this, SessionHandler.NAME, new SessionHandler(router, session));
+    }
+}
