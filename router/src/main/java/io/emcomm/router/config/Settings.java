@@ -3,6 +3,7 @@ package io.emcomm.router.config;
 import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.frame.Frames;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -71,7 +72,7 @@ public final class Settings
         0, 600_000, "ms", "on SIGTERM, how long to wait for sessions to take GOING_AWAY and close (0..600,000)"));
 
     // ---- journal (JournalSettings) ------------------------------------------------------------------------
-    public static final Setting<java.nio.file.Path> DATA = declare(Setting.path("emcomm.data", "data",
+    public static final Setting<Path> DATA = declare(Setting.path("emcomm.data", "data",
         "data folder: `journal/`, `cursors/` and `router.lock`; one router per folder (a second is refused, "
         + "docs/operations.md)"));
     public static final Setting<JournalSync> JOURNAL_SYNC = declare(Setting.choice("emcomm.journal.sync",
@@ -130,15 +131,15 @@ public final class Settings
     // ---- security (SecuritySettings; docs/security.md) ----------------------------------------------------
     public static final Setting<AuthMode> AUTH_MODE = declare(Setting.choice("emcomm.auth.mode", AuthMode.class,
         AuthMode.NONE, "`none`, `token` or `mtls` (docs/security.md)"));
-    public static final Setting<java.nio.file.Path> TERMINALS_FILE = declare(Setting.optionalFile(
+    public static final Setting<Path> TERMINALS_FILE = declare(Setting.optionalFile(
         "emcomm.auth.terminals.file", "-", "the terminal registry: id, kind, region, token hash"));
-    public static final Setting<java.nio.file.Path> ACL_FILE = declare(Setting.optionalFile("emcomm.acl.file",
+    public static final Setting<Path> ACL_FILE = declare(Setting.optionalFile("emcomm.acl.file",
         "built-in policy", "the access policy, deny by default (docs/security.md)"));
-    public static final Setting<java.nio.file.Path> TLS_CERT = declare(Setting.optionalFile("emcomm.tls.cert", "-",
+    public static final Setting<Path> TLS_CERT = declare(Setting.optionalFile("emcomm.tls.cert", "-",
         "PEM server certificate chain; TLS 1.3 on the terminal port when set"));
-    public static final Setting<java.nio.file.Path> TLS_KEY = declare(Setting.optionalFile("emcomm.tls.key", "-",
+    public static final Setting<Path> TLS_KEY = declare(Setting.optionalFile("emcomm.tls.key", "-",
         "PKCS#8 key of the server certificate (with `emcomm.tls.cert`)"));
-    public static final Setting<java.nio.file.Path> TLS_CA = declare(Setting.optionalFile("emcomm.tls.ca", "-",
+    public static final Setting<Path> TLS_CA = declare(Setting.optionalFile("emcomm.tls.ca", "-",
         "PEM CA that client certificates must chain to (required by `mtls`)"));
     public static final Setting<Long> LIMIT_MSGS_PER_SEC = declare(Setting.number("emcomm.limit.msgs.per.sec", 0, 0,
         Long.MAX_VALUE, "messages/s", "per-connection publish budget in messages; `RATE_LIMITED` past it")
