@@ -3,11 +3,16 @@ package io.emcomm.router.config;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The declarations in {@link Settings} drive parsing and validation: every setting reads its own default back,
  * every numeric range is enforced at its bounds from text as from a file, unknown keys are refused with a
- * suggestion, and the records check what relates two settings.
+ * suggestion, every setting reaches the configuration, and the records check what relates two settings.
  */
 class SettingsTest
 {
@@ -141,5 +146,52 @@ class SettingsTest
         final RouterConfig config = base().set("emcomm.acl.file", "").build();
         assertEquals(null, config.security().aclFile());
         assertEquals(Path.of("policy.acl"), base().set("emcomm.acl.file", "policy.acl").build().security().aclFile());
+    }
+
+    /**
+     * A declaration that no record reads would be accepted from every source and change nothing: for each
+     * setting, two values that both build must give two different configurations.
+     */
+    @Test
+    void everySettingReachesTheConfiguration()
+    {
+        final Map<String, Map<String, String>> companions = Map.of(
+            "emcomm.auth.mode", Map.of("emcomm.auth.terminals.file", "terminals.csv"),
+            "emcomm.tls.cert", Map.of("emcomm.tls.key", "server.key"),
+            "emcomm.tls.key", Map.of("emcomm.tls.cert", "server.pem"));
+        for (final Setting<?> setting : Settings.ALL)
+        {
+            final List<RouterConfig> built = new ArrayList<>();
+            for (final String candidate : candidates(setting))
+            {
+                final RouterConfig.Builder b = base();
+                companions.getOrDefault(setting.key(), Map.of()).forEach(b::set);
+                try
+                {
+                    built.add(b.set(setting.key(), candidate).build());
+                }
+                catch (final ConfigException notValidHere)
+                {
+                    continue;
+                }
+                if (built.size() == 2)
+                {
+                    break;
+                }
+            }
+            assertEquals(2, built.size(), setting.key() + ": two candidate values that build");
+            assertNotEquals(built.get(0), built.get(1), setting.key() + " changes nothing in RouterConfig");
+        }
+    }
+
+    private static List<String> candidates(final Setting<?> setting)
+    {
+        if (setting.min() != null)
+        {
+            final long min = setting.min();
+            final long max = setting.max();
+            return Stream.of(min, min + 1, max - 1, max, 65_536L, 131_072L).map(String::valueOf).toList();
+        }
+        return List.of("false", "true", "none", "batch", "token", "HALF_HOURLY", "FAST_DAILY");
     }
 }
