@@ -304,7 +304,7 @@ class ConsoleServerTest
     @Test
     void aRouterRefusalComesBackWithItsReason() throws Exception
     {
-        post = new PostFixture(dir, null, java.util.Map.of(io.emcomm.router.config.RouterConfig.LIMIT_MSGS_PROP, "1"));
+        post = new PostFixture(dir, null, java.util.Map.of(io.emcomm.router.config.Settings.LIMIT_MSGS_PER_SEC.key(), "1"));
         HttpResponse<String> refused = null;
         for (int i = 0; i < 50 && refused == null; i++)
         {

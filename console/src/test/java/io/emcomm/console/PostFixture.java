@@ -7,6 +7,7 @@ import io.emcomm.protocol.wire.Receipt;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
 import io.emcomm.router.config.RouterConfig;
+import io.emcomm.router.config.Settings;
 import io.emcomm.router.testing.RouterFixture;
 
 import java.io.IOException;
@@ -73,10 +74,10 @@ final class PostFixture implements AutoCloseable
     PostFixture(final Path dir, final String password, final java.util.Map<String, String> routerSettings) throws Exception
     {
         final RouterConfig.Builder config = RouterFixture.config(dir)
-            .set(RouterConfig.FLASH_TIMEOUT_PROP, Integer.toString(FLASH_TIMEOUT_MS))
-            .set(RouterConfig.TIMER_PROP, "50");
+            .set(Settings.FLASH_ACK_TIMEOUT_MS.key(), Integer.toString(FLASH_TIMEOUT_MS))
+            .set(Settings.TIMER_INTERVAL_MS.key(), "50");
         routerSettings.forEach(config::set);
-        router = Router.start(config.build());
+        router = Router.start(new Router.Context().config(config.build()));
         closeables.add(router);
         console = Console.start(options("cp-5201", TerminalKind.COMMAND_POST, "5201"), "127.0.0.1", 0, password);
         closeables.add(console);

@@ -80,9 +80,11 @@ public final class Router implements AutoCloseable, RouterView
     private final DataFolder dataFolder;
     private volatile boolean accepting;
 
-    private Router(final RouterConfig config, final LongSupplier clockMicros, final TimeProvider journalTime)
+    private Router(final Context start)
     {
-        this.config = config;
+        config = start.config();
+        final LongSupplier clockMicros = start.clockMicros();
+        final TimeProvider journalTime = start.journalTime();
         outboundBudget = new OutboundBudget(config.outboundRouterBytes(), config.outboundSessionBytes(),
             config.timerIntervalMs() * 1000L);
         // Everything that can fail for a reason the operator can fix is checked before the journal is opened:
@@ -196,22 +198,91 @@ public final class Router implements AutoCloseable, RouterView
         }
     }
 
-    /** Starts a router with the wall clock. */
-    public static Router start(final RouterConfig config)
+    /**
+     * Starts a router: claims the data folder, binds the terminal port, opens the journal and rebuilds its state,
+     * and returns once it accepts connections. Concludes the context first.
+     *
+     * @throws StartFailure one line naming the thing and the reason, having touched no data where the check
+     *                      allows (a port in use, a data folder in use or not writable).
+     * @throws io.emcomm.router.config.ConfigException when a security file (registry, policy, TLS) is invalid, or
+     *                      the context has no configuration.
+     */
+    public static Router start(final Context context)
     {
-        return new Router(config, new MicrosClock(), SystemTimeProvider.INSTANCE);
+        return new Router(context.conclude());
     }
 
-    /** Starts a router with an injected clock (microseconds since the epoch), for tests of expiry. */
-    public static Router start(final RouterConfig config, final LongSupplier clockMicros)
+    /**
+     * What a router is started with, in the manner of Aeron's {@code MediaDriver.Context}: the validated
+     * settings ({@link RouterConfig}) and what is not a setting, the clocks. Set what differs from the default,
+     * then give it to {@link #start}, which calls {@link #conclude()}. Not thread-safe; the router reads it once.
+     */
+    public static final class Context
     {
-        return new Router(config, clockMicros, SystemTimeProvider.INSTANCE);
-    }
+        private RouterConfig config;
+        private LongSupplier clockMicros;
+        private TimeProvider journalTime;
 
-    /** Starts a router whose journal rolls by {@code journalTime}, for tests of retention. */
-    static Router start(final RouterConfig config, final LongSupplier clockMicros, final TimeProvider journalTime)
-    {
-        return new Router(config, clockMicros, journalTime);
+        /** The router's settings; required. */
+        public Context config(final RouterConfig config)
+        {
+            this.config = config;
+            return this;
+        }
+
+        public RouterConfig config()
+        {
+            return config;
+        }
+
+        /**
+         * The clock of journal times, expiry, FLASH deadlines and slow consumers, in microseconds since the epoch;
+         * the wall clock by default. Tests inject a manual clock and call {@link Router#runTimers()}.
+         */
+        public Context clockMicros(final LongSupplier clockMicros)
+        {
+            this.clockMicros = clockMicros;
+            return this;
+        }
+
+        public LongSupplier clockMicros()
+        {
+            return clockMicros;
+        }
+
+        /** The time by which the journal rolls its files, the system time by default (tests of retention). */
+        Context journalTime(final TimeProvider journalTime)
+        {
+            this.journalTime = journalTime;
+            return this;
+        }
+
+        TimeProvider journalTime()
+        {
+            return journalTime;
+        }
+
+        /**
+         * Fills in the defaults of what was not set; called by {@link Router#start}, harmless twice.
+         *
+         * @throws io.emcomm.router.config.ConfigException when no configuration was given.
+         */
+        public Context conclude()
+        {
+            if (config == null)
+            {
+                throw new io.emcomm.router.config.ConfigException("Router.Context: no configuration (config(RouterConfig))");
+            }
+            if (clockMicros == null)
+            {
+                clockMicros = new MicrosClock();
+            }
+            if (journalTime == null)
+            {
+                journalTime = SystemTimeProvider.INSTANCE;
+            }
+            return this;
+        }
     }
 
     @Override

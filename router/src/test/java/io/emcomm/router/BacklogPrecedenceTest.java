@@ -3,6 +3,7 @@ package io.emcomm.router;
 import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.config.RouterConfig;
+import io.emcomm.router.config.Settings;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @ExtendWith(LeakWatch.class)
 class BacklogPrecedenceTest
 {
+    private static final int IN_FLIGHT_DEFAULT = Settings.DELIVERY_INFLIGHT.defaultValue();
     private static final String CP = "cp-5201";
 
     @TempDir
@@ -118,7 +120,8 @@ class BacklogPrecedenceTest
     {
         final List<Long> backlog;
         final int window = 16;
-        try (Router router = Router.start(RouterFixture.config(dir).deliveryWindow(window).inFlightLimit(window).build());
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).deliveryWindow(window).inFlightLimit(window).build()));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             introduce(router);
@@ -183,7 +186,8 @@ class BacklogPrecedenceTest
     void aPriorityDeferredWhenThePostFellBehindOvertakesTheRoutineDeferredBeforeIt() throws Exception
     {
         final int window = 16;
-        try (Router router = Router.start(RouterFixture.config(dir).deliveryWindow(window).inFlightLimit(window).build());
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).deliveryWindow(window).inFlightLimit(window).build()));
              TestTerminal cp = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
@@ -218,15 +222,15 @@ class BacklogPrecedenceTest
             assertEquals(immediate, cp.awaitDelivery().getJournalIndex()); // read, never acknowledged
             final List<Long> routine = publisher.publishMany(200, "routine", Precedence.ROUTINE, "terminal:" + CP);
             final List<Long> got = new ArrayList<>();
-            for (int i = 0; i < RouterConfig.IN_FLIGHT_DEFAULT; i++)
+            for (int i = 0; i < IN_FLIGHT_DEFAULT; i++)
             {
                 got.add(cp.awaitDelivery().getJournalIndex()); // read, not acknowledged
             }
-            assertEquals(routine.subList(0, RouterConfig.IN_FLIGHT_DEFAULT), got, "128 ROUTINE beside the unacknowledged IMMEDIATE");
+            assertEquals(routine.subList(0, IN_FLIGHT_DEFAULT), got, "128 ROUTINE beside the unacknowledged IMMEDIATE");
             // all 200 were queued long before this FLASH: had the limit let a 129th ROUTINE out, it would come first
             final long flash = publisher.publish(publisher.text("FLASH", Precedence.FLASH, "terminal:" + CP).build()).getJournalIndex();
             assertEquals(flash, cp.awaitDelivery().getJournalIndex(), "no 129th ROUTINE: the limit still holds for ROUTINE");
-            assertEquals(RouterConfig.IN_FLIGHT_DEFAULT, router.counters().delivered(Precedence.ROUTINE_VALUE));
+            assertEquals(IN_FLIGHT_DEFAULT, router.counters().delivered(Precedence.ROUTINE_VALUE));
         }
     }
 
@@ -237,7 +241,7 @@ class BacklogPrecedenceTest
              TestTerminal cp = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
-            final List<Long> flash = publisher.publishMany(RouterConfig.IN_FLIGHT_DEFAULT, "FLASH", Precedence.FLASH, "terminal:" + CP);
+            final List<Long> flash = publisher.publishMany(IN_FLIGHT_DEFAULT, "FLASH", Precedence.FLASH, "terminal:" + CP);
             final List<Long> got = new ArrayList<>();
             for (int i = 0; i < flash.size(); i++)
             {

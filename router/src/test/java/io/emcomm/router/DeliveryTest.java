@@ -7,6 +7,7 @@ import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.Text;
 import io.emcomm.router.config.RouterConfig;
+import io.emcomm.router.config.Settings;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.ManualClock;
 import io.emcomm.router.testing.RouterFixture;
@@ -31,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(LeakWatch.class)
 class DeliveryTest
 {
+    private static final int IN_FLIGHT_DEFAULT = Settings.DELIVERY_INFLIGHT.defaultValue();
+
     @TempDir
     Path dir;
 
@@ -122,7 +125,8 @@ class DeliveryTest
     void atMostTheInFlightLimitOfRoutineIsWrittenUnacknowledgedWhileFlashStillGoesOut() throws Exception
     {
         final int limit = 8;
-        try (Router router = Router.start(RouterFixture.config(dir).inFlightLimit(limit).build());
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).inFlightLimit(limit).build()));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
@@ -185,7 +189,7 @@ class DeliveryTest
                 }
             }
             assertTrue(position >= 0, "FLASH delivered");
-            assertTrue(position <= RouterConfig.IN_FLIGHT_DEFAULT, "FLASH overtook the queued ROUTINE messages; it came at position "
+            assertTrue(position <= IN_FLIGHT_DEFAULT, "FLASH overtook the queued ROUTINE messages; it came at position "
                 + position + " of " + (routine + 1) + " (only what was already written, at most the in-flight limit, may precede it)");
         }
     }
@@ -194,7 +198,9 @@ class DeliveryTest
     void expiredMessagesAreNotDeliveredLiveOrFromTheBacklogButStayInTheJournal() throws Exception
     {
         final ManualClock clock = new ManualClock();
-        try (Router router = Router.start(RouterFixture.config(dir).build(), clock);
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).build())
+                .clockMicros(clock));
              TestTerminal publisher = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201"))
         {
             // backlog path: the terminal is offline while its message expires

@@ -12,6 +12,7 @@ import io.emcomm.protocol.wire.Text;
 import io.emcomm.protocol.wire.Welcome;
 import io.emcomm.router.config.ConfigException;
 import io.emcomm.router.config.RouterConfig;
+import io.emcomm.router.config.Settings;
 import io.emcomm.router.testing.ManualClock;
 import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
@@ -40,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class EscalatedFrameBoundTest
 {
-    private static final String LONGEST_ID = "r".repeat(RouterConfig.MAX_ROUTER_ID_LENGTH);
+    private static final String LONGEST_ID = "r".repeat(Settings.MAX_ROUTER_ID_LENGTH);
     private static final String VILLAGE = "520102001001";
 
     @TempDir
@@ -53,7 +54,7 @@ class EscalatedFrameBoundTest
         final ManualClock clock = new ManualClock();
         final RouterConfig config = RouterFixture.config(dir).maxFrameBytes(maxFrame).routerId(LONGEST_ID)
             .flashAckTimeoutMs(10_000).build();
-        try (Router router = Router.start(config, clock);
+        try (Router router = Router.start(new Router.Context().config(config).clockMicros(clock));
              TestTerminal origin = TestTerminal.login(router.port(), "o", TerminalKind.GROUND, "52");
              TestTerminal silent = TestTerminal.login(router.port(), "s", TerminalKind.GROUND, VILLAGE);
              RawTerminal post = RawTerminal.login(router.port(), "p", TerminalKind.COMMAND_POST, "52"))

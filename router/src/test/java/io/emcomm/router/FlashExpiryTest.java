@@ -45,7 +45,9 @@ class FlashExpiryTest
     private void unacknowledgedFlashExpiringAfter(final long lifeMs, final int resends) throws Exception
     {
         final ManualClock clock = new ManualClock();
-        try (Router router = Router.start(RouterFixture.config(dir).flashAckTimeoutMs(FLASH_TIMEOUT_MS).build(), clock);
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).flashAckTimeoutMs(FLASH_TIMEOUT_MS).build())
+                .clockMicros(clock));
              TestTerminal origin = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52");
              TestTerminal county = TestTerminal.login(router.port(), "cp-520102", COMMAND_POST, "520102");
              TestTerminal silent = TestTerminal.login(router.port(), "veh-7", GROUND, "520102001"))

@@ -66,7 +66,7 @@ class HostileNetworkTest
     {
         final RouterConfig.Builder b = RouterFixture.config(dir);
         b.security().timeouts(500, 0);
-        try (Router router = Router.start(b.build());
+        try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal veh = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
@@ -156,7 +156,7 @@ class HostileNetworkTest
         Files.writeString(dir.resolve("server.key"), server.getPrivateKeyPEM());
         final RouterConfig.Builder b = RouterFixture.config(dir.resolve("data"));
         b.security().tls(dir.resolve("server.pem"), dir.resolve("server.key"), null).timeouts(500, 0);
-        try (Router router = Router.start(b.build());
+        try (Router router = Router.start(new Router.Context().config(b.build()));
              Socket stuck = new Socket())
         {
             stuck.connect(new InetSocketAddress("127.0.0.1", router.port()), 2000);

@@ -37,7 +37,8 @@ class LateSubscriptionTest
     @Test
     void aPatternAddedDuringCatchUpSelectsAMatchingMessageTheCatchUpHadAlreadyPassed() throws Exception
     {
-        try (Router router = Router.start(RouterFixture.config(dir).deliveryWindow(64).inFlightLimit(64).build());
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).deliveryWindow(64).inFlightLimit(64).build()));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             introduce(router);
@@ -77,7 +78,8 @@ class LateSubscriptionTest
     @Test
     void aFlashSelectedByAPatternAddedDuringCatchUpOvertakesTheRoutineStillWaiting() throws Exception
     {
-        try (Router router = Router.start(RouterFixture.config(dir).deliveryWindow(64).inFlightLimit(16).build());
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).deliveryWindow(64).inFlightLimit(16).build()));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             introduce(router);
@@ -127,7 +129,8 @@ class LateSubscriptionTest
     @Test
     void aPatternRemovedDuringCatchUpNoLongerSelectsTheRestOfTheBacklog() throws Exception
     {
-        try (Router router = Router.start(RouterFixture.config(dir).deliveryWindow(64).inFlightLimit(64).build());
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).deliveryWindow(64).inFlightLimit(64).build()));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             try (TestTerminal first = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201"))

@@ -52,7 +52,8 @@ class MemoryBudgetTest
     void aPostThatStopsReadingFallsBackByBytesNotByCount() throws Exception
     {
         final int messages = 400; // 8 MB for a post with a 1 MiB budget; far below every count limit
-        try (Router router = Router.start(RouterFixture.config(dir).outboundSessionBytes(SESSION_BYTES).build());
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).outboundSessionBytes(SESSION_BYTES).build()));
              TestTerminal stalled = TestTerminal.connectWithReceiveBuffer(router.port(), 4096);
              TestTerminal reader = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
@@ -88,8 +89,9 @@ class MemoryBudgetTest
     {
         final ManualClock clock = new ManualClock();
         // the time-based slow-consumer limit is off: any disconnect here is the memory budget's
-        try (Router router = Router.start(RouterFixture.config(dir).outboundSessionBytes(SESSION_BYTES)
-                .outboundRouterBytes(ROUTER_BYTES).slowConsumerDisconnectMs(0).build(), clock);
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).outboundSessionBytes(SESSION_BYTES)
+                .outboundRouterBytes(ROUTER_BYTES).slowConsumerDisconnectMs(0).build()).clockMicros(clock));
              TestTerminal healthy = TestTerminal.login(router.port(), "cp-ok", COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {

@@ -68,7 +68,7 @@ class MutualTlsTest
         final RouterConfig.Builder b = RouterConfig.builder().host("127.0.0.1").port(0).dataDir(dir.resolve(dataName)).ioThreads(2);
         b.security().authMode(AuthMode.MTLS).terminalsFile(dir.resolve("terminals.txt"))
             .tls(dir.resolve("server.pem"), dir.resolve("server.key"), dir.resolve("ca.pem"));
-        return Router.start(b.build());
+        return Router.start(new Router.Context().config(b.build()));
     }
 
     @Test

@@ -118,7 +118,7 @@ class PublishAckTest
             ""));
         final RouterConfig.Builder b = RouterFixture.config(dir.resolve("data"));
         b.security().authMode(AuthMode.TOKEN).terminalsFile(terminals);
-        try (Router router = Router.start(b.build());
+        try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal cp = TestTerminal.connect(router.port()))
         {
             cp.send(FrameType.HELLO, Hello.newBuilder().setProtocolVersion(1).setTerminalId("cp-52")
@@ -163,7 +163,7 @@ class PublishAckTest
     {
         final RouterConfig.Builder b = RouterFixture.config(dir.resolve("data"));
         b.security().validateBodies(true);
-        try (Router router = Router.start(b.build());
+        try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52"))
         {
             // field 21 (text) holding bytes that are not a Text message: a length that runs past its end

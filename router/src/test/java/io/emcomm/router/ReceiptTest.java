@@ -62,7 +62,9 @@ class ReceiptTest
     void anUnacknowledgedFlashIsSentAgainThenReportedAndEscalatedUpTheChain() throws Exception
     {
         final ManualClock clock = new ManualClock();
-        try (Router router = Router.start(RouterFixture.config(dir).flashAckTimeoutMs(10_000).build(), clock);
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).flashAckTimeoutMs(10_000).build())
+                .clockMicros(clock));
              TestTerminal origin = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52");
              TestTerminal county = TestTerminal.login(router.port(), "cp-520102", COMMAND_POST, "520102");
              TestTerminal silent = TestTerminal.login(router.port(), "veh-7", GROUND, "520102001"))

@@ -54,7 +54,9 @@ class RetentionTest
     void ageLimitHoldsWhatALaggingCursorNeedsThenDeletes() throws Exception
     {
         final SetTimeProvider time = new SetTimeProvider(Instant.parse("2026-05-01T00:10:00Z"));
-        try (Router router = Router.start(config(dir).build(), new MicrosClock(), time);
+        try (Router router = Router.start(new Router.Context()
+                .config(config(dir).build())
+                .journalTime(time));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             // hours 0 and 1: the county post is online and acknowledges everything
@@ -123,7 +125,9 @@ class RetentionTest
     {
         final SetTimeProvider time = new SetTimeProvider(Instant.parse("2026-05-01T00:10:00Z"));
         // a 1 MiB limit: every hourly roll file is larger than that on its own
-        try (Router router = Router.start(config(dir).retentionHours(0).retentionMb(1).build(), new MicrosClock(), time);
+        try (Router router = Router.start(new Router.Context()
+                .config(config(dir).retentionHours(0).retentionMb(1).build())
+                .journalTime(time));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             try (TestTerminal post = TestTerminal.login(router.port(), "cp-520102", TerminalKind.COMMAND_POST, "520102"))
@@ -152,7 +156,8 @@ class RetentionTest
     void diskGuardNacksBeforeTheDiskIsFull() throws Exception
     {
         // a minimum larger than any disk: the guard refuses from the start
-        try (Router router = Router.start(RouterFixture.config(dir).diskMinFreeMb(1L << 40).build());
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).diskMinFreeMb(1L << 40).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             final PublishNack nack = uav.publishExpectingNack(uav.text("x", Precedence.FLASH, "up:520102").build());

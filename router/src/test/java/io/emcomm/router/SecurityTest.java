@@ -98,7 +98,7 @@ class SecurityTest
     @Test
     void onlyRegisteredTerminalsWithTheRightTokenAndClaimsLogIn() throws Exception
     {
-        try (Router router = Router.start(tokenConfig().build()))
+        try (Router router = Router.start(new Router.Context().config(tokenConfig().build())))
         {
             io.emcomm.protocol.wire.Error e = refusedLogin(router, "hh-9", GROUND, "520102001001", "not-the-token");
             assertEquals(ErrorCode.AUTHENTICATION_FAILED, e.getCode());
@@ -122,7 +122,7 @@ class SecurityTest
     @Test
     void aVillageTerminalMayNotAlertTheProvinceOrSendTasksAndTheRefusalIsJournaled() throws Exception
     {
-        try (Router router = Router.start(tokenConfig().build());
+        try (Router router = Router.start(new Router.Context().config(tokenConfig().build()));
              TestTerminal province = login(router, "cp-52", COMMAND_POST, "52", provinceToken);
              TestTerminal village = login(router, "hh-9", GROUND, "520102001001", villageToken))
         {
@@ -171,7 +171,7 @@ class SecurityTest
         Files.writeString(acl, "allow * publish up:{own}\nallow kind:command-post subscribe channel:flood.>\n");
         final RouterConfig.Builder b = tokenConfig();
         b.security().aclFile(acl).maxSubscriptions(2);
-        try (Router router = Router.start(b.build());
+        try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal county = login(router, "cp-520102", COMMAND_POST, "520102", countyToken);
              TestTerminal village = login(router, "hh-9", GROUND, "520102001001", villageToken))
         {
@@ -191,7 +191,7 @@ class SecurityTest
         final ManualClock clock = new ManualClock();
         final RouterConfig.Builder b = RouterFixture.config(dir);
         b.security().rateLimits(5, 0, 2);
-        try (Router router = Router.start(b.build(), clock);
+        try (Router router = Router.start(new Router.Context().config(b.build()).clockMicros(clock));
              TestTerminal t = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             for (int i = 0; i < 5; i++)
@@ -214,7 +214,7 @@ class SecurityTest
     {
         final RouterConfig.Builder b = RouterFixture.config(dir);
         b.security().timeouts(300, 500);
-        try (Router router = Router.start(b.build());
+        try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal silent = TestTerminal.connect(router.port());
              TestTerminal idle = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
@@ -233,7 +233,7 @@ class SecurityTest
     {
         final RouterConfig.Builder b = RouterFixture.config(dir);
         b.security().maxConnections(2);
-        try (Router router = Router.start(b.build());
+        try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal a = TestTerminal.login(router.port(), "veh-1", GROUND, "520102");
              TestTerminal c = TestTerminal.login(router.port(), "veh-2", GROUND, "520102"))
         {

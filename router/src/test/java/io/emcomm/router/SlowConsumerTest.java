@@ -35,7 +35,8 @@ class SlowConsumerTest
     void aStalledCommandPostIsFedFromTheJournalWhileOthersKeepReceiving() throws Exception
     {
         final int messages = 5000;
-        try (Router router = Router.start(RouterFixture.config(dir).outboundQueueLimit(QUEUE_LIMIT).build());
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).outboundQueueLimit(QUEUE_LIMIT).build()));
              TestTerminal stalled = TestTerminal.connectWithReceiveBuffer(router.port(), 4096);
              TestTerminal reader = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
@@ -81,7 +82,9 @@ class SlowConsumerTest
     void aSessionThatStaysBlockedPastTheLimitIsDisconnectedAndCatchesUpLater() throws Exception
     {
         final ManualClock clock = new ManualClock();
-        try (Router router = Router.start(RouterFixture.config(dir).outboundQueueLimit(QUEUE_LIMIT).slowConsumerDisconnectMs(5_000).build(), clock);
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(dir).outboundQueueLimit(QUEUE_LIMIT).slowConsumerDisconnectMs(5_000).build())
+                .clockMicros(clock));
              TestTerminal stalled = TestTerminal.connectWithReceiveBuffer(router.port(), 4096);
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {

@@ -50,7 +50,7 @@ class StartupErrorsTest
         {
             final int port = taken.getLocalPort();
             final StartFailure failure = assertThrows(StartFailure.class,
-                () -> Router.start(RouterFixture.config(dir).port(port).build()));
+                () -> Router.start(new Router.Context().config(RouterFixture.config(dir).port(port).build())));
             assertEquals("cannot listen on 127.0.0.1:" + port + ": address already in use", failure.getMessage());
             assertFalse(Files.exists(dir.resolve("journal")), "no journal was opened");
             assertFalse(Files.exists(dir.resolve("cursors")), "no cursor store was opened");
@@ -73,7 +73,8 @@ class StartupErrorsTest
         final List<String> before = listing();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
         {
-            assertThrows(StartFailure.class, () -> Router.start(RouterFixture.config(dir).port(taken.getLocalPort()).build()));
+            assertThrows(StartFailure.class, () -> Router.start(new Router.Context()
+                    .config(RouterFixture.config(dir).port(taken.getLocalPort()).build())));
         }
         assertEquals(before, listing(), "every file of the data folder unchanged (size and time)");
     }
@@ -86,7 +87,8 @@ class StartupErrorsTest
         log.start();
         root.addAppender(log);
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-             Router router = Router.start(RouterFixture.config(dir).adminPort(taken.getLocalPort()).build());
+             Router router = Router.start(new Router.Context()
+                     .config(RouterFixture.config(dir).adminPort(taken.getLocalPort()).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             assertEquals(-1, router.adminPort(), "no admin endpoint");

@@ -3,6 +3,7 @@ package io.emcomm.router;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.protocol.wire.Welcome;
 import io.emcomm.router.config.RouterConfig;
+import io.emcomm.router.config.Settings;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
@@ -28,7 +29,7 @@ class WelcomeTest
     {
         final RouterConfig.Builder b = RouterFixture.config(dir.resolve("data"));
         b.security().timeouts(2_500, 45_000);
-        try (Router router = Router.start(b.build());
+        try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal t = TestTerminal.connect(router.port()))
         {
             final Welcome w = t.hello("cp-52", TerminalKind.COMMAND_POST, "52");
@@ -45,12 +46,12 @@ class WelcomeTest
              TestTerminal t = TestTerminal.connect(router.port()))
         {
             final Welcome w = t.hello("cp-52", TerminalKind.COMMAND_POST, "52");
-            assertEquals(RouterConfig.IDLE_TIMEOUT_DEFAULT_MS, w.getIdleTimeoutMs());
-            assertEquals(RouterConfig.HANDSHAKE_TIMEOUT_DEFAULT_MS, w.getHandshakeTimeoutMs());
+            assertEquals(Settings.IDLE_TIMEOUT_MS.defaultValue(), w.getIdleTimeoutMs());
+            assertEquals(Settings.HANDSHAKE_TIMEOUT_MS.defaultValue(), w.getHandshakeTimeoutMs());
         }
         final RouterConfig.Builder b = RouterFixture.config(dir.resolve("b"));
         b.security().timeouts(1_000, 0);
-        try (Router router = Router.start(b.build());
+        try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal t = TestTerminal.connect(router.port()))
         {
             assertEquals(0, t.hello("cp-52", TerminalKind.COMMAND_POST, "52").getIdleTimeoutMs());

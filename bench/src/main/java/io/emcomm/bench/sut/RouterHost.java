@@ -28,7 +28,7 @@ public final class RouterHost
             .routerId("emcomm-bench")
             .adminPort(-1) // no admin endpoint: several routers may run at once, and none is scraped
             .build();
-        try (Router router = Router.start(config))
+        try (Router router = Router.start(new Router.Context().config(config)))
         {
             ChildControl.serve(router.port());
         }

@@ -56,7 +56,7 @@ final class RouterCommand implements Callable<Integer>
         final Router router;
         try
         {
-            router = Router.start(cfg);
+            router = Router.start(new Router.Context().config(cfg));
         }
         catch (final StartFailure ex)
         {

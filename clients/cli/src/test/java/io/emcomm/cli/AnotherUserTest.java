@@ -65,7 +65,7 @@ class AnotherUserTest
             "needs root and runuser to read as another user");
         open(dir);
         final Path data = dir.resolve("data");
-        try (Router router = Router.start(RouterFixture.config(data).build());
+        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(data).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             uav.publish(uav.text("on scene", Precedence.ROUTINE, "up:520102").build());

@@ -61,7 +61,7 @@ class OpsCliTest
     void statusJournalToolsAndPlayback() throws Exception
     {
         final Path source = dir.resolve("source");
-        try (Router router = Router.start(RouterFixture.config(source).build());
+        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(source).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102");
              TestTerminal post = TestTerminal.login(router.port(), "cp-5201", TerminalKind.COMMAND_POST, "5201"))
         {
@@ -96,7 +96,7 @@ class OpsCliTest
 
         // after-action playback into a second router, at the original pace
         final Path target = dir.resolve("target");
-        try (Router training = Router.start(RouterFixture.config(target).build()))
+        try (Router training = Router.start(new Router.Context().config(RouterFixture.config(target).build())))
         {
             final Run played = cli("replay", "--data", source.toString(), "--pace", "original", "--into", "127.0.0.1:" + training.port());
             assertEquals(0, played.code(), played.err());

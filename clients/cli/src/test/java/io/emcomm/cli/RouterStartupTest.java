@@ -52,7 +52,7 @@ class RouterStartupTest
     @Test
     void aDataFolderInUseByAnotherProcessIsOneLineAndExitOne() throws Exception
     {
-        try (Router running = Router.start(RouterFixture.config(dir).build()))
+        try (Router running = Router.start(new Router.Context().config(RouterFixture.config(dir).build())))
         {
             final ChildRun second = child(Map.of(), List.of(), "router", "--port", "0", "--admin-port", "-1", "--data", dir.toString());
             assertEquals(List.of("emcomm router: data folder " + dir.toAbsolutePath() + " is in use by process "

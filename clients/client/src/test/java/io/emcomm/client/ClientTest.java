@@ -62,7 +62,7 @@ class ClientTest
 
     private Router router(final int port)
     {
-        return track(Router.start(RouterFixture.config(dir).port(port).build()));
+        return track(Router.start(new Router.Context().config(RouterFixture.config(dir).port(port).build())));
     }
 
     /** Stops a router mid-test. Router.close() is not idempotent, so it leaves the clean-up list. */

@@ -63,7 +63,8 @@ class FrameLimitTest
 
     private Router router(final String name, final int maxFrameBytes, final int port)
     {
-        return track(Router.start(RouterFixture.config(dir.resolve(name)).maxFrameBytes(maxFrameBytes).port(port).build()));
+        return track(Router.start(new Router.Context()
+                .config(RouterFixture.config(dir.resolve(name)).maxFrameBytes(maxFrameBytes).port(port).build())));
     }
 
     private EmcommClient connect(final Router router, final String id, final ClientOptions.Builder extra)

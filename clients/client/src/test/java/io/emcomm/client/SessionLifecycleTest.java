@@ -189,7 +189,8 @@ class SessionLifecycleTest
             assertEquals("cannot reach the router at 127.0.0.1:" + port + ": connection refused", second.cause().getMessage(),
                 "each attempt says why the previous one failed");
 
-            router = track(Router.start(RouterFixture.config(dir.resolve("round" + round)).port(port).build()));
+            router = track(Router.start(new Router.Context()
+                    .config(RouterFixture.config(dir.resolve("round" + round)).port(port).build())));
             ConnectionEvents.Event e = events.next();
             while (e.state() == null)
             {
@@ -221,7 +222,7 @@ class SessionLifecycleTest
         final Path registry = Files.writeString(dir.resolve("terminals.txt"), "cp-52 command-post 52 -\n");
         final var config = RouterFixture.config(dir.resolve("closed")).port(port);
         config.security().authMode(AuthMode.TOKEN).terminalsFile(registry);
-        track(Router.start(config.build()));
+        track(Router.start(new Router.Context().config(config.build())));
 
         ConnectionEvents.Event e = events.next();
         while (e.state() == null)

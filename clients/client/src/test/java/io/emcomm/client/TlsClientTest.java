@@ -83,7 +83,7 @@ class TlsClientTest
         final RouterConfig.Builder b = RouterFixture.config(dir.resolve("data"));
         b.security().authMode(AuthMode.MTLS).terminalsFile(dir.resolve("terminals.txt"))
             .tls(pki.serverCertificate(), pki.serverKey(), pki.ca());
-        return track(Router.start(b.build()));
+        return track(Router.start(new Router.Context().config(b.build())));
     }
 
     private ClientOptions.Builder uav(final Router router)

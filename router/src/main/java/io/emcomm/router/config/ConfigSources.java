@@ -123,7 +123,7 @@ final class ConfigSources
     }
 
     /** "unknown key emcomm.prot (did you mean emcomm.port?)", or the plural with every name. */
-    private static String describe(final Set<String> unknown, final Collection<String> known, final String what)
+    static String describe(final Set<String> unknown, final Collection<String> known, final String what)
     {
         final StringBuilder line = new StringBuilder(what).append(unknown.size() == 1 ? " " : "s ");
         String separator = "";

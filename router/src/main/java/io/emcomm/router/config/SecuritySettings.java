@@ -1,12 +1,46 @@
 package io.emcomm.router.config;
 
-import io.emcomm.router.config.AuthMode;
-
 import java.nio.file.Path;
+import java.util.Locale;
+
+import static io.emcomm.router.config.Settings.ACL_FILE;
+import static io.emcomm.router.config.Settings.AUTH_MODE;
+import static io.emcomm.router.config.Settings.HANDSHAKE_TIMEOUT_MS;
+import static io.emcomm.router.config.Settings.IDLE_TIMEOUT_MS;
+import static io.emcomm.router.config.Settings.LIMIT_BYTES_PER_SEC;
+import static io.emcomm.router.config.Settings.LIMIT_FLASH_FLOOR_PER_SEC;
+import static io.emcomm.router.config.Settings.LIMIT_MSGS_PER_SEC;
+import static io.emcomm.router.config.Settings.LIMIT_SUBSCRIPTIONS;
+import static io.emcomm.router.config.Settings.MAX_CONNECTIONS;
+import static io.emcomm.router.config.Settings.TERMINALS_FILE;
+import static io.emcomm.router.config.Settings.TLS_CA;
+import static io.emcomm.router.config.Settings.TLS_CERT;
+import static io.emcomm.router.config.Settings.TLS_KEY;
+import static io.emcomm.router.config.Settings.VALIDATE_BODIES;
 
 /**
- * The security part of {@link RouterConfig}: authentication, authorization, TLS and per-connection limits.
- * Immutable; validated by {@link Builder#build()} with messages that name the key.
+ * The security part of {@link RouterConfig}: authentication, authorization, TLS and per-connection limits
+ * (docs/security.md). Immutable; built by {@link RouterConfig.Builder}, which checks each value against its
+ * declaration in {@link Settings}; the constructor checks what relates two of them, with messages that name
+ * the keys.
+ *
+ * @param authMode            how a terminal proves who it is ({@code emcomm.auth.mode}).
+ * @param terminalsFile       the terminal registry, or null ({@code emcomm.auth.terminals.file}).
+ * @param aclFile             the access policy, or null for the built-in one ({@code emcomm.acl.file}).
+ * @param tlsCert             PEM server certificate chain, or null for plain TCP ({@code emcomm.tls.cert}).
+ * @param tlsKey              its PKCS#8 key, or null ({@code emcomm.tls.key}).
+ * @param tlsCa               CA of client certificates, or null ({@code emcomm.tls.ca}).
+ * @param messagesPerSecond   per-connection publish budget, 0 = off ({@code emcomm.limit.msgs.per.sec}).
+ * @param bytesPerSecond      per-connection publish budget in bytes, 0 = off ({@code emcomm.limit.bytes.per.sec}).
+ * @param flashFloorPerSecond FLASH passes at this rate when the budgets are spent
+ *                            ({@code emcomm.limit.flash.floor.per.sec}).
+ * @param maxSubscriptions    channel subscriptions per terminal ({@code emcomm.limit.subscriptions}).
+ * @param idleTimeoutMs       a silent session is closed after this, milliseconds; 0 = never
+ *                            ({@code emcomm.idle.timeout.ms}).
+ * @param handshakeTimeoutMs  HELLO must come within this, milliseconds ({@code emcomm.handshake.timeout.ms}).
+ * @param maxConnections      connections beyond are refused ({@code emcomm.max.connections}).
+ * @param validateBodies      whether every envelope is checked whole before it is accepted
+ *                            ({@code emcomm.validate.bodies}).
  */
 public record SecuritySettings(
     AuthMode authMode,
@@ -24,184 +58,116 @@ public record SecuritySettings(
     int maxConnections,
     boolean validateBodies)
 {
+    /**
+     * @throws ConfigException when token or mtls has no terminal registry, mtls has no certificate or CA, or only
+     *                         one of certificate and key is set.
+     */
+    public SecuritySettings
+    {
+        if (authMode != AuthMode.NONE && terminalsFile == null)
+        {
+            throw new ConfigException(TERMINALS_FILE.key() + ": required when " + AUTH_MODE.key() + " is "
+                + authMode.name().toLowerCase(Locale.ROOT));
+        }
+        if (authMode == AuthMode.MTLS && (tlsCert == null || tlsCa == null))
+        {
+            throw new ConfigException(TLS_CA.key() + " and " + TLS_CERT.key() + ": required when " + AUTH_MODE.key()
+                + " is mtls");
+        }
+        if ((tlsCert == null) != (tlsKey == null))
+        {
+            throw new ConfigException(TLS_CERT.key() + " and " + TLS_KEY.key() + ": set both or neither");
+        }
+    }
+
+    /** True when the terminal port speaks TLS. */
     public boolean tls()
     {
         return tlsCert != null;
     }
 
-    /** Fluent builder for the security settings. */
+    static SecuritySettings from(final SettingValues v)
+    {
+        return new SecuritySettings(v.get(AUTH_MODE), v.get(TERMINALS_FILE), v.get(ACL_FILE), v.get(TLS_CERT),
+            v.get(TLS_KEY), v.get(TLS_CA), v.get(LIMIT_MSGS_PER_SEC), v.get(LIMIT_BYTES_PER_SEC),
+            v.get(LIMIT_FLASH_FLOOR_PER_SEC), v.get(LIMIT_SUBSCRIPTIONS), v.get(IDLE_TIMEOUT_MS),
+            v.get(HANDSHAKE_TIMEOUT_MS), v.get(MAX_CONNECTIONS), v.get(VALIDATE_BODIES));
+    }
+
+    /**
+     * Sets the security settings of a {@link RouterConfig.Builder} programmatically (tests, embedding); its
+     * {@code build()} validates them with the rest.
+     */
     public static final class Builder
     {
-        private AuthMode authMode = AuthMode.NONE;
-        private Path terminalsFile;
-        private Path aclFile;
-        private Path tlsCert;
-        private Path tlsKey;
-        private Path tlsCa;
-        private long messagesPerSecond;
-        private long bytesPerSecond;
-        private long flashFloorPerSecond = RouterConfig.LIMIT_FLASH_FLOOR_DEFAULT;
-        private int maxSubscriptions = RouterConfig.LIMIT_SUBSCRIPTIONS_DEFAULT;
-        private int idleTimeoutMs = RouterConfig.IDLE_TIMEOUT_DEFAULT_MS;
-        private int handshakeTimeoutMs = RouterConfig.HANDSHAKE_TIMEOUT_DEFAULT_MS;
-        private int maxConnections = RouterConfig.MAX_CONNECTIONS_DEFAULT;
-        private boolean validateBodies = true;
+        private final SettingValues values;
 
-        Builder()
+        Builder(final SettingValues values)
         {
-        }
-
-        /** Sets a key from a file or the environment; false when the key is not a security key. */
-        boolean set(final String key, final String value)
-        {
-            switch (key)
-            {
-                case RouterConfig.AUTH_MODE_PROP:
-                    try
-                    {
-                        authMode = AuthMode.parse(value);
-                    }
-                    catch (final IllegalArgumentException ex)
-                    {
-                        throw new ConfigException(key + ": '" + value + "' is not one of none, token, mtls");
-                    }
-                    return true;
-                case RouterConfig.TERMINALS_FILE_PROP: terminalsFile = path(value); return true;
-                case RouterConfig.ACL_FILE_PROP: aclFile = path(value); return true;
-                case RouterConfig.TLS_CERT_PROP: tlsCert = path(value); return true;
-                case RouterConfig.TLS_KEY_PROP: tlsKey = path(value); return true;
-                case RouterConfig.TLS_CA_PROP: tlsCa = path(value); return true;
-                case RouterConfig.LIMIT_MSGS_PROP: messagesPerSecond = number(key, value); return true;
-                case RouterConfig.LIMIT_BYTES_PROP: bytesPerSecond = number(key, value); return true;
-                case RouterConfig.LIMIT_FLASH_FLOOR_PROP: flashFloorPerSecond = number(key, value); return true;
-                case RouterConfig.LIMIT_SUBSCRIPTIONS_PROP: maxSubscriptions = (int)number(key, value); return true;
-                case RouterConfig.IDLE_TIMEOUT_PROP: idleTimeoutMs = (int)number(key, value); return true;
-                case RouterConfig.HANDSHAKE_TIMEOUT_PROP: handshakeTimeoutMs = (int)number(key, value); return true;
-                case RouterConfig.MAX_CONNECTIONS_PROP: maxConnections = (int)number(key, value); return true;
-                case RouterConfig.VALIDATE_BODIES_PROP:
-                    if (!value.equals("true") && !value.equals("false"))
-                    {
-                        throw new ConfigException(key + ": '" + value + "' is not true or false");
-                    }
-                    validateBodies = Boolean.parseBoolean(value);
-                    return true;
-                default: return false;
-            }
-        }
-
-        private static Path path(final String value)
-        {
-            return value.isEmpty() ? null : Path.of(value);
-        }
-
-        private static long number(final String key, final String value)
-        {
-            try
-            {
-                return Long.parseLong(value);
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new ConfigException(key + ": '" + value + "' is not a whole number");
-            }
+            this.values = values;
         }
 
         public Builder authMode(final AuthMode mode)
         {
-            authMode = mode;
+            values.put(AUTH_MODE, mode);
             return this;
         }
 
         public Builder terminalsFile(final Path file)
         {
-            terminalsFile = file;
+            values.put(TERMINALS_FILE, file);
             return this;
         }
 
         public Builder aclFile(final Path file)
         {
-            aclFile = file;
+            values.put(ACL_FILE, file);
             return this;
         }
 
+        /** The server certificate chain, its key, and the CA of client certificates (each may be null). */
         public Builder tls(final Path cert, final Path key, final Path ca)
         {
-            tlsCert = cert;
-            tlsKey = key;
-            tlsCa = ca;
+            values.put(TLS_CERT, cert);
+            values.put(TLS_KEY, key);
+            values.put(TLS_CA, ca);
             return this;
         }
 
+        /** Per-connection publish budgets (0 = off) and the FLASH floor, per second. */
         public Builder rateLimits(final long messagesPerSecond, final long bytesPerSecond, final long flashFloorPerSecond)
         {
-            this.messagesPerSecond = messagesPerSecond;
-            this.bytesPerSecond = bytesPerSecond;
-            this.flashFloorPerSecond = flashFloorPerSecond;
+            values.put(LIMIT_MSGS_PER_SEC, messagesPerSecond);
+            values.put(LIMIT_BYTES_PER_SEC, bytesPerSecond);
+            values.put(LIMIT_FLASH_FLOOR_PER_SEC, flashFloorPerSecond);
             return this;
         }
 
         public Builder maxSubscriptions(final int maxSubscriptions)
         {
-            this.maxSubscriptions = maxSubscriptions;
+            values.put(LIMIT_SUBSCRIPTIONS, maxSubscriptions);
             return this;
         }
 
+        /** Both in milliseconds; an idle timeout of 0 is off. */
         public Builder timeouts(final int handshakeTimeoutMs, final int idleTimeoutMs)
         {
-            this.handshakeTimeoutMs = handshakeTimeoutMs;
-            this.idleTimeoutMs = idleTimeoutMs;
+            values.put(HANDSHAKE_TIMEOUT_MS, handshakeTimeoutMs);
+            values.put(IDLE_TIMEOUT_MS, idleTimeoutMs);
             return this;
         }
 
         /** Whether every envelope is parsed whole before it is accepted (default true). */
         public Builder validateBodies(final boolean validateBodies)
         {
-            this.validateBodies = validateBodies;
+            values.put(VALIDATE_BODIES, validateBodies);
             return this;
         }
 
         public Builder maxConnections(final int maxConnections)
         {
-            this.maxConnections = maxConnections;
+            values.put(MAX_CONNECTIONS, maxConnections);
             return this;
-        }
-
-        SecuritySettings build()
-        {
-            if (authMode != AuthMode.NONE && terminalsFile == null)
-            {
-                throw new ConfigException(RouterConfig.TERMINALS_FILE_PROP + ": required when " + RouterConfig.AUTH_MODE_PROP
-                    + " is " + authMode.name().toLowerCase(java.util.Locale.ROOT));
-            }
-            if (authMode == AuthMode.MTLS && (tlsCert == null || tlsCa == null))
-            {
-                throw new ConfigException(RouterConfig.TLS_CA_PROP + " and " + RouterConfig.TLS_CERT_PROP
-                    + ": required when " + RouterConfig.AUTH_MODE_PROP + " is mtls");
-            }
-            if ((tlsCert == null) != (tlsKey == null))
-            {
-                throw new ConfigException(RouterConfig.TLS_CERT_PROP + " and " + RouterConfig.TLS_KEY_PROP + ": set both or neither");
-            }
-            if (messagesPerSecond < 0 || bytesPerSecond < 0 || flashFloorPerSecond < 1)
-            {
-                throw new ConfigException(RouterConfig.LIMIT_MSGS_PROP + ", " + RouterConfig.LIMIT_BYTES_PROP + " must be >= 0 (0 = off) and "
-                    + RouterConfig.LIMIT_FLASH_FLOOR_PROP + " >= 1");
-            }
-            if (maxSubscriptions < 1 || maxSubscriptions > 100_000)
-            {
-                throw new ConfigException(RouterConfig.LIMIT_SUBSCRIPTIONS_PROP + ": " + maxSubscriptions + " is outside 1..100000");
-            }
-            if (idleTimeoutMs < 0 || handshakeTimeoutMs < 100)
-            {
-                throw new ConfigException(RouterConfig.IDLE_TIMEOUT_PROP + " must be >= 0 (0 = off) and "
-                    + RouterConfig.HANDSHAKE_TIMEOUT_PROP + " >= 100");
-            }
-            if (maxConnections < 1)
-            {
-                throw new ConfigException(RouterConfig.MAX_CONNECTIONS_PROP + ": must be >= 1");
-            }
-            return new SecuritySettings(authMode, terminalsFile, aclFile, tlsCert, tlsKey, tlsCa, messagesPerSecond, bytesPerSecond,
-                flashFloorPerSecond, maxSubscriptions, idleTimeoutMs, handshakeTimeoutMs, maxConnections, validateBodies);
         }
     }
 }

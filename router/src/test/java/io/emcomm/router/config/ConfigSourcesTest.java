@@ -96,7 +96,7 @@ class ConfigSourcesTest
     {
         assertEquals(0, KeySuggestion.distance("emcomm.port", "emcomm.port"));
         assertEquals(2, KeySuggestion.distance("emcomm.prot", "emcomm.port"));
-        assertEquals("emcomm.host", KeySuggestion.nearest("emcomm.hots", RouterConfig.KEYS));
+        assertEquals("emcomm.host", KeySuggestion.nearest("emcomm.hots", Settings.KEYS));
         assertEquals(null, KeySuggestion.nearest("emcomm.x", java.util.Set.of("emcomm.journal.retention.hours")));
     }
 

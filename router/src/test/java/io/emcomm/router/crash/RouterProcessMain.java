@@ -22,7 +22,7 @@ public final class RouterProcessMain
 
     public static void main(final String[] args) throws IOException
     {
-        final Router router = Router.start(RouterFixture.config(Path.of(args[0])).build());
+        final Router router = Router.start(new Router.Context().config(RouterFixture.config(Path.of(args[0])).build()));
         System.out.println(PORT_LINE + router.port());
         System.out.flush();
         // Reading stdin ties the child's life to the parent: a dead test JVM never leaves a router behind.

@@ -41,7 +41,8 @@ class JournalToolsTest
     private List<Long> journal(final Path data) throws Exception
     {
         final List<Long> indexes = new ArrayList<>();
-        try (Router router = Router.start(RouterFixture.config(data).rollCycle("FAST_HOURLY").build());
+        try (Router router = Router.start(new Router.Context()
+                .config(RouterFixture.config(data).rollCycle("FAST_HOURLY").build()));
              TestTerminal t = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             for (int i = 0; i < MESSAGES; i++)

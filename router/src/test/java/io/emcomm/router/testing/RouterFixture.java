@@ -19,6 +19,6 @@ public final class RouterFixture
 
     public static Router start(final Path dataDir)
     {
-        return Router.start(config(dataDir).build());
+        return Router.start(new Router.Context().config(config(dataDir).build()));
     }
 }

@@ -408,7 +408,7 @@ public final class Demo
     {
         try
         {
-            return Router.start(cfg);
+            return Router.start(new Router.Context().config(cfg));
         }
         catch (final RuntimeException ex)
         {
