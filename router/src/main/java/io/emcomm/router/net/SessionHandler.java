@@ -17,6 +17,7 @@ import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.protocol.wire.Unsubscribe;
 import io.emcomm.protocol.wire.Welcome;
 import io.emcomm.protocol.wire.LatestPositionsRequest;
+import io.emcomm.router.delivery.ChannelSink;
 import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.delivery.DrainBatch;
 import io.emcomm.router.delivery.LinkProfile;
@@ -210,7 +211,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
         }
         final DedupeWindow origin = router.origins().state(hello.getTerminalId());
         final TerminalState terminal = router.cursors().terminal(hello.getTerminalId(), router.journal().lastIndex());
-        final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, ctx.channel());
+        final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, new ChannelSink(ctx.channel()));
         final Session fresh = new Session(hello.getTerminalId(), kind, hello.getRegionCode(), ctx.channel(), feed, terminal,
             origin, ControlFrames.CLOSER, new AccessCache(router.gatekeeper().policy()),
             new PublishRateLimiter(router.gatekeeper().config().messagesPerSecond(), router.gatekeeper().config().bytesPerSecond(),
