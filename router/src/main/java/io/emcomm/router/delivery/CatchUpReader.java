@@ -236,7 +236,7 @@ final class CatchUpReader
             pass = next;
             reader.seekAfter(resumeAfter);
         }
-        feed.scheduleDrain(); // after the urgent pass, what waited below FLASH may go now
+        outbox.scheduleDrain(); // after the urgent pass, what waited below FLASH may go now
         schedule();
     }
 
@@ -331,7 +331,7 @@ final class CatchUpReader
     {
         outbox.offer(DeliveryFrames.delivery(sink.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,
             header), precedence, header, e.index());
-        feed.scheduleDrain();
+        outbox.scheduleDrain();
     }
 
     /** Gives back the journal reader and its buffers. Event loop; the reader reopens them at its next reseek. */

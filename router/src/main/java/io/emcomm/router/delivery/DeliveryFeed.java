@@ -7,27 +7,23 @@ import io.emcomm.router.terminal.TerminalState;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Everything addressed to one session, in one of three states ({@link State}): <b>catching up</b> from the
- * journal after the terminal's durable cursor ({@link CatchUpReader}: three passes, urgent, PRIORITY, the rest),
- * <b>live</b>, fed by the publish path as messages are routed ({@link #offerLive}), or <b>closed</b>. A session
- * starts catching up; at the journal's end the reader turns it live under the publish lock, so there is no gap
- * and no duplicate at the seam. When a live session falls behind (its queue, its unacknowledged window or its
- * byte budget is full, see {@link SessionOutbound}) it turns back to catching up from the last message it took,
- * so memory stays bounded and nothing is dropped.
+ * Everything addressed to one session, in one of three states ({@link State}). It starts <b>catching up</b>: the
+ * {@link CatchUpReader} reads the backlog after the terminal's durable cursor (urgent pass, PRIORITY pass, the
+ * rest) and, at the journal's end, turns the feed <b>live</b> under the publish lock, so there is no gap and no
+ * duplicate at the seam. Live, the publish path offers what it routes ({@link #offerLive}); a live feed that
+ * falls behind (queue, unacknowledged window or byte budget full, see {@link SessionOutbound}) goes back to
+ * catching up from the last message it took, so memory stays bounded and nothing is dropped. <b>Closed</b> is final.
  *
- * <p>The parts: the {@link CatchUpReader} reads the journal; the {@link Outbox} holds the precedence queues and
- * writes to the {@link DeliverySink} under the in-flight limit, shaping, expiry and supersession; the terminal's
- * {@link AckWindow} (its ledger) and the {@link CursorCommitter} turn acknowledgements into cursor moves;
- * {@link FlashWatch} keeps the FLASH deadlines and {@link SlowConsumerWatch} the slow-consumer limit. This class
- * holds the state, the owner epoch and the entry points, and keeps the ledger consistent between them.
- * When the terminal's subscriptions gain a pattern, {@link #reevaluateBacklog()} catches up again from the
- * durable cursor (protocol.md section 6).
+ * <p>The other parts: the {@link Outbox} writes to the {@link DeliverySink} in precedence order under the
+ * in-flight limit, shaping, expiry and supersession; the terminal's {@link AckWindow} (its ledger) and the
+ * {@link CursorCommitter} turn acknowledgements into cursor moves; the {@link FeedWatchdog} keeps FLASH deadlines
+ * and the slow-consumer limit. This class holds the state and the owner epoch, and keeps the ledger consistent
+ * between the parts.
  *
  * <p>Ownership: {@link #start} claims the terminal (a new owner epoch, see {@link TerminalState#claim()}).
  * Every change this feed makes to the terminal's state (ledger, cursor, cursor store) is made only while it
  * still holds the current epoch and is not {@link State#CLOSED}, so a replaced session, or the late teardown
  * of a connection that a quick reconnect already superseded, cannot undo what the new session did.
- * {@link #close()} is idempotent.
  *
  * <p>Threading: {@link #offerLive} runs on publishing threads under the publish lock; {@link #close()} on any
  * thread (the replacing session's loop, or this session's); everything else on the sink's event loop.
@@ -240,7 +236,7 @@ public final class DeliveryFeed
             sink.execute(this::releaseOnLoop);
             return true;
         }
-        scheduleDrain();
+        outbox.scheduleDrain();
         return true;
     }
 
@@ -248,12 +244,6 @@ public final class DeliveryFeed
     private boolean hasRoomUnsafe()
     {
         return terminal.ackWindow().sent() < ctx.window() && outbox.size() < ctx.queueLimit() / 2 && outbox.account().mayRead();
-    }
-
-    /** Has the event loop drain this feed soon (see {@link Outbox#scheduleDrain()}). Any thread. */
-    void scheduleDrain()
-    {
-        outbox.scheduleDrain();
     }
 
     /**
@@ -340,7 +330,7 @@ public final class DeliveryFeed
         }
         if (outbox.resumesAfterAck())
         {
-            scheduleDrain();
+            outbox.scheduleDrain();
         }
         if (outbox.acked(index))
         {

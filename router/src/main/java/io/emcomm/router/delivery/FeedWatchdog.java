@@ -122,7 +122,7 @@ final class FeedWatchdog implements FlashWatch.Actions
                 ctx.counters().incFlashResends();
                 outbox.offer(DeliveryFrames.delivery(sink.alloc(), index, e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,
                     header), Precedence.FLASH_VALUE, null, index);
-                feed.scheduleDrain();
+                outbox.scheduleDrain();
             }
         }
     }
