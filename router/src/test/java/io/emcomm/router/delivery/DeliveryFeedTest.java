@@ -134,7 +134,7 @@ class DeliveryFeedTest
 
             assertEquals(List.of(f1, f2, i1, p1, p2, r1, r2), f.sink.indexes());
             assertTrue(feed.isLive());
-            assertEquals(r2 > f2 ? r2 : f2, Math.max(f.terminal.cursor(), 0), "the cursor is over the whole backlog");
+            assertEquals(f2, f.terminal.cursor(), "the cursor is over the whole backlog");
         }
     }
 
@@ -471,6 +471,34 @@ class DeliveryFeedTest
             f.settle(feed);
             assertEquals(mine, f.sink.indexes());
             assertTrue(feed.isLive());
+        }
+    }
+
+    @Test
+    void atTheRouterWideBudgetAStalledFeedHoldingTheMostIsDisconnected()
+    {
+        // the router may hold 64 KiB; FLASH is always queued, so a post that does not read fills it
+        try (FeedFixture f = new FeedFixture(dir, Limits.DEFAULTS, 64 * 1024, 64 * 1024))
+        {
+            final DeliveryFeed feed = f.login();
+            f.settle(feed);
+            f.sink.writable(false);
+            while (!f.budget.isOver())
+            {
+                f.publish(f.envelope(TO_ME, FLASH).setText(Text.newBuilder().setText("w".repeat(4_000))).build().toByteArray());
+            }
+            f.sink.runTasks();
+            feed.onTimer(); // stalled from now
+            assertEquals(0, f.owner.overBudget.get(), "a session is picked only after a tick without progress");
+
+            f.clock.advanceMillis(1_000);
+            feed.onTimer();
+            f.sink.runTasks(); // the budget hands the disconnect to the session's loop
+            assertEquals(1, f.owner.overBudget.get());
+            assertEquals(0, f.owner.slowConsumer.get());
+            assertEquals(DeliveryFeed.State.CLOSED, feed.state());
+            assertEquals(1, f.counters.slowConsumerDisconnects());
+            assertEquals(0, f.budget.held(), "what it held is released");
         }
     }
 }
