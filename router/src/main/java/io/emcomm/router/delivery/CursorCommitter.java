@@ -30,6 +30,39 @@ final class CursorCommitter
         this.store = store;
     }
 
+    /**
+     * A DELIVERY_ACK for {@code index} (protocol.md section 7.3): marks it DONE in the ledger and moves the cursor
+     * as far as it may. Caller holds the terminal's monitor and has checked that its feed owns the terminal.
+     *
+     * @return what the ledger held for it before: {@link AckWindow#SENT} or {@link AckWindow#SENT_URGENT} when it
+     *     was outstanding (now DONE), {@link AckWindow#DONE} for a repeat (also anything at or below the cursor),
+     *     0 when it was never sent to this terminal.
+     */
+    byte acknowledge(final long index, final long readThrough)
+    {
+        if (index <= terminal.cursor())
+        {
+            return AckWindow.DONE;
+        }
+        final byte mark = terminal.ackWindow().state(index);
+        if (mark == AckWindow.SENT || mark == AckWindow.SENT_URGENT)
+        {
+            terminal.ackWindow().markDone(index);
+            done(index, readThrough);
+        }
+        return mark;
+    }
+
+    /**
+     * A message that will not be written (expired, superseded) counts as done for the cursor. Caller holds the
+     * terminal's monitor and has checked that its feed owns the terminal.
+     */
+    void skipped(final long index, final long readThrough)
+    {
+        terminal.ackWindow().markDone(index);
+        done(index, readThrough);
+    }
+
     /** {@code index} is DONE in the ledger (acknowledged, expired, superseded). Caller holds the terminal's monitor. */
     void done(final long index, final long readThrough)
     {

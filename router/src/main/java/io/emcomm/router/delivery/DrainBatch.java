@@ -15,6 +15,12 @@ import io.netty.util.concurrent.FastThreadLocal;
  *
  * <p>One instance per thread. Outside a batch (timers, another thread publishing a receipt) a feed is
  * woken at once.
+ *
+ * <p>Why a per-thread instance rather than one passed along: the batch is opened and closed by the network
+ * layer's read handler on the publishing loop, and filled by feeds reached through the sequencer and the routing
+ * table, three layers further down; passing it explicitly would add a parameter to the sequencer's publish path
+ * and every router that calls it, for state that lives exactly as long as one read batch on one thread. A
+ * batch holds nothing between {@link #close()} and the next {@link #open()}.
  */
 public final class DrainBatch
 {
@@ -27,7 +33,7 @@ public final class DrainBatch
         }
     };
 
-    private DeliveryFeed[] feeds = new DeliveryFeed[16];
+    private Outbox[] outboxes = new Outbox[16];
     private int count;
     private boolean open;
 
@@ -55,9 +61,9 @@ public final class DrainBatch
         count = 0;
         for (int i = 0; i < n; i++)
         {
-            final DeliveryFeed feed = feeds[i];
-            feeds[i] = null;
-            feed.wake();
+            final Outbox outbox = outboxes[i];
+            outboxes[i] = null;
+            outbox.wake();
         }
     }
 
@@ -66,17 +72,17 @@ public final class DrainBatch
      *
      * @return true when the wake-up was deferred to the end of this thread's read batch.
      */
-    boolean defer(final DeliveryFeed feed)
+    boolean defer(final Outbox outbox)
     {
         if (!open)
         {
             return false;
         }
-        if (count == feeds.length)
+        if (count == outboxes.length)
         {
-            feeds = java.util.Arrays.copyOf(feeds, count * 2);
+            outboxes = java.util.Arrays.copyOf(outboxes, count * 2);
         }
-        feeds[count++] = feed;
+        outboxes[count++] = outbox;
         return true;
     }
 }

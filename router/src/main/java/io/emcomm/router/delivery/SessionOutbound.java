@@ -1,14 +1,11 @@
 package io.emcomm.router.delivery;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The delivery bytes one session holds in memory: frames in its {@link PrecedenceQueue} (charged when queued,
- * credited when taken out) plus what its connection's Netty outbound buffer held at the last look
+ * credited when taken out) plus what its connection's outbound buffer ({@link DeliverySink#pendingWriteBytes()}) held at the last look
  * ({@link #noteWritten}). Every change is also made to the router-wide {@link OutboundBudget}.
  *
  * <p>A frame is charged its {@link io.netty.buffer.ByteBuf#capacity() capacity}: for a retained duplicate shared
@@ -56,12 +53,11 @@ public final class SessionOutbound
      * each drain and on the timer; a value between looks is stale and errs high, since Netty only ever takes
      * bytes out of the buffer without the drain seeing it.
      */
-    public void noteWritten(final Channel channel)
+    public void noteWritten(final DeliverySink sink)
     {
         if (!closed)
         {
-            final ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-            noteWritten(out == null ? 0 : out.totalPendingWriteBytes());
+            noteWritten(sink.pendingWriteBytes());
         }
     }
 

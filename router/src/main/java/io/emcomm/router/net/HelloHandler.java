@@ -9,6 +9,7 @@ import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.Hello;
 import io.emcomm.protocol.wire.TerminalKind;
+import io.emcomm.router.delivery.ChannelSink;
 import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.delivery.LinkProfile;
 import io.emcomm.router.journal.DedupeWindow;
@@ -187,7 +188,7 @@ final class HelloHandler extends FrameHandler
         final AccessControl gatekeeper = router.gatekeeper();
         final DedupeWindow origin = router.origins().state(terminalId);
         final TerminalState terminal = router.cursors().terminal(terminalId, router.journal().lastIndex());
-        final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, ctx.channel());
+        final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, new ChannelSink(ctx.channel()));
         final PublishState publishing = new PublishState(origin, new AccessCache(gatekeeper.policy()),
             new PublishRateLimiter(gatekeeper.config().messagesPerSecond(), gatekeeper.config().bytesPerSecond(),
                 gatekeeper.config().flashFloorPerSecond(), router.clockMicros()));
