@@ -1,6 +1,5 @@
 package io.emcomm.router.terminal;
 
-import io.emcomm.router.delivery.DeliveryFeed;
 
 /**
  * The journal indexes of one terminal's messages above its durable cursor, each either SENT (queued or
@@ -16,7 +15,7 @@ import io.emcomm.router.delivery.DeliveryFeed;
  * in-order when the in-order read passes it. Without the split, each message read in order would be inserted
  * below all those taken ahead, shifting them every time: quadratic in a long backlog.
  *
- * <p>Not thread-safe; {@link DeliveryFeed} guards it with the terminal's monitor.
+ * <p>Not thread-safe; {@link io.emcomm.router.delivery.DeliveryFeed} guards it with the terminal's monitor.
  */
 public final class AckWindow
 {
