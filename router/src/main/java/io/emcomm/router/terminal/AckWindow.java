@@ -1,6 +1,5 @@
 package io.emcomm.router.terminal;
 
-
 /**
  * The journal indexes of one terminal's messages above its durable cursor, each either SENT (queued or
  * written, not yet acknowledged; {@link #SENT_URGENT} for FLASH and IMMEDIATE, which the in-flight limit does
