@@ -107,18 +107,21 @@ public record SecuritySettings(
             this.values = values;
         }
 
+        /** How terminals prove who they are (emcomm.auth.mode): none, token or certificate (docs/security.md). */
         public Builder authMode(final AuthMode mode)
         {
             values.put(AUTH_MODE, mode);
             return this;
         }
 
+        /** The terminal registry file (emcomm.auth.terminals.file): ids, kinds, regions and token hashes. */
         public Builder terminalsFile(final Path file)
         {
             values.put(TERMINALS_FILE, file);
             return this;
         }
 
+        /** The access policy file (emcomm.acl.file); none allows every publish. */
         public Builder aclFile(final Path file)
         {
             values.put(ACL_FILE, file);
@@ -143,6 +146,7 @@ public record SecuritySettings(
             return this;
         }
 
+        /** The most channel subscriptions one terminal may hold (emcomm.limit.subscriptions). */
         public Builder maxSubscriptions(final int maxSubscriptions)
         {
             values.put(LIMIT_SUBSCRIPTIONS, maxSubscriptions);
@@ -164,6 +168,10 @@ public record SecuritySettings(
             return this;
         }
 
+        /**
+         * The most connections the router accepts at once (emcomm.max.connections); more are refused with
+         * TOO_MANY_CONNECTIONS.
+         */
         public Builder maxConnections(final int maxConnections)
         {
             values.put(MAX_CONNECTIONS, maxConnections);

@@ -127,6 +127,10 @@ public final class DeliveryFrames
         return facts & EXPIRY_MASK;
     }
 
+    /**
+     * True when a delivery with these packed facts (see {@link #expiresAtMicros(long)}) has an expiry and it is at or
+     * before {@code nowMicros}.
+     */
     public static boolean isExpiredAt(final long facts, final long nowMicros)
     {
         final long expires = facts & EXPIRY_MASK;

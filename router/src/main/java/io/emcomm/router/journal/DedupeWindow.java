@@ -59,6 +59,10 @@ public final class DedupeWindow
         return UNKNOWN;
     }
 
+    /**
+     * Remembers that this origin's {@code sequence} was journaled at {@code index}. Publisher's event loop, under the
+     * publish lock.
+     */
     public void record(final long sequence, final long index)
     {
         int slot = (int)(sequence & (sequences.length - 1));
