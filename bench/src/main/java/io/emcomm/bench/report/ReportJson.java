@@ -1,18 +1,14 @@
 package io.emcomm.bench.report;
 
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import io.emcomm.router.journal.JsonLines;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
@@ -35,10 +31,7 @@ import java.util.Locale;
  */
 public final class ReportJson
 {
-    private static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactoryBuilder()
-            .characterEscapes(new ControlEscapes())
-            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-            .build())
+    private static final ObjectMapper MAPPER = JsonLines.builder()
         .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
         .addModule(new SimpleModule("bench-numbers")
             .addSerializer(Double.class, new OneDecimal<>(Double.class))
@@ -135,30 +128,6 @@ public final class ReportJson
             {
                 gen.writeNumber(String.format(Locale.ROOT, "%.1f", d));
             }
-        }
-    }
-
-    /** Jackson's escapes for JSON, but backspace and form feed as six-character escapes, not the short ones. */
-    private static final class ControlEscapes extends CharacterEscapes
-    {
-        private final int[] ascii = standardAsciiEscapesForJSON();
-
-        ControlEscapes()
-        {
-            ascii['\b'] = ESCAPE_STANDARD;
-            ascii['\f'] = ESCAPE_STANDARD;
-        }
-
-        @Override
-        public int[] getEscapeCodesForAscii()
-        {
-            return ascii;
-        }
-
-        @Override
-        public SerializableString getEscapeSequence(final int ch)
-        {
-            return null;
         }
     }
 }

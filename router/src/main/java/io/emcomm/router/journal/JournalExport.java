@@ -1,12 +1,7 @@
 package io.emcomm.router.journal;
 
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -41,11 +36,7 @@ public final class JournalExport
      * Compact JSON lines, fields in insertion order, control characters as six-character escapes in lower-case hex
      * (backspace and form feed too), as exports have always been written. Thread-safe once built.
      */
-    private static final ObjectMapper JSON = JsonMapper.builder(new JsonFactoryBuilder()
-            .characterEscapes(new ControlEscapes())
-            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-            .build())
-        .build();
+    private static final ObjectMapper JSON = JsonLines.newMapper();
 
     static final String CSV_HEADER = "index,journaled_at,origin,origin_sequence,origin_kind,origin_region,precedence,to,"
         + "created_at,expires_at,body,summary";
@@ -291,29 +282,5 @@ public final class JournalExport
             return s;
         }
         return '"' + s.replace("\"", "\"\"") + '"';
-    }
-
-    /** Jackson's escapes for JSON, but backspace and form feed as six-character escapes, not the short ones. */
-    private static final class ControlEscapes extends CharacterEscapes
-    {
-        private final int[] ascii = standardAsciiEscapesForJSON();
-
-        ControlEscapes()
-        {
-            ascii['\b'] = ESCAPE_STANDARD;
-            ascii['\f'] = ESCAPE_STANDARD;
-        }
-
-        @Override
-        public int[] getEscapeCodesForAscii()
-        {
-            return ascii;
-        }
-
-        @Override
-        public SerializableString getEscapeSequence(final int ch)
-        {
-            return null;
-        }
     }
 }

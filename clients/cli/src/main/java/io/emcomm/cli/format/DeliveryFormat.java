@@ -1,12 +1,8 @@
 package io.emcomm.cli.format;
 
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import io.emcomm.router.journal.JsonLines;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emcomm.client.Delivery;
@@ -39,11 +35,7 @@ public final class DeliveryFormat
      * Compact JSON, fields in insertion order, control characters escaped as six-character escapes in lower-case hex
      * (backslash, u, 001f; backspace and form feed too) as these lines have always been written. Thread-safe once built.
      */
-    private static final ObjectMapper JSON = JsonMapper.builder(new JsonFactoryBuilder()
-            .characterEscapes(new ControlEscapes())
-            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-            .build())
-        .build();
+    private static final ObjectMapper JSON = JsonLines.newMapper();
 
     private DeliveryFormat()
     {
@@ -200,30 +192,6 @@ public final class DeliveryFormat
         catch (final JsonProcessingException ex)
         {
             throw new IllegalStateException("a string always writes", ex);
-        }
-    }
-
-    /** Jackson's escapes for JSON, but backspace and form feed as six-character escapes, not the short ones. */
-    private static final class ControlEscapes extends CharacterEscapes
-    {
-        private final int[] ascii = standardAsciiEscapesForJSON();
-
-        ControlEscapes()
-        {
-            ascii['\b'] = ESCAPE_STANDARD;
-            ascii['\f'] = ESCAPE_STANDARD;
-        }
-
-        @Override
-        public int[] getEscapeCodesForAscii()
-        {
-            return ascii;
-        }
-
-        @Override
-        public SerializableString getEscapeSequence(final int ch)
-        {
-            return null;
         }
     }
 }
