@@ -41,6 +41,14 @@ public final class BenchMain
     {
     }
 
+    /**
+     * Dispatches {@code compare}, {@code jmh} or {@code soak} (synopsis above; method in bench/RESULTS.md) and exits
+     * the JVM with the command's code: 0 done (soak: PASS), 1 soak FAIL, 2 usage error; no arguments or {@code help}
+     * prints the usage and returns.
+     *
+     * @throws IllegalArgumentException when an option lacks its value or names an unknown scenario or system.
+     * @throws Exception                from a trial's I/O or from JMH.
+     */
     public static void main(final String[] args) throws Exception
     {
         System.setProperty("java.awt.headless", "true");

@@ -7,6 +7,10 @@ public final class FlashSplitter implements MessageListener
     private final MessageListener flash;
     private final MessageListener routine;
 
+    /**
+     * @param flash   receives messages whose payload marker is FLASH ({@link Payload#FLASH}).
+     * @param routine receives all others; both are called on the receiving client's thread.
+     */
     public FlashSplitter(final MessageListener flash, final MessageListener routine)
     {
         this.flash = flash;

@@ -58,6 +58,7 @@ public final class Payload
         System.arraycopy(FILLER, MARKER_OFFSET + 1, out, MARKER_OFFSET + 1, SIZE - MARKER_OFFSET - 1);
     }
 
+    /** A fresh {@link #SIZE}-byte payload stamped with {@code intendedNanos} (System.nanoTime) and its marker. */
     public static byte[] newArray(final long intendedNanos, final boolean flash)
     {
         final byte[] bytes = new byte[SIZE];
@@ -65,6 +66,10 @@ public final class Payload
         return bytes;
     }
 
+    /**
+     * The intended send time (System.nanoTime of the harness) of the payload starting at absolute index
+     * {@code offset}; indexes are not moved. Latency is receipt time minus this (open loop, bench/RESULTS.md "Method").
+     */
     public static long stamp(final ByteBuf buf, final int offset)
     {
         long value = 0;
@@ -75,6 +80,7 @@ public final class Payload
         return value;
     }
 
+    /** As {@link #stamp(ByteBuf, int)}, for a payload starting at {@code bytes[offset]}. */
     public static long stamp(final byte[] bytes, final int offset)
     {
         long value = 0;
@@ -85,6 +91,7 @@ public final class Payload
         return value;
     }
 
+    /** As {@link #stamp(ByteBuf, int)}, for a payload starting at the buffer's position (which is not moved). */
     public static long stamp(final java.nio.ByteBuffer buf)
     {
         long value = 0;

@@ -31,6 +31,15 @@ public final class RateSearch
     {
     }
 
+    /**
+     * Searches as the class describes, on the calling thread, one trial at a time.
+     *
+     * @param startRate first offered rate, in messages sent per second.
+     * @param minRate   lowest rate worth trying (msgs/s); after a failure with no pass yet the rate is quartered,
+     *                  and the search stops once it falls below this.
+     * @param maxTrials trial budget ({@code --search-trials}).
+     * @throws Exception whatever {@code trial} throws; the search ends there.
+     */
     public static Outcome search(final Trial trial, final double startRate, final double minRate, final int maxTrials)
         throws Exception
     {

@@ -34,6 +34,15 @@ public final class TrialRunner
     private final PrintStream progress;
     private final Duration sloP99;
 
+    /**
+     * @param duration     measured part of each trial.
+     * @param warmup       discarded part before it, at the same rate; zero for none.
+     * @param drainTimeout how long after the schedule ends to wait for the last receipts.
+     * @param hlogDir      where each trial's interval log ({@code <label>_<rate>.hlog}, values in ns) goes, or null
+     *                     for none.
+     * @param progress     progress and result lines, or null for none.
+     * @param sloP99       a trial whose p99 latency exceeds this fails; zero disables the check.
+     */
     public TrialRunner(final Duration duration, final Duration warmup, final Duration drainTimeout, final Path hlogDir,
         final PrintStream progress, final Duration sloP99)
     {

@@ -17,6 +17,11 @@ public final class Environment
     {
     }
 
+    /**
+     * The machine and software of a run, as written to summary.json: cpu, cores, memory_mib (-1 when unknown), jdk, gc
+     * (servers' heap and the harness's collectors), kernel, and peers (nats-server and mosquitto versions, client
+     * library versions). Runs the peers' version commands (each given up to 5 s).
+     */
     public static Map<String, Object> describe()
     {
         final Map<String, Object> env = new LinkedHashMap<>();

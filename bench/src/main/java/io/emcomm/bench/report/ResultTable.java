@@ -21,6 +21,11 @@ public final class ResultTable
     {
     }
 
+    /**
+     * Prints one table per scenario (in run order) to {@code out}: max msgs/s, ratio to emcomm, the latency trial's
+     * offered rate and its p50 to p99.99 and max in microseconds, and notes (errors, rate not kept, extras); then
+     * one line per skipped system.
+     */
     public static void print(final Results results, final PrintStream out)
     {
         final Map<String, List<ScenarioResult>> byScenario = results.all().stream()

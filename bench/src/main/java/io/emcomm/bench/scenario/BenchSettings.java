@@ -44,6 +44,12 @@ public record BenchSettings(
     Path outDir,
     PrintStream progress)
 {
+    /**
+     * The full comparison of bench/RESULTS.md "Method": warm-up min(3 s, max(0.5 s, duration/2)), 5 s drain,
+     * 9 search trials, p99 objective 100 ms, a fresh server per scenario.
+     *
+     * @param duration measured part of each trial ({@code --duration}).
+     */
     public static BenchSettings full(final Duration duration, final Path outDir, final PrintStream progress)
     {
         final Duration warmup = Duration.ofMillis(Math.min(3000, Math.max(500, duration.toMillis() / 2)));
@@ -51,6 +57,10 @@ public record BenchSettings(
             200_000, 1000, 50_000, Duration.ofMillis(100), true, outDir, progress);
     }
 
+    /**
+     * Every knob shrunk (200 ms trials, one search trial, no p99 objective, one server per system for all
+     * scenarios) so each scenario runs end to end in about a second: {@code compare --smoke} and the tests.
+     */
     public static BenchSettings smoke(final Path outDir, final PrintStream progress)
     {
         return new BenchSettings(Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofSeconds(1), 1, 500,

@@ -23,12 +23,24 @@ public final class Comparison
     private final BenchSettings settings;
     private final PrintStream log;
 
+    /**
+     * @param settings what each scenario runs with.
+     * @param log      one line per skipped system and per failed scenario.
+     */
     public Comparison(final BenchSettings settings, final PrintStream log)
     {
         this.settings = settings;
         this.log = log;
     }
 
+    /**
+     * Runs every applicable scenario of {@code scenarioNames} on every system of {@code systemNames}, on the calling
+     * thread; a fresh server per scenario when {@link BenchSettings#freshServerPerScenario} is set, else one per
+     * system. Shuts the shared client event loops down at the end.
+     *
+     * @return one row per scenario and system that ran (failed ones with their error), and the skipped systems.
+     * @throws IllegalArgumentException when a name is not a known scenario or system.
+     */
     public Results run(final List<String> systemNames, final List<String> scenarioNames) throws Exception
     {
         final Results results = new Results();

@@ -23,6 +23,7 @@ public final class ScenarioResult
     private final List<String> notes = new ArrayList<>();
     private String error;
 
+    /** An empty result of {@code scenario} on {@code system} (from {@link Scenarios#NAMES}, {@code Systems.NAMES}). */
     public ScenarioResult(final String scenario, final String system)
     {
         this.scenario = scenario;

@@ -31,6 +31,7 @@ public final class SoakMain
     {
     }
 
+    /** Prints the soak synopsis and its pass/fail rules (bench/RESULTS.md "Soak") to {@code out}. */
     public static void usage(final PrintStream out)
     {
         out.println("usage: bench soak --duration DURATION [--terminals N] [--interval SECONDS] [--out DIR]");

@@ -23,6 +23,10 @@ public record SoakSettings(
     Duration alertPeriod,
     Path outDir)
 {
+    /**
+     * The standard soak: samples every 5 s, each terminal reports its position every 5 s, sends an incident up the
+     * chain every 120 s and each command post alerts its region every 30 s, on average.
+     */
     public static SoakSettings of(final Duration duration, final int terminals, final Path outDir)
     {
         return new SoakSettings(duration, terminals, Duration.ofSeconds(5), Duration.ofSeconds(5),

@@ -66,6 +66,10 @@ public final class BaselineForwarder implements AutoCloseable
             .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
     }
 
+    /**
+     * Child-JVM entry point: binds 127.0.0.1:{@code args[0]} (0 or none: any free port), announces the port to the
+     * harness and forwards until the harness says stop or closes stdin.
+     */
     public static void main(final String[] args) throws Exception
     {
         final int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;

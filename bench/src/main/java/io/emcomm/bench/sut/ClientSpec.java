@@ -26,6 +26,7 @@ public record ClientSpec(
 {
     public static final int DEFAULT_MAX_IN_FLIGHT = 8192;
 
+    /** A plain publisher in region 52 (Guizhou): receives nothing, publishes not persisted, default window. */
     public static ClientSpec publisher(final String id)
     {
         return new ClientSpec(id, "52", false, false, false, DEFAULT_MAX_IN_FLIGHT, MessageListener.IGNORE,

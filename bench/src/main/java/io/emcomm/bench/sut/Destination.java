@@ -7,6 +7,7 @@ package io.emcomm.bench.sut;
  */
 public record Destination(Kind kind, String name)
 {
+    /** The three kinds of bench address; each maps to an EmComm address form (docs/protocol.md section 5). */
     public enum Kind
     {
         /** A named channel (pub/sub topic). */

@@ -16,6 +16,11 @@ public final class RouterHost
     {
     }
 
+    /**
+     * Starts a router on 127.0.0.1 at any free port, data folder (journal, cursors) {@code args[0]}, journal sync
+     * {@code args[1]}, no admin endpoint, further tuned by {@code -Demcomm.*} properties; announces the port on stdout
+     * and runs until the harness says stop or closes stdin.
+     */
     public static void main(final String[] args) throws Exception
     {
         // -Demcomm.* properties (through emcomm.bench.childJvmArgs) tune the router like any deployment

@@ -26,6 +26,11 @@ public final class Systems
     {
     }
 
+    /**
+     * A new, not yet started system of that name (one of {@link #NAMES}).
+     *
+     * @throws IllegalArgumentException for an unknown name.
+     */
     public static SystemUnderTest create(final String name)
     {
         final Supplier<SystemUnderTest> factory = FACTORIES.get(name);

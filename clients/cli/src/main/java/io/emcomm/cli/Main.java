@@ -58,6 +58,10 @@ public final class Main implements Runnable
     @Spec
     CommandSpec spec;
 
+    /**
+     * Runs {@code emcomm} and exits the JVM with its code (0, 1, 2; see above). Sets System.out and System.err to
+     * UTF-8 first, and quiets logging for every command but {@code router}.
+     */
     public static void main(final String[] args)
     {
         // Before anything prints: the logger and every PrintWriter below pick these streams up.

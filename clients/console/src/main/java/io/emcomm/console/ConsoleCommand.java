@@ -83,6 +83,10 @@ public final class ConsoleCommand implements Callable<Integer>
         }
     }
 
+    /**
+     * Entry point of {@code emcomm console} ({@code emcomm console demo ...} runs the demo instead); lowers logging
+     * to WARN and exits the JVM with the command's code.
+     */
     public static void main(final String[] args)
     {
         // The web server's and the client's start-up chatter is not the officer's business; warnings still show.
