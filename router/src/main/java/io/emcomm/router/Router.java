@@ -223,6 +223,12 @@ public final class Router implements AutoCloseable, RouterView
         private LongSupplier clockMicros;
         private TimeProvider journalTime;
 
+        /** A context for a router embedded on this machine, at the defaults of {@link RouterConfig#loopback}. */
+        public static Context loopback(final java.nio.file.Path dataDir)
+        {
+            return new Context().config(RouterConfig.loopback(dataDir).build());
+        }
+
         /** The router's settings; required. */
         public Context config(final RouterConfig config)
         {

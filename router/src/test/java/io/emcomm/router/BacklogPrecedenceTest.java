@@ -5,7 +5,6 @@ import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.config.Settings;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +41,7 @@ class BacklogPrecedenceTest
     @ValueSource(ints = {300, 3000})
     void aFlashBehindARoutineBacklogIsTheFirstDeliveryOnReconnect(final int routine) throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             introduce(router);
@@ -70,7 +69,7 @@ class BacklogPrecedenceTest
     @Test
     void urgentMessagesAnywhereInALongBacklogComeFirstFlashBeforeImmediate() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             try (TestTerminal first = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201"))
@@ -121,7 +120,7 @@ class BacklogPrecedenceTest
         final List<Long> backlog;
         final int window = 16;
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).deliveryWindow(window).inFlightLimit(window).build()));
+                .config(RouterConfig.loopback(dir).deliveryWindow(window).inFlightLimit(window).build()));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             introduce(router);
@@ -139,7 +138,7 @@ class BacklogPrecedenceTest
                     "the cursor stops before the first unacknowledged message");
             }
         }
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
@@ -152,7 +151,7 @@ class BacklogPrecedenceTest
     @Test
     void everyPriorityInALongBacklogComesBeforeAnyOfItsRoutine() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             introduce(router);
@@ -187,7 +186,7 @@ class BacklogPrecedenceTest
     {
         final int window = 16;
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).deliveryWindow(window).inFlightLimit(window).build()));
+                .config(RouterConfig.loopback(dir).deliveryWindow(window).inFlightLimit(window).build()));
              TestTerminal cp = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
@@ -213,7 +212,7 @@ class BacklogPrecedenceTest
     @Test
     void oneUnacknowledgedImmediateLeavesTheWholeRoutineBudget() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
@@ -237,7 +236,7 @@ class BacklogPrecedenceTest
     @Test
     void routineStillFlowsPast128UnacknowledgedFlash() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {

@@ -18,7 +18,6 @@ import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.protocol.wire.Text;
 import io.emcomm.protocol.wire.Welcome;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,7 +72,7 @@ class BadInputTest
     @BeforeEach
     void startWithABystander() throws Exception
     {
-        router = RouterFixture.start(dir);
+        router = Router.start(Router.Context.loopback(dir));
         port = router.port();
         bystander = track(TestTerminal.login(port, "bystander", GROUND, "5201"));
         earlier = bystander.publish(bystander.text("before", Precedence.PRIORITY, "terminal:bystander").build());

@@ -7,7 +7,6 @@ import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.crash.ChildRouter;
 import io.emcomm.router.journal.JournalVerifier;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,19 +39,19 @@ class DataFolderLockTest
     void aSecondRouterInTheSameJvmIsRefusedAndTheFirstJournalsOn() throws Exception
     {
         final long me = ProcessHandle.current().pid();
-        try (Router first = RouterFixture.start(dir);
+        try (Router first = Router.start(Router.Context.loopback(dir));
              TestTerminal uav = TestTerminal.login(first.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             uav.publish(uav.text("before", Precedence.ROUTINE, "up:520102").build());
             final long last = first.journal().lastIndex();
             final List<Path> files = journalFiles();
 
-            final StartFailure refused = assertThrows(StartFailure.class, () -> RouterFixture.start(dir));
+            final StartFailure refused = assertThrows(StartFailure.class, () -> Router.start(Router.Context.loopback(dir)));
             assertEquals("data folder " + dir.toAbsolutePath() + " is in use by process " + me, refused.getMessage());
             // and through another spelling of the same folder
             final Path other = dir.resolve("journal").resolve("..");
             assertEquals("data folder " + other.toAbsolutePath().normalize() + " is in use by process " + me,
-                assertThrows(StartFailure.class, () -> RouterFixture.start(other)).getMessage());
+                assertThrows(StartFailure.class, () -> Router.start(Router.Context.loopback(other))).getMessage());
 
             assertEquals(last, first.journal().lastIndex(), "the refused router appended nothing");
             assertEquals(files, journalFiles(), "the refused router made no journal file");
@@ -61,7 +60,7 @@ class DataFolderLockTest
             assertTrue(after > last, "the first router still journals");
         }
         assertEquals("", Files.readString(dir.resolve(DataFolder.LOCK_FILE)), "the pid is cleared on stop");
-        try (Router again = RouterFixture.start(dir))
+        try (Router again = Router.start(Router.Context.loopback(dir)))
         {
             assertEquals(2, count(again), "the folder is usable again after a stop, with both messages");
         }
@@ -79,7 +78,7 @@ class DataFolderLockTest
              FileLock held = holder.lock())
         {
             holder.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-            final StartFailure refused = assertThrows(StartFailure.class, () -> RouterFixture.start(dir));
+            final StartFailure refused = assertThrows(StartFailure.class, () -> Router.start(Router.Context.loopback(dir)));
             assertEquals("data folder " + dir.toAbsolutePath() + " is in use by process " + ProcessHandle.current().pid(),
                 refused.getMessage());
             assertTrue(held.isValid());
@@ -87,7 +86,7 @@ class DataFolderLockTest
             final AssertionError child = assertThrows(AssertionError.class, () -> ChildRouter.start(dir));
             assertTrue(child.getMessage().contains("is in use by process " + ProcessHandle.current().pid()), child.getMessage());
         }
-        try (Router router = RouterFixture.start(dir))
+        try (Router router = Router.start(Router.Context.loopback(dir)))
         {
             assertTrue(router.port() > 0, "usable once the holder let go");
         }
@@ -103,7 +102,7 @@ class DataFolderLockTest
             {
                 uav.publish(uav.text("from the child", Precedence.ROUTINE, "up:520102").build());
             }
-            final StartFailure refused = assertThrows(StartFailure.class, () -> RouterFixture.start(dir));
+            final StartFailure refused = assertThrows(StartFailure.class, () -> Router.start(Router.Context.loopback(dir)));
             assertEquals("data folder " + dir.toAbsolutePath() + " is in use by process " + child.pid(), refused.getMessage());
         }
         finally
@@ -111,7 +110,7 @@ class DataFolderLockTest
             child.kill();
         }
         // SIGKILL: no close, no cleanup; the kernel released the lock with the process
-        try (Router router = RouterFixture.start(dir))
+        try (Router router = Router.start(Router.Context.loopback(dir)))
         {
             assertEquals(1, count(router), "the child's message is there, written once");
             assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(dir.resolve(DataFolder.LOCK_FILE)));

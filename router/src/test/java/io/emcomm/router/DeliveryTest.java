@@ -10,7 +10,6 @@ import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.config.Settings;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.ManualClock;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,7 +57,7 @@ class DeliveryTest
     @Test
     void anOfflineCommandPostCatchesUpOnEverythingAddressedToItThenGoesLiveWithoutGapOrDuplicate() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-9", GROUND, "520113001"))
         {
             TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
@@ -99,7 +98,7 @@ class DeliveryTest
     {
         final List<Long> backlog = new ArrayList<>();
         long acked;
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52");
              TestTerminal publisher = TestTerminal.login(router.port(), "uav-1", GROUND, "5201"))
         {
@@ -112,7 +111,7 @@ class DeliveryTest
                 backlog.add(publisher.publish(publisher.text("while offline " + i, Precedence.ROUTINE, "up:5201").build()).getJournalIndex());
             }
         }
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52");
              TestTerminal publisher = TestTerminal.login(router.port(), "uav-1", GROUND, "5201"))
         {
@@ -126,7 +125,7 @@ class DeliveryTest
     {
         final int limit = 8;
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).inFlightLimit(limit).build()));
+                .config(RouterConfig.loopback(dir).inFlightLimit(limit).build()));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
@@ -162,7 +161,7 @@ class DeliveryTest
     void flashOvertakesASaturatedRoutineQueue() throws Exception
     {
         final int routine = 4000;
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.connectWithReceiveBuffer(router.port(), 4096);
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
@@ -199,7 +198,7 @@ class DeliveryTest
     {
         final ManualClock clock = new ManualClock();
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).build())
+                .config(RouterConfig.loopback(dir).build())
                 .clockMicros(clock));
              TestTerminal publisher = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201"))
         {

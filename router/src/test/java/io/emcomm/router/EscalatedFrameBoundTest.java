@@ -14,7 +14,6 @@ import io.emcomm.router.config.ConfigException;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.config.Settings;
 import io.emcomm.router.testing.ManualClock;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,7 +51,7 @@ class EscalatedFrameBoundTest
     void anEscalatedMaximalFlashFitsTheAllowanceInDeliveryAndReplay(final int maxFrame) throws Exception
     {
         final ManualClock clock = new ManualClock();
-        final RouterConfig config = RouterFixture.config(dir).maxFrameBytes(maxFrame).routerId(LONGEST_ID)
+        final RouterConfig config = RouterConfig.loopback(dir).maxFrameBytes(maxFrame).routerId(LONGEST_ID)
             .flashAckTimeoutMs(10_000).build();
         try (Router router = Router.start(new Router.Context().config(config).clockMicros(clock));
              TestTerminal origin = TestTerminal.login(router.port(), "o", TerminalKind.GROUND, "52");
@@ -97,13 +96,13 @@ class EscalatedFrameBoundTest
     @Test
     void theRouterIdIsATerminalIdOfAtMost64Characters()
     {
-        assertEquals(LONGEST_ID, RouterFixture.config(dir).routerId(LONGEST_ID).build().routerId());
+        assertEquals(LONGEST_ID, RouterConfig.loopback(dir).routerId(LONGEST_ID).build().routerId());
         assertEquals("emcomm.router.id: 65 characters is too long (at most 64 of [A-Za-z0-9._-], as a terminal id)",
-            assertThrows(ConfigException.class, () -> RouterFixture.config(dir).routerId(LONGEST_ID + "r").build()).getMessage());
+            assertThrows(ConfigException.class, () -> RouterConfig.loopback(dir).routerId(LONGEST_ID + "r").build()).getMessage());
         assertEquals("emcomm.router.id: 150 characters is too long (at most 64 of [A-Za-z0-9._-], as a terminal id)",
-            assertThrows(ConfigException.class, () -> RouterFixture.config(dir).routerId("r".repeat(150)).build()).getMessage());
+            assertThrows(ConfigException.class, () -> RouterConfig.loopback(dir).routerId("r".repeat(150)).build()).getMessage());
         assertEquals("emcomm.router.id: 'hq router' must be 1-64 of [A-Za-z0-9._-], as a terminal id",
-            assertThrows(ConfigException.class, () -> RouterFixture.config(dir).routerId("hq router").build()).getMessage());
+            assertThrows(ConfigException.class, () -> RouterConfig.loopback(dir).routerId("hq router").build()).getMessage());
     }
 
     /** A FLASH text envelope whose encoding is exactly {@code maxFrame - 1} bytes, shaped for the most growth. */

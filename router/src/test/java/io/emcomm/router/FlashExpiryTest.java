@@ -1,9 +1,9 @@
 package io.emcomm.router;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.ManualClock;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,7 +46,7 @@ class FlashExpiryTest
     {
         final ManualClock clock = new ManualClock();
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).flashAckTimeoutMs(FLASH_TIMEOUT_MS).build())
+                .config(RouterConfig.loopback(dir).flashAckTimeoutMs(FLASH_TIMEOUT_MS).build())
                 .clockMicros(clock));
              TestTerminal origin = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52");
              TestTerminal county = TestTerminal.login(router.port(), "cp-520102", COMMAND_POST, "520102");

@@ -11,7 +11,6 @@ import io.emcomm.protocol.wire.Welcome;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
@@ -135,7 +134,7 @@ class GracefulShutdownTest
     {
         final Streamer[] streamers = new Streamer[PUBLISHERS];
         final int port;
-        try (Router router = RouterFixture.start(dir))
+        try (Router router = Router.start(Router.Context.loopback(dir)))
         {
             port = router.port();
             for (int i = 0; i < PUBLISHERS; i++)
@@ -169,7 +168,7 @@ class GracefulShutdownTest
         assertTrue(sent > acked, "publishes were in flight at close: sent " + sent + ", acked " + acked);
         assertThrows(ConnectException.class, () -> TestTerminal.connect(port), "port closed");
 
-        try (Router again = RouterFixture.start(dir))
+        try (Router again = Router.start(Router.Context.loopback(dir)))
         {
             final Map<String, Map<Long, Long>> journaled = new HashMap<>();
             final EnvelopeHeader header = new EnvelopeHeader();

@@ -8,7 +8,6 @@ import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.PublishNack;
 import io.emcomm.protocol.wire.SubscriptionAck;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,7 +60,7 @@ class HostileEnvelopeTest
     @Test
     void invalidUtf8InABodyIsRefusedBeforeAnyReceiverSeesIt() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal veh = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
@@ -80,7 +79,7 @@ class HostileEnvelopeTest
     @Test
     void nestingPastProtobufsLimitIsRefused() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal veh = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             final Envelope base = veh.text("", Precedence.ROUTINE, "up:520102").clearText().build();
@@ -111,7 +110,7 @@ class HostileEnvelopeTest
     @Test
     void unknownFieldsFromANewerClientPassThroughByteForByte() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal veh = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
@@ -129,7 +128,7 @@ class HostileEnvelopeTest
     @Test
     void wildcardsCannotBePublishedToAndSubscriptionsAreBounded() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201"))
         {
             for (final String to : new String[] {"channel:>", "channel:flood.*", "region:5*", "terminal:*"})

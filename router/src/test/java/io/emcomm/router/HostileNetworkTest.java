@@ -5,7 +5,6 @@ import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
@@ -64,7 +63,7 @@ class HostileNetworkTest
     @Test
     void aFloodOfSilentConnectionsIsShedWhileOthersCarryOn() throws Exception
     {
-        final RouterConfig.Builder b = RouterFixture.config(dir);
+        final RouterConfig.Builder b = RouterConfig.loopback(dir);
         b.security().timeouts(500, 0);
         try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
@@ -91,7 +90,7 @@ class HostileNetworkTest
     @Test
     void aReconnectStormLosesNothingAndLeavesOneSessionPerTerminal() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201"))
         {
             final Set<Long> sent = new HashSet<>();
@@ -135,7 +134,7 @@ class HostileNetworkTest
     @Test
     void aHalfClosedSocketEndsOnlyItsOwnSession() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal veh = TestTerminal.login(router.port(), "veh-1", GROUND, "520102");
              TestTerminal half = TestTerminal.login(router.port(), "veh-2", GROUND, "520102"))
@@ -154,7 +153,7 @@ class HostileNetworkTest
             .buildSelfSigned();
         Files.writeString(dir.resolve("server.pem"), server.getCertificatePEM());
         Files.writeString(dir.resolve("server.key"), server.getPrivateKeyPEM());
-        final RouterConfig.Builder b = RouterFixture.config(dir.resolve("data"));
+        final RouterConfig.Builder b = RouterConfig.loopback(dir.resolve("data"));
         b.security().tls(dir.resolve("server.pem"), dir.resolve("server.key"), null).timeouts(500, 0);
         try (Router router = Router.start(new Router.Context().config(b.build()));
              Socket stuck = new Socket())

@@ -19,7 +19,6 @@ import io.emcomm.router.replay.LatestPositions;
 import io.emcomm.router.terminal.ChronicleCursorStore;
 import io.emcomm.router.terminal.TerminalState;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -104,7 +103,7 @@ class JournalRecoveryTest
         final PublishAck acked;
         final Envelope retried;
         final long lastReport;
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", AIR, "520102"))
         {
             uav.publish(report(uav, 26.1));
@@ -113,7 +112,7 @@ class JournalRecoveryTest
             acked = uav.publish(retried);
             assertFalse(acked.getDuplicate());
         }
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", AIR, "520102");
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201"))
         {

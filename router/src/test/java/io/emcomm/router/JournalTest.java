@@ -7,7 +7,6 @@ import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.Welcome;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +34,7 @@ class JournalTest
     @Test
     void acksCarryStrictlyIncreasingJournalIndexesAndTheJournalHoldsTheBytes() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal t = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             final List<Envelope> sent = new ArrayList<>();
@@ -63,7 +62,7 @@ class JournalTest
     @Test
     void aRetriedPublishIsAckedWithTheOriginalIndexAndNotRoutedAgain() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal t = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
@@ -86,14 +85,14 @@ class JournalTest
     {
         final Envelope first;
         final PublishAck firstAck;
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal t = TestTerminal.login(router.port(), "bd-7", GROUND, "520111"))
         {
             first = t.text("before restart", Precedence.IMMEDIATE, "region:5201").build();
             firstAck = t.publish(first);
             t.publish(t.text("second", Precedence.IMMEDIATE, "region:5201").build());
         }
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal t = TestTerminal.connect(router.port()))
         {
             final Welcome welcome = t.hello("bd-7", GROUND, "520111");
@@ -109,7 +108,7 @@ class JournalTest
     @Test
     void replayFiltersByOriginRegionPrecedenceAndIndexRange() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal a = TestTerminal.login(router.port(), "veh-a", GROUND, "520102");
              TestTerminal b = TestTerminal.login(router.port(), "veh-b", GROUND, "520302");
              TestTerminal reader = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52"))
@@ -138,7 +137,7 @@ class JournalTest
     @Test
     void aBadReplayRequestGetsAnErrorAndTheSessionGoesOn() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal t = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52"))
         {
             t.send(io.emcomm.protocol.wire.FrameType.REPLAY_REQUEST, ReplayRequest.newBuilder().setRequestId(1).setRegionCode("5x").build());

@@ -1,9 +1,9 @@
 package io.emcomm.router;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,7 +38,7 @@ class LateSubscriptionTest
     void aPatternAddedDuringCatchUpSelectsAMatchingMessageTheCatchUpHadAlreadyPassed() throws Exception
     {
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).deliveryWindow(64).inFlightLimit(64).build()));
+                .config(RouterConfig.loopback(dir).deliveryWindow(64).inFlightLimit(64).build()));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             introduce(router);
@@ -79,7 +79,7 @@ class LateSubscriptionTest
     void aFlashSelectedByAPatternAddedDuringCatchUpOvertakesTheRoutineStillWaiting() throws Exception
     {
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).deliveryWindow(64).inFlightLimit(16).build()));
+                .config(RouterConfig.loopback(dir).deliveryWindow(64).inFlightLimit(16).build()));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             introduce(router);
@@ -103,7 +103,7 @@ class LateSubscriptionTest
     @Test
     void aPatternAddedWhileLiveWithTheCursorBehindSelectsMatchingMessagesSinceTheCursor() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102");
              TestTerminal cp = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201"))
         {
@@ -130,7 +130,7 @@ class LateSubscriptionTest
     void aPatternRemovedDuringCatchUpNoLongerSelectsTheRestOfTheBacklog() throws Exception
     {
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).deliveryWindow(64).inFlightLimit(64).build()));
+                .config(RouterConfig.loopback(dir).deliveryWindow(64).inFlightLimit(64).build()));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             try (TestTerminal first = TestTerminal.login(router.port(), CP, COMMAND_POST, "5201"))

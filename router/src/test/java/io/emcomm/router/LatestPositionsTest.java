@@ -8,7 +8,6 @@ import io.emcomm.protocol.wire.PositionReport;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.ReplayEnd;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,7 +67,7 @@ class LatestPositionsTest
     void lastKnownPositionsOfTheSubtreeAtOnceAndAfterARestart() throws Exception
     {
         final Map<String, Long> expected = new HashMap<>();
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", AIR, "520102");
              TestTerminal veh = TestTerminal.login(router.port(), "veh-1", GROUND, "520113001");
              TestTerminal far = TestTerminal.login(router.port(), "veh-9", GROUND, "520302");
@@ -82,7 +81,7 @@ class LatestPositionsTest
             assertEquals(expected, latest(cp, "5201", 1));
             assertEquals(Map.of("uav-1", expected.get("uav-1")), latest(cp, "520102", 2));
         }
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201"))
         {
             assertEquals(expected, latest(cp, "5201", 3), "rebuilt from the journal");

@@ -1,11 +1,11 @@
 package io.emcomm.router;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.session.Session;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.ManualClock;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,7 +53,7 @@ class MemoryBudgetTest
     {
         final int messages = 400; // 8 MB for a post with a 1 MiB budget; far below every count limit
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).outboundSessionBytes(SESSION_BYTES).build()));
+                .config(RouterConfig.loopback(dir).outboundSessionBytes(SESSION_BYTES).build()));
              TestTerminal stalled = TestTerminal.connectWithReceiveBuffer(router.port(), 4096);
              TestTerminal reader = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
@@ -90,7 +90,7 @@ class MemoryBudgetTest
         final ManualClock clock = new ManualClock();
         // the time-based slow-consumer limit is off: any disconnect here is the memory budget's
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).outboundSessionBytes(SESSION_BYTES)
+                .config(RouterConfig.loopback(dir).outboundSessionBytes(SESSION_BYTES)
                 .outboundRouterBytes(ROUTER_BYTES).slowConsumerDisconnectMs(0).build()).clockMicros(clock));
              TestTerminal healthy = TestTerminal.login(router.port(), "cp-ok", COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))

@@ -7,7 +7,6 @@ import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.PositionReport;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,7 +44,7 @@ class NarrowLinkTest
     @Test
     void aShapedLinkGetsFlashFirstAndOnlyTheLatestPositions() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal satellite = TestTerminal.login(router.port(), "bd-7", SPACE, "520111", "rate:400");
              TestTerminal uav1 = TestTerminal.login(router.port(), "uav-1", AIR, "520111");
              TestTerminal uav2 = TestTerminal.login(router.port(), "uav-2", AIR, "520111");
@@ -88,7 +87,7 @@ class NarrowLinkTest
     @Test
     void anUnknownProfileOrAnAbsurdRateIsRefusedByName() throws Exception
     {
-        try (Router router = RouterFixture.start(dir))
+        try (Router router = Router.start(Router.Context.loopback(dir)))
         {
             for (final String profile : new String[] {"carrier-pigeon", "rate:0", "rate:999999999999", "rate:fast"})
             {

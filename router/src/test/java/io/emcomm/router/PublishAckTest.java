@@ -12,7 +12,6 @@ import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.config.AuthMode;
 import io.emcomm.router.security.TokenHash;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,7 +46,7 @@ class PublishAckTest
     @Test
     void deliveredNowCountsTheConnectedSessionsTheMessageWasHandedTo() throws Exception
     {
-        try (Router router = RouterFixture.start(dir.resolve("data"));
+        try (Router router = Router.start(Router.Context.loopback(dir.resolve("data")));
              TestTerminal province = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52");
              TestTerminal city = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", AIR, "520102"))
@@ -80,7 +79,7 @@ class PublishAckTest
     void unknownTerminalsNamesEveryTerminalAddressOfAnIdNeverSeenOnceAndSurvivesARestart() throws Exception
     {
         final Path data = dir.resolve("data");
-        try (Router router = RouterFixture.start(data))
+        try (Router router = Router.start(Router.Context.loopback(data)))
         {
             TestTerminal.login(router.port(), "veh-3", GROUND, "520102").close();
             try (TestTerminal cp = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52"))
@@ -99,7 +98,7 @@ class PublishAckTest
                 assertEquals(List.of("terminal:veh-33", "terminal:uva-1"), retry.getUnknownTerminalsList());
             }
         }
-        try (Router router = RouterFixture.start(data);
+        try (Router router = Router.start(Router.Context.loopback(data));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52"))
         {
             final PublishAck ack = cp.publish(cp.text("again", Precedence.ROUTINE, "terminal:veh-3", "terminal:veh-33").build());
@@ -116,7 +115,7 @@ class PublishAckTest
             "cp-52 command-post 52 " + TokenHash.hash(token),
             "hh-9 ground 520102001001 -",
             ""));
-        final RouterConfig.Builder b = RouterFixture.config(dir.resolve("data"));
+        final RouterConfig.Builder b = RouterConfig.loopback(dir.resolve("data"));
         b.security().authMode(AuthMode.TOKEN).terminalsFile(terminals);
         try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal cp = TestTerminal.connect(router.port()))
@@ -134,7 +133,7 @@ class PublishAckTest
     @Test
     void tooManyDestinationsIsNackedWithoutOriginOrSequenceEvenWhenTheyCameFirst() throws Exception
     {
-        try (Router router = RouterFixture.start(dir.resolve("data"));
+        try (Router router = Router.start(Router.Context.loopback(dir.resolve("data")));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52"))
         {
             final Envelope.Builder e = cp.text("too many", Precedence.ROUTINE); // origin and sequence are fields 1, 2
@@ -161,7 +160,7 @@ class PublishAckTest
     @Test
     void aBodyThatDoesNotParseIsNackedWithoutOriginOrSequence() throws Exception
     {
-        final RouterConfig.Builder b = RouterFixture.config(dir.resolve("data"));
+        final RouterConfig.Builder b = RouterConfig.loopback(dir.resolve("data"));
         b.security().validateBodies(true);
         try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52"))

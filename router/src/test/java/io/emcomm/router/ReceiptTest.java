@@ -1,12 +1,12 @@
 package io.emcomm.router;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.Receipt;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.ManualClock;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +34,7 @@ class ReceiptTest
     @Test
     void theOriginGetsOneReceiptPerDestinationTerminalWhenItAcks() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal v1 = TestTerminal.login(router.port(), "veh-1", GROUND, "520102");
              TestTerminal v2 = TestTerminal.login(router.port(), "veh-2", GROUND, "520113"))
@@ -63,7 +63,7 @@ class ReceiptTest
     {
         final ManualClock clock = new ManualClock();
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).flashAckTimeoutMs(10_000).build())
+                .config(RouterConfig.loopback(dir).flashAckTimeoutMs(10_000).build())
                 .clockMicros(clock));
              TestTerminal origin = TestTerminal.login(router.port(), "cp-52", COMMAND_POST, "52");
              TestTerminal county = TestTerminal.login(router.port(), "cp-520102", COMMAND_POST, "520102");
@@ -96,7 +96,7 @@ class ReceiptTest
     @Test
     void anAckForAnIndexNeverDeliveredGetsAnErrorAndTheSessionGoesOn() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal cp = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal veh = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {

@@ -9,7 +9,6 @@ import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.journal.JournalRetention;
 import io.emcomm.router.testing.AdminHttp;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.junit.jupiter.api.Test;
@@ -47,7 +46,7 @@ class RetentionTest
     private static RouterConfig.Builder config(final Path dir)
     {
         // retention runs only when the test says (runRetention), apart from the pass at start
-        return RouterFixture.config(dir).rollCycle("FAST_HOURLY").retentionHours(2).retentionIntervalMs(86_400_000);
+        return RouterConfig.loopback(dir).rollCycle("FAST_HOURLY").retentionHours(2).retentionIntervalMs(86_400_000);
     }
 
     @Test
@@ -157,7 +156,7 @@ class RetentionTest
     {
         // a minimum larger than any disk: the guard refuses from the start
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).diskMinFreeMb(1L << 40).build()));
+                .config(RouterConfig.loopback(dir).diskMinFreeMb(1L << 40).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             final PublishNack nack = uav.publishExpectingNack(uav.text("x", Precedence.FLASH, "up:520102").build());

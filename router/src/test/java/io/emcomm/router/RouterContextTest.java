@@ -1,5 +1,6 @@
 package io.emcomm.router;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.config.ConfigException;
@@ -7,7 +8,6 @@ import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.ManualClock;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import org.junit.jupiter.api.Test;
@@ -44,11 +44,11 @@ class RouterContextTest
     @Test
     void concludeFillsTheWallClocksAndKeepsWhatWasSet()
     {
-        final Router.Context defaults = new Router.Context().config(RouterFixture.config(dir).build()).conclude();
+        final Router.Context defaults = new Router.Context().config(RouterConfig.loopback(dir).build()).conclude();
         assertInstanceOf(MicrosClock.class, defaults.clockMicros());
         assertSame(SystemTimeProvider.INSTANCE, defaults.journalTime());
         final ManualClock clock = new ManualClock();
-        final Router.Context set = new Router.Context().config(RouterFixture.config(dir).build()).clockMicros(clock);
+        final Router.Context set = new Router.Context().config(RouterConfig.loopback(dir).build()).clockMicros(clock);
         assertSame(clock, set.conclude().clockMicros());
         assertSame(clock, set.conclude().clockMicros(), "concluding twice changes nothing");
     }
@@ -58,7 +58,7 @@ class RouterContextTest
     {
         final ManualClock clock = new ManualClock();
         clock.advanceMillis(-86_400_000L); // a day behind the wall clock: no accident can match it
-        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(dir).build()).clockMicros(clock));
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(dir).build()).clockMicros(clock));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             final long index = uav.publish(uav.text("timed", Precedence.ROUTINE, "up:520102").build()).getJournalIndex();

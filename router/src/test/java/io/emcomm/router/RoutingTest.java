@@ -6,7 +6,6 @@ import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,7 +55,7 @@ class RoutingTest
     @BeforeEach
     void start() throws Exception
     {
-        router = RouterFixture.start(dir);
+        router = Router.start(Router.Context.loopback(dir));
         province = login("cp-52", COMMAND_POST, "52");
         guiyang = login("cp-5201", COMMAND_POST, "5201");
         nanming = login("cp-520102", COMMAND_POST, "520102");

@@ -16,7 +16,6 @@ import io.emcomm.router.config.AuthMode;
 import io.emcomm.router.security.TokenHash;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.ManualClock;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -189,7 +188,7 @@ class SecurityTest
     void aConnectionOverItsRateIsNackedButFlashKeepsAFloor() throws Exception
     {
         final ManualClock clock = new ManualClock();
-        final RouterConfig.Builder b = RouterFixture.config(dir);
+        final RouterConfig.Builder b = RouterConfig.loopback(dir);
         b.security().rateLimits(5, 0, 2);
         try (Router router = Router.start(new Router.Context().config(b.build()).clockMicros(clock));
              TestTerminal t = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
@@ -212,7 +211,7 @@ class SecurityTest
     @Test
     void silentConnectionsAreClosedBeforeAndAfterHello() throws Exception
     {
-        final RouterConfig.Builder b = RouterFixture.config(dir);
+        final RouterConfig.Builder b = RouterConfig.loopback(dir);
         b.security().timeouts(300, 500);
         try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal silent = TestTerminal.connect(router.port());
@@ -231,7 +230,7 @@ class SecurityTest
     @Test
     void connectionsBeyondTheLimitAreRefusedAndOthersCarryOn() throws Exception
     {
-        final RouterConfig.Builder b = RouterFixture.config(dir);
+        final RouterConfig.Builder b = RouterConfig.loopback(dir);
         b.security().maxConnections(2);
         try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal a = TestTerminal.login(router.port(), "veh-1", GROUND, "520102");

@@ -1,11 +1,11 @@
 package io.emcomm.router;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.session.Session;
 import io.emcomm.router.testing.LeakWatch;
 import io.emcomm.router.testing.ManualClock;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,7 +36,7 @@ class SlowConsumerTest
     {
         final int messages = 5000;
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).outboundQueueLimit(QUEUE_LIMIT).build()));
+                .config(RouterConfig.loopback(dir).outboundQueueLimit(QUEUE_LIMIT).build()));
              TestTerminal stalled = TestTerminal.connectWithReceiveBuffer(router.port(), 4096);
              TestTerminal reader = TestTerminal.login(router.port(), "cp-5201", COMMAND_POST, "5201");
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
@@ -83,7 +83,7 @@ class SlowConsumerTest
     {
         final ManualClock clock = new ManualClock();
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).outboundQueueLimit(QUEUE_LIMIT).slowConsumerDisconnectMs(5_000).build())
+                .config(RouterConfig.loopback(dir).outboundQueueLimit(QUEUE_LIMIT).slowConsumerDisconnectMs(5_000).build())
                 .clockMicros(clock));
              TestTerminal stalled = TestTerminal.connectWithReceiveBuffer(router.port(), 4096);
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))

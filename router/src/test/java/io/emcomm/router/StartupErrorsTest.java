@@ -1,5 +1,6 @@
 package io.emcomm.router;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.config.StartFailure;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -8,7 +9,6 @@ import ch.qos.logback.core.read.ListAppender;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.config.FileProblem;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,13 +50,13 @@ class StartupErrorsTest
         {
             final int port = taken.getLocalPort();
             final StartFailure failure = assertThrows(StartFailure.class,
-                () -> Router.start(new Router.Context().config(RouterFixture.config(dir).port(port).build())));
+                () -> Router.start(new Router.Context().config(RouterConfig.loopback(dir).port(port).build())));
             assertEquals("cannot listen on 127.0.0.1:" + port + ": address already in use", failure.getMessage());
             assertFalse(Files.exists(dir.resolve("journal")), "no journal was opened");
             assertFalse(Files.exists(dir.resolve("cursors")), "no cursor store was opened");
         }
         // and the folder was released: the next start on a free port works
-        try (Router router = RouterFixture.start(dir))
+        try (Router router = Router.start(Router.Context.loopback(dir)))
         {
             assertTrue(router.port() > 0);
         }
@@ -65,7 +65,7 @@ class StartupErrorsTest
     @Test
     void aTerminalPortInUseLeavesAnExistingJournalAsItWas() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             uav.publish(uav.text("kept", Precedence.ROUTINE, "up:520102").build());
@@ -74,7 +74,7 @@ class StartupErrorsTest
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
         {
             assertThrows(StartFailure.class, () -> Router.start(new Router.Context()
-                    .config(RouterFixture.config(dir).port(taken.getLocalPort()).build())));
+                    .config(RouterConfig.loopback(dir).port(taken.getLocalPort()).build())));
         }
         assertEquals(before, listing(), "every file of the data folder unchanged (size and time)");
     }
@@ -88,7 +88,7 @@ class StartupErrorsTest
         root.addAppender(log);
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
              Router router = Router.start(new Router.Context()
-                     .config(RouterFixture.config(dir).adminPort(taken.getLocalPort()).build()));
+                     .config(RouterConfig.loopback(dir).adminPort(taken.getLocalPort()).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             assertEquals(-1, router.adminPort(), "no admin endpoint");
@@ -112,10 +112,10 @@ class StartupErrorsTest
     {
         final Path file = Files.writeString(dir.resolve("data"), "not a folder");
         assertEquals("cannot create data folder " + file + ": not a directory",
-            assertThrows(StartFailure.class, () -> RouterFixture.start(file)).getMessage());
+            assertThrows(StartFailure.class, () -> Router.start(Router.Context.loopback(file))).getMessage());
         final Path below = file.resolve("sub");
         assertEquals("cannot create data folder " + below + ": not a directory",
-            assertThrows(StartFailure.class, () -> RouterFixture.start(below)).getMessage());
+            assertThrows(StartFailure.class, () -> Router.start(Router.Context.loopback(below))).getMessage());
     }
 
     @Test
@@ -127,9 +127,9 @@ class StartupErrorsTest
         try
         {
             assertEquals("cannot use data folder " + locked + ": permission denied",
-                assertThrows(StartFailure.class, () -> RouterFixture.start(locked)).getMessage());
+                assertThrows(StartFailure.class, () -> Router.start(Router.Context.loopback(locked))).getMessage());
             assertEquals("cannot create data folder " + locked.resolve("data") + ": permission denied",
-                assertThrows(StartFailure.class, () -> RouterFixture.start(locked.resolve("data"))).getMessage());
+                assertThrows(StartFailure.class, () -> Router.start(Router.Context.loopback(locked.resolve("data")))).getMessage());
         }
         finally
         {

@@ -3,7 +3,6 @@ package io.emcomm.router;
 import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,7 +51,7 @@ class TakeoverTest
     /** The input of issue 12 kind 1: 1,000 ROUTINE queued, A reads 5 and acks none, B logs in with the same id. */
     private void replacingASessionThatReadFive(final boolean takeover) throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             introduce(router);
@@ -109,7 +108,7 @@ class TakeoverTest
         // acked at all, confirmed or still in flight when the session was replaced
         final Set<Long> everAcked = new HashSet<>();
         final List<TestTerminal> replaced = new ArrayList<>();
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal publisher = TestTerminal.login(router.port(), "veh-1", GROUND, "520102"))
         {
             introduce(router);

@@ -5,7 +5,6 @@ import io.emcomm.protocol.wire.Welcome;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.config.Settings;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +26,7 @@ class WelcomeTest
     @Test
     void welcomeCarriesTheConfiguredIdleAndHandshakeTimeouts() throws Exception
     {
-        final RouterConfig.Builder b = RouterFixture.config(dir.resolve("data"));
+        final RouterConfig.Builder b = RouterConfig.loopback(dir.resolve("data"));
         b.security().timeouts(2_500, 45_000);
         try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal t = TestTerminal.connect(router.port()))
@@ -42,14 +41,14 @@ class WelcomeTest
     @Test
     void welcomeCarriesTheDefaultTimeoutsAndZeroWhenIdleClosingIsOff() throws Exception
     {
-        try (Router router = RouterFixture.start(dir.resolve("a"));
+        try (Router router = Router.start(Router.Context.loopback(dir.resolve("a")));
              TestTerminal t = TestTerminal.connect(router.port()))
         {
             final Welcome w = t.hello("cp-52", TerminalKind.COMMAND_POST, "52");
             assertEquals(Settings.IDLE_TIMEOUT_MS.defaultValue(), w.getIdleTimeoutMs());
             assertEquals(Settings.HANDSHAKE_TIMEOUT_MS.defaultValue(), w.getHandshakeTimeoutMs());
         }
-        final RouterConfig.Builder b = RouterFixture.config(dir.resolve("b"));
+        final RouterConfig.Builder b = RouterConfig.loopback(dir.resolve("b"));
         b.security().timeouts(1_000, 0);
         try (Router router = Router.start(new Router.Context().config(b.build()));
              TestTerminal t = TestTerminal.connect(router.port()))

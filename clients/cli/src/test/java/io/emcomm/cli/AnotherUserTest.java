@@ -1,9 +1,9 @@
 package io.emcomm.cli;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,7 +65,7 @@ class AnotherUserTest
             "needs root and runuser to read as another user");
         open(dir);
         final Path data = dir.resolve("data");
-        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(data).build()));
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(data).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             uav.publish(uav.text("on scene", Precedence.ROUTINE, "up:520102").build());

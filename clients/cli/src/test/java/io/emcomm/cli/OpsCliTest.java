@@ -1,5 +1,6 @@
 package io.emcomm.cli;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
@@ -7,7 +8,6 @@ import io.emcomm.router.Router;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
@@ -61,7 +61,7 @@ class OpsCliTest
     void statusJournalToolsAndPlayback() throws Exception
     {
         final Path source = dir.resolve("source");
-        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(source).build()));
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(source).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102");
              TestTerminal post = TestTerminal.login(router.port(), "cp-5201", TerminalKind.COMMAND_POST, "5201"))
         {
@@ -96,7 +96,7 @@ class OpsCliTest
 
         // after-action playback into a second router, at the original pace
         final Path target = dir.resolve("target");
-        try (Router training = Router.start(new Router.Context().config(RouterFixture.config(target).build())))
+        try (Router training = Router.start(new Router.Context().config(RouterConfig.loopback(target).build())))
         {
             final Run played = cli("replay", "--data", source.toString(), "--pace", "original", "--into", "127.0.0.1:" + training.port());
             assertEquals(0, played.code(), played.err());

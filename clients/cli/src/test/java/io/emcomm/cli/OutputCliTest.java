@@ -1,5 +1,6 @@
 package io.emcomm.cli;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.cli.CliHarness.Run;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
@@ -8,7 +9,6 @@ import io.emcomm.router.journal.ChronicleJournal;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,7 +49,7 @@ class OutputCliTest
     void alertHeadlineAndInstructionAreShownWithADatedTime() throws Exception
     {
         final long index;
-        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(dir).build())))
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(dir).build())))
         {
             final Run sent = cli("send", "--router", "127.0.0.1:" + router.port(), "--id", "cp-52", "--kind", "command-post",
                 "--region", "52", "--to", "region:5201", "--precedence", "flash", "--alert", "Flood", "--severity", "extreme",
@@ -79,7 +79,7 @@ class OutputCliTest
     @Test
     void chineseTextPrintsAsUtf8UnderTheCLocale() throws Exception
     {
-        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(dir).build()));
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(dir).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             uav.publish(uav.text("南明河水位超过警戒线", Precedence.FLASH, "region:5201").build());
@@ -123,7 +123,7 @@ class OutputCliTest
     {
         final List<Long> indexes = new ArrayList<>();
         final Path source = dir.resolve("source");
-        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(source).build()));
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(source).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             for (int i = 0; i < 5; i++)
@@ -145,7 +145,7 @@ class OutputCliTest
             + "); 1 damaged entry skipped (run 'emcomm journal verify')\n"), replay.err());
 
         // the same journal served by a router: the entry is skipped there too, and the replay says it is not whole
-        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(damaged).build())))
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(damaged).build())))
         {
             final Run remote = cli("replay", "--router", "127.0.0.1:" + router.port());
             assertEquals(1, remote.code(), remote.err());

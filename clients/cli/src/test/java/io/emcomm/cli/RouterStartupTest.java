@@ -1,7 +1,7 @@
 package io.emcomm.cli;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.Router;
-import io.emcomm.router.testing.RouterFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +52,7 @@ class RouterStartupTest
     @Test
     void aDataFolderInUseByAnotherProcessIsOneLineAndExitOne() throws Exception
     {
-        try (Router running = Router.start(new Router.Context().config(RouterFixture.config(dir).build())))
+        try (Router running = Router.start(new Router.Context().config(RouterConfig.loopback(dir).build())))
         {
             final ChildRun second = child(Map.of(), List.of(), "router", "--port", "0", "--admin-port", "-1", "--data", dir.toString());
             assertEquals(List.of("emcomm router: data folder " + dir.toAbsolutePath() + " is in use by process "

@@ -1,5 +1,6 @@
 package io.emcomm.cli;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.cli.CliHarness.Capture;
 import io.emcomm.cli.CliHarness.Run;
 import io.emcomm.protocol.wire.Delivery;
@@ -10,7 +11,6 @@ import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,7 +55,7 @@ class TerminalCliTest
     @Test
     void sendAcknowledgesNothingDeliveredToItsTerminalWhileConnected() throws Exception
     {
-        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(dir).build()));
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(dir).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             TestTerminal.login(router.port(), "cp-1", TerminalKind.COMMAND_POST, "5201").close(); // known from now on
@@ -84,7 +84,7 @@ class TerminalCliTest
     @Test
     void listenerReplacedByAnotherLoginSaysSoAndExitsOne() throws Exception
     {
-        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(dir).build())))
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(dir).build())))
         {
             final Capture listen = new Capture();
             final CompletableFuture<Run> running = listen.start(as("cp-2", "command-post", "5201", router.port(), "listen"));
@@ -104,7 +104,7 @@ class TerminalCliTest
     void listenerReportsTheConnectionAndCountsEachMessageOnce() throws Exception
     {
         final Path data = dir.resolve("data");
-        final Router first = Router.start(new Router.Context().config(RouterFixture.config(data).build()));
+        final Router first = Router.start(new Router.Context().config(RouterConfig.loopback(data).build()));
         final int port = first.port();
         final Capture listen = new Capture();
         final CompletableFuture<Run> running;
@@ -119,7 +119,7 @@ class TerminalCliTest
             awaitLines(listen::out, 2);
         }
         awaitMatch(listen::err, Pattern.compile("disconnected from 127\\.0\\.0\\.1:" + port + ".*\\nreconnecting to 127\\.0\\.0\\.1:" + port));
-        try (Router second = Router.start(new Router.Context().config(RouterFixture.config(data).port(port).build()));
+        try (Router second = Router.start(new Router.Context().config(RouterConfig.loopback(data).port(port).build()));
              TestTerminal uav = TestTerminal.login(port, "uav-1", TerminalKind.AIR, "520102"))
         {
             awaitMatch(listen::err, Pattern.compile("reconnected to 127\\.0\\.0\\.1:" + port));
@@ -140,7 +140,7 @@ class TerminalCliTest
     @Test
     void listenTimeoutWithoutCountRunsThatLongAndAcksWhatItPrinted() throws Exception
     {
-        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(dir).build()));
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(dir).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             final Capture listen = new Capture();
@@ -169,7 +169,7 @@ class TerminalCliTest
     void listenNoAckShowsFlashResendAndEscalation() throws Exception
     {
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(dir).flashAckTimeoutMs(300).timerIntervalMs(50).build()));
+                .config(RouterConfig.loopback(dir).flashAckTimeoutMs(300).timerIntervalMs(50).build()));
              TestTerminal province = TestTerminal.login(router.port(), "cp-52", TerminalKind.COMMAND_POST, "52"))
         {
             final Capture listen = new Capture();
@@ -192,7 +192,7 @@ class TerminalCliTest
     @Test
     void unsubscribeEndsADurableSubscription() throws Exception
     {
-        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(dir).build()));
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(dir).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             try (TestTerminal post = TestTerminal.login(router.port(), "cp-5", TerminalKind.COMMAND_POST, "5201"))
@@ -216,7 +216,7 @@ class TerminalCliTest
     @Test
     void positionsListsTheLatestPositionOfEachTerminal() throws Exception
     {
-        try (Router router = Router.start(new Router.Context().config(RouterFixture.config(dir).build()));
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(dir).build()));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-7", TerminalKind.AIR, "520102");
              TestTerminal truck = TestTerminal.login(router.port(), "veh-2", TerminalKind.GROUND, "520111"))
         {

@@ -8,7 +8,6 @@ import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.config.Settings;
-import io.emcomm.router.testing.RouterFixture;
 
 import java.io.IOException;
 import java.net.URI;
@@ -73,7 +72,7 @@ final class PostFixture implements AutoCloseable
     /** With more router settings (property name to value). */
     PostFixture(final Path dir, final String password, final java.util.Map<String, String> routerSettings) throws Exception
     {
-        final RouterConfig.Builder config = RouterFixture.config(dir)
+        final RouterConfig.Builder config = RouterConfig.loopback(dir)
             .set(Settings.FLASH_ACK_TIMEOUT_MS.key(), Integer.toString(FLASH_TIMEOUT_MS))
             .set(Settings.TIMER_INTERVAL_MS.key(), "50");
         routerSettings.forEach(config::set);

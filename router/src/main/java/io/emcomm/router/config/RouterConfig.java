@@ -34,6 +34,17 @@ public record RouterConfig(String routerId, NetworkSettings network, JournalSett
         return new Builder();
     }
 
+    /**
+     * A builder for a router embedded on this machine: terminals on 127.0.0.1 at a port the system picks, the admin
+     * endpoint likewise, its data in {@code dataDir}, two I/O event loops (enough that publisher and subscriber can
+     * sit on different loops). For tests, demos and integrators' own test suites; read the bound ports from the
+     * started router.
+     */
+    public static Builder loopback(final Path dataDir)
+    {
+        return new Builder().host("127.0.0.1").port(0).dataDir(dataDir).ioThreads(2).adminPort(0);
+    }
+
     public String host()
     {
         return network.host();

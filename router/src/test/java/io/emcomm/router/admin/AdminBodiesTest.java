@@ -3,7 +3,6 @@ package io.emcomm.router.admin;
 import io.emcomm.router.Router;
 import io.emcomm.router.testing.AdminHttp;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,7 +26,7 @@ class AdminBodiesTest
     @Test
     void healthAndReadyBodies() throws Exception
     {
-        try (Router router = RouterFixture.start(dir))
+        try (Router router = Router.start(Router.Context.loopback(dir)))
         {
             final AdminHttp.Response health = AdminHttp.get(router.adminPort(), "/health");
             assertEquals(200, health.status());

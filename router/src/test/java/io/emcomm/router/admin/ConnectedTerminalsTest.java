@@ -7,7 +7,6 @@ import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
 import io.emcomm.router.testing.AdminHttp;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,7 +38,7 @@ class ConnectedTerminalsTest
     void statusListsEveryConnectedTerminalWithItsAddressLoginTimeAndBacklog() throws Exception
     {
         final Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102");
              TestTerminal post = TestTerminal.login(router.port(), "cp-5201", TerminalKind.COMMAND_POST, "5201"))
         {
@@ -95,7 +94,7 @@ class ConnectedTerminalsTest
     @Test
     void noTerminalsIsSaidInWords() throws Exception
     {
-        try (Router router = RouterFixture.start(dir))
+        try (Router router = Router.start(Router.Context.loopback(dir)))
         {
             assertEquals(0, JSON.readTree(AdminHttp.get(router.adminPort(), "/status").body()).get("terminals").size());
             assertTrue(AdminHttp.get(router.adminPort(), "/status?format=text").body().contains("terminals none connected"));

@@ -8,7 +8,6 @@ import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
 import io.emcomm.router.testing.AdminHttp;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +31,7 @@ class MetricsTest
     @Test
     void countersMoveWithTraffic() throws Exception
     {
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal post = TestTerminal.login(router.port(), "cp-5201", TerminalKind.COMMAND_POST, "5201");
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
@@ -88,7 +87,7 @@ class MetricsTest
     @Test
     void backlogGaugeGoesWithTheSession() throws Exception
     {
-        try (Router router = RouterFixture.start(dir))
+        try (Router router = Router.start(Router.Context.loopback(dir)))
         {
             try (TestTerminal t = TestTerminal.login(router.port(), "veh-3", TerminalKind.GROUND, "520113"))
             {

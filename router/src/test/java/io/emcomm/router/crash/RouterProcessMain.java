@@ -1,7 +1,7 @@
 package io.emcomm.router.crash;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.Router;
-import io.emcomm.router.testing.RouterFixture;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ public final class RouterProcessMain
 
     public static void main(final String[] args) throws IOException
     {
-        final Router router = Router.start(new Router.Context().config(RouterFixture.config(Path.of(args[0])).build()));
+        final Router router = Router.start(new Router.Context().config(RouterConfig.loopback(Path.of(args[0])).build()));
         System.out.println(PORT_LINE + router.port());
         System.out.flush();
         // Reading stdin ties the child's life to the parent: a dead test JVM never leaves a router behind.

@@ -7,7 +7,6 @@ import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +30,7 @@ class DecimalIndexLogTest
     void theJournalOpenLogNamesTheLastIndexInDecimal() throws Exception
     {
         final long index;
-        try (Router router = RouterFixture.start(dir);
+        try (Router router = Router.start(Router.Context.loopback(dir));
              TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             index = uav.publish(uav.text("one", Precedence.ROUTINE, "up:520102").build()).getJournalIndex();
@@ -40,7 +39,7 @@ class DecimalIndexLogTest
         final ListAppender<ILoggingEvent> events = new ListAppender<>();
         events.start();
         logger.addAppender(events);
-        try (Router router = RouterFixture.start(dir))
+        try (Router router = Router.start(Router.Context.loopback(dir)))
         {
             assertTrue(events.list.stream().anyMatch(e -> e.getFormattedMessage().endsWith("last index " + index + ")")),
                 () -> "no journal-open line with last index " + index + ": " + events.list);

@@ -1,10 +1,10 @@
 package io.emcomm.router.journal;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
 import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
 import io.emcomm.router.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +42,7 @@ class JournalToolsTest
     {
         final List<Long> indexes = new ArrayList<>();
         try (Router router = Router.start(new Router.Context()
-                .config(RouterFixture.config(data).rollCycle("FAST_HOURLY").build()));
+                .config(RouterConfig.loopback(data).rollCycle("FAST_HOURLY").build()));
              TestTerminal t = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
         {
             for (int i = 0; i < MESSAGES; i++)

@@ -21,7 +21,6 @@ import io.emcomm.router.security.AccessControl;
 import io.emcomm.router.sequence.Sequencer;
 import io.emcomm.router.terminal.ChronicleCursorStore;
 import io.emcomm.router.testing.ManualClock;
-import io.emcomm.router.testing.RouterFixture;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -67,7 +66,7 @@ final class ConnectionFixture implements AutoCloseable
 
     ConnectionFixture(final Path dir, final Consumer<RouterConfig.Builder> settings)
     {
-        final RouterConfig.Builder builder = RouterFixture.config(dir);
+        final RouterConfig.Builder builder = RouterConfig.loopback(dir);
         settings.accept(builder);
         config = builder.build();
         final AccessControl gatekeeper = new AccessControl(config.security());
