@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
  * and its deadline, reconnects with {@link Backoff} after a lost connection or a failed attempt, the
  * {@link ConnectionListener} callbacks, and the end of the session: {@link ConnectionState#REPLACED} on
  * SESSION_REPLACED and {@link ConnectionState#CLOSED} on {@link #shutdown} or a router error that would recur on
- * every reconnect (protocol.md §3, §9). It opens connections through a {@link Dialer} and waits on the
+ * every reconnect (protocol.md §2, §10). It opens connections through a {@link Dialer} and waits on the
  * {@link Scheduler}, so a test drives it on a manual clock; the session's state is the {@link ClientConductor}'s.
  *
  * <p>Threads: the network thread reports connection events ({@link #onWelcome}, {@link #onFatalError},

@@ -4,7 +4,7 @@ import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.Welcome;
 
 /**
- * The limits a router's WELCOME sets on one connection (protocol.md §1 and §3): the longest frame the client may
+ * The limits a router's WELCOME sets on one connection (protocol.md §1, §2 and §9): the longest frame the client may
  * send ({@code max_frame_bytes}; frames from the router may be {@link Frames#ROUTER_FRAME_ALLOWANCE} longer) and
  * how long the router may stay silent before the client gives the connection up.
  */

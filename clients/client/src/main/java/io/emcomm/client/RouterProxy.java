@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * The one place that encodes what a client sends to the router (a proxy in Aeron's sense: the router's commands
  * as method calls): HELLO, PUBLISH, SUBSCRIBE, UNSUBSCRIBE, DELIVERY_ACK, REPLAY_REQUEST, LATEST_POSITIONS_REQUEST
- * and HEARTBEAT (protocol.md §2-§8), each a length-prefixed frame on one connection.
+ * and HEARTBEAT (protocol.md §2, §4, §6 to §9), each a length-prefixed frame on one connection.
  *
  * <p>One proxy per connection; it also names that connection, so a late event from an earlier connection is
  * recognised as such. Any thread may call it (Netty queues writes from other threads onto the event loop); the
@@ -41,7 +41,7 @@ final class RouterProxy
         return channel;
     }
 
-    /** HELLO (protocol.md §3), the first frame of every connection; flushed. */
+    /** HELLO (protocol.md §2), the first frame of every connection; flushed. */
     void hello(final ClientOptions options)
     {
         channel.writeAndFlush(Frames.encode(channel.alloc(), FrameType.HELLO, Hello.newBuilder()
@@ -93,7 +93,7 @@ final class RouterProxy
         }
     }
 
-    /** REPLAY_REQUEST (protocol.md §7) with the client's request id in place of the caller's; flushed. */
+    /** REPLAY_REQUEST (protocol.md §8.1) with the client's request id in place of the caller's; flushed. */
     void replay(final long requestId, final ReplayRequest request)
     {
         write(Frames.encode(channel.alloc(), FrameType.REPLAY_REQUEST, request.toBuilder().setRequestId(requestId).build()), true);

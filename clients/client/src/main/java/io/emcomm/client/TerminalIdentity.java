@@ -7,7 +7,7 @@ import io.emcomm.protocol.wire.TerminalKind;
 import java.util.Objects;
 
 /**
- * Who the terminal is, as its HELLO says (protocol.md §3): id, kind, region, client name, the link profile it asks
+ * Who the terminal is, as its HELLO says (protocol.md §2): id, kind, region, client name, the link profile it asks
  * for and its token. Part of {@link ClientOptions}; immutable, validated once by {@link #validate()}.
  *
  * @param linkProfile "" = unshaped
