@@ -34,6 +34,9 @@ final class ClientConductor
 {
     private final ClientOptions options;
     private final ClientClock clock;
+    /** Read on the publish path: copied out of the options' parts once. */
+    private final String terminalId;
+    private final int maxPendingPublishes;
     private final long requestTimeoutNanos;
     private final PublishLedger pending = new PublishLedger();
     private final SubscriptionBook subscriptions = new SubscriptionBook();
@@ -60,6 +63,8 @@ final class ClientConductor
         this.clock = clock;
         this.replays = replays;
         this.deliveries = deliveries;
+        this.terminalId = options.terminalId();
+        this.maxPendingPublishes = options.maxPendingPublishes();
         this.requestTimeoutNanos = options.requestTimeout().toNanos();
     }
 
@@ -193,7 +198,7 @@ final class ClientConductor
             {
                 refused = ended();
             }
-            else if (pending.size() >= options.maxPendingPublishes())
+            else if (pending.size() >= maxPendingPublishes)
             {
                 refused = new EmcommException(pending.size() + " publishes are awaiting acknowledgement (the maximum)");
             }
@@ -202,8 +207,8 @@ final class ClientConductor
                 final long sequence = lastSequence + 1;
                 final long now = clock.epochMicros();
                 final Envelope envelope = message != null ?
-                    message.toEnvelope(options.terminalId(), sequence, now) :
-                    Message.stamp(builder, null, options.terminalId(), sequence, now);
+                    message.toEnvelope(terminalId, sequence, now) :
+                    Message.stamp(builder, null, terminalId, sequence, now);
                 final int frameBytes = Frames.TYPE_BYTES + envelope.getSerializedSize();
                 if (frameBytes > routerMaxFrameBytes)
                 {
@@ -267,7 +272,7 @@ final class ClientConductor
         {
             expired = pending.expire(clock.nanoTime());
         }
-        expired.forEach(p -> p.expired(options.terminalId(), options.requestTimeout()));
+        expired.forEach(p -> p.expired(terminalId, options.requestTimeout()));
     }
 
     private EmcommException frameTooLarge(final int frameBytes)
