@@ -1,7 +1,6 @@
 package io.emcomm.client;
 
 import io.emcomm.protocol.frame.FrameDecoder;
-import io.emcomm.protocol.frame.Frames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
@@ -10,25 +9,28 @@ import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
 
-/** The pipeline of a client connection: TLS (when configured), framing, heartbeats, then the session. */
+/**
+ * The pipeline of a client connection: TLS (when configured), framing, heartbeats, then the {@link ClientHandler}.
+ * Until the WELCOME the decoder accepts the largest frame any router may send
+ * ({@link LinkLimits#BEFORE_WELCOME_MAX_FRAME_BYTES}) and the client sends heartbeats at its own interval; the
+ * handler narrows both to the router's terms. Network thread, once per connection.
+ */
 final class ClientChannelInitializer extends ChannelInitializer<Channel>
 {
-    /**
-     * The inbound frame limit until the router's WELCOME has been handled: the largest frame any router may
-     * send (its largest configurable {@code max_frame_bytes} plus the allowance, protocol.md §1). A smaller
-     * guess would be wrong: a router with a larger limit may write its first DELIVERY in the same TCP segment
-     * as the WELCOME, and the decoder reads that frame's length before the WELCOME is handled. The WELCOME
-     * then sets the limit to {@code max_frame_bytes + 128} ({@link ClientSession#onWelcome}).
-     */
-    static final int BEFORE_WELCOME_MAX_FRAME_BYTES = Frames.MAX_MAX_FRAME_BYTES + Frames.ROUTER_FRAME_ALLOWANCE;
-
-    private final ClientSession session;
     private final ClientOptions options;
+    private final ClientClock clock;
+    private final ClientConductor conductor;
+    private final DeliveryDispatch deliveries;
+    private final ConnectionSupervisor supervisor;
 
-    ClientChannelInitializer(final ClientSession session, final ClientOptions options)
+    ClientChannelInitializer(final ClientOptions options, final ClientClock clock, final ClientConductor conductor,
+        final DeliveryDispatch deliveries, final ConnectionSupervisor supervisor)
     {
-        this.session = session;
         this.options = options;
+        this.clock = clock;
+        this.conductor = conductor;
+        this.deliveries = deliveries;
+        this.supervisor = supervisor;
     }
 
     @Override
@@ -42,8 +44,8 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel>
             handler.setHandshakeTimeoutMillis(options.connectTimeout().toMillis());
             ch.pipeline().addLast("tls", handler);
         }
-        ch.pipeline().addLast("frames", new FrameDecoder(BEFORE_WELCOME_MAX_FRAME_BYTES));
+        ch.pipeline().addLast("frames", new FrameDecoder(LinkLimits.BEFORE_WELCOME_MAX_FRAME_BYTES));
         ch.pipeline().addLast("idle", new IdleStateHandler(0, options.heartbeatInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
-        ch.pipeline().addLast("session", new ClientHandler(session));
+        ch.pipeline().addLast("session", new ClientHandler(options, clock, conductor, deliveries, supervisor));
     }
 }

@@ -1,6 +1,7 @@
 package io.emcomm.client;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.emcomm.protocol.frame.FrameDecoder;
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Error;
@@ -18,29 +19,48 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The last handler of a client connection: decodes router frames and hands them to the session's
- * {@code on*} methods. Runs on the network thread. Owns each inbound frame and releases it.
+ * The last handler of a client connection (an adapter in Aeron's sense): decodes router frames and calls the
+ * {@code on*} methods of the part each belongs to: session state to the {@link ClientConductor}, deliveries and
+ * replays to the {@link DeliveryDispatch}, what the connection's life depends on to the
+ * {@link ConnectionSupervisor}. It applies the WELCOME's limits to its own pipeline (frame decoder, idle timer)
+ * and says HELLO and HEARTBEAT through the connection's {@link RouterProxy}.
+ *
+ * <p>Runs on the network thread; one per connection. Owns each inbound frame and releases it.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter
 {
-    private final ClientSession session;
+    private final ClientOptions options;
+    private final ClientClock clock;
+    private final ClientConductor conductor;
+    private final DeliveryDispatch deliveries;
+    private final ConnectionSupervisor supervisor;
+    private RouterProxy link;
+    private long readerIdleMillis;
     private Throwable cause;
 
-    ClientHandler(final ClientSession session)
+    ClientHandler(final ClientOptions options, final ClientClock clock, final ClientConductor conductor,
+        final DeliveryDispatch deliveries, final ConnectionSupervisor supervisor)
     {
-        this.session = session;
+        this.options = options;
+        this.clock = clock;
+        this.conductor = conductor;
+        this.deliveries = deliveries;
+        this.supervisor = supervisor;
     }
 
     @Override
     public void channelActive(final ChannelHandlerContext ctx)
     {
-        if (session.onActive(ctx.channel()))
+        link = new RouterProxy(ctx.channel());
+        if (conductor.onActive(link))
         {
-            ctx.writeAndFlush(Frames.encode(ctx.alloc(), FrameType.HELLO, session.hello()));
+            link.hello(options);
         }
         else
         {
@@ -78,13 +98,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
         }
         switch (type)
         {
-            case WELCOME -> session.onWelcome(ctx.channel(), Welcome.parseFrom(payload));
-            case PUBLISH_ACK -> session.onPublishAck(PublishAck.parseFrom(payload));
-            case PUBLISH_NACK -> session.onPublishNack(PublishNack.parseFrom(payload));
-            case SUBSCRIPTION_ACK -> session.onSubscriptionAck(SubscriptionAck.parseFrom(payload));
-            case DELIVERY -> session.onDelivery(ctx.channel(), Delivery.parseFrom(payload));
-            case REPLAY_ITEM -> session.onReplayItem(ctx.channel(), Delivery.parseFrom(payload));
-            case REPLAY_END -> session.onReplayEnd(ReplayEnd.parseFrom(payload));
+            case WELCOME -> onWelcome(ctx, Welcome.parseFrom(payload));
+            case PUBLISH_ACK -> conductor.onPublishAck(PublishAck.parseFrom(payload));
+            case PUBLISH_NACK -> conductor.onPublishNack(PublishNack.parseFrom(payload));
+            case SUBSCRIPTION_ACK -> conductor.onSubscriptionAck(SubscriptionAck.parseFrom(payload));
+            case DELIVERY -> deliveries.onDelivery(ctx.channel(), Delivery.parseFrom(payload));
+            case REPLAY_ITEM -> deliveries.onReplayItem(ctx.channel(), Delivery.parseFrom(payload));
+            case REPLAY_END -> deliveries.onReplayEnd(ReplayEnd.parseFrom(payload));
             case ERROR -> onError(ctx, Error.parseFrom(payload));
             case GOING_AWAY -> closeWith(ctx, new EmcommException("router going away: " +
                 Error.parseFrom(payload).getMessage(), io.emcomm.protocol.wire.ErrorCode.SHUTTING_DOWN, null));
@@ -96,6 +116,29 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
         }
     }
 
+    /**
+     * Frames from the router may now be up to {@code max_frame_bytes + 128} (protocol.md §1), and three silent
+     * heartbeat intervals mean it is gone; then the conductor resends and renews, and the supervisor is told.
+     */
+    private void onWelcome(final ChannelHandlerContext ctx, final Welcome welcome)
+    {
+        final FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+        if (decoder != null)
+        {
+            decoder.maxFrameBytes(LinkLimits.maxInboundFrameBytes(welcome));
+        }
+        if (welcome.getHeartbeatIntervalMs() > 0)
+        {
+            final long interval = welcome.getHeartbeatIntervalMs();
+            readerIdleMillis = LinkLimits.SILENT_INTERVALS * interval;
+            ctx.pipeline().replace("idle", "idle", new IdleStateHandler(readerIdleMillis, interval, 0, TimeUnit.MILLISECONDS));
+        }
+        if (conductor.onWelcome(link, welcome))
+        {
+            supervisor.onWelcome();
+        }
+    }
+
     private void onError(final ChannelHandlerContext ctx, final Error error)
     {
         if (error.getFatal())
@@ -104,12 +147,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
                 new SessionReplacedException(error.getMessage()) :
                 new EmcommException("router error " + error.getCode() + ": " + error.getMessage(), error.getCode(), null);
             cause = ex;
-            session.onFatalError(error);
+            supervisor.onFatalError(error);
             ctx.close();
         }
         else
         {
-            session.onError(error);
+            conductor.onError(error);
+            deliveries.onError(error);
         }
     }
 
@@ -121,7 +165,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
             if (!tls.isSuccess())
             {
                 // A handshake timeout arrives only as this event, not as an exception.
-                final EmcommException explained = LinkFailure.tls(tls.cause(), session.routerAddress(), session.hasClientCertificate());
+                final EmcommException explained = LinkFailure.tls(tls.cause(), options.routerAddress(), options.tlsCertificate() != null);
                 closeWith(ctx, explained != null ? explained : tls.cause());
             }
             ctx.fireUserEventTriggered(evt);
@@ -131,12 +175,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
         {
             if (idle.state() == IdleState.WRITER_IDLE)
             {
-                ctx.writeAndFlush(Frames.encode(ctx.alloc(), FrameType.HEARTBEAT,
-                    Heartbeat.newBuilder().setSentAtMicros(ClientSession.nowMicros()).build()));
+                if (link != null)
+                {
+                    link.heartbeat(clock.epochMicros());
+                }
             }
             else if (idle.state() == IdleState.READER_IDLE)
             {
-                closeWith(ctx, new EmcommException("router silent for " + session.readerIdleMillis() + " ms"));
+                closeWith(ctx, new EmcommException("router silent for " + readerIdleMillis + " ms"));
             }
             return;
         }
@@ -146,7 +192,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable ex)
     {
-        final EmcommException tls = LinkFailure.tls(ex, session.routerAddress(), session.hasClientCertificate());
+        final EmcommException tls = LinkFailure.tls(ex, options.routerAddress(), options.tlsCertificate() != null);
         if (tls != null)
         {
             closeWith(ctx, tls);
@@ -164,7 +210,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
-        session.onDisconnect(ctx.channel(), cause);
+        supervisor.onDisconnect(link, cause);
         ctx.fireChannelInactive();
     }
 

@@ -1,14 +1,11 @@
 package io.emcomm.client;
 
-import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.frame.Frames;
-import io.emcomm.protocol.region.RegionCode;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.netty.handler.ssl.SslContext;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Everything an {@link EmcommClient} needs to know before it connects: where the router is, how to reach it
@@ -41,23 +38,12 @@ public final class ClientOptions
 
     private final String host;
     private final int port;
-    private final String terminalId;
-    private final TerminalKind kind;
-    private final String regionCode;
+    private final TerminalIdentity identity;
     private final boolean autoAck;
-    private final Duration connectTimeout;
-    private final Duration reconnectMin;
-    private final Duration reconnectMax;
-    private final Duration requestTimeout;
-    private final Duration heartbeatInterval;
+    private final Timeouts timeouts;
+    private final ReconnectPolicy reconnect;
     private final int maxPendingPublishes;
-    private final String clientName;
-    private final String linkProfile;
-    private final String credential;
-    private final Path tlsCa;
-    private final Path tlsCertificate;
-    private final Path tlsKey;
-    private final boolean tlsVerifyHostname;
+    private final TlsOptions tls;
     private final SslContext sslContext;
     private final DeliveryListener deliveryListener;
     private final ConnectionListener connectionListener;
@@ -66,23 +52,12 @@ public final class ClientOptions
     {
         host = b.host;
         port = b.port;
-        terminalId = b.terminalId;
-        kind = b.kind;
-        regionCode = b.regionCode;
+        identity = b.identity;
         autoAck = b.autoAck;
-        connectTimeout = b.connectTimeout;
-        reconnectMin = b.reconnectMin;
-        reconnectMax = b.reconnectMax;
-        requestTimeout = b.requestTimeout;
-        heartbeatInterval = b.heartbeatInterval;
+        timeouts = b.timeouts;
+        reconnect = b.reconnect;
         maxPendingPublishes = b.maxPendingPublishes;
-        clientName = b.clientName;
-        linkProfile = b.linkProfile;
-        credential = b.credential;
-        tlsCa = b.tlsCa;
-        tlsCertificate = b.tlsCertificate;
-        tlsKey = b.tlsKey;
-        tlsVerifyHostname = b.tlsVerifyHostname;
+        tls = b.tls;
         this.sslContext = sslContext;
         deliveryListener = b.deliveryListener;
         connectionListener = b.connectionListener;
@@ -99,23 +74,12 @@ public final class ClientOptions
         final Builder b = new Builder();
         b.host = host;
         b.port = port;
-        b.terminalId = terminalId;
-        b.kind = kind;
-        b.regionCode = regionCode;
+        b.identity = identity;
         b.autoAck = autoAck;
-        b.connectTimeout = connectTimeout;
-        b.reconnectMin = reconnectMin;
-        b.reconnectMax = reconnectMax;
-        b.requestTimeout = requestTimeout;
-        b.heartbeatInterval = heartbeatInterval;
+        b.timeouts = timeouts;
+        b.reconnect = reconnect;
         b.maxPendingPublishes = maxPendingPublishes;
-        b.clientName = clientName;
-        b.linkProfile = linkProfile;
-        b.credential = credential;
-        b.tlsCa = tlsCa;
-        b.tlsCertificate = tlsCertificate;
-        b.tlsKey = tlsKey;
-        b.tlsVerifyHostname = tlsVerifyHostname;
+        b.tls = tls;
         b.deliveryListener = deliveryListener;
         b.connectionListener = connectionListener;
         return b;
@@ -133,17 +97,17 @@ public final class ClientOptions
 
     public String terminalId()
     {
-        return terminalId;
+        return identity.terminalId();
     }
 
     public TerminalKind kind()
     {
-        return kind;
+        return identity.kind();
     }
 
     public String regionCode()
     {
-        return regionCode;
+        return identity.regionCode();
     }
 
     /** When true, each delivery is acknowledged as soon as the {@link DeliveryListener} returns normally. */
@@ -154,17 +118,17 @@ public final class ClientOptions
 
     public Duration connectTimeout()
     {
-        return connectTimeout;
+        return timeouts.connect();
     }
 
     public Duration reconnectMin()
     {
-        return reconnectMin;
+        return reconnect.min();
     }
 
     public Duration reconnectMax()
     {
-        return reconnectMax;
+        return reconnect.max();
     }
 
     /**
@@ -173,13 +137,13 @@ public final class ClientOptions
      */
     public Duration requestTimeout()
     {
-        return requestTimeout;
+        return timeouts.request();
     }
 
     /** Heartbeat interval used until the router's WELCOME states its own. */
     public Duration heartbeatInterval()
     {
-        return heartbeatInterval;
+        return timeouts.heartbeat();
     }
 
     public int maxPendingPublishes()
@@ -189,19 +153,19 @@ public final class ClientOptions
 
     public String clientName()
     {
-        return clientName;
+        return identity.clientName();
     }
 
     /** The link profile asked for at login ("" = unshaped), e.g. a narrow-link profile for BeiDou terminals. */
     public String linkProfile()
     {
-        return linkProfile;
+        return identity.linkProfile();
     }
 
     /** The terminal's token for a router that authenticates with tokens ("" = none); never logged. */
     public String credential()
     {
-        return credential;
+        return identity.credential();
     }
 
     /** True when the terminal port is reached over TLS 1.3 (a CA or a client certificate was given). */
@@ -213,31 +177,43 @@ public final class ClientOptions
     /** The PEM file of the CA(s) trusted to sign the router's certificate; null = the JDK's default trust store. */
     public Path tlsCa()
     {
-        return tlsCa;
+        return tls.ca();
     }
 
     /** The PEM certificate chain this terminal presents under mutual TLS; null = none. */
     public Path tlsCertificate()
     {
-        return tlsCertificate;
+        return tls.certificate();
     }
 
     /** The PKCS#8 PEM private key of {@link #tlsCertificate()}; null = none. */
     public Path tlsKey()
     {
-        return tlsKey;
+        return tls.key();
     }
 
     /** Whether the router's certificate must name the host the client dials (default true). */
     public boolean tlsVerifyHostname()
     {
-        return tlsVerifyHostname;
+        return tls.verifyHostname();
     }
 
     /** The TLS context built from the files above, or null for plain TCP. */
     SslContext sslContext()
     {
         return sslContext;
+    }
+
+    /** The reconnect delays as one value. */
+    ReconnectPolicy reconnectPolicy()
+    {
+        return reconnect;
+    }
+
+    /** "host:port" of the router, for messages. */
+    String routerAddress()
+    {
+        return host + ":" + port;
     }
 
     /** Receives every DELIVERY; may be null when the terminal only publishes. */
@@ -255,8 +231,7 @@ public final class ClientOptions
     @Override
     public String toString()
     {
-        return "ClientOptions{" + terminalId + " " + Address.kindName(kind) + " " + regionCode +
-            " @ " + host + ":" + port + (tls() ? " (TLS)" : "") + ", autoAck=" + autoAck + "}";
+        return "ClientOptions{" + identity + " @ " + host + ":" + port + (tls() ? " (TLS)" : "") + ", autoAck=" + autoAck + "}";
     }
 
     /** Collects and validates options. Not thread-safe. */
@@ -264,23 +239,12 @@ public final class ClientOptions
     {
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
-        private String terminalId;
-        private TerminalKind kind;
-        private String regionCode;
+        private TerminalIdentity identity = TerminalIdentity.UNNAMED;
         private boolean autoAck = true;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration reconnectMin = DEFAULT_RECONNECT_MIN;
-        private Duration reconnectMax = DEFAULT_RECONNECT_MAX;
-        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Timeouts timeouts = Timeouts.DEFAULT;
+        private ReconnectPolicy reconnect = ReconnectPolicy.DEFAULT;
         private int maxPendingPublishes = DEFAULT_MAX_PENDING_PUBLISHES;
-        private String clientName = "emcomm-java/0.1";
-        private String linkProfile = "";
-        private String credential = "";
-        private Path tlsCa;
-        private Path tlsCertificate;
-        private Path tlsKey;
-        private boolean tlsVerifyHostname = true;
+        private TlsOptions tls = TlsOptions.PLAIN;
         private DeliveryListener deliveryListener;
         private ConnectionListener connectionListener;
 
@@ -297,9 +261,7 @@ public final class ClientOptions
 
         public Builder terminal(final String terminalId, final TerminalKind kind, final String regionCode)
         {
-            this.terminalId = terminalId;
-            this.kind = kind;
-            this.regionCode = regionCode;
+            this.identity = identity.withTerminal(terminalId, kind, regionCode);
             return this;
         }
 
@@ -311,27 +273,26 @@ public final class ClientOptions
 
         public Builder connectTimeout(final Duration timeout)
         {
-            this.connectTimeout = timeout;
+            this.timeouts = timeouts.withConnect(timeout);
             return this;
         }
 
         /** Reconnect delays start at {@code min} and double on each failed attempt up to {@code max}. */
         public Builder reconnectBackoff(final Duration min, final Duration max)
         {
-            this.reconnectMin = min;
-            this.reconnectMax = max;
+            this.reconnect = new ReconnectPolicy(min, max);
             return this;
         }
 
         public Builder requestTimeout(final Duration timeout)
         {
-            this.requestTimeout = timeout;
+            this.timeouts = timeouts.withRequest(timeout);
             return this;
         }
 
         public Builder heartbeatInterval(final Duration interval)
         {
-            this.heartbeatInterval = interval;
+            this.timeouts = timeouts.withHeartbeat(interval);
             return this;
         }
 
@@ -343,7 +304,7 @@ public final class ClientOptions
 
         public Builder clientName(final String clientName)
         {
-            this.clientName = clientName;
+            this.identity = identity.withClientName(clientName);
             return this;
         }
 
@@ -354,14 +315,14 @@ public final class ClientOptions
          */
         public Builder linkProfile(final String linkProfile)
         {
-            this.linkProfile = linkProfile == null ? "" : linkProfile;
+            this.identity = identity.withLinkProfile(linkProfile);
             return this;
         }
 
         /** The terminal's token ({@code emcomm credential}) when the router runs {@code emcomm.auth.mode=token}. */
         public Builder credential(final String credential)
         {
-            this.credential = credential == null ? "" : credential;
+            this.identity = identity.withCredential(credential);
             return this;
         }
 
@@ -372,7 +333,7 @@ public final class ClientOptions
          */
         public Builder tls(final Path caPem)
         {
-            this.tlsCa = caPem;
+            this.tls = tls.withCa(caPem);
             return this;
         }
 
@@ -383,8 +344,7 @@ public final class ClientOptions
          */
         public Builder tlsClientCertificate(final Path certificateChainPem, final Path privateKeyPem)
         {
-            this.tlsCertificate = certificateChainPem;
-            this.tlsKey = privateKeyPem;
+            this.tls = tls.withClientCertificate(certificateChainPem, privateKeyPem);
             return this;
         }
 
@@ -395,7 +355,7 @@ public final class ClientOptions
          */
         public Builder tlsVerifyHostname(final boolean verify)
         {
-            this.tlsVerifyHostname = verify;
+            this.tls = tls.withVerifyHostname(verify);
             return this;
         }
 
@@ -427,50 +387,14 @@ public final class ClientOptions
             {
                 throw new IllegalArgumentException("router port " + port + " is not in 1..65535");
             }
-            if (!Address.isValidTerminalId(terminalId))
-            {
-                throw new IllegalArgumentException("terminal id '" + terminalId + "' must be 1-64 of [A-Za-z0-9._-]");
-            }
-            if (kind == null || kind == TerminalKind.TERMINAL_KIND_UNSPECIFIED || kind == TerminalKind.UNRECOGNIZED)
-            {
-                throw new IllegalArgumentException("terminal kind must be air, space, ground or command-post");
-            }
-            final String regionProblem = RegionCode.problem(regionCode);
-            if (regionProblem != null)
-            {
-                throw new IllegalArgumentException(regionProblem);
-            }
-            positive("connect timeout", connectTimeout);
-            positive("reconnect backoff minimum", reconnectMin);
-            positive("heartbeat interval", heartbeatInterval);
-            if (reconnectMax == null || reconnectMax.compareTo(reconnectMin) < 0)
-            {
-                throw new IllegalArgumentException("reconnect backoff maximum is below the minimum");
-            }
-            if (requestTimeout == null || requestTimeout.isNegative())
-            {
-                throw new IllegalArgumentException("request timeout must be zero (none) or positive");
-            }
+            identity.validate();
+            timeouts.validate(reconnect);
             if (maxPendingPublishes < 1)
             {
                 throw new IllegalArgumentException("max pending publishes must be at least 1");
             }
-            Objects.requireNonNull(clientName, "clientName");
-            if ((tlsCertificate == null) != (tlsKey == null))
-            {
-                throw new IllegalArgumentException("TLS client certificate and key: give both or neither");
-            }
-            final SslContext ssl = tlsCa == null && tlsCertificate == null ? null :
-                ClientTls.context(tlsCa, tlsCertificate, tlsKey, tlsVerifyHostname);
-            return new ClientOptions(this, ssl);
-        }
-
-        private static void positive(final String name, final Duration value)
-        {
-            if (value == null || value.isNegative() || value.isZero())
-            {
-                throw new IllegalArgumentException(name + " must be positive");
-            }
+            identity.validateClientName();
+            return new ClientOptions(this, tls.context());
         }
     }
 }

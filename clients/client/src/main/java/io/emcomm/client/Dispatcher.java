@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * blocks) the network thread. When more than {@link #PAUSE_AT} deliveries wait, reading from the socket is
  * paused until the backlog falls to {@link #RESUME_AT}: TCP then pushes back on the router, which holds the
  * rest in its journal instead of this client holding it on the heap.
+ *
+ * <p>Threads: the network thread and the supervisor submit; the backlog counter is atomic, and the channel's
+ * auto-read flag is Netty's to make thread-safe.
  */
 final class Dispatcher
 {
@@ -26,8 +29,34 @@ final class Dispatcher
 
     Dispatcher(final String terminalId)
     {
-        executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-            new DefaultThreadFactory("emcomm-dispatch-" + terminalId, true));
+        this(new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+            new DefaultThreadFactory("emcomm-dispatch-" + terminalId, true)));
+    }
+
+    /** On {@code executor}, which must run tasks one at a time in submission order (tests pass a direct one). */
+    Dispatcher(final ExecutorService executor)
+    {
+        this.executor = executor;
+    }
+
+    /**
+     * Gives {@code delivery} to {@code listener}; true when it returned normally. What it throws goes to the
+     * thread's uncaught exception handler, and the delivery is then not acknowledged (the router sends it again
+     * after the next reconnect). Dispatch thread.
+     */
+    static boolean deliver(final DeliveryListener listener, final Delivery delivery)
+    {
+        try
+        {
+            listener.onDelivery(delivery);
+            return true;
+        }
+        catch (final RuntimeException | java.lang.Error ex)
+        {
+            final Thread t = Thread.currentThread();
+            t.getUncaughtExceptionHandler().uncaughtException(t, ex);
+            return false;
+        }
     }
 
     /** Runs a control-plane task (state change, replay end) in order with deliveries. */

@@ -1,25 +1,48 @@
 package io.emcomm.client;
 
 import io.emcomm.protocol.wire.Envelope;
+import io.emcomm.protocol.wire.PublishAck;
+import io.emcomm.protocol.wire.PublishNack;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes the router has not answered yet, by origin sequence. Kept across reconnects so that each is
  * sent again with its sequence; insertion order is sequence order, and (with one request timeout for all)
  * deadline order too, so expiry looks only at the head.
  *
- * <p>Not thread-safe: guarded by the owning {@link ClientSession}'s lock.
+ * <p>Not thread-safe: guarded by the {@link ClientConductor}'s lock.
  */
 final class PublishLedger
 {
     record Pending(Envelope envelope, CompletableFuture<PublishResult> future, long deadlineNanos)
     {
+        /** Completes the future with the router's PUBLISH_ACK. Outside the conductor's lock. */
+        void acknowledged(final PublishAck ack)
+        {
+            future.complete(new PublishResult(ack.getOrigin(), ack.getOriginSequence(), ack.getJournalIndex(),
+                ack.getDuplicate(), ack.getDeliveredNow(), ack.getUnknownTerminalsList()));
+        }
+
+        /** Fails the future: no answer within the request timeout. Outside the conductor's lock. */
+        void expired(final String origin, final Duration timeout)
+        {
+            future.completeExceptionally(new TimeoutException("no acknowledgement for " + origin + "/" +
+                envelope.getOriginSequence() + " within " + timeout.toMillis() + " ms"));
+        }
+
+        /** Fails the future with the router's PUBLISH_NACK. Outside the conductor's lock. */
+        void rejected(final PublishNack nack)
+        {
+            future.completeExceptionally(new PublishRejectedException(nack.getReason(), nack.getDetail(), envelope.getOriginSequence()));
+        }
     }
 
     private final LinkedHashMap<Long, Pending> bySequence = new LinkedHashMap<>();

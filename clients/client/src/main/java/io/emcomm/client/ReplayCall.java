@@ -28,7 +28,7 @@ final class ReplayCall
         }
         else
         {
-            ClientSession.deliver(listener, item);
+            Dispatcher.deliver(listener, item);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.emcomm.client;
 
+import io.emcomm.protocol.wire.ErrorCode;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -13,12 +15,28 @@ import java.util.concurrent.CompletableFuture;
  * still waiting for the router's SUBSCRIPTION_ACK (by request id, or for the next welcome when the
  * client is disconnected).
  *
- * <p>Not thread-safe: guarded by the owning {@link ClientSession}'s lock.
+ * <p>Not thread-safe: guarded by the {@link ClientConductor}'s lock.
  */
 final class SubscriptionBook
 {
     record Call(List<String> addresses, CompletableFuture<Void> future)
     {
+        /**
+         * Completes the call with the router's SUBSCRIPTION_ACK; a refusal fails it with BAD_ADDRESS_PATTERN and the
+         * router's detail; {@code removal} for an UNSUBSCRIBE. Outside the lock.
+         */
+        void answer(final boolean ok, final String detail, final boolean removal)
+        {
+            if (ok)
+            {
+                future.complete(null);
+            }
+            else
+            {
+                future.completeExceptionally(new EmcommException("the router refused " + (removal ? "to remove " : "") +
+                    "the subscription to " + addresses + ": " + detail, ErrorCode.BAD_ADDRESS_PATTERN, null));
+            }
+        }
     }
 
     private final Set<String> addresses = new LinkedHashSet<>();
@@ -26,6 +44,39 @@ final class SubscriptionBook
     private final List<Call> waiting = new ArrayList<>();
     /** UNSUBSCRIBE requests sent and not yet answered; they are not renewed, so they fail on a disconnect. */
     private final Map<Long, Call> removing = new HashMap<>();
+
+    /**
+     * Sends {@code call} on {@code link} under the next request id, or keeps it for the next welcome when
+     * {@code link} is null; returns the last request id used.
+     */
+    long subscribe(final Call call, final RouterProxy link, final long lastRequestId)
+    {
+        if (link == null)
+        {
+            waitForWelcome(call);
+            return lastRequestId;
+        }
+        final long requestId = lastRequestId + 1;
+        sent(requestId, call);
+        link.subscribe(requestId, call.addresses(), true);
+        return requestId;
+    }
+
+    /**
+     * After a welcome on {@code link}: renews every address in one SUBSCRIBE under the next request id (not
+     * flushed), which also answers every call still open; returns the last request id used.
+     */
+    long renew(final RouterProxy link, final long lastRequestId)
+    {
+        final long requestId = lastRequestId + 1;
+        final List<String> renewed = renew(requestId);
+        if (renewed.isEmpty())
+        {
+            return lastRequestId;
+        }
+        link.subscribe(requestId, renewed, false);
+        return requestId;
+    }
 
     /** Records a call sent now under {@code requestId}. */
     void sent(final long requestId, final Call call)

@@ -20,7 +20,7 @@ final class FrameSizes
     static Message publishOfFrameLength(final int frameLength, final String origin, final long sequence, final String to)
     {
         final String text = fill(frameLength, n -> Frames.TYPE_BYTES +
-            Message.text("x".repeat(n)).to(to).toEnvelope(origin, sequence, ClientSession.nowMicros()).getSerializedSize());
+            Message.text("x".repeat(n)).to(to).toEnvelope(origin, sequence, ClientClock.SYSTEM.epochMicros()).getSerializedSize());
         return Message.text(text).to(to);
     }
 
@@ -28,8 +28,8 @@ final class FrameSizes
     static io.emcomm.protocol.wire.Delivery deliveryOfFrameLength(final int frameLength, final long index)
     {
         final IntFunction<io.emcomm.protocol.wire.Delivery> build = n -> io.emcomm.protocol.wire.Delivery.newBuilder()
-            .setJournalIndex(index).setJournaledAtMicros(ClientSession.nowMicros())
-            .setEnvelope(Message.text("y".repeat(n)).to("terminal:cp-5201").toEnvelope("uav-1", index, ClientSession.nowMicros()))
+            .setJournalIndex(index).setJournaledAtMicros(ClientClock.SYSTEM.epochMicros())
+            .setEnvelope(Message.text("y".repeat(n)).to("terminal:cp-5201").toEnvelope("uav-1", index, ClientClock.SYSTEM.epochMicros()))
             .build();
         final String text = fill(frameLength, n -> Frames.TYPE_BYTES + build.apply(n).getSerializedSize());
         return build.apply(text.length());

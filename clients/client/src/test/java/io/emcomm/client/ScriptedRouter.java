@@ -2,7 +2,6 @@ package io.emcomm.client;
 
 import com.google.protobuf.MessageLite;
 import io.emcomm.protocol.wire.FrameType;
-import io.emcomm.router.testing.TestTerminal;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -14,7 +13,8 @@ import java.net.Socket;
 /**
  * A fake router that a test scripts frame by frame, for failures a real router does not produce at a chosen
  * moment (an error while requests are outstanding, a frame just past the announced limit). Plain blocking
- * sockets on loopback; one connection at a time.
+ * sockets on loopback; one connection at a time. Unlike {@link RouterProtocolMock}, which plays a script per
+ * connection on its own thread, the test drives it step by step on its own thread.
  */
 final class ScriptedRouter implements AutoCloseable
 {
@@ -78,7 +78,7 @@ final class ScriptedRouter implements AutoCloseable
 
     static byte[] frame(final FrameType type, final MessageLite payload)
     {
-        return TestTerminal.frameBytes(type.getNumber(), payload.toByteArray());
+        return RouterProtocolMock.frame(type, payload);
     }
 
     /** True when the client closed the connection: a read returns end of stream (within 10 s). */

@@ -1,0 +1,409 @@
+package io.emcomm.client;
+
+import io.emcomm.protocol.frame.Frames;
+import io.emcomm.protocol.wire.Envelope;
+import io.emcomm.protocol.wire.Error;
+import io.emcomm.protocol.wire.ErrorCode;
+import io.emcomm.protocol.wire.PublishAck;
+import io.emcomm.protocol.wire.PublishNack;
+import io.emcomm.protocol.wire.ReplayRequest;
+import io.emcomm.protocol.wire.SubscriptionAck;
+import io.emcomm.protocol.wire.Welcome;
+import io.netty.channel.Channel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The client's state and everything that changes it (a conductor in Aeron's sense): the current connection and
+ * whether the router has welcomed it, the origin sequence and request id counters, the publishes awaiting their
+ * ack ({@link PublishLedger}), the subscriptions and the calls awaiting their SUBSCRIPTION_ACK
+ * ({@link SubscriptionBook}), the replays in progress ({@link ReplayBook}), the router's frame limit, and how the
+ * session ended. Every frame it sends goes through the connection's {@link RouterProxy}; deliveries are handed to
+ * the {@link DeliveryDispatch}. When to connect and what a lost connection means is the {@link ConnectionSupervisor}'s.
+ *
+ * <p>Threads: user threads call the requests ({@link #publish}, {@link #subscribe}, ...), the network thread the
+ * {@code on*} methods; the monotonic time comes from the injected {@link ClientClock}. Shared state is guarded by
+ * {@code this}; futures are completed outside the lock, so user callbacks never run under it. Publishes are
+ * numbered and written under the lock, so the wire carries them in sequence order whichever threads publish.
+ * The inbound data path (deliveries, replay items and ends) is the {@link DeliveryDispatch}'s and takes no lock;
+ * the conductor tells it, under its lock, which connection is welcomed and when the session ends.
+ */
+final class ClientConductor
+{
+    private final ClientOptions options;
+    private final ClientClock clock;
+    /** Read on the publish path: copied out of the options' parts once. */
+    private final String terminalId;
+    private final int maxPendingPublishes;
+    private final long requestTimeoutNanos;
+    private final PublishLedger pending = new PublishLedger();
+    private final SubscriptionBook subscriptions = new SubscriptionBook();
+    private final ReplayBook replays;
+    private final DeliveryDispatch deliveries;
+
+    /** The current connection, welcomed or not; guarded by this. */
+    private RouterProxy link;
+    /** The current connection once the router has welcomed it, else null; guarded by this. */
+    private RouterProxy welcomedLink;
+    private volatile boolean closed;
+    private ConnectionState state = ConnectionState.DISCONNECTED;
+    /** Why the session ended (null while it runs, or after a close by the user): what later calls fail with. */
+    private Throwable endCause;
+    private long lastSequence;
+    private long lastRequestId;
+    /** No publish is sent before the first WELCOME, which replaces this. */
+    private int routerMaxFrameBytes = Frames.DEFAULT_MAX_FRAME_BYTES;
+
+    ClientConductor(final ClientOptions options, final ClientClock clock, final ReplayBook replays,
+        final DeliveryDispatch deliveries)
+    {
+        this.options = options;
+        this.clock = clock;
+        this.replays = replays;
+        this.deliveries = deliveries;
+        this.terminalId = options.terminalId();
+        this.maxPendingPublishes = options.maxPendingPublishes();
+        this.requestTimeoutNanos = options.requestTimeout().toNanos();
+    }
+
+    // ------------------------------------------------------------------ the connection
+
+    /** A connection is up; false when the client closed meanwhile and the connection should go. */
+    synchronized boolean onActive(final RouterProxy newLink)
+    {
+        if (closed)
+        {
+            return false;
+        }
+        link = newLink;
+        return true;
+    }
+
+    /**
+     * The router welcomed {@code welcomed}: adopts its frame limit ({@link LinkLimits#maxFrameBytes}) and last
+     * origin sequence, then sends every unanswered publish again (same sequences, which the router deduplicates)
+     * and renews every subscription in one SUBSCRIBE. False when the connection is not the current one.
+     */
+    boolean onWelcome(final RouterProxy welcomed, final Welcome welcome)
+    {
+        final List<PublishLedger.Pending> tooLarge;
+        synchronized (this)
+        {
+            if (welcomed != link || closed)
+            {
+                return false;
+            }
+            welcomedLink = welcomed;
+            deliveries.welcomed(welcomed);
+            lastSequence = Math.max(lastSequence, welcome.getLastOriginSequence());
+            routerMaxFrameBytes = LinkLimits.maxFrameBytes(welcome);
+            // A publish accepted under an earlier router's larger limit would now cost the connection
+            // (FRAME_TOO_LARGE), again after every reconnect: refuse it instead of sending it.
+            tooLarge = pending.removeLargerThan(routerMaxFrameBytes - Frames.TYPE_BYTES);
+            for (final PublishLedger.Pending p : pending.unanswered())
+            {
+                welcomed.publish(p.envelope(), false);
+            }
+            lastRequestId = subscriptions.renew(welcomed, lastRequestId);
+            welcomed.flush();
+            state = ConnectionState.CONNECTED;
+        }
+        for (final PublishLedger.Pending p : tooLarge)
+        {
+            p.future().completeExceptionally(frameTooLarge(Frames.TYPE_BYTES + p.envelope().getSerializedSize()));
+        }
+        return true;
+    }
+
+    /**
+     * The connection {@code lost} closed. Null when it was not the current one (the client closed it). With
+     * {@code keepSession} the state becomes DISCONNECTED, unanswered subscribe calls wait for the next WELCOME and
+     * the unanswered unsubscribes and replays are returned to fail; without, the session is about to end and
+     * {@link #end} fails them.
+     */
+    synchronized LinkLoss linkLost(final RouterProxy lost, final boolean keepSession)
+    {
+        if (lost == null || lost != link)
+        {
+            return null;
+        }
+        link = null;
+        final boolean wasWelcomed = welcomedLink != null;
+        welcomedLink = null;
+        deliveries.welcomed(null);
+        if (!keepSession)
+        {
+            return new LinkLoss(wasWelcomed, List.of(), List.of());
+        }
+        state = ConnectionState.DISCONNECTED;
+        return new LinkLoss(wasWelcomed, subscriptions.disconnected(), replays.drain());
+    }
+
+    /**
+     * Ends the session for good: {@link ConnectionState#REPLACED} for a {@link SessionReplacedException}, otherwise
+     * {@link ConnectionState#CLOSED}. Null when it had already ended. The caller closes the link and fails the
+     * outstanding requests, outside this lock.
+     */
+    synchronized SessionEnd end(final Throwable cause)
+    {
+        if (closed)
+        {
+            return null;
+        }
+        closed = true;
+        state = cause instanceof SessionReplacedException ? ConnectionState.REPLACED : ConnectionState.CLOSED;
+        endCause = cause;
+        final RouterProxy open = link;
+        link = null;
+        welcomedLink = null;
+        deliveries.end();
+        final List<CompletableFuture<?>> outstanding = new ArrayList<>(pending.drain());
+        outstanding.addAll(subscriptions.drain());
+        replays.drain().forEach(r -> outstanding.add(r.future));
+        return new SessionEnd(state, open, outstanding, ended());
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    synchronized ConnectionState state()
+    {
+        return state;
+    }
+
+    /** The current connection or null; for tests that break it at a chosen moment. */
+    synchronized Channel currentChannel()
+    {
+        return link == null ? null : link.channel();
+    }
+
+    // ------------------------------------------------------------------ publish
+
+    /**
+     * Numbers, stamps and sends a publish (or keeps it for the next WELCOME). One of {@code message} and
+     * {@code builder} is null. The future fails at once when the session ended, too many publishes wait, or the
+     * frame would exceed the router's limit (then no sequence is used).
+     */
+    CompletableFuture<PublishResult> publish(final Message message, final Envelope.Builder builder)
+    {
+        final CompletableFuture<PublishResult> future = new CompletableFuture<>();
+        EmcommException refused = null;
+        synchronized (this)
+        {
+            if (closed)
+            {
+                refused = ended();
+            }
+            else if (pending.size() >= maxPendingPublishes)
+            {
+                refused = new EmcommException(pending.size() + " publishes are awaiting acknowledgement (the maximum)");
+            }
+            else
+            {
+                final long sequence = lastSequence + 1;
+                final long now = clock.epochMicros();
+                final Envelope envelope = message != null ?
+                    message.toEnvelope(terminalId, sequence, now) :
+                    Message.stamp(builder, null, terminalId, sequence, now);
+                final int frameBytes = Frames.TYPE_BYTES + envelope.getSerializedSize();
+                if (frameBytes > routerMaxFrameBytes)
+                {
+                    refused = frameTooLarge(frameBytes); // sending it would cost the connection (FRAME_TOO_LARGE)
+                }
+                else
+                {
+                    lastSequence = sequence;
+                    pending.add(envelope, future, clock.nanoTime() + requestTimeoutNanos);
+                    final RouterProxy out = welcomedLink;
+                    if (out != null)
+                    {
+                        out.publish(envelope, true);
+                    }
+                }
+            }
+        }
+        if (refused != null)
+        {
+            future.completeExceptionally(refused);
+        }
+        return future;
+    }
+
+    void onPublishAck(final PublishAck ack)
+    {
+        final PublishLedger.Pending p;
+        synchronized (this)
+        {
+            p = pending.remove(ack.getOriginSequence());
+        }
+        if (p != null)
+        {
+            p.acknowledged(ack);
+        }
+    }
+
+    /** A nack without a sequence answers an envelope the router could not read: the oldest publish waiting. */
+    void onPublishNack(final PublishNack nack)
+    {
+        final PublishLedger.Pending p;
+        synchronized (this)
+        {
+            p = nack.getOriginSequence() == 0 ? pending.removeOldest() : pending.remove(nack.getOriginSequence());
+        }
+        if (p != null)
+        {
+            p.rejected(nack);
+        }
+    }
+
+    /** Fails the publishes older than the request timeout (none with timeout zero). Network thread, periodically. */
+    void expirePublishes()
+    {
+        if (requestTimeoutNanos == 0)
+        {
+            return;
+        }
+        final List<PublishLedger.Pending> expired;
+        synchronized (this)
+        {
+            expired = pending.expire(clock.nanoTime());
+        }
+        expired.forEach(p -> p.expired(terminalId, options.requestTimeout()));
+    }
+
+    private EmcommException frameTooLarge(final int frameBytes)
+    {
+        return new EmcommException("message too large: its PUBLISH frame would be " + frameBytes +
+            " bytes, the router at " + options.routerAddress() + " accepts at most " + routerMaxFrameBytes +
+            " (max_frame_bytes in its WELCOME)", ErrorCode.FRAME_TOO_LARGE, null);
+    }
+
+    // ------------------------------------------------------------------ subscriptions
+
+    /** Sends a SUBSCRIBE for {@code call}, or keeps it for the next WELCOME; kept and renewed after every one. */
+    void subscribe(final SubscriptionBook.Call call)
+    {
+        final EmcommException refused;
+        synchronized (this)
+        {
+            refused = closed ? ended() : null;
+            if (refused == null)
+            {
+                lastRequestId = subscriptions.subscribe(call, welcomedLink, lastRequestId);
+            }
+        }
+        fail(call.future(), refused);
+    }
+
+    /** Sends an UNSUBSCRIBE; unlike a subscription it is not kept for the next WELCOME: the caller learns now. */
+    void unsubscribe(final SubscriptionBook.Call call)
+    {
+        final EmcommException refused;
+        synchronized (this)
+        {
+            refused = closed ? new EmcommException("client closed") : notWelcomed();
+            if (refused == null)
+            {
+                subscriptions.unsubscribed(++lastRequestId, call);
+                welcomedLink.unsubscribe(lastRequestId, call.addresses());
+            }
+        }
+        fail(call.future(), refused);
+    }
+
+    void onSubscriptionAck(final SubscriptionAck ack)
+    {
+        final List<SubscriptionBook.Call> calls;
+        final SubscriptionBook.Call removal;
+        synchronized (this)
+        {
+            removal = subscriptions.answeredUnsubscribe(ack.getRequestId());
+            calls = removal != null ? null : subscriptions.answered(ack.getRequestId(), ack.getOk());
+        }
+        if (removal != null)
+        {
+            removal.answer(ack.getOk(), ack.getDetail(), true);
+        }
+        else if (calls != null)
+        {
+            calls.forEach(call -> call.answer(ack.getOk(), ack.getDetail(), false));
+        }
+    }
+
+    // ------------------------------------------------------------------ replays
+
+    /** A replay, or (request null) a latest-positions query: both are answered with REPLAY_ITEMs and a REPLAY_END. */
+    CompletableFuture<ReplayResult> replay(final ReplayRequest request, final String positionsRegion, final DeliveryListener listener)
+    {
+        final ReplayCall call = new ReplayCall(listener);
+        final EmcommException refused;
+        synchronized (this)
+        {
+            refused = closed ? ended() : notWelcomed();
+            if (refused == null)
+            {
+                replays.add(++lastRequestId, call); // before the request: its items must find the call
+                if (request != null)
+                {
+                    welcomedLink.replay(lastRequestId, request);
+                }
+                else
+                {
+                    welcomedLink.latestPositions(lastRequestId, positionsRegion);
+                }
+            }
+        }
+        fail(call.future, refused);
+        return call.future;
+    }
+
+    /** A non-fatal ERROR refusing a subscription (BAD_ADDRESS_PATTERN) answers the oldest subscribe call. */
+    void onError(final Error error)
+    {
+        if (error.getCode() == ErrorCode.BAD_ADDRESS_PATTERN)
+        {
+            final List<SubscriptionBook.Call> calls;
+            synchronized (this)
+            {
+                calls = subscriptions.refuseOldest();
+            }
+            final EmcommException ex = new EmcommException(error.getMessage(), error.getCode(), null);
+            calls.forEach(c -> c.future().completeExceptionally(ex));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static void fail(final CompletableFuture<?> future, final EmcommException refused)
+    {
+        if (refused != null)
+        {
+            future.completeExceptionally(refused);
+        }
+    }
+
+    /** Why a request that needs the router now cannot be sent, or null. Guarded by this. */
+    private EmcommException notWelcomed()
+    {
+        return welcomedLink == null ? new EmcommException("not connected to the router") : null;
+    }
+
+    /** What a request fails with once the session has ended. Guarded by this. */
+    private EmcommException ended()
+    {
+        if (endCause == null)
+        {
+            return new EmcommException("client closed");
+        }
+        if (endCause instanceof SessionReplacedException replaced)
+        {
+            return replaced;
+        }
+        return new EmcommException("session ended: " + endCause.getMessage(),
+            endCause instanceof EmcommException e ? e.errorCode() : ErrorCode.ERROR_CODE_UNSPECIFIED, endCause);
+    }
+}

@@ -1,0 +1,123 @@
+package io.emcomm.client;
+
+import io.emcomm.protocol.wire.Error;
+import io.emcomm.protocol.wire.ErrorCode;
+import io.emcomm.protocol.wire.ReplayEnd;
+import io.netty.channel.Channel;
+
+/**
+ * The inbound data path: DELIVERY frames to the delivery listener and REPLAY_ITEM and REPLAY_END frames to their
+ * replay calls, on the {@link Dispatcher}'s thread in arrival order, and DELIVERY_ACKs back through the welcomed
+ * connection's {@link RouterProxy}.
+ *
+ * <p>Threads: the network thread calls {@link #onDelivery} and {@link #onReplayItem}, the dispatch thread or a user
+ * thread {@link #ack}; none of them takes a lock (replay calls are found in the concurrent {@link ReplayBook}). They read two volatiles the {@link ClientConductor} writes under
+ * its own lock: the welcomed connection (null while disconnected, so acks are dropped and the router delivers
+ * again after the reconnect) and whether the session has ended (deliveries still queued then are dropped). Per
+ * message this allocates what it did under the old single monitor: the {@link Delivery} and its dispatch task.
+ */
+final class DeliveryDispatch
+{
+    private final DeliveryListener listener;
+    private final boolean autoAck;
+    private final Dispatcher dispatcher;
+    private final ReplayBook replays;
+    private volatile RouterProxy welcomedLink;
+    private volatile boolean ended;
+
+    DeliveryDispatch(final ClientOptions options, final Dispatcher dispatcher, final ReplayBook replays)
+    {
+        this.listener = options.deliveryListener();
+        this.autoAck = options.autoAck();
+        this.dispatcher = dispatcher;
+        this.replays = replays;
+    }
+
+    /** The connection acks go to from now on; null while disconnected. Called by the conductor. */
+    void welcomed(final RouterProxy link)
+    {
+        welcomedLink = link;
+    }
+
+    /** The session ended: queued deliveries are not given to the listener. Called by the conductor. */
+    void end()
+    {
+        ended = true;
+        welcomedLink = null;
+    }
+
+    /**
+     * A DELIVERY from {@code source}: to the listener on the dispatch thread, then (auto-ack) acknowledged; without
+     * a listener acknowledged at once. Reading from {@code source} pauses while the dispatch backlog is long.
+     */
+    void onDelivery(final Channel source, final io.emcomm.protocol.wire.Delivery wire)
+    {
+        final long index = wire.getJournalIndex();
+        if (listener == null)
+        {
+            if (autoAck)
+            {
+                ack(index, true);
+            }
+            return;
+        }
+        final Delivery delivery = Delivery.of(wire);
+        dispatcher.execute(() ->
+        {
+            if (ended)
+            {
+                return;
+            }
+            if (Dispatcher.deliver(listener, delivery) && autoAck)
+            {
+                // Acks are flushed when the backlog is drained: one syscall for a burst of deliveries.
+                ack(index, dispatcher.backlog() <= 1);
+            }
+        }, source);
+    }
+
+    /** A REPLAY_ITEM: to its replay call on the dispatch thread; dropped when the call is no longer waiting. */
+    void onReplayItem(final Channel source, final io.emcomm.protocol.wire.Delivery wire)
+    {
+        final ReplayCall call = replays.get(wire.getReplayRequestId());
+        if (call != null)
+        {
+            final Delivery item = Delivery.of(wire);
+            dispatcher.execute(() -> call.accept(item), source);
+        }
+    }
+
+    /** A REPLAY_END: completes its call on the dispatch thread, after the call's items. */
+    void onReplayEnd(final ReplayEnd end)
+    {
+        final ReplayCall call = replays.remove(end.getRequestId());
+        if (call != null)
+        {
+            dispatcher.execute(() -> call.end(end.getCount(), end.getLastIndex(), end.getDamaged()));
+        }
+    }
+
+    /** A non-fatal ERROR refusing a replay (BAD_REPLAY_REQUEST) answers the oldest replay waiting. */
+    void onError(final Error error)
+    {
+        if (error.getCode() == ErrorCode.BAD_REPLAY_REQUEST)
+        {
+            final ReplayCall call = replays.removeOldest();
+            if (call != null)
+            {
+                final EmcommException ex = new EmcommException(error.getMessage(), error.getCode(), null);
+                dispatcher.execute(() -> call.future.completeExceptionally(ex));
+            }
+        }
+    }
+
+    /** DELIVERY_ACK of {@code journalIndex}; dropped while not welcomed (the router keeps the delivery). */
+    void ack(final long journalIndex, final boolean flush)
+    {
+        final RouterProxy out = welcomedLink;
+        if (out != null)
+        {
+            out.deliveryAck(journalIndex, flush);
+        }
+    }
+}

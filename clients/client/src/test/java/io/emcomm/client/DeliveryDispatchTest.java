@@ -1,0 +1,123 @@
+package io.emcomm.client;
+
+import io.emcomm.protocol.wire.DeliveryAck;
+import io.emcomm.protocol.wire.Error;
+import io.emcomm.protocol.wire.ErrorCode;
+import io.emcomm.protocol.wire.Heartbeat;
+import io.emcomm.protocol.wire.Hello;
+import io.emcomm.protocol.wire.ReplayEnd;
+import io.emcomm.protocol.wire.TerminalKind;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The lock-free inbound path ({@link DeliveryDispatch} with a {@link ReplayBook}) and the frames the
+ * {@link RouterProxy} writes, on an {@link EmbeddedChannel}; listeners run inline.
+ */
+@Timeout(10)
+class DeliveryDispatchTest
+{
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final List<Delivery> delivered = new ArrayList<>();
+    private final ReplayBook replays = new ReplayBook();
+
+    @AfterEach
+    void close()
+    {
+        channel.finishAndReleaseAll();
+    }
+
+    private DeliveryDispatch dispatch(final ClientOptions.Builder options)
+    {
+        return new DeliveryDispatch(options.build(), new Dispatcher(new DirectExecutor()), replays);
+    }
+
+    private static ClientOptions.Builder options()
+    {
+        return ClientOptions.builder().terminal("cp-5201", TerminalKind.COMMAND_POST, "5201");
+    }
+
+    private static io.emcomm.protocol.wire.Delivery item(final long replayRequestId, final long index)
+    {
+        return io.emcomm.protocol.wire.Delivery.newBuilder().setReplayRequestId(replayRequestId).setJournalIndex(index)
+            .setEnvelope(Message.text("item " + index).to("up:5201").toEnvelope("uav-1", index, 1L)).build();
+    }
+
+    @Test
+    void replayItemsAndTheEndReachTheirCallAndAnErrorAnswersTheOldestReplay()
+    {
+        final DeliveryDispatch deliveries = dispatch(options());
+        final ReplayCall older = new ReplayCall(null);
+        final ReplayCall streamed = new ReplayCall(delivered::add);
+        final ReplayCall newer = new ReplayCall(null);
+        replays.add(4, older);
+        replays.add(5, streamed);
+        replays.add(6, newer);
+
+        deliveries.onReplayItem(channel, item(5, 10));
+        deliveries.onReplayItem(channel, item(5, 11));
+        deliveries.onReplayItem(channel, item(99, 12)); // no such replay: dropped
+        deliveries.onReplayEnd(ReplayEnd.newBuilder().setRequestId(5).setCount(2).setLastIndex(11).build());
+        assertEquals(List.of(10L, 11L), delivered.stream().map(Delivery::journalIndex).toList(), "streamed in order");
+        final ReplayResult result = streamed.future.join();
+        assertEquals(2, result.count());
+        assertTrue(result.items().isEmpty(), "streamed, not collected");
+
+        deliveries.onError(Error.newBuilder().setCode(ErrorCode.BAD_REPLAY_REQUEST).setMessage("from after to").build());
+        assertEquals("from after to", assertThrows(CompletionException.class, older.future::join).getCause().getMessage());
+        assertFalse(newer.future.isDone(), "only the oldest");
+        assertEquals(List.of(newer), replays.drain());
+    }
+
+    @Test
+    void withoutAListenerADeliveryIsAcknowledgedAtOnceAndWithAutoAckOffNotAtAll() throws Exception
+    {
+        final DeliveryDispatch auto = dispatch(options());
+        auto.welcomed(new RouterProxy(channel));
+        auto.onDelivery(channel, item(0, 21));
+        assertEquals(21, OutboundFrames.single(channel).parse(DeliveryAck::parseFrom).getJournalIndex());
+
+        final DeliveryDispatch manual = dispatch(options().autoAck(false).deliveryListener(delivered::add));
+        manual.welcomed(new RouterProxy(channel));
+        manual.onDelivery(channel, item(0, 22));
+        assertEquals(1, delivered.size());
+        assertEquals(List.of(), OutboundFrames.drain(channel), "the application acknowledges");
+        manual.ack(22, true);
+        assertEquals(22, OutboundFrames.single(channel).parse(DeliveryAck::parseFrom).getJournalIndex());
+
+        manual.end();
+        manual.onDelivery(channel, item(0, 23));
+        manual.ack(23, true);
+        assertEquals(1, delivered.size(), "nothing reaches the listener after the end");
+        assertEquals(List.of(), OutboundFrames.drain(channel));
+    }
+
+    @Test
+    void theProxySaysHelloWithTheTerminalsIdentityAndStampsHeartbeats() throws Exception
+    {
+        final RouterProxy proxy = new RouterProxy(channel);
+        proxy.hello(options().linkProfile("beidou").credential("t0ken").clientName("console/2").build());
+        final Hello hello = OutboundFrames.single(channel).parse(Hello::parseFrom);
+        assertEquals("cp-5201", hello.getTerminalId());
+        assertEquals(TerminalKind.COMMAND_POST, hello.getKind());
+        assertEquals("5201", hello.getRegionCode());
+        assertEquals("beidou", hello.getLinkProfile());
+        assertEquals("t0ken", hello.getCredential());
+        assertEquals("console/2", hello.getClientName());
+        assertEquals(1, hello.getProtocolVersion());
+
+        proxy.heartbeat(ManualClock.START_EPOCH_MICROS);
+        assertEquals(ManualClock.START_EPOCH_MICROS, OutboundFrames.single(channel).parse(Heartbeat::parseFrom).getSentAtMicros());
+    }
+}
