@@ -90,7 +90,7 @@ public final class Router implements AutoCloseable, RouterView
         // Everything that can fail for a reason the operator can fix is checked before the journal is opened:
         // the security files, the data folder (lock, permissions), the terminal port. A failure is one
         // StartFailure line and leaves the data as it was.
-        final AccessControl gatekeeper = new AccessControl(config.security());
+        final AccessControl accessControl = new AccessControl(config.security());
         dataFolder = DataFolder.claim(config.dataDir(), config.journalDir().getFileName().toString(), CURSORS_DIR);
         final boolean epoll = Epoll.isAvailable();
         final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -115,14 +115,14 @@ public final class Router implements AutoCloseable, RouterView
             LOG.info("dedupe state and latest positions rebuilt from {} journal entries ({} origins)", entries, origins.size());
             table = new LocalRoutingTable();
             final Sequencer sequencer = new Sequencer(journal, table, counters, clockMicros, origins.state(config.routerId()),
-                config.security().validateBodies(), id -> cursors.contains(id) || gatekeeper.registered(id));
+                config.security().validateBodies(), id -> cursors.contains(id) || accessControl.registered(id));
             final ReceiptPublisher receipts = new ReceiptPublisher(journal, sequencer, origins.state(config.routerId()), counters,
                 clockMicros, config.flashEscalate());
             final DeliveryContext delivery = new DeliveryContext(journal, cursors, sequencer.publishLock(), counters, clockMicros,
                 receipts, config.routerId(), config.deliveryWindow(), config.inFlightLimit(), config.outboundQueueLimit(), config.flashAckTimeoutMs() * 1000L,
                 config.slowConsumerDisconnectMs() * 1000L, outboundBudget);
             final RouterContext context = new RouterContext(config, journal, origins, table, sequencer, counters, clockMicros,
-                cursors, delivery, gatekeeper);
+                cursors, delivery, accessControl);
             children.target = new RouterChannelInitializer(context);
             serverChannel = server;
             operations = new OperatorServices(this, chronicle);

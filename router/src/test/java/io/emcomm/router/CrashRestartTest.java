@@ -8,7 +8,7 @@ import io.emcomm.router.crash.ChildRouter;
 import io.emcomm.router.crash.Ledger;
 import io.emcomm.router.crash.StreamingPublisher;
 import io.emcomm.router.journal.DedupeWindow;
-import io.emcomm.router.testing.TestTerminal;
+import io.emcomm.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -7,7 +7,7 @@ import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.crash.ChildRouter;
 import io.emcomm.router.journal.JournalVerifier;
-import io.emcomm.router.testing.TestTerminal;
+import io.emcomm.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

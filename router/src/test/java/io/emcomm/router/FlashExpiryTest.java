@@ -2,9 +2,9 @@ package io.emcomm.router;
 
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.wire.Precedence;
-import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.ManualClock;
-import io.emcomm.router.testing.TestTerminal;
+import io.emcomm.testing.LeakWatch;
+import io.emcomm.testing.ManualClock;
+import io.emcomm.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;

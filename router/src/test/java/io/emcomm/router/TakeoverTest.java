@@ -2,8 +2,8 @@ package io.emcomm.router;
 
 import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Precedence;
-import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.TestTerminal;
+import io.emcomm.testing.LeakWatch;
+import io.emcomm.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -2,7 +2,7 @@ package io.emcomm.cli;
 
 import io.emcomm.cli.CliHarness.Capture;
 import io.emcomm.cli.CliHarness.Run;
-import io.emcomm.router.testing.LeakWatch;
+import io.emcomm.testing.LeakWatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,13 +1,13 @@
 package io.emcomm.cli;
 
+import io.emcomm.testing.TestPki;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.emcomm.client.ClientOptions;
-import io.emcomm.client.TestPki;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.net.TlsHandshakeFailureHandler;
-import io.emcomm.router.testing.LeakWatch;
+import io.emcomm.testing.LeakWatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

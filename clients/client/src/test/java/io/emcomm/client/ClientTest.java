@@ -1,13 +1,13 @@
 package io.emcomm.client;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.NackReason;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
-import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
+import io.emcomm.testing.LeakWatch;
 import io.netty.channel.Channel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,12 +57,12 @@ class ClientTest
 
     private Router router()
     {
-        return track(RouterFixture.start(dir));
+        return track(Router.start(Router.Context.loopback(dir)));
     }
 
     private Router router(final int port)
     {
-        return track(Router.start(new Router.Context().config(RouterFixture.config(dir).port(port).build())));
+        return track(Router.start(new Router.Context().config(RouterConfig.loopback(dir).port(port).build())));
     }
 
     /** Stops a router mid-test. Router.close() is not idempotent, so it leaves the clean-up list. */

@@ -1,11 +1,11 @@
 package io.emcomm.client;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
-import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
+import io.emcomm.testing.LeakWatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,7 +64,7 @@ class FrameLimitTest
     private Router router(final String name, final int maxFrameBytes, final int port)
     {
         return track(Router.start(new Router.Context()
-                .config(RouterFixture.config(dir.resolve(name)).maxFrameBytes(maxFrameBytes).port(port).build())));
+                .config(RouterConfig.loopback(dir.resolve(name)).maxFrameBytes(maxFrameBytes).port(port).build())));
     }
 
     private EmcommClient connect(final Router router, final String id, final ClientOptions.Builder extra)

@@ -3,8 +3,7 @@ package io.emcomm.client;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
-import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
+import io.emcomm.testing.LeakWatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,7 +30,7 @@ class ReadmeExampleTest
     void theReadmeExampleRuns() throws Exception
     {
         final BlockingQueue<String> printed = new LinkedBlockingQueue<>();
-        try (Router router = RouterFixture.start(dir))
+        try (Router router = Router.start(Router.Context.loopback(dir)))
         {
             // ---- as in the README, with println captured
             ClientOptions options = ClientOptions.builder()

@@ -1,5 +1,6 @@
 package io.emcomm.client;
 
+import io.emcomm.testing.RouterProtocolMock;
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.Envelope;
 import io.emcomm.protocol.wire.Error;
@@ -12,7 +13,7 @@ import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.Subscribe;
 import io.emcomm.protocol.wire.SubscriptionAck;
 import io.emcomm.protocol.wire.TerminalKind;
-import io.emcomm.router.testing.LeakWatch;
+import io.emcomm.testing.LeakWatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,5 +1,6 @@
 package io.emcomm.client;
 
+import io.emcomm.testing.RouterProtocolMock;
 import com.google.protobuf.MessageLite;
 import io.emcomm.protocol.wire.FrameType;
 

@@ -1,11 +1,11 @@
 package io.emcomm.client;
 
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
 import io.emcomm.router.config.AuthMode;
-import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
+import io.emcomm.testing.LeakWatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -80,7 +80,7 @@ class SessionLifecycleTest
     @Test
     void aReplacedSessionNamesTheOtherLoginAndNeverReconnects() throws Exception
     {
-        final Router router = track(RouterFixture.start(dir.resolve("data")));
+        final Router router = track(Router.start(Router.Context.loopback(dir.resolve("data"))));
         final ConnectionEvents events = new ConnectionEvents();
         final EmcommClient first = track(EmcommClient.connect(options(router.port(), "uav-dup", TerminalKind.AIR, "5201")
             .connectionListener(events).build()));
@@ -126,7 +126,7 @@ class SessionLifecycleTest
     @Test
     void aSessionReplacedWhileDrainingABacklogIsToldSoAndTheNewerLoginKeepsTheTerminal() throws Exception
     {
-        final Router router = track(RouterFixture.start(dir.resolve("data")));
+        final Router router = track(Router.start(Router.Context.loopback(dir.resolve("data"))));
         final EmcommClient cp = track(EmcommClient.connect(options(router.port(), "cp-5201", TerminalKind.COMMAND_POST, "5201").build()));
         for (int round = 0; round < 5; round++)
         {
@@ -170,7 +170,7 @@ class SessionLifecycleTest
     @Test
     void theListenerSeesDisconnectedEveryAttemptAndConnectedOnEachReconnect() throws Exception
     {
-        Router router = track(RouterFixture.start(dir.resolve("one")));
+        Router router = track(Router.start(Router.Context.loopback(dir.resolve("one"))));
         final int port = router.port();
         final ConnectionEvents events = new ConnectionEvents();
         final EmcommClient veh = track(EmcommClient.connect(options(port, "veh-loop", TerminalKind.GROUND, "520102")
@@ -190,7 +190,7 @@ class SessionLifecycleTest
                 "each attempt says why the previous one failed");
 
             router = track(Router.start(new Router.Context()
-                    .config(RouterFixture.config(dir.resolve("round" + round)).port(port).build())));
+                    .config(RouterConfig.loopback(dir.resolve("round" + round)).port(port).build())));
             ConnectionEvents.Event e = events.next();
             while (e.state() == null)
             {
@@ -207,7 +207,7 @@ class SessionLifecycleTest
     @Test
     void aLoginRefusedOnReconnectEndsInClosedWithTheReason() throws Exception
     {
-        final Router open = track(RouterFixture.start(dir.resolve("open")));
+        final Router open = track(Router.start(Router.Context.loopback(dir.resolve("open"))));
         final int port = open.port();
         final ConnectionEvents events = new ConnectionEvents();
         final EmcommClient veh = track(EmcommClient.connect(options(port, "veh-out", TerminalKind.GROUND, "520102")
@@ -220,7 +220,7 @@ class SessionLifecycleTest
 
         // The router comes back authenticating, and veh-out is not in its registry.
         final Path registry = Files.writeString(dir.resolve("terminals.txt"), "cp-52 command-post 52 -\n");
-        final var config = RouterFixture.config(dir.resolve("closed")).port(port);
+        final var config = RouterConfig.loopback(dir.resolve("closed")).port(port);
         config.security().authMode(AuthMode.TOKEN).terminalsFile(registry);
         track(Router.start(new Router.Context().config(config.build())));
 
@@ -245,7 +245,7 @@ class SessionLifecycleTest
     @Test
     void aFailedFirstConnectIsReportedToTheListenerAsClosedWithTheReason() throws Exception
     {
-        final Router router = track(RouterFixture.start(dir.resolve("data")));
+        final Router router = track(Router.start(Router.Context.loopback(dir.resolve("data"))));
         final ConnectionEvents events = new ConnectionEvents();
         final EmcommException ex = assertThrows(EmcommException.class, () -> EmcommClient.connect(
             options(router.port(), "bd-x", TerminalKind.SPACE, "52").linkProfile("carrier-pigeon").connectionListener(events).build()));

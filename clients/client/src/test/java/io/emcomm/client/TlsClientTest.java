@@ -1,5 +1,6 @@
 package io.emcomm.client;
 
+import io.emcomm.testing.TestPki;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -8,8 +9,7 @@ import io.emcomm.router.Router;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.net.TlsHandshakeFailureHandler;
 import io.emcomm.router.config.AuthMode;
-import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.RouterFixture;
+import io.emcomm.testing.LeakWatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +80,7 @@ class TlsClientTest
 
     private Router mtlsRouter()
     {
-        final RouterConfig.Builder b = RouterFixture.config(dir.resolve("data"));
+        final RouterConfig.Builder b = RouterConfig.loopback(dir.resolve("data"));
         b.security().authMode(AuthMode.MTLS).terminalsFile(dir.resolve("terminals.txt"))
             .tls(pki.serverCertificate(), pki.serverKey(), pki.ca());
         return track(Router.start(new Router.Context().config(b.build())));
@@ -195,7 +195,7 @@ class TlsClientTest
         final String logged = routerLogLine();
         assertTrue(logged.matches("TLS handshake with /127\\.0\\.0\\.1:\\d+ failed: the client does not speak TLS .*"), logged);
 
-        final Router plain = track(RouterFixture.start(dir.resolve("plain")));
+        final Router plain = track(Router.start(Router.Context.loopback(dir.resolve("plain"))));
         final EmcommException tlsClient = assertThrows(EmcommException.class, () -> EmcommClient.connect(uav(plain).tls(pki.ca()).build()));
         assertEquals("the router at 127.0.0.1:" + plain.port() + " did not answer in TLS (is its terminal port plain TCP?)",
             tlsClient.getMessage());

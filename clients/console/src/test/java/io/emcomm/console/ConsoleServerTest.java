@@ -12,7 +12,7 @@ import io.emcomm.protocol.wire.Point;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.Receipt;
 import io.emcomm.protocol.wire.TerminalKind;
-import io.emcomm.router.testing.LeakWatch;
+import io.emcomm.testing.LeakWatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -25,28 +25,28 @@ final class AdmissionHandler extends ChannelInboundHandlerAdapter
 {
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionHandler.class);
 
-    private final AccessControl gatekeeper;
+    private final AccessControl accessControl;
     private final RouterCounters counters;
     /** Gives the place back when an admitted connection closes, whichever phase it is in by then. */
     private final ChannelFutureListener release;
 
-    AdmissionHandler(final AccessControl gatekeeper, final RouterCounters counters)
+    AdmissionHandler(final AccessControl accessControl, final RouterCounters counters)
     {
-        this.gatekeeper = gatekeeper;
+        this.accessControl = accessControl;
         this.counters = counters;
-        this.release = closed -> gatekeeper.release();
+        this.release = closed -> accessControl.release();
     }
 
     @Override
     public void channelActive(final ChannelHandlerContext ctx)
     {
-        if (!gatekeeper.admit())
+        if (!accessControl.admit())
         {
             counters.incProtocolErrors();
             LOG.warn("refusing a connection from {}: at the limit of {} connections", ctx.channel().remoteAddress(),
-                gatekeeper.config().maxConnections());
+                accessControl.config().maxConnections());
             ConnectionCloser.INSTANCE.closeNow(ctx.channel(), ErrorCode.TOO_MANY_CONNECTIONS, "the router is at its limit of "
-                + gatekeeper.config().maxConnections() + " connections");
+                + accessControl.config().maxConnections() + " connections");
             return;
         }
         ctx.channel().closeFuture().addListener(release);

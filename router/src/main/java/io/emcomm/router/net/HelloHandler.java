@@ -57,7 +57,7 @@ final class HelloHandler extends FrameHandler
     @Override
     public void channelActive(final ChannelHandlerContext ctx)
     {
-        final int handshakeMs = router.gatekeeper().config().handshakeTimeoutMs();
+        final int handshakeMs = router.accessControl().config().handshakeTimeoutMs();
         handshakeTimer = ctx.executor().schedule(() ->
         {
             if (ctx.channel().isActive())
@@ -146,7 +146,7 @@ final class HelloHandler extends FrameHandler
             return;
         }
         final SslHandler tls = ctx.pipeline().get(SslHandler.class);
-        final String refused = router.gatekeeper().authenticate(hello, tls == null ? null : tls.engine().getSession());
+        final String refused = router.accessControl().authenticate(hello, tls == null ? null : tls.engine().getSession());
         if (refused != null)
         {
             router.counters().incAuthenticationFailures();
@@ -185,13 +185,13 @@ final class HelloHandler extends FrameHandler
     private void login(final ChannelHandlerContext ctx, final TerminalIdentity identity, final LinkProfile link)
     {
         final String terminalId = identity.terminalId();
-        final AccessControl gatekeeper = router.gatekeeper();
+        final AccessControl accessControl = router.accessControl();
         final DedupeWindow origin = router.origins().state(terminalId);
         final TerminalState terminal = router.cursors().terminal(terminalId, router.journal().lastIndex());
         final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, new ChannelSink(ctx.channel()));
-        final PublishState publishing = new PublishState(origin, new AccessCache(gatekeeper.policy()),
-            new PublishRateLimiter(gatekeeper.config().messagesPerSecond(), gatekeeper.config().bytesPerSecond(),
-                gatekeeper.config().flashFloorPerSecond(), router.clockMicros()));
+        final PublishState publishing = new PublishState(origin, new AccessCache(accessControl.policy()),
+            new PublishRateLimiter(accessControl.config().messagesPerSecond(), accessControl.config().bytesPerSecond(),
+                accessControl.config().flashFloorPerSecond(), router.clockMicros()));
         final Session session = new Session(identity, ctx.channel(), feed, terminal, publishing, ConnectionCloser.INSTANCE);
         final Session replaced;
         final boolean cursorValid;
@@ -215,8 +215,8 @@ final class HelloHandler extends FrameHandler
             replaced.replacedBy(String.valueOf(ctx.channel().remoteAddress()));
         }
         ControlFrames.welcome(ctx, router.config().routerId(), origin.highestSequence(), router.config().maxFrameBytes(),
-            router.config().heartbeatIntervalMs(), replaced != null, gatekeeper.config().idleTimeoutMs(),
-            gatekeeper.config().handshakeTimeoutMs());
+            router.config().heartbeatIntervalMs(), replaced != null, accessControl.config().idleTimeoutMs(),
+            accessControl.config().handshakeTimeoutMs());
         if (!cursorValid)
         {
             LOG.warn("cursor of {} lay beyond the journal's end; delivery resumes from the end", session);

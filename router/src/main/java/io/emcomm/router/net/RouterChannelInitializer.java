@@ -24,16 +24,16 @@ public final class RouterChannelInitializer extends ChannelInitializer<SocketCha
     public RouterChannelInitializer(final RouterContext router)
     {
         this.router = router;
-        this.admission = new AdmissionHandler(router.gatekeeper(), router.counters());
+        this.admission = new AdmissionHandler(router.accessControl(), router.counters());
     }
 
     @Override
     protected void initChannel(final SocketChannel ch)
     {
-        final AccessControl gatekeeper = router.gatekeeper();
-        if (gatekeeper.sslContext() != null)
+        final AccessControl accessControl = router.accessControl();
+        if (accessControl.sslContext() != null)
         {
-            ch.pipeline().addLast("tls", gatekeeper.sslContext().newHandler(ch.alloc()));
+            ch.pipeline().addLast("tls", accessControl.sslContext().newHandler(ch.alloc()));
             ch.pipeline().addLast("tls-failures", TlsHandshakeFailureHandler.INSTANCE);
         }
         addProtocolPhases(ch.pipeline());
@@ -42,7 +42,7 @@ public final class RouterChannelInitializer extends ChannelInitializer<SocketCha
     /** Everything after TLS: the idle timer, admission, framing and the handshake phase. Also used by tests. */
     void addProtocolPhases(final ChannelPipeline pipeline)
     {
-        final int idleMs = router.gatekeeper().config().idleTimeoutMs();
+        final int idleMs = router.accessControl().config().idleTimeoutMs();
         if (idleMs > 0)
         {
             pipeline.addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));

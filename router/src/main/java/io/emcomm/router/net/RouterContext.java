@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  */
 public record RouterContext(RouterConfig config, Journal journal, DedupeWindows origins, RoutingTable table,
     Sequencer sequencer, RouterCounters counters, LongSupplier clock, CursorStore cursors, DeliveryContext delivery,
-    AccessControl gatekeeper)
+    AccessControl accessControl)
 {
     /** The router's clock, in microseconds since the Unix epoch (what HEARTBEATs and envelopes carry). */
     public long clockMicros()

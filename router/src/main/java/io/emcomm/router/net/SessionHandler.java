@@ -185,7 +185,7 @@ final class SessionHandler extends FrameHandler
         }
         final String region = request.getRegionCode().isEmpty() ? session.regionCode() : request.getRegionCode();
         String problem = request.getRequestId() == 0 ? "request_id must not be 0" : RegionCode.problem(region);
-        if (problem == null && router.gatekeeper().authenticating()
+        if (problem == null && router.accessControl().authenticating()
             && (!session.isCommandPost() || !region.startsWith(session.regionCode())))
         {
             problem = "NOT_AUTHORIZED: only a command post may ask, and only for its own region " + session.regionCode();
@@ -205,7 +205,7 @@ final class SessionHandler extends FrameHandler
     {
         if (event instanceof IdleStateEvent)
         {
-            protocolError(ctx, ErrorCode.IDLE_TIMEOUT, "nothing received for " + router.gatekeeper().config().idleTimeoutMs()
+            protocolError(ctx, ErrorCode.IDLE_TIMEOUT, "nothing received for " + router.accessControl().config().idleTimeoutMs()
                 + " ms (send HEARTBEAT)", true);
             return;
         }

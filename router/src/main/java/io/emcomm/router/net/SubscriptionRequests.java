@@ -111,14 +111,14 @@ final class SubscriptionRequests
         int total = session.terminal().subscriptions().length;
         for (final ChannelPattern p : patterns)
         {
-            if (!router.gatekeeper().policy().maySubscribe(session.terminalId(), session.kind(), session.regionCode(), p.pattern()))
+            if (!router.accessControl().policy().maySubscribe(session.terminalId(), session.kind(), session.regionCode(), p.pattern()))
             {
                 router.counters().incNotAuthorized();
                 return "NOT_AUTHORIZED: terminal " + session.terminalId() + " may not subscribe to channel:" + p.pattern();
             }
             total++;
         }
-        final int max = router.gatekeeper().config().maxSubscriptions();
+        final int max = router.accessControl().config().maxSubscriptions();
         return total > max ? "more than " + max + " subscriptions for one terminal (" + total + ")" : null;
     }
 

@@ -1,8 +1,8 @@
 package io.emcomm.router.admin;
 
 import io.emcomm.router.Router;
-import io.emcomm.router.testing.AdminHttp;
-import io.emcomm.router.testing.LeakWatch;
+import io.emcomm.testing.AdminHttp;
+import io.emcomm.testing.LeakWatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;

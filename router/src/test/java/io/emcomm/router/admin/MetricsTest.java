@@ -6,9 +6,9 @@ import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.PublishNack;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
-import io.emcomm.router.testing.AdminHttp;
-import io.emcomm.router.testing.LeakWatch;
-import io.emcomm.router.testing.TestTerminal;
+import io.emcomm.testing.AdminHttp;
+import io.emcomm.testing.LeakWatch;
+import io.emcomm.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
-import static io.emcomm.router.testing.AdminHttp.sample;
+import static io.emcomm.testing.AdminHttp.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

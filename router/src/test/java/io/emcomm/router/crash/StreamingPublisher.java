@@ -11,7 +11,7 @@ import io.emcomm.protocol.wire.PublishNack;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.protocol.wire.Text;
 import io.emcomm.protocol.wire.Welcome;
-import io.emcomm.router.testing.TestTerminal;
+import io.emcomm.testing.TestTerminal;
 
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -12,7 +12,7 @@ import io.emcomm.router.journal.ChronicleJournal;
 import io.emcomm.router.terminal.CursorStore;
 import io.emcomm.router.terminal.TerminalIdentity;
 import io.emcomm.router.terminal.TerminalState;
-import io.emcomm.router.testing.ManualClock;
+import io.emcomm.testing.ManualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 

@@ -6,7 +6,7 @@ import io.emcomm.protocol.wire.PositionReport;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.Text;
 import io.emcomm.router.delivery.FeedFixture.Limits;
-import io.emcomm.router.testing.LeakWatch;
+import io.emcomm.testing.LeakWatch;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

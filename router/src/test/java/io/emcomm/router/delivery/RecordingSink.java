@@ -1,6 +1,6 @@
 package io.emcomm.router.delivery;
 
-import io.emcomm.router.testing.ManualClock;
+import io.emcomm.testing.ManualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;

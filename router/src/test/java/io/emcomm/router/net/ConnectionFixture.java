@@ -20,7 +20,7 @@ import io.emcomm.router.route.LocalRoutingTable;
 import io.emcomm.router.security.AccessControl;
 import io.emcomm.router.sequence.Sequencer;
 import io.emcomm.router.terminal.ChronicleCursorStore;
-import io.emcomm.router.testing.ManualClock;
+import io.emcomm.testing.ManualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -69,12 +69,12 @@ final class ConnectionFixture implements AutoCloseable
         final RouterConfig.Builder builder = RouterConfig.loopback(dir);
         settings.accept(builder);
         config = builder.build();
-        final AccessControl gatekeeper = new AccessControl(config.security());
+        final AccessControl accessControl = new AccessControl(config.security());
         journal = new ChronicleJournal(config.journalDir());
         cursors = new ChronicleCursorStore(dir.resolve("cursors"));
         final DedupeWindows origins = new DedupeWindows();
         final Sequencer sequencer = new Sequencer(journal, table, counters, clock, origins.state(config.routerId()),
-            config.security().validateBodies(), id -> cursors.contains(id) || gatekeeper.registered(id));
+            config.security().validateBodies(), id -> cursors.contains(id) || accessControl.registered(id));
         final ReceiptPublisher receipts = new ReceiptPublisher(journal, sequencer, origins.state(config.routerId()), counters,
             clock, config.flashEscalate());
         final OutboundBudget outbound = new OutboundBudget(config.outboundRouterBytes(), config.outboundSessionBytes(),
@@ -82,7 +82,7 @@ final class ConnectionFixture implements AutoCloseable
         final DeliveryContext delivery = new DeliveryContext(journal, cursors, sequencer.publishLock(), counters, clock,
             receipts, config.routerId(), config.deliveryWindow(), config.inFlightLimit(), config.outboundQueueLimit(),
             config.flashAckTimeoutMs() * 1000L, config.slowConsumerDisconnectMs() * 1000L, outbound);
-        context = new RouterContext(config, journal, origins, table, sequencer, counters, clock, cursors, delivery, gatekeeper);
+        context = new RouterContext(config, journal, origins, table, sequencer, counters, clock, cursors, delivery, accessControl);
         initializer = new RouterChannelInitializer(context);
     }
 

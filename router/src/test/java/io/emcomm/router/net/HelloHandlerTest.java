@@ -11,7 +11,7 @@ import io.emcomm.protocol.wire.Welcome;
 import io.emcomm.router.config.AuthMode;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.security.TokenHash;
-import io.emcomm.router.testing.LeakWatch;
+import io.emcomm.testing.LeakWatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -261,18 +261,18 @@ class HelloHandlerTest
     {
         router(b -> b.security().maxConnections(1));
         final EmbeddedChannel first = router.connect();
-        assertEquals(1, router.context.gatekeeper().connections());
+        assertEquals(1, router.context.accessControl().connections());
 
         final EmbeddedChannel refused = router.connect();
         final Error e = nextError(refused, ErrorCode.TOO_MANY_CONNECTIONS);
         assertEquals("the router is at its limit of 1 connections", e.getMessage());
         assertTrue(e.getFatal());
         assertFalse(refused.isOpen());
-        assertEquals(1, router.context.gatekeeper().connections(), "a refused connection holds no place");
+        assertEquals(1, router.context.accessControl().connections(), "a refused connection holds no place");
 
         first.close();
         first.runPendingTasks();
-        assertEquals(0, router.context.gatekeeper().connections());
+        assertEquals(0, router.context.accessControl().connections());
         final EmbeddedChannel next = router.connect();
         login(next, "veh-1", GROUND, "520102");
         assertTrue(next.isOpen());

@@ -17,7 +17,7 @@ import io.emcomm.protocol.wire.Text;
 import io.emcomm.protocol.wire.Unsubscribe;
 import io.emcomm.protocol.wire.Welcome;
 import io.emcomm.router.config.RouterConfig;
-import io.emcomm.router.testing.LeakWatch;
+import io.emcomm.testing.LeakWatch;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -228,13 +228,13 @@ class SessionHandlerTest
         final EmbeddedChannel ch = loggedIn(b -> { });
         assertTrue(subscribe(ch, 1, "channel:flood.>").getOk());
         assertEquals(1, router.table.sessionCount());
-        assertEquals(1, router.context.gatekeeper().connections());
+        assertEquals(1, router.context.accessControl().connections());
 
         ch.close();
         ch.runPendingTasks();
         assertNull(router.table.terminal("cp-52"));
         assertEquals(0, router.table.sessionCount());
-        assertEquals(0, router.context.gatekeeper().connections());
+        assertEquals(0, router.context.accessControl().connections());
 
         // subscriptions belong to the terminal id: the next login has them again
         final EmbeddedChannel again = router.connect();

@@ -1,4 +1,4 @@
-package io.emcomm.router.testing;
+package io.emcomm.testing;
 
 import java.io.IOException;
 import java.net.URI;

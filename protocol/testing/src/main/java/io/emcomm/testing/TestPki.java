@@ -1,4 +1,4 @@
-package io.emcomm.client;
+package io.emcomm.testing;
 
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;

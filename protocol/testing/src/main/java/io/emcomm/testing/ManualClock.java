@@ -1,4 +1,4 @@
-package io.emcomm.router.testing;
+package io.emcomm.testing;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;

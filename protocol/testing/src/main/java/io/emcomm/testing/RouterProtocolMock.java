@@ -1,4 +1,4 @@
-package io.emcomm.client;
+package io.emcomm.testing;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
@@ -31,18 +31,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * timeout of 10 s, an assertion) is kept and rethrown by {@link #verify()} and {@link #close()}, so that a test
  * fails on the mock's side too.
  */
-final class RouterProtocolMock implements AutoCloseable
+public final class RouterProtocolMock implements AutoCloseable
 {
     /** What the mock says and expects on one connection. */
     @FunctionalInterface
-    interface Script
+    public interface Script
     {
         void play(Conversation conversation) throws Exception;
     }
 
     /** A protobuf {@code parseFrom(ByteBuffer)}. */
     @FunctionalInterface
-    interface Parser<T>
+    public interface Parser<T>
     {
         T parse(ByteBuffer payload) throws InvalidProtocolBufferException;
     }
@@ -56,7 +56,7 @@ final class RouterProtocolMock implements AutoCloseable
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean closing;
 
-    RouterProtocolMock(final Script... scripts) throws IOException
+    public RouterProtocolMock(final Script... scripts) throws IOException
     {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.scripts = List.of(scripts);
@@ -65,19 +65,19 @@ final class RouterProtocolMock implements AutoCloseable
         thread.start();
     }
 
-    int port()
+    public int port()
     {
         return server.getLocalPort();
     }
 
     /** Connections accepted so far. */
-    int accepted()
+    public int accepted()
     {
         return accepted.get();
     }
 
     /** Rethrows the first failure of a script, if any. */
-    void verify()
+    public void verify()
     {
         final Throwable t = failure.get();
         if (t != null)
@@ -123,7 +123,7 @@ final class RouterProtocolMock implements AutoCloseable
     }
 
     /** One connection, seen from the router's side. */
-    static final class Conversation
+    public static final class Conversation
     {
         private final Socket socket;
         private final DataInputStream in;
@@ -140,7 +140,7 @@ final class RouterProtocolMock implements AutoCloseable
          * Reads the next frame, which must be of {@code type}, and parses its payload. HEARTBEAT and DELIVERY_ACK
          * frames are skipped unless expected: the client sends them on its own timers and threads.
          */
-        <T> T expect(final FrameType type, final Parser<T> parser) throws IOException
+        public <T> T expect(final FrameType type, final Parser<T> parser) throws IOException
         {
             while (true)
             {
@@ -161,7 +161,7 @@ final class RouterProtocolMock implements AutoCloseable
         }
 
         /** Reads the client's HELLO and answers with a WELCOME announcing {@code maxFrameBytes}, plus {@code after} in the same write. */
-        void welcome(final int maxFrameBytes, final byte[]... after) throws IOException
+        public void welcome(final int maxFrameBytes, final byte[]... after) throws IOException
         {
             expect(FrameType.HELLO, io.emcomm.protocol.wire.Hello::parseFrom);
             final byte[][] frames = new byte[after.length + 1][];
@@ -171,7 +171,7 @@ final class RouterProtocolMock implements AutoCloseable
         }
 
         /** Writes whole frames in one write, so that they arrive together as a router's batched frames may. */
-        void send(final byte[]... frames) throws IOException
+        public void send(final byte[]... frames) throws IOException
         {
             final ByteArrayOutputStream all = new ByteArrayOutputStream();
             for (final byte[] f : frames)
@@ -190,13 +190,13 @@ final class RouterProtocolMock implements AutoCloseable
         }
 
         /** Closes the connection from the router's side. */
-        void close() throws IOException
+        public void close() throws IOException
         {
             socket.close();
         }
 
         /** Reads and discards (acks, heartbeats) until the client closes its end; true when it did. */
-        boolean awaitClientClose() throws IOException
+        public boolean awaitClientClose() throws IOException
         {
             if (socket.isClosed())
             {
@@ -222,7 +222,7 @@ final class RouterProtocolMock implements AutoCloseable
     }
 
     /** A frame as the router writes it: length (type byte + payload), type, payload. */
-    static byte[] frame(final FrameType type, final MessageLite payload)
+    public static byte[] frame(final FrameType type, final MessageLite payload)
     {
         final byte[] body = payload.toByteArray();
         return ByteBuffer.allocate(4 + 1 + body.length).putInt(1 + body.length).put((byte)type.getNumber()).put(body).array();

@@ -1,4 +1,4 @@
-package io.emcomm.router.testing;
+package io.emcomm.testing;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;

@@ -1,4 +1,4 @@
-package io.emcomm.router.testing;
+package io.emcomm.testing;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
