@@ -56,7 +56,7 @@ public final class EmcommSystem implements SystemUnderTest
     public void start(final Path workDir) throws Exception
     {
         child = ChildJvm.start(name(), RouterHost.class, workDir,
-            List.of(workDir.resolve("data").toString(), syncToDisk ? "BATCH" : "NONE"));
+            List.of(workDir.resolve("data").toAbsolutePath().toString(), syncToDisk ? "BATCH" : "NONE"));
     }
 
     @Override

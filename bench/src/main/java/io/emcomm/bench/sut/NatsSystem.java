@@ -81,7 +81,7 @@ public final class NatsSystem implements SystemUnderTest
             Integer.toString(port)));
         if (jetStream)
         {
-            command.addAll(List.of("-js", "-sd", workDir.resolve("jetstream").toString()));
+            command.addAll(List.of("-js", "-sd", workDir.resolve("jetstream").toAbsolutePath().toString()));
         }
         server = ServerProcess.start(name(), command, workDir, false);
         server.awaitPort(port, Duration.ofSeconds(20));

@@ -5,9 +5,9 @@ import io.emcomm.bench.report.Environment;
 import io.emcomm.bench.report.LatencyPlot;
 import io.emcomm.bench.report.Summary;
 import io.emcomm.bench.sut.Systems;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +29,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CompareSmokeTest
 {
-    @TempDir
-    Path out;
+    /**
+     * Relative, as {@code ./emcomm bench}'s default out folder is: a server started in its work folder once resolved
+     * a relative data path twice and kept 40 GB of journals that were never deleted. An absolute folder hides that.
+     */
+    private final Path out = Path.of("target", "compare-smoke-" + System.nanoTime());
+
+    @AfterEach
+    void deleteOut() throws Exception
+    {
+        if (Files.exists(out))
+        {
+            try (Stream<Path> tree = Files.walk(out))
+            {
+                for (final Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList())
+                {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
 
     @Test
     @Timeout(180)
