@@ -252,6 +252,7 @@ public final class ClientOptions
         {
         }
 
+        /** The router to dial (default 127.0.0.1:7400). Validated in {@link #build()}. */
         public Builder router(final String host, final int port)
         {
             this.host = host;
@@ -259,18 +260,27 @@ public final class ClientOptions
             return this;
         }
 
+        /**
+         * Who this client logs in as (HELLO, protocol.md section 3): terminal id (1 to 64 ASCII characters), kind and
+         * region code (GB/T 2260 digits). Required.
+         */
         public Builder terminal(final String terminalId, final TerminalKind kind, final String regionCode)
         {
             this.identity = identity.withTerminal(terminalId, kind, regionCode);
             return this;
         }
 
+        /**
+         * Whether each delivery is acknowledged (DELIVERY_ACK) as soon as the listener returns (default true); off,
+         * the application calls {@link Delivery#ack()} itself, as a console does for FLASH.
+         */
         public Builder autoAck(final boolean autoAck)
         {
             this.autoAck = autoAck;
             return this;
         }
 
+        /** How long {@code connect} waits for the first WELCOME before it fails (default 5 s). */
         public Builder connectTimeout(final Duration timeout)
         {
             this.timeouts = timeouts.withConnect(timeout);
@@ -284,24 +294,37 @@ public final class ClientOptions
             return this;
         }
 
+        /**
+         * How long a publish, subscribe or replay request waits for its answer before its future fails (default 30
+         * s).
+         */
         public Builder requestTimeout(final Duration timeout)
         {
             this.timeouts = timeouts.withRequest(timeout);
             return this;
         }
 
+        /**
+         * How often an idle connection sends HEARTBEAT (default 5 s); the router ends a connection silent past its
+         * idle timeout.
+         */
         public Builder heartbeatInterval(final Duration interval)
         {
             this.timeouts = timeouts.withHeartbeat(interval);
             return this;
         }
 
+        /**
+         * The most publishes kept unacknowledged at once (default 65,536); past it {@code publish} fails at once
+         * rather than queue.
+         */
         public Builder maxPendingPublishes(final int max)
         {
             this.maxPendingPublishes = max;
             return this;
         }
 
+        /** The client name sent in HELLO, for the router's logs and status (default none). */
         public Builder clientName(final String clientName)
         {
             this.identity = identity.withClientName(clientName);
@@ -359,12 +382,17 @@ public final class ClientOptions
             return this;
         }
 
+        /**
+         * Receives every delivery, in order, on the client's one dispatch thread (default: none; deliveries are then
+         * acknowledged and dropped).
+         */
         public Builder deliveryListener(final DeliveryListener listener)
         {
             this.deliveryListener = listener;
             return this;
         }
 
+        /** Told of connection state changes: connected, reconnecting (attempt, delay, cause), replaced, closed. */
         public Builder connectionListener(final ConnectionListener listener)
         {
             this.connectionListener = listener;

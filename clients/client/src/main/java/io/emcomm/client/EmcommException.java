@@ -22,6 +22,10 @@ public class EmcommException extends RuntimeException
         this(message, ErrorCode.ERROR_CODE_UNSPECIFIED, cause);
     }
 
+    /**
+     * An error with the router's ERROR code (protocol.md section 8), or {@code ERROR_CODE_UNSPECIFIED} for a local
+     * failure.
+     */
     public EmcommException(final String message, final ErrorCode errorCode, final Throwable cause)
     {
         super(message, cause);

@@ -139,12 +139,17 @@ public final class Message
         return this;
     }
 
+    /**
+     * Adds destination addresses ({@code terminal:}, {@code channel:}, {@code region:}, {@code up:}; protocol.md
+     * section 5).
+     */
     public Message to(final Collection<String> addresses)
     {
         envelope.addAllTo(addresses);
         return this;
     }
 
+    /** The message's precedence (protocol.md 4.1): FLASH, IMMEDIATE, PRIORITY or ROUTINE (the default). */
     public Message precedence(final Precedence precedence)
     {
         envelope.setPrecedence(precedence);

@@ -11,6 +11,10 @@ public final class PublishRejectedException extends EmcommException
     private final String detail;
     private final long originSequence;
 
+    /**
+     * A publish the router refused with PUBLISH_NACK (protocol.md 4.3): its reason, the router's detail and the
+     * origin sequence it carried.
+     */
     public PublishRejectedException(final NackReason reason, final String detail, final long originSequence)
     {
         super(reason + (detail == null || detail.isEmpty() ? "" : ": " + detail));
