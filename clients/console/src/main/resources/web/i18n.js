@@ -24,7 +24,7 @@ window.EMCOMM_I18N = {
     JOURNAL_UNAVAILABLE: "路由器无法入库（磁盘）", MALFORMED_ENVELOPE: "报文格式错误", routerRefused: "路由器拒绝：",
     review: "复盘", reviewTitle: "灾情复盘（路由器日志回放）", reviewFrom: "从", reviewTo: "到", reviewLoad: "载入",
     reviewClose: "返回实时", reviewItems: "条记录", reviewing: "复盘中：地图与收报显示所选时刻的状态",
-    heard: "在线终端", ago: "前", minutes: "分钟", seconds: "秒", allOrigins: "全部来源类型",
+    heard: "终端在线情况", ago: "前", minutes: "分钟", seconds: "秒", allOrigins: "全部来源类型",
     online: "在线", offline: "离线", lastHeard: "最后联络", since: "上线于", healthRouter: "路由器：",
     ready: "就绪", notReady: "未就绪", healthUnknown: "未知：管理端口无法访问", healthOff: "未查询（--router-admin none）",
     healthLink: "本站链路：", journalLast: "日志末条", diskOk: "磁盘正常", diskRefusing: "磁盘不足，拒收报文",

@@ -321,6 +321,8 @@ class ConsoleBrowserTest
         Browser.screenshot(driver, "6-english");
         driver.findElement(By.id("lang")).click();
         assertEquals("贵阳市", driver.findElement(By.id("post-place")).getText());
+        // The picture for the README: who is there filled in from the router's /status (the six and cp-520102).
+        waitFor(WAIT).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#heard tr[data-online='true']"), 7));
         Browser.screenshot(driver, "0-console");
     }
 
