@@ -1,12 +1,13 @@
 // The command-post console page. State comes from the server as server-sent events (/api/events): a
-// snapshot first, then entry / position / sent / link updates, each upserted by its key. All text is
+// snapshot first, then entry / position / sent / link / roster updates, each upserted by its key. All text is
 // inserted with textContent: message bodies come from the network and are never parsed as HTML.
 (function () {
   "use strict";
   const PLACES = window.EMCOMM_PLACES, I18N = window.EMCOMM_I18N;
   const PRECEDENCE_RANK = {FLASH: 4, IMMEDIATE: 3, PRIORITY: 2, ROUTINE: 1};
   const SVG = "http://www.w3.org/2000/svg";
-  const state = {post: null, feed: new Map(), positions: new Map(), sent: new Map(), link: null};
+  const state = {post: null, feed: new Map(), positions: new Map(), sent: new Map(), link: null,
+    roster: {health: {admin: "unreachable", problem: "", ready: null}, terminals: []}};
   let lang = localStorage.getItem("emcomm.lang") || "zh";
 
   const $ = (sel) => document.querySelector(sel);
@@ -141,6 +142,8 @@
     if (!precs.includes(e.precedence)) return false;
     const body = $("#body-filter").value;
     if (body && e.body !== body) return false;
+    const kind = $("#kind-filter").value;
+    if (kind && kindOf(e.origin) !== kind) return false; // an origin of unknown kind is hidden too
     const origin = $("#origin-filter").value.trim();
     if (origin && !e.origin.startsWith(origin)) return false;
     const q = $("#text-filter").value.trim().toLowerCase();
@@ -220,6 +223,7 @@
   }
   document.querySelectorAll(".prec-filter").forEach((c) => c.addEventListener("change", renderFeed));
   $("#body-filter").addEventListener("change", renderFeed);
+  $("#kind-filter").addEventListener("change", renderFeed);
   ["input", "change"].forEach((type) => {
     $("#text-filter").addEventListener(type, renderFeed);
     $("#origin-filter").addEventListener(type, renderFeed);
@@ -405,36 +409,69 @@
   setInterval(renderMap, 15000); // freshness fades with time
   window.addEventListener("resize", renderMap);
 
-  // ------------------------------------------------------------------ who was heard
-  // From what this post received: the router tells a client nothing about who else is online.
+  // ------------------------------------------------------------------ who is there
+  // The server's roster: online from the router's /status (a client learns nothing of other sessions over the
+  // wire), offline = heard of by this post and not connected; last heard = latest journal time seen from it.
   function freshness(age) { return age < 120000 ? "fresh" : age < 600000 ? "recent" : "stale"; }
+  function ago(ms, now) {
+    const age = Math.max(0, Math.round((now - ms) / 1000));
+    return (age < 120 ? age + " " + t("seconds") : Math.round(age / 60) + " " + t("minutes")) + " " + t("ago");
+  }
+  // The kind of a message's origin: the envelope does not carry it, the router's /status and the position
+  // channels do. "" = not known.
+  function kindOf(origin) {
+    const r = state.roster.terminals.find((x) => x.id === origin);
+    if (r && r.kind) return r.kind;
+    const p = state.positions.get(origin);
+    return p && p.kind ? p.kind : "";
+  }
+  function renderHealth() {
+    const h = state.roster.health, box = $("#health");
+    box.replaceChildren();
+    const router = el("span", "h-router", t("healthRouter"));
+    const ready = h.admin === "ok" ? (h.ready ? "true" : "false") : h.admin === "off" ? "off" : "unknown";
+    router.appendChild(el("b", "ready-" + ready, ready === "true" ? t("ready") : ready === "false" ? t("notReady")
+      : ready === "off" ? t("healthOff") : t("healthUnknown")));
+    box.dataset.ready = ready;
+    router.title = h.problem || "";
+    box.appendChild(router);
+    const link = state.link ? state.link.state : "";
+    const l = el("span", "h-link", t("healthLink"));
+    l.appendChild(el("b", "link-" + link, t(link)));
+    box.appendChild(l);
+    if (h.admin === "ok") {
+      box.appendChild(el("span", "h-journal code", t("journalLast") + " " + h.journalLastIndex));
+      box.appendChild(el("span", h.diskRefusing ? "h-disk refusing" : "h-disk", h.diskRefusing ? t("diskRefusing") : t("diskOk")));
+    } else if (h.admin === "unreachable") {
+      box.appendChild(el("span", "hint", t("onlineUnknown")));
+    }
+  }
   function renderHeard() {
-    const heard = new Map();
-    const hear = (id, at, kind) => {
-      const h = heard.get(id) || {id: id, at: 0, kind: ""};
-      if (at > h.at) h.at = at;
-      if (kind) h.kind = kind;
-      heard.set(id, h);
-    };
-    state.feed.forEach((e) => hear(e.origin, e.journaledAt, ""));
-    state.positions.forEach((p) => hear(p.terminal, p.at, p.kind));
+    renderHealth();
     const now = Date.now();
     const table = $("#heard");
     table.replaceChildren();
-    [...heard.values()].sort((a, b) => b.at - a.at).forEach((h) => {
-      const row = el("tr", freshness(now - h.at));
+    const rows = [...state.roster.terminals].sort((a, b) => (b.online - a.online) || (b.lastHeard - a.lastHeard));
+    rows.forEach((h) => {
+      const row = el("tr", (h.online ? "online " : "offline ") + freshness(now - h.lastHeard));
       row.dataset.terminal = h.id;
-      const age = Math.max(0, Math.round((now - h.at) / 1000));
+      row.dataset.online = String(h.online);
       row.appendChild(el("td", "origin", h.id));
       row.appendChild(el("td", null, h.kind ? t(h.kind) : ""));
-      row.appendChild(el("td", "code", clock(h.at)));
-      row.appendChild(el("td", null, (age < 120 ? age + " " + t("seconds") : Math.round(age / 60) + " " + t("minutes")) + " " + t("ago")));
+      row.appendChild(el("td", "presence", h.online ? t("online") : t("offline")));
+      row.appendChild(el("td", "code", h.region));
+      const heard = el("td", "code last-heard", h.lastHeard ? clock(h.lastHeard) : "");
+      heard.title = t("lastHeard") + (h.online && h.connectedSince ? " · " + t("since") + " " + time(h.connectedSince) : "");
+      row.appendChild(heard);
+      row.appendChild(el("td", null, h.lastHeard ? ago(h.lastHeard, now) : ""));
       table.appendChild(row);
     });
-    $("#heard-count").textContent = "(" + heard.size + ")";
+    $("#heard-count").textContent = "(" + rows.filter((h) => h.online).length + "/" + rows.length + ")";
     const origins = $("#origins"); // suggestions for the feed's origin filter
     origins.replaceChildren();
-    [...heard.keys()].sort().forEach((id) => { const o = el("option"); o.value = id; origins.appendChild(o); });
+    const ids = new Set(rows.map((h) => h.id));
+    state.feed.forEach((e) => ids.add(e.origin));
+    [...ids].sort().forEach((id) => { const o = el("option"); o.value = id; origins.appendChild(o); });
   }
   setInterval(renderHeard, 5000);
 
@@ -534,6 +571,7 @@
       state.feed = new Map(s.feed.map((e) => [String(e.index), e]));
       state.positions = new Map(s.positions.map((p) => [p.terminal, p]));
       state.sent = new Map(s.sent.map((x) => [x.id, x]));
+      state.roster = s.roster;
       renderAll();
       document.body.dataset.ready = "true";
     });
@@ -552,10 +590,16 @@
       renderHeard();
     });
     events.addEventListener("sent", (m) => upsertSent(JSON.parse(m.data)));
-    events.addEventListener("link", (m) => { state.link = JSON.parse(m.data); renderHeader(); });
+    events.addEventListener("link", (m) => { state.link = JSON.parse(m.data); renderHeader(); renderHealth(); });
+    events.addEventListener("roster", (m) => {
+      state.roster = JSON.parse(m.data);
+      renderHeard();
+      if ($("#kind-filter").value) renderFeed(); // kinds learnt from the router's list
+    });
     events.onerror = () => {
       state.link = {state: "DISCONNECTED", cause: "console server unreachable"};
       renderHeader();
+      renderHealth();
     };
   }
 

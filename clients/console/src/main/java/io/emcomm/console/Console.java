@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emcomm.client.ClientOptions;
 
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.UnknownHostException;
@@ -14,15 +16,20 @@ import java.net.UnknownHostException;
  */
 public final class Console implements AutoCloseable
 {
+    /** The router's default admin port (docs/operations.md): where {@code --router-admin} points by default. */
+    public static final int DEFAULT_ADMIN_PORT = 7401;
+
     private final PostSession session;
     private final ConsoleServer server;
     private final Serving serving;
+    private final StatusPoller poller;
 
-    private Console(final PostSession session, final ConsoleServer server, final Serving serving)
+    private Console(final PostSession session, final ConsoleServer server, final Serving serving, final StatusPoller poller)
     {
         this.session = session;
         this.server = server;
         this.serving = serving;
+        this.poller = poller;
     }
 
     /**
@@ -56,8 +63,60 @@ public final class Console implements AutoCloseable
     {
     }
 
-    /** {@link #start(ClientOptions.Builder, String, int, String)} with HTTPS when {@code serving} has a keystore. */
+    /**
+     * {@link #start(ClientOptions.Builder, String, int, String)} with HTTPS when {@code serving} has a keystore,
+     * reading the router's health from its admin endpoint at the default address ({@link #adminUrl}).
+     */
     public static Console start(final ClientOptions.Builder post, final Serving serving) throws Exception
+    {
+        return start(post, serving, null);
+    }
+
+    /**
+     * Where the console reads who is online and the router's health ({@code GET /status}).
+     *
+     * @param given      {@code --router-admin}: a URL such as {@code http://10.0.0.5:7401}; {@code none} = do not
+     *                   read it; null or "" = {@code http://<routerHost>:7401}
+     * @param routerHost the router's host, as the post connects to it
+     * @return the endpoint's base URL, or null for {@code none}
+     * @throws IllegalArgumentException when {@code given} is not an http(s) URL with a host
+     */
+    public static URI adminUrl(final String given, final String routerHost)
+    {
+        if (given == null || given.isBlank())
+        {
+            final String host = routerHost.contains(":") && !routerHost.startsWith("[") ? "[" + routerHost + "]" : routerHost;
+            return URI.create("http://" + host + ":" + DEFAULT_ADMIN_PORT);
+        }
+        if (given.trim().equalsIgnoreCase("none"))
+        {
+            return null;
+        }
+        final URI uri;
+        try
+        {
+            uri = new URI(given.trim());
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw new IllegalArgumentException("--router-admin '" + given + "' is not a URL: " + ex.getReason());
+        }
+        if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null)
+        {
+            throw new IllegalArgumentException("--router-admin '" + given +
+                "' must be http://HOST:PORT (the router's admin endpoint) or none");
+        }
+        return uri;
+    }
+
+    /**
+     * {@link #start(ClientOptions.Builder, Serving)} reading the router's admin endpoint at {@code routerAdmin}
+     * ({@link #adminUrl}: null = the default address, {@code none} = not at all).
+     *
+     * @throws IllegalArgumentException also for a {@code routerAdmin} that is not a URL
+     */
+    public static Console start(final ClientOptions.Builder post, final Serving serving, final String routerAdmin)
+        throws Exception
     {
         final String bindHost = serving.host();
         final String password = serving.password();
@@ -72,14 +131,23 @@ public final class Console implements AutoCloseable
         }
         final ObjectMapper json = new ObjectMapper();
         final EventStream events = new EventStream(json);
-        final PostSession session = new PostSession(post, json, events, System::currentTimeMillis);
+        final ClientOptions options = post.build();
+        final URI admin = adminUrl(routerAdmin, options.host());
+        final Roster roster = new Roster(options.terminalId(), options.regionCode(), admin != null);
+        final PostSession session = new PostSession(post, json, events, roster, System::currentTimeMillis);
+        StatusPoller poller = null;
         try
         {
             session.start();
-            return new Console(session, ConsoleServer.start(session, events, json, serving), serving);
+            poller = new StatusPoller(admin, roster, events, json, System::currentTimeMillis).start();
+            return new Console(session, ConsoleServer.start(session, events, json, serving), serving, poller);
         }
         catch (final Exception ex)
         {
+            if (poller != null)
+            {
+                poller.close();
+            }
             session.close();
             events.close();
             throw ex;
@@ -117,6 +185,7 @@ public final class Console implements AutoCloseable
     @Override
     public void close()
     {
+        poller.close();
         server.close();
         session.close();
     }

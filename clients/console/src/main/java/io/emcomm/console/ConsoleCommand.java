@@ -72,6 +72,11 @@ public final class ConsoleCommand implements Callable<Integer>
         description = "The keystore's password (or env EMCOMM_CONSOLE_KEYSTORE_PASSWORD).")
     String keystorePassword;
 
+    @Option(names = "--router-admin", paramLabel = "URL",
+        description = "The router's admin endpoint, read every 2 s for who is online and the router's health " +
+            "(default: http://<router host>:" + Console.DEFAULT_ADMIN_PORT + "; none = do not read it).")
+    String routerAdmin;
+
     /** The version from the jar's manifest. */
     static final class Version implements CommandLine.IVersionProvider
     {
@@ -111,7 +116,8 @@ public final class ConsoleCommand implements Callable<Integer>
         try
         {
             console = Console.start(post, new Console.Serving(bind, httpPort, operatorPassword, keystore,
-                keystorePassword != null ? keystorePassword : System.getenv("EMCOMM_CONSOLE_KEYSTORE_PASSWORD")));
+                keystorePassword != null ? keystorePassword : System.getenv("EMCOMM_CONSOLE_KEYSTORE_PASSWORD")),
+                routerAdmin);
         }
         catch (final Exception ex)
         {
@@ -145,6 +151,14 @@ public final class ConsoleCommand implements Callable<Integer>
         if (colon <= 0 || port < 1 || port > 65_535)
         {
             throw new ParameterException(spec.commandLine(), "--router '" + router + "' must be HOST:PORT");
+        }
+        try
+        {
+            Console.adminUrl(routerAdmin, router.substring(0, colon)); // a usage error, before anything starts
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ParameterException(spec.commandLine(), ex.getMessage());
         }
         final String regionProblem = RegionCode.problem(region);
         if (regionProblem != null)

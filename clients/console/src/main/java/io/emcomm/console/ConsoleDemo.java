@@ -88,7 +88,8 @@ final class ConsoleDemo implements Callable<Integer>, Demo.Watcher
         try
         {
             open = Console.start(ClientOptions.builder().router("127.0.0.1", port)
-                .terminal(POST_ID, TerminalKind.COMMAND_POST, "52").clientName("emcomm-console/0.1"), "127.0.0.1", httpPort, null);
+                .terminal(POST_ID, TerminalKind.COMMAND_POST, "52").clientName("emcomm-console/0.1"),
+                new Console.Serving("127.0.0.1", httpPort, null, null, null), "none"); // the demo's router runs without its admin endpoint
         }
         catch (final Exception ex)
         {

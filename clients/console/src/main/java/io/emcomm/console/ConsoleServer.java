@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * GET  /                 the page
- * GET  /api/events       server-sent events: snapshot, entry, position, sent, link ({@link EventStream})
+ * GET  /api/events       server-sent events: snapshot, entry, position, sent, link, roster ({@link EventStream})
  * GET  /api/state        the snapshot as one JSON object
  * POST /api/ack/{index}  the officer acknowledges a FLASH: 204, or 404 when none with that index waits
  * POST /api/send         publish a {@link Compose}d message: 200 with the sent summary; 400 bad input;

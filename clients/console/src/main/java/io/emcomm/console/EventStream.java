@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * Pushes the post's events to every open page as server-sent events: {@code snapshot} (the whole state, first
- * on every new connection), then {@code entry}, {@code position}, {@code sent}, {@code link}.
+ * on every new connection), then {@code entry}, {@code position}, {@code sent}, {@code link}, {@code roster} (who is there, {@link Roster}).
  *
  * <p>One thread writes to the pages, so events leave in the order they were published and a slow browser
  * never holds up the client's dispatch thread. A page that connects is sent the snapshot on that same

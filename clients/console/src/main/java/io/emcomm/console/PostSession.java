@@ -45,6 +45,7 @@ final class PostSession implements AutoCloseable
     private final Feed feed = new Feed();
     private final Picture picture;
     private final Outbox outbox = new Outbox();
+    private final Roster roster;
     private final AtomicLong tasks = new AtomicLong();
     private final LongSupplier clockMillis;
     private volatile String link = ConnectionState.DISCONNECTED.name();
@@ -52,8 +53,9 @@ final class PostSession implements AutoCloseable
     private final CompletableFuture<EmcommClient> connected = new CompletableFuture<>();
 
     PostSession(final ClientOptions.Builder options, final ObjectMapper json, final EventStream events,
-        final LongSupplier clockMillis)
+        final Roster roster, final LongSupplier clockMillis)
     {
+        this.roster = roster;
         this.options = options.autoAck(false)
             .deliveryListener(this::onDelivery)
             .connectionListener((state, cause) -> onLink(state, cause))
@@ -123,6 +125,8 @@ final class PostSession implements AutoCloseable
             }
             default ->
             {
+                // A delivery says who sent it, not what kind of terminal or where: those come from /status.
+                roster.heard(d.origin(), "", "", d.journaledAtMicros() / 1000);
                 final Feed.Recorded r = feed.record(d.journalIndex(), envelopes.delivery(d),
                     d.precedence() == Precedence.FLASH);
                 events.publish("entry", r.entry());
@@ -139,6 +143,8 @@ final class PostSession implements AutoCloseable
         final ObjectNode entry = picture.update(envelopes.delivery(d));
         if (entry != null)
         {
+            roster.heard(entry.get("terminal").asText(), entry.get("kind").asText(), entry.get("region").asText(),
+                entry.get("at").asLong());
             events.publish("position", entry);
         }
     }
@@ -234,6 +240,7 @@ final class PostSession implements AutoCloseable
         s.set("feed", feed.snapshot());
         s.set("positions", picture.snapshot());
         s.set("sent", outbox.snapshot());
+        s.set("roster", roster.snapshot());
         return s;
     }
 

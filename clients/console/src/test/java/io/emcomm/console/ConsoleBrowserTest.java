@@ -140,9 +140,69 @@ class ConsoleBrowserTest
         assertEquals("106.75", driver.findElement(marker).getDomAttribute("data-lon"));
         assertFalse(before.equals(driver.findElement(marker).getDomAttribute("transform")), "the marker moved");
         Browser.screenshot(driver, "4-position-moved");
-        driver.findElement(By.cssSelector("#heard-box summary")).click();
-        assertTrue(driver.findElement(By.cssSelector("#heard tr[data-terminal='uav-7']")).getText().startsWith("uav-7 空中"),
-            "who was heard lists uav-7 with its kind");
+        // Who is there lists uav-7 with its kind (pushed with the next reading of the router's /status).
+        waitFor(WAIT).until(d -> d.findElement(By.cssSelector("#heard tr[data-terminal='uav-7']")).getText().startsWith("uav-7 空中"));
+    }
+
+    @Test
+    void whoIsThereShowsATerminalOnlineThenOfflineWithWhenItWasLastHeardAndTheRoutersHealth() throws Exception
+    {
+        final PostFixture.Terminal uav = post.terminal("uav-7", TerminalKind.AIR, "520111");
+        final By online = By.cssSelector("#heard tr[data-terminal='uav-7'][data-online='true']");
+        // The console reads /status every 2 s: online within a few seconds.
+        waitFor(Duration.ofSeconds(6)).until(ExpectedConditions.presenceOfElementLocated(online));
+        assertTrue(driver.findElement(online).getText().contains("在线"), driver.findElement(online).getText());
+        assertEquals("true", driver.findElement(By.id("health")).getDomAttribute("data-ready"));
+        assertTrue(driver.findElement(By.id("health")).getText().contains("就绪"), driver.findElement(By.id("health")).getText());
+        assertTrue(driver.findElement(By.id("health")).getText().contains("已连接"), "the post's own link");
+        assertEquals(0, driver.findElements(By.cssSelector("#heard tr[data-terminal='cp-5201']")).size(), "not the post itself");
+        Browser.screenshot(driver, "8-who-is-there-online");
+
+        final PublishResult said = uav.client().publish(Message.text("返航 returning to base").to("up:520111")).get(10, TimeUnit.SECONDS);
+        final By entry = By.cssSelector("#feed .entry[data-index='" + said.journalIndex() + "']");
+        waitFor(WAIT).until(ExpectedConditions.presenceOfElementLocated(entry));
+        final String saidAt = driver.findElement(entry).findElement(By.cssSelector(".when")).getText();
+        uav.client().close();
+        final By offline = By.cssSelector("#heard tr[data-terminal='uav-7'][data-online='false']");
+        waitFor(WAIT).until(ExpectedConditions.presenceOfElementLocated(offline));
+        final WebElement row = driver.findElement(offline);
+        assertTrue(row.getText().contains("离线"), row.getText());
+        final String lastHeard = row.findElement(By.cssSelector(".last-heard")).getText();
+        assertTrue(lastHeard.matches("\\d\\d:\\d\\d:\\d\\d") && lastHeard.compareTo(saidAt) >= 0,
+            "last heard " + lastHeard + " is a time no earlier than its last message at " + saidAt);
+        Browser.screenshot(driver, "9-who-is-there-offline");
+        driver.findElement(By.id("lang")).click();
+        assertTrue(driver.findElement(offline).getText().contains("offline"));
+        assertTrue(driver.findElement(By.id("health")).getText().contains("ready"));
+        driver.findElement(By.id("lang")).click();
+    }
+
+    @Test
+    void theKindFilterShowsOnlyMessagesFromThatKindOfTerminal() throws Exception
+    {
+        final PostFixture.Terminal van = post.terminal("van-12", TerminalKind.GROUND, "520102");
+        final PostFixture.Terminal uav = post.terminal("uav-7", TerminalKind.AIR, "520111");
+        final PublishResult ground = van.client().publish(Message.text("道路中断 road cut at K12").to("up:520102"))
+            .get(10, TimeUnit.SECONDS);
+        final PublishResult air = uav.client().publish(Message.text("航拍完成 survey flown").to("up:520111"))
+            .get(10, TimeUnit.SECONDS);
+        final By groundEntry = By.cssSelector("#feed .entry[data-index='" + ground.journalIndex() + "']");
+        final By airEntry = By.cssSelector("#feed .entry[data-index='" + air.journalIndex() + "']");
+        waitFor(WAIT).until(ExpectedConditions.presenceOfElementLocated(airEntry));
+        // The envelope does not say what kind its origin is; the router's list of connected terminals does.
+        waitFor(WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#heard tr[data-terminal='van-12'][data-online='true']")));
+        waitFor(WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#heard tr[data-terminal='uav-7'][data-online='true']")));
+
+        final Select kind = new Select(driver.findElement(By.id("kind-filter")));
+        kind.selectByValue("air");
+        assertEquals(0, driver.findElements(groundEntry).size(), "the ground terminal's message is hidden");
+        assertEquals(1, driver.findElements(airEntry).size(), "the air terminal's message shows");
+        Browser.screenshot(driver, "10-kind-filter-air");
+        kind.selectByValue("ground");
+        assertEquals(1, driver.findElements(groundEntry).size());
+        assertEquals(0, driver.findElements(airEntry).size());
+        kind.selectByValue("");
+        assertEquals(2, driver.findElements(By.cssSelector("#feed .entry")).size());
     }
 
     @Test
@@ -261,6 +321,8 @@ class ConsoleBrowserTest
         Browser.screenshot(driver, "6-english");
         driver.findElement(By.id("lang")).click();
         assertEquals("贵阳市", driver.findElement(By.id("post-place")).getText());
+        // The picture for the README: who is there filled in from the router's /status (the six and cp-520102).
+        waitFor(WAIT).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#heard tr[data-online='true']"), 7));
         Browser.screenshot(driver, "0-console");
     }
 

@@ -41,4 +41,15 @@ class ConsoleCommandTest
         assertTrue(err.toString().startsWith("emcomm console: ") && err.toString().contains(missing.toString()), err.toString());
         assertEquals(1, err.toString().strip().lines().count(), err.toString());
     }
+
+    @Test
+    void aRouterAdminThatIsNotAUrlIsAUsageError()
+    {
+        final StringWriter err = new StringWriter();
+        final int code = new CommandLine(new ConsoleCommand()).setErr(new PrintWriter(err))
+            .execute("--router", "127.0.0.1:1", "--id", "cp-5201", "--region", "5201", "--http-port", "0",
+                "--router-admin", "127.0.0.1:7401");
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("--router-admin"), err.toString());
+    }
 }

@@ -78,7 +78,8 @@ final class PostFixture implements AutoCloseable
         routerSettings.forEach(config::set);
         router = Router.start(new Router.Context().config(config.build()));
         closeables.add(router);
-        console = Console.start(options("cp-5201", TerminalKind.COMMAND_POST, "5201"), "127.0.0.1", 0, password);
+        console = Console.start(options("cp-5201", TerminalKind.COMMAND_POST, "5201"),
+            new Console.Serving("127.0.0.1", 0, password, null, null), "http://127.0.0.1:" + router.adminPort());
         closeables.add(console);
     }
 
