@@ -272,7 +272,7 @@ public final class ClientOptions
 
         /**
          * Whether each delivery is acknowledged (DELIVERY_ACK) as soon as the listener returns (default true); off,
-         * the application calls {@link Delivery#ack()} itself, as a console does for FLASH.
+         * the application calls {@link EmcommClient#ack(long)} itself, as a console does for FLASH.
          */
         public Builder autoAck(final boolean autoAck)
         {
