@@ -83,13 +83,14 @@ final class ConsoleDemo implements Callable<Integer>, Demo.Watcher
     }
 
     @Override
-    public void routerUp(final int port)
+    public void routerUp(final int port, final int adminPort)
     {
         try
         {
             open = Console.start(ClientOptions.builder().router("127.0.0.1", port)
                 .terminal(POST_ID, TerminalKind.COMMAND_POST, "52").clientName("emcomm-console/0.1"),
-                new Console.Serving("127.0.0.1", httpPort, null, null, null), "none"); // the demo's router runs without its admin endpoint
+                new Console.Serving("127.0.0.1", httpPort, null, null, null),
+                adminPort > 0 ? "http://127.0.0.1:" + adminPort : "none");
         }
         catch (final Exception ex)
         {

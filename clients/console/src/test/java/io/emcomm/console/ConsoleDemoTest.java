@@ -59,5 +59,8 @@ class ConsoleDemoTest
             incident |= e.get("body").asText().equals("incident") && e.get("origin").asText().equals("veh-1");
         }
         assertTrue(incident, "veh-1's incident report went up the chain to the province: " + state.get("feed"));
+        // the demo's router runs its admin endpoint for the console: who is there and the router's health are read
+        assertEquals("ok", state.at("/roster/health/admin").asText(), "the demo router's /status: " + state.get("roster"));
+        assertTrue(state.at("/roster/health/ready").asBoolean(), "the router is ready: " + state.get("roster"));
     }
 }

@@ -106,8 +106,11 @@ public final class Demo
      */
     public interface Watcher
     {
-        /** The router listens on 127.0.0.1:{@code port}; no terminal has logged in yet. */
-        void routerUp(int port);
+        /**
+         * The router listens on 127.0.0.1:{@code port}, its admin endpoint on {@code adminPort} (-1 when off); no
+         * terminal has logged in yet.
+         */
+        void routerUp(int port, int adminPort);
 
         /** The scenario has played; the router stops when this returns. */
         void scenarioOver() throws InterruptedException;
@@ -120,7 +123,9 @@ public final class Demo
         final Path dir = temporary ? createTempDir() : dataDir;
         try
         {
-            final RouterConfig cfg = RouterConfig.builder().host("127.0.0.1").port(0).dataDir(dir).adminPort(-1).build();
+            // the plain demo needs no admin endpoint; a watcher (the console) reads who is connected from it
+            final RouterConfig cfg = RouterConfig.builder().host("127.0.0.1").port(0).dataDir(dir)
+                .adminPort(watcher == null ? -1 : 0).build();
             if (!temporary && holdsFiles(cfg.journalDir()))
             {
                 throw new DemoException(dir + " already holds a journal; give the demo an empty or new folder");
@@ -131,7 +136,7 @@ public final class Demo
             {
                 if (watcher != null)
                 {
-                    watcher.routerUp(router.port());
+                    watcher.routerUp(router.port(), router.adminPort());
                 }
                 demo.play(router.port(), temporary ? "a temporary folder" : cfg.journalDir().toString(),
                     (System.nanoTime() - demo.startNanos) / 1e9);
