@@ -7,6 +7,7 @@ import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.LatestPositionsRequest;
 import io.emcomm.protocol.wire.ReplayRequest;
+import io.emcomm.router.journal.Journal;
 import io.emcomm.router.replay.LatestPositions;
 import io.emcomm.router.replay.ReplayFilter;
 import io.emcomm.router.replay.ReplaySession;
@@ -42,7 +43,7 @@ final class SessionHandler extends FrameHandler
 
     private final Session session;
     /** The PUBLISH_ACKs of the current read batch. */
-    private final AckBatch acks = new AckBatch();
+    private final AckBatch acks;
     private final SubscriptionRequests subscriptions;
     private ReplaySession replay;
     private ScheduledFuture<?> timer;
@@ -52,6 +53,9 @@ final class SessionHandler extends FrameHandler
         super(router);
         this.session = session;
         this.subscriptions = new SubscriptionRequests(router, session);
+        // acks flushed mid-batch (with a REPLAY_END or a fatal ERROR) must be on disk first, as at the batch's end
+        final Journal journal = router.journal();
+        this.acks = new AckBatch(router.syncEachBatch() ? journal::sync : null);
     }
 
     /** The session this handler serves. */
@@ -212,11 +216,11 @@ final class SessionHandler extends FrameHandler
         ctx.fireUserEventTriggered(event);
     }
 
-    /** End of the read batch: the batch's acks, then the cursor, then the common flush. */
+    /** End of the read batch: the batch's acks, then the cursor, then the common sync and flush. */
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx)
     {
-        acks.writeTo(ctx);
+        acks.writeAtBatchEnd(ctx);
         session.feed().persist();
         super.channelReadComplete(ctx);
     }

@@ -14,6 +14,7 @@ import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.delivery.DeliveryContext;
 import io.emcomm.router.delivery.OutboundBudget;
 import io.emcomm.router.journal.ChronicleJournal;
+import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.DedupeWindows;
 import io.emcomm.router.receipt.ReceiptPublisher;
 import io.emcomm.router.route.LocalRoutingTable;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -66,23 +68,30 @@ final class ConnectionFixture implements AutoCloseable
 
     ConnectionFixture(final Path dir, final Consumer<RouterConfig.Builder> settings)
     {
+        this(dir, settings, j -> j);
+    }
+
+    /** As above, with the router's journal seen through {@code wrap} (to observe appends and syncs). */
+    ConnectionFixture(final Path dir, final Consumer<RouterConfig.Builder> settings, final UnaryOperator<Journal> wrap)
+    {
         final RouterConfig.Builder builder = RouterConfig.loopback(dir);
         settings.accept(builder);
         config = builder.build();
         final AccessControl accessControl = new AccessControl(config.security());
         journal = new ChronicleJournal(config.journalDir());
+        final Journal routerJournal = wrap.apply(journal);
         cursors = new ChronicleCursorStore(dir.resolve("cursors"));
         final DedupeWindows origins = new DedupeWindows();
-        final Sequencer sequencer = new Sequencer(journal, table, counters, clock, origins.state(config.routerId()),
+        final Sequencer sequencer = new Sequencer(routerJournal, table, counters, clock, origins.state(config.routerId()),
             config.security().validateBodies(), id -> cursors.contains(id) || accessControl.registered(id));
-        final ReceiptPublisher receipts = new ReceiptPublisher(journal, sequencer, origins.state(config.routerId()), counters,
+        final ReceiptPublisher receipts = new ReceiptPublisher(routerJournal, sequencer, origins.state(config.routerId()), counters,
             clock, config.flashEscalate());
         final OutboundBudget outbound = new OutboundBudget(config.outboundRouterBytes(), config.outboundSessionBytes(),
             config.timerIntervalMs() * 1000L);
-        final DeliveryContext delivery = new DeliveryContext(journal, cursors, sequencer.publishLock(), counters, clock,
+        final DeliveryContext delivery = new DeliveryContext(routerJournal, cursors, sequencer.publishLock(), counters, clock,
             receipts, config.routerId(), config.deliveryWindow(), config.inFlightLimit(), config.outboundQueueLimit(),
             config.flashAckTimeoutMs() * 1000L, config.slowConsumerDisconnectMs() * 1000L, outbound);
-        context = new RouterContext(config, journal, origins, table, sequencer, counters, clock, cursors, delivery, accessControl);
+        context = new RouterContext(config, routerJournal, origins, table, sequencer, counters, clock, cursors, delivery, accessControl);
         initializer = new RouterChannelInitializer(context);
     }
 
