@@ -27,6 +27,6 @@ class ClientArchitectureTest
     @Test
     void packagesAreFreeOfCycles()
     {
-        slices().matching("io.emcomm.client.(**)").should().beFreeOfCycles().allowEmptyShould(true).check(LIBRARY);
+        slices().matching("io.emcomm.(**)").should().beFreeOfCycles().check(LIBRARY);
     }
 }

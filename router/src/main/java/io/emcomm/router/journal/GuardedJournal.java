@@ -32,12 +32,6 @@ public final class GuardedJournal implements Journal
         this.counters = counters;
     }
 
-    /** The journal underneath. */
-    public Journal unwrap()
-    {
-        return journal;
-    }
-
     @Override
     public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
         final int originKind, final String originRegion)

@@ -55,12 +55,6 @@ public final class ReplayFilter
         return request;
     }
 
-    /** True when the entry's index is past the requested range, so the replay can stop. */
-    public boolean pastEnd(final JournalEntry entry, final long endIndex)
-    {
-        return entry.index() > endIndex;
-    }
-
     /**
      * True when the journal entry is inside the request's index and time window and matches its region, kinds and
      * origins (protocol.md section 6).

@@ -30,12 +30,13 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.util.function.LongSupplier;
 
 /**
- * The publish path: check the envelope's header, journal it, acknowledge it, and hand a delivery frame
- * to every session it reaches. Runs on the publisher's event loop; state that must not be shared (the
- * header flyweight, the destination cache, the recipient set) is per thread.
+ * The sequencer: checks a publish's header, dedupes it by (origin, sequence), journals it and hands a delivery
+ * frame to every session it reaches, all under one publish lock so that journal order is routing order; then
+ * answers with a {@link PublishOutcome}, which the network layer writes. Runs on the publisher's event loop;
+ * state that must not be shared (the header flyweight, the destination cache, the recipient set) is per thread.
  *
- * <p>Invariant: a PUBLISH_ACK is written only after {@link Journal#append} returned an index; anything
- * that fails before that is nacked and nothing is routed.
+ * <p>Invariant: an outcome is an acknowledgement only after {@link Journal#append} returned an index; anything
+ * that fails before that is a refusal and nothing is routed.
  */
 public final class Sequencer
 {
