@@ -99,7 +99,7 @@ class AnotherUserTest
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(launcherFlags());
         // the launcher jar's logging configuration, not the tests' (the router's test-jar brings logback-test.xml)
-        command.add("-Dlogback.configurationFile=" + repositoryRoot().resolve("router/src/main/resources/logback.xml"));
+        command.add("-Dlogback.configurationFile=" + repositoryRoot().resolve("clients/cli/src/main/resources/logback.xml"));
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
         {
             if (arg.startsWith("--add-exports") || arg.startsWith("--add-opens"))
