@@ -379,4 +379,46 @@ final class SequencerTest
         assertEquals(0, again.unknownCount());
         assertEquals(0, again.deliveredNow());
     }
+
+    @Test
+    void retryOfAMessageThatExpiredSinceStillGetsItsDuplicateAck()
+    {
+        final Envelope e = text("hh-9", 1, "terminal:cp-1", "terminal:ghost")
+            .setExpiresAtMicros(fx.clock.getAsLong() + 1_000).build();
+        final long index = fx.publish(hh, e).index();
+        assertEquals(List.of(index), fx.written(cp), "delivered while it was fresh");
+        fx.clock.advanceMillis(5);
+
+        final PublishOutcome retry = fx.publish(hh, e);
+
+        assertTrue(retry.accepted(), "dedupe comes before the expiry check (protocol.md 4.3)");
+        assertTrue(retry.duplicate());
+        assertEquals(index, retry.index());
+        assertEquals(1, retry.unknownCount(), "unknown_terminals is filled in on a duplicate's ack too");
+        assertEquals("terminal:ghost", retry.unknownTerminals()[0]);
+        assertEquals(List.of(index), fx.written(cp), "not routed again");
+    }
+
+    @Test
+    void expiryAtTheRoutersClockIsAlreadyPast()
+    {
+        final long last = fx.journal.lastIndex();
+        final PublishOutcome out = fx.publish(hh, text("hh-9", 1, "terminal:cp-1").setExpiresAtMicros(fx.clock.getAsLong()).build());
+        assertRefused(out, NackReason.EXPIRED_ON_ARRIVAL, "hh-9", 1, last);
+    }
+
+    @Test
+    void checksComeInTheOrderOfTheProtocolTable()
+    {
+        // origin before sequence, sequence before destinations, destinations before the rest
+        final long last = fx.journal.lastIndex();
+        assertEquals(NackReason.ORIGIN_MISMATCH, fx.publish(hh, text("", 0).build()).reason());
+        assertEquals(NackReason.BAD_SEQUENCE, fx.publish(hh, text("hh-9", 0, "region:5200").build()).reason());
+        assertEquals(NackReason.NO_DESTINATION, fx.publish(hh, text("hh-9", 1)
+            .setExpiresAtMicros(1).build()).reason());
+        assertEquals(NackReason.BAD_ADDRESS, fx.publish(hh, text("hh-9", 1, "up:x")
+            .setExpiresAtMicros(1).build()).reason());
+        assertEquals(last, fx.journal.lastIndex());
+        assertEquals(4, fx.counters.nacked());
+    }
 }
