@@ -12,6 +12,7 @@ import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.journal.ChronicleJournal;
 import io.emcomm.router.journal.DedupeWindow;
 import io.emcomm.router.journal.DedupeWindows;
+import io.emcomm.router.journal.ForwardingJournal;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.journal.JournalRecovery;
@@ -168,27 +169,13 @@ class JournalRecoveryTest
     }
 
     /** The journal, counting the readers opened on it. */
-    private static final class ReaderCount implements Journal
+    private static final class ReaderCount extends ForwardingJournal
     {
-        final Journal journal;
         final AtomicInteger readers = new AtomicInteger();
 
         ReaderCount(final Journal journal)
         {
-            this.journal = journal;
-        }
-
-        @Override
-        public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
-            final int originKind, final String originRegion)
-        {
-            return journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion);
-        }
-
-        @Override
-        public void sync()
-        {
-            journal.sync();
+            super(journal);
         }
 
         @Override
@@ -198,22 +185,5 @@ class JournalRecoveryTest
             return journal.newReader();
         }
 
-        @Override
-        public long lastIndex()
-        {
-            return journal.lastIndex();
-        }
-
-        @Override
-        public long firstIndex()
-        {
-            return journal.firstIndex();
-        }
-
-        @Override
-        public void close()
-        {
-            journal.close();
-        }
     }
 }

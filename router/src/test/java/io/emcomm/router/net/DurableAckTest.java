@@ -9,8 +9,8 @@ import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.protocol.wire.Text;
 import io.emcomm.router.config.JournalSync;
+import io.emcomm.router.journal.ForwardingJournal;
 import io.emcomm.router.journal.Journal;
-import io.emcomm.router.journal.JournalReader;
 import io.emcomm.testing.LeakWatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -83,22 +83,14 @@ class DurableAckTest
     }
 
     /** Records, at each sync, the last index the journal holds: what the sync made durable. */
-    private static final class SyncWatch implements Journal
+    private static final class SyncWatch extends ForwardingJournal
     {
-        private final Journal journal;
         private final List<Long> syncedThrough;
 
         SyncWatch(final Journal journal, final List<Long> syncedThrough)
         {
-            this.journal = journal;
+            super(journal);
             this.syncedThrough = syncedThrough;
-        }
-
-        @Override
-        public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
-            final int originKind, final String originRegion)
-        {
-            return journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion);
         }
 
         @Override
@@ -106,24 +98,6 @@ class DurableAckTest
         {
             journal.sync();
             syncedThrough.add(journal.lastIndex());
-        }
-
-        @Override
-        public JournalReader newReader()
-        {
-            return journal.newReader();
-        }
-
-        @Override
-        public long lastIndex()
-        {
-            return journal.lastIndex();
-        }
-
-        @Override
-        public long firstIndex()
-        {
-            return journal.firstIndex();
         }
 
         @Override

@@ -12,6 +12,7 @@ import io.emcomm.router.delivery.DeliverySink;
 import io.emcomm.router.delivery.LinkProfile;
 import io.emcomm.router.delivery.OutboundBudget;
 import io.emcomm.router.journal.ChronicleJournal;
+import io.emcomm.router.journal.ForwardingJournal;
 import io.emcomm.router.journal.DedupeWindows;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.JournalReader;
@@ -49,57 +50,26 @@ final class SequencerFixture implements AutoCloseable
     static final String ROUTER_ID = "router-1";
 
     /** A journal whose appends can be switched off, as a full disk would. */
-    static final class SwitchableJournal implements Journal
+    static final class SwitchableJournal extends ForwardingJournal
     {
-        final ChronicleJournal real;
         volatile boolean failing;
 
         SwitchableJournal(final ChronicleJournal real)
         {
-            this.real = real;
+            super(real);
         }
 
         @Override
         public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
             final int originKind, final String originRegion)
         {
-            return failing ? NOT_JOURNALED : real.append(envelope, offset, length, journaledAtMicros, originKind, originRegion);
+            return failing ? NOT_JOURNALED : journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion);
         }
 
         @Override
         public String unavailableDetail()
         {
             return "the test switched the journal off";
-        }
-
-        @Override
-        public void sync()
-        {
-            real.sync();
-        }
-
-        @Override
-        public JournalReader newReader()
-        {
-            return real.newReader();
-        }
-
-        @Override
-        public long lastIndex()
-        {
-            return real.lastIndex();
-        }
-
-        @Override
-        public long firstIndex()
-        {
-            return real.firstIndex();
-        }
-
-        @Override
-        public void close()
-        {
-            real.close();
         }
     }
 

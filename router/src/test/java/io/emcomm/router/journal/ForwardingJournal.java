@@ -1,0 +1,60 @@
+package io.emcomm.router.journal;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A journal that forwards every call to another, for tests that watch or change one behaviour (count readers,
+ * record syncs, refuse appends) and keep the rest real. Override what the test needs.
+ */
+public class ForwardingJournal implements Journal
+{
+    protected final Journal journal;
+
+    public ForwardingJournal(final Journal journal)
+    {
+        this.journal = journal;
+    }
+
+    @Override
+    public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
+        final int originKind, final String originRegion)
+    {
+        return journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion);
+    }
+
+    @Override
+    public String unavailableDetail()
+    {
+        return journal.unavailableDetail();
+    }
+
+    @Override
+    public void sync()
+    {
+        journal.sync();
+    }
+
+    @Override
+    public JournalReader newReader()
+    {
+        return journal.newReader();
+    }
+
+    @Override
+    public long lastIndex()
+    {
+        return journal.lastIndex();
+    }
+
+    @Override
+    public long firstIndex()
+    {
+        return journal.firstIndex();
+    }
+
+    @Override
+    public void close()
+    {
+        journal.close();
+    }
+}
