@@ -15,7 +15,6 @@ import io.emcomm.router.journal.ChronicleJournal;
 import io.emcomm.router.journal.ForwardingJournal;
 import io.emcomm.router.journal.DedupeWindows;
 import io.emcomm.router.journal.Journal;
-import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.route.LocalRoutingTable;
 import io.emcomm.router.security.AccessCache;
 import io.emcomm.router.security.AccessPolicy;
