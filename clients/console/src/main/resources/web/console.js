@@ -143,7 +143,9 @@
     const body = $("#body-filter").value;
     if (body && e.body !== body) return false;
     const kind = $("#kind-filter").value;
-    if (kind && kindOf(e.origin) !== kind) return false; // an origin of unknown kind is hidden too
+    // an origin whose kind the console never learned stays visible: hiding a unit's report because it reported
+    // once and left is worse than showing one message too many
+    if (kind && kindOf(e.origin) && kindOf(e.origin) !== kind) return false;
     const origin = $("#origin-filter").value.trim();
     if (origin && !e.origin.startsWith(origin)) return false;
     const q = $("#text-filter").value.trim().toLowerCase();
@@ -451,14 +453,16 @@
     const now = Date.now();
     const table = $("#heard");
     table.replaceChildren();
-    const rows = [...state.roster.terminals].sort((a, b) => (b.online - a.online) || (b.lastHeard - a.lastHeard));
+    const rows = [...state.roster.terminals].sort((a, b) => (Number(b.online === true) - Number(a.online === true)) || (b.lastHeard - a.lastHeard));
     rows.forEach((h) => {
-      const row = el("tr", (h.online ? "online " : "offline ") + freshness(now - h.lastHeard));
+      // online is null when the router's admin endpoint is not read: presence unknown, not offline
+      const presence = h.online === true ? "online" : h.online === false ? "offline" : "presenceUnknown";
+      const row = el("tr", presence + " " + freshness(now - h.lastHeard));
       row.dataset.terminal = h.id;
       row.dataset.online = String(h.online);
       row.appendChild(el("td", "origin", h.id));
       row.appendChild(el("td", null, h.kind ? t(h.kind) : ""));
-      row.appendChild(el("td", "presence", h.online ? t("online") : t("offline")));
+      row.appendChild(el("td", "presence", t(presence)));
       row.appendChild(el("td", "code", h.region));
       const heard = el("td", "code last-heard", h.lastHeard ? clock(h.lastHeard) : "");
       heard.title = t("lastHeard") + (h.online && h.connectedSince ? " · " + t("since") + " " + time(h.connectedSince) : "");
@@ -466,7 +470,7 @@
       row.appendChild(el("td", null, h.lastHeard ? ago(h.lastHeard, now) : ""));
       table.appendChild(row);
     });
-    $("#heard-count").textContent = "(" + rows.filter((h) => h.online).length + "/" + rows.length + ")";
+    $("#heard-count").textContent = "(" + rows.filter((h) => h.online === true).length + "/" + rows.length + ")";
     const origins = $("#origins"); // suggestions for the feed's origin filter
     origins.replaceChildren();
     const ids = new Set(rows.map((h) => h.id));

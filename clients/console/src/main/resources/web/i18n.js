@@ -25,10 +25,10 @@ window.EMCOMM_I18N = {
     review: "复盘", reviewTitle: "灾情复盘（路由器日志回放）", reviewFrom: "从", reviewTo: "到", reviewLoad: "载入",
     reviewClose: "返回实时", reviewItems: "条记录", reviewing: "复盘中：地图与收报显示所选时刻的状态",
     heard: "终端在线情况", ago: "前", minutes: "分钟", seconds: "秒", allOrigins: "全部来源类型",
-    online: "在线", offline: "离线", lastHeard: "最后联络", since: "上线于", healthRouter: "路由器：",
+    online: "在线", offline: "离线", presenceUnknown: "未知", lastHeard: "最后联络", since: "上线于", healthRouter: "路由器：",
     ready: "就绪", notReady: "未就绪", healthUnknown: "未知：管理端口无法访问", healthOff: "未查询（--router-admin none）",
     healthLink: "本站链路：", journalLast: "日志末条", diskOk: "磁盘正常", diskRefusing: "磁盘不足，拒收报文",
-    onlineUnknown: "在线状态为最后一次查询结果"
+    onlineUnknown: "无法读取路由器管理端点，在线状态未知"
   },
   en: {
     title: "command-post console", router: "router", feed: "Feed", map: "Map", answer: "Answer", sent: "Sent",
@@ -60,10 +60,10 @@ window.EMCOMM_I18N = {
     reviewTo: "to", reviewLoad: "Load", reviewClose: "Back to live", reviewItems: "entries",
     reviewing: "reviewing: the map and the feed show the chosen moment",
     heard: "Who is there", ago: "ago", minutes: "min", seconds: "s", allOrigins: "all origin kinds",
-    online: "online", offline: "offline", lastHeard: "last heard", since: "online since", healthRouter: "router: ",
+    online: "online", offline: "offline", presenceUnknown: "unknown", lastHeard: "last heard", since: "online since", healthRouter: "router: ",
     ready: "ready", notReady: "NOT READY", healthUnknown: "unknown: admin endpoint unreachable",
     healthOff: "not read (--router-admin none)", healthLink: "this post's link: ", journalLast: "journal last index",
     diskOk: "disk ok", diskRefusing: "disk low: refusing publishes",
-    onlineUnknown: "online states as of the last good reading"
+    onlineUnknown: "who is connected is unknown while the router's admin endpoint cannot be read"
   }
 };

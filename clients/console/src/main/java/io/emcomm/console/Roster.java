@@ -52,6 +52,8 @@ final class Roster
         boolean online;
         long connectedSince;
         long seenOnlineAt;
+        /** Kind and region came from the router's /status: what a message implies (a channel's region) does not override them. */
+        boolean fromStatus;
     }
 
     /**
@@ -83,12 +85,12 @@ final class Roster
             changed = true;
             return new Known();
         });
-        if (!kind.isEmpty() && !kind.equals(k.kind))
+        if (!kind.isEmpty() && !kind.equals(k.kind) && !k.fromStatus)
         {
             k.kind = kind;
             changed = true;
         }
-        if (!region.isEmpty() && !region.equals(k.region))
+        if (!region.isEmpty() && !region.equals(k.region) && !k.fromStatus)
         {
             k.region = region;
             changed = true;
@@ -114,12 +116,27 @@ final class Roster
         final Set<String> online = new HashSet<>();
         for (final RouterStatus.Connected c : status.terminals())
         {
-            if (c.id().equals(postId) || !RegionCode.contains(postRegion, c.region()))
+            if (c.id().equals(postId))
             {
+                continue;
+            }
+            if (!RegionCode.contains(postRegion, c.region()))
+            {
+                // outside the subtree: never listed, but a terminal the post heard from is now known to be outside
+                // (and of which kind), rather than listed as "region unknown, offline"
+                final Known outside = known.get(c.id());
+                if (outside != null && (!outside.fromStatus || !c.region().equals(outside.region)))
+                {
+                    outside.kind = c.kind();
+                    outside.region = c.region();
+                    outside.fromStatus = true;
+                    changed = true;
+                }
                 continue;
             }
             online.add(c.id());
             final Known k = known.computeIfAbsent(c.id(), id -> new Known());
+            k.fromStatus = true;
             k.kind = c.kind();
             k.region = c.region();
             k.online = true;
@@ -137,8 +154,8 @@ final class Roster
     }
 
     /**
-     * The router's admin endpoint could not be read: who is online is unknown; the terminals known so far are
-     * shown with the online state of the last good reading.
+     * The router's admin endpoint could not be read: who is online is unknown, and the snapshot says so (online
+     * null) until a reading succeeds again.
      */
     synchronized void unreachable(final String why, final long nowMillis)
     {
@@ -169,7 +186,9 @@ final class Roster
     /**
      * Who is there, as the page reads it: {@code {health: {admin, problem, ready, journalLastIndex, diskRefusing,
      * checkedAt}, terminals: [{id, kind, region, online, connectedSince, lastHeard}]}}; times in milliseconds
-     * since the Unix epoch, 0 = unknown; {@code ready} is null unless {@code admin} is {@code ok}.
+     * since the Unix epoch, 0 = unknown; {@code ready} is null unless {@code admin} is {@code ok}; {@code online} is
+     * null (unknown) unless the last reading of the admin endpoint succeeded — an unreachable or unused endpoint says
+     * nothing about who is connected.
      */
     synchronized ObjectNode snapshot()
     {
@@ -193,8 +212,16 @@ final class Roster
                 return;
             }
             final long lastHeard = Math.max(k.heardAt, k.online ? k.connectedSince : k.seenOnlineAt);
-            terminals.addObject().put("id", id).put("kind", k.kind).put("region", k.region).put("online", k.online)
-                .put("connectedSince", k.online ? k.connectedSince : 0).put("lastHeard", lastHeard);
+            final ObjectNode row = terminals.addObject().put("id", id).put("kind", k.kind).put("region", k.region);
+            if (ADMIN_OK.equals(admin))
+            {
+                row.put("online", k.online);
+            }
+            else
+            {
+                row.putNull("online");
+            }
+            row.put("connectedSince", k.online ? k.connectedSince : 0).put("lastHeard", lastHeard);
         });
         return s;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -116,8 +117,26 @@ class RosterTest
         assertEquals(Roster.ADMIN_UNREACHABLE, s.get("health").get("admin").asText());
         assertTrue(s.get("health").get("ready").isNull());
         assertTrue(s.get("health").get("problem").asText().contains("Connection refused"));
-        assertTrue(row(s, "uav-7").get("online").asBoolean(), "the last good reading stands, marked as such by the health");
+        assertTrue(row(s, "uav-7").get("online").isNull(), "who is connected is unknown while the endpoint cannot be read");
         roster.unreachable("admin endpoint unreachable: http://127.0.0.1:9 (Connection refused)", 14_000);
         assertFalse(roster.takeChanged(), "still unreachable: nothing new to push");
+    }
+
+    @Test
+    void aTerminalOutsideTheSubtreeThatMessagedThePostIsNotListedOnceTheRouterSaysWhereItIs()
+    {
+        final Roster roster = new Roster("cp-5201", "5201", true);
+        roster.heard("gnd-5202", "", "", 5_000); // it addressed the post: region unknown from the message
+        roster.heard("uav-8", "", "5201", 5_000); // a position report on channel positions.5201: the channel's region
+        roster.status(new RouterStatus(true, 41, false, List.of(
+            new RouterStatus.Connected("gnd-5202", "ground", "520201", 4_000),
+            new RouterStatus.Connected("uav-8", "air", "520103", 4_000))), 10_000);
+        final ObjectNode s = roster.snapshot();
+        assertTrue(StreamSupport.stream(s.get("terminals").spliterator(), false)
+            .noneMatch(r -> r.get("id").asText().equals("gnd-5202")), "520201 is outside 5201: " + s);
+        assertEquals("ground", roster.kindOf("gnd-5202"), "its kind is known for the feed's filter");
+        assertEquals("520103", row(s, "uav-8").get("region").asText(), "the router's region, not the channel's");
+        roster.heard("uav-8", "", "5201", 11_000);
+        assertEquals("520103", row(roster.snapshot(), "uav-8").get("region").asText(), "a later report does not undo it");
     }
 }
