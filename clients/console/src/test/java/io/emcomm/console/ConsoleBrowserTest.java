@@ -25,6 +25,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.StaleElementReferenceException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,7 +90,22 @@ class ConsoleBrowserTest
     private static WebDriverWait waitFor(final Duration timeout)
     {
         final WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(50));
+        // the page redraws the map and the panels on every push (the roster every 2 s): an element found a moment
+        // ago may be gone; look it up again rather than fail
+        wait.ignoring(StaleElementReferenceException.class);
         return wait;
+    }
+
+    /** The text of the element {@code by} finds now, looked up again if the page redrew it meanwhile. */
+    private static String text(final By by)
+    {
+        return waitFor(WAIT).until(d -> d.findElement(by).getText());
+    }
+
+    /** An attribute of the element {@code by} finds now, looked up again if the page redrew it meanwhile. */
+    private static String attribute(final By by, final String name)
+    {
+        return waitFor(WAIT).until(d -> d.findElement(by).getDomAttribute(name));
     }
 
     @Test
@@ -102,7 +118,7 @@ class ConsoleBrowserTest
         final By ack = By.id("ack-" + flash.journalIndex());
         final WebElement button = waitFor(Duration.ofSeconds(2)).until(ExpectedConditions.elementToBeClickable(ack));
         assertTrue(driver.findElement(By.id("flash-banner")).isDisplayed());
-        assertTrue(driver.findElement(By.id("flash-list")).getText().contains("花溪水库大坝出现裂缝"));
+        assertTrue(text(By.id("flash-list")).contains("花溪水库大坝出现裂缝"));
         Browser.screenshot(driver, "1-flash-banner");
 
         // Unacknowledged, the router sends it again: the page counts the copy.
@@ -132,13 +148,13 @@ class ConsoleBrowserTest
         uav.client().publish(Message.position(26.41, 106.67).to("channel:positions.520111.air")).get(10, TimeUnit.SECONDS);
         final By marker = By.cssSelector("#map [data-terminal='uav-7']");
         waitFor(WAIT).until(ExpectedConditions.attributeToBe(marker, "data-lat", "26.41"));
-        final String before = driver.findElement(marker).getDomAttribute("transform");
-        assertTrue(driver.findElement(marker).getDomAttribute("class").contains("air"));
+        final String before = attribute(marker, "transform");
+        assertTrue(attribute(marker, "class").contains("air"));
 
         uav.client().publish(Message.position(26.52, 106.75).to("channel:positions.520111.air")).get(10, TimeUnit.SECONDS);
         waitFor(WAIT).until(ExpectedConditions.attributeToBe(marker, "data-lat", "26.52"));
-        assertEquals("106.75", driver.findElement(marker).getDomAttribute("data-lon"));
-        assertFalse(before.equals(driver.findElement(marker).getDomAttribute("transform")), "the marker moved");
+        assertEquals("106.75", attribute(marker, "data-lon"));
+        assertFalse(before.equals(attribute(marker, "transform")), "the marker moved");
         Browser.screenshot(driver, "4-position-moved");
         // Who is there lists uav-7 with its kind (pushed with the next reading of the router's /status).
         waitFor(WAIT).until(d -> d.findElement(By.cssSelector("#heard tr[data-terminal='uav-7']")).getText().startsWith("uav-7 空中"));
@@ -151,29 +167,29 @@ class ConsoleBrowserTest
         final By online = By.cssSelector("#heard tr[data-terminal='uav-7'][data-online='true']");
         // The console reads /status every 2 s: online within a few seconds.
         waitFor(Duration.ofSeconds(6)).until(ExpectedConditions.presenceOfElementLocated(online));
-        assertTrue(driver.findElement(online).getText().contains("在线"), driver.findElement(online).getText());
-        assertEquals("true", driver.findElement(By.id("health")).getDomAttribute("data-ready"));
-        assertTrue(driver.findElement(By.id("health")).getText().contains("就绪"), driver.findElement(By.id("health")).getText());
-        assertTrue(driver.findElement(By.id("health")).getText().contains("已连接"), "the post's own link");
+        assertTrue(text(online).contains("在线"), text(online));
+        assertEquals("true", attribute(By.id("health"), "data-ready"));
+        assertTrue(text(By.id("health")).contains("就绪"), text(By.id("health")));
+        assertTrue(text(By.id("health")).contains("已连接"), "the post's own link");
         assertEquals(0, driver.findElements(By.cssSelector("#heard tr[data-terminal='cp-5201']")).size(), "not the post itself");
         Browser.screenshot(driver, "8-who-is-there-online");
 
         final PublishResult said = uav.client().publish(Message.text("返航 returning to base").to("up:520111")).get(10, TimeUnit.SECONDS);
         final By entry = By.cssSelector("#feed .entry[data-index='" + said.journalIndex() + "']");
         waitFor(WAIT).until(ExpectedConditions.presenceOfElementLocated(entry));
-        final String saidAt = driver.findElement(entry).findElement(By.cssSelector(".when")).getText();
+        final String saidAt = text(By.cssSelector("#feed .entry[data-index='" + said.journalIndex() + "'] .when"));
         uav.client().close();
         final By offline = By.cssSelector("#heard tr[data-terminal='uav-7'][data-online='false']");
         waitFor(WAIT).until(ExpectedConditions.presenceOfElementLocated(offline));
-        final WebElement row = driver.findElement(offline);
-        assertTrue(row.getText().contains("离线"), row.getText());
-        final String lastHeard = row.findElement(By.cssSelector(".last-heard")).getText();
+        final String rowText = text(offline);
+        assertTrue(rowText.contains("离线"), rowText);
+        final String lastHeard = text(By.cssSelector("#heard tr[data-terminal='uav-7'][data-online='false'] .last-heard"));
         assertTrue(lastHeard.matches("\\d\\d:\\d\\d:\\d\\d") && lastHeard.compareTo(saidAt) >= 0,
             "last heard " + lastHeard + " is a time no earlier than its last message at " + saidAt);
         Browser.screenshot(driver, "9-who-is-there-offline");
         driver.findElement(By.id("lang")).click();
-        assertTrue(driver.findElement(offline).getText().contains("offline"));
-        assertTrue(driver.findElement(By.id("health")).getText().contains("ready"));
+        assertTrue(text(offline).contains("offline"));
+        assertTrue(text(By.id("health")).contains("ready"));
         driver.findElement(By.id("lang")).click();
     }
 
@@ -270,7 +286,7 @@ class ConsoleBrowserTest
         driver.findElement(By.id("c-text")).sendKeys("x");
         driver.findElement(By.id("c-send")).click();
         waitFor(WAIT).until(ExpectedConditions.attributeToBe(By.id("send-result"), "class", "error"));
-        assertTrue(driver.findElement(By.id("send-result")).getText().contains("5200"));
+        assertTrue(text(By.id("send-result")).contains("5200"));
     }
 
     @Test
@@ -311,16 +327,16 @@ class ConsoleBrowserTest
             assertTrue(url.startsWith(post.console.url()), "fetched from outside the console: " + url);
         }
 
-        assertEquals("指挥所控制台", driver.findElement(By.cssSelector("header [data-i18n='title']")).getText());
+        assertEquals("指挥所控制台", text(By.cssSelector("header [data-i18n='title']")));
         assertEquals(List.of(), driver.executeScript("return [...document.querySelectorAll('[data-i18n]')]" +
             ".filter(e => !e.textContent || e.textContent === e.dataset.i18n).map(e => e.dataset.i18n);"),
             "every label has its Chinese text");
         driver.findElement(By.id("lang")).click();
-        assertEquals("command-post console", driver.findElement(By.cssSelector("header [data-i18n='title']")).getText());
-        assertEquals("Guiyang", driver.findElement(By.id("post-place")).getText());
+        assertEquals("command-post console", text(By.cssSelector("header [data-i18n='title']")));
+        assertEquals("Guiyang", text(By.id("post-place")));
         Browser.screenshot(driver, "6-english");
         driver.findElement(By.id("lang")).click();
-        assertEquals("贵阳市", driver.findElement(By.id("post-place")).getText());
+        assertEquals("贵阳市", text(By.id("post-place")));
         // The picture for the README: who is there filled in from the router's /status (the six and cp-520102).
         waitFor(WAIT).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#heard tr[data-online='true']"), 7));
         Browser.screenshot(driver, "0-console");
