@@ -8,9 +8,8 @@ import io.netty.buffer.ByteBuf;
  * nearly full, and the first append of every 16 is timed into {@link RouterCounters#recordJournalAppend} (two
  * {@code System.nanoTime} calls, no allocation). Everything else goes straight to the journal underneath.
  */
-public final class GuardedJournal implements Journal
+public final class GuardedJournal extends ForwardingJournal
 {
-    private final Journal journal;
     private final DiskGuard guard;
     private final RouterCounters counters;
     /**
@@ -27,7 +26,7 @@ public final class GuardedJournal implements Journal
      */
     public GuardedJournal(final Journal journal, final DiskGuard guard, final RouterCounters counters)
     {
-        this.journal = journal;
+        super(journal);
         this.guard = guard;
         this.counters = counters;
     }
@@ -54,35 +53,5 @@ public final class GuardedJournal implements Journal
     public String unavailableDetail()
     {
         return guard.refusing() ? guard.detail() : journal.unavailableDetail();
-    }
-
-    @Override
-    public void sync()
-    {
-        journal.sync();
-    }
-
-    @Override
-    public JournalReader newReader()
-    {
-        return journal.newReader();
-    }
-
-    @Override
-    public long lastIndex()
-    {
-        return journal.lastIndex();
-    }
-
-    @Override
-    public long firstIndex()
-    {
-        return journal.firstIndex();
-    }
-
-    @Override
-    public void close()
-    {
-        journal.close();
     }
 }

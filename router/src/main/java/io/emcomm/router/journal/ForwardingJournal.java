@@ -3,13 +3,15 @@ package io.emcomm.router.journal;
 import io.netty.buffer.ByteBuf;
 
 /**
- * A journal that forwards every call to another, for tests that watch or change one behaviour (count readers,
- * record syncs, refuse appends) and keep the rest real. Override what the test needs.
+ * A journal that forwards every call to another: the base of a journal that changes one behaviour and keeps the
+ * rest ({@link GuardedJournal} refuses appends on a full disk; tests count readers or record syncs). Threads and
+ * errors are those of the journal underneath.
  */
 public class ForwardingJournal implements Journal
 {
     protected final Journal journal;
 
+    /** Forwards to {@code journal}. */
     public ForwardingJournal(final Journal journal)
     {
         this.journal = journal;
