@@ -421,6 +421,12 @@ public final class DeliveryFeed
         return outbox.ring().lastSeq();
     }
 
+    /** Deliveries of this connection held by delivery_seq, not yet known to be acknowledged (tests). Event loop. */
+    int numberedHeld()
+    {
+        return outbox.ring().size();
+    }
+
     /** Caller holds the terminal's monitor: the index is no longer outstanding (acknowledged, or below the cursor). */
     private boolean isSettled(final long index)
     {
