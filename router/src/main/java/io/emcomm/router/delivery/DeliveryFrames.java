@@ -131,10 +131,11 @@ public final class DeliveryFrames
         final int length = frame.readableBytes();
         final int field = ProtoWriter.varintFieldSize(5, deliverySeq);
         final ByteBuf copy = alloc.directBuffer(FACTS_BYTES + length + field);
-        copy.writeBytes(frame, start - FACTS_BYTES, FACTS_BYTES);
-        copy.readerIndex(FACTS_BYTES);
-        copy.writeInt(frame.getInt(start) + field);
-        copy.writeBytes(frame, start + Frames.LENGTH_FIELD_BYTES, length - Frames.LENGTH_FIELD_BYTES);
+        // read from the shared frame into the copy (memory to memory), not the copy writing from a derived
+        // buffer, which goes through a ByteBuffer view: garbage per frame
+        frame.getBytes(start - FACTS_BYTES, copy, 0, FACTS_BYTES + length);
+        copy.writerIndex(FACTS_BYTES + length).readerIndex(FACTS_BYTES);
+        copy.setInt(FACTS_BYTES, frame.getInt(start) + field);
         copy.writeByte(DELIVERY_SEQ_TAG);
         ProtoWriter.writeVarint(copy, deliverySeq);
         frame.release();
