@@ -147,9 +147,12 @@ final class SessionHandler extends FrameHandler
         }
         if (through != 0 && !session.feed().onAckThrough(through))
         {
-            protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, "through_delivery_seq " + through + " is above "
-                + session.feed().lastDeliverySeq() + ", the last delivery_seq sent to " + session.terminalId()
-                + " on this connection", false);
+            final long last = session.feed().lastDeliverySeq();
+            protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, through > last
+                ? "through_delivery_seq " + through + " is above " + last + ", the last delivery_seq sent to "
+                    + session.terminalId() + " on this connection"
+                : "through_delivery_seq " + through + ": " + session.terminalId()
+                    + " has a newer session, acks on this connection change nothing", false);
         }
         if (index != 0 && !session.feed().onAck(index))
         {
