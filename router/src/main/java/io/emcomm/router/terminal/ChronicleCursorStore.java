@@ -33,8 +33,11 @@ public final class ChronicleCursorStore implements CursorStore
     private static final int SUBSCRIBE = 3;
     private static final int UNSUBSCRIBE = 4;
 
-    /** Cursor records are ~30 bytes, a few per subscriber read batch: 1 MiB ahead is seconds of them at 100k/s. */
-    private static final long PRETOUCH_AHEAD_BYTES = 1L << 20;
+    /**
+     * Cursor records are ~30 bytes, one or a few per subscriber read batch: 2 MiB ahead is far more than one
+     * pretoucher pause's worth of them even at one record per message at 100k/s (3 MB/s).
+     */
+    private static final long PRETOUCH_AHEAD_BYTES = 2L << 20;
 
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
