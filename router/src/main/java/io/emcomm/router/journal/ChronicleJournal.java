@@ -27,7 +27,8 @@ import java.util.Set;
  * </pre>
  * The envelope is stored byte for byte as received, so it is forwarded and replayed without
  * re-serialising. A process crash (kill -9) loses nothing already appended: Chronicle never shows a
- * half-written excerpt to readers and the next writer recovers the lock.
+ * half-written excerpt to readers and the next writer recovers the lock. A {@link ChroniclePretoucher} thread
+ * keeps the pages ahead of the appenders faulted in, so an event loop's append does not take the page fault.
  */
 public final class ChronicleJournal implements Journal
 {
