@@ -2,7 +2,9 @@ package io.emcomm.router.journal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.emcomm.router.config.JournalSync;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -84,7 +86,27 @@ public final class ChronicleJournal implements Journal
      */
     public ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time, final long pretouchAheadBytes)
     {
-        this(dir, rollCycle, time, false, pretouchAheadBytes);
+        this(dir, rollCycle, time, false, pretouchAheadBytes, JournalSync.NONE);
+    }
+
+    /**
+     * As {@link #ChronicleJournal(Path, RollCycle, TimeProvider)}, for the router: with {@link JournalSync#BATCH}
+     * every {@link #sync()} is a synchronous {@code msync(MS_SYNC)} of the appender's file up to its write position.
+     *
+     * <p>Why the mode is set here: Chronicle's default sync mode is {@code MS_ASYNC}
+     * ({@code mappedFile.defaultSyncMode}), which on Linux only schedules writeback, so an appender's
+     * {@code sync()} would return before anything reached the disk and {@code batch} would not survive a power cut.
+     */
+    public ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time, final JournalSync sync)
+    {
+        this(dir, rollCycle, time, ChroniclePretoucher.DEFAULT_AHEAD_BYTES, sync);
+    }
+
+    /** As {@link #ChronicleJournal(Path, RollCycle, TimeProvider, JournalSync)} with the pretoucher's reach (0 = none). */
+    public ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time, final long pretouchAheadBytes,
+        final JournalSync sync)
+    {
+        this(dir, rollCycle, time, false, pretouchAheadBytes, sync);
     }
 
     /**
@@ -94,17 +116,18 @@ public final class ChronicleJournal implements Journal
      */
     public static ChronicleJournal readOnly(final Path dir)
     {
-        return new ChronicleJournal(dir, RollCycles.FAST_DAILY, SystemTimeProvider.INSTANCE, true, 0);
+        return new ChronicleJournal(dir, RollCycles.FAST_DAILY, SystemTimeProvider.INSTANCE, true, 0, JournalSync.NONE);
     }
 
     private ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time, final boolean readOnly,
-        final long pretouchAheadBytes)
+        final long pretouchAheadBytes, final JournalSync sync)
     {
         this.dir = dir;
         this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
             .rollCycle(rollCycle)
             .timeProvider(time)
             .readOnly(readOnly)
+            .syncMode(sync == JournalSync.BATCH ? SyncMode.SYNC : SyncMode.NONE)
             .build();
         this.pretoucher = readOnly || pretouchAheadBytes <= 0 ? null : new ChroniclePretoucher("emcomm-journal-pretouch",
             queue, pretouchAheadBytes, ChroniclePretoucher.DEFAULT_PERIOD_NANOS).start();
