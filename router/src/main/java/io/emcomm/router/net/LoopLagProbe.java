@@ -40,10 +40,14 @@ final class LoopLagProbe implements Runnable
     /** A session of this loop logged in; the first starts the probe. */
     void attach()
     {
-        if (sessions++ == 0 && loop != null)
+        if (sessions++ == 0)
         {
             lastRunEnd = governor.now();
-            future = loop.scheduleWithFixedDelay(this, governor.probeMicros(), governor.probeMicros(), TimeUnit.MICROSECONDS);
+            if (loop != null) // null: a unit test runs the probe itself
+            {
+                future = loop.scheduleWithFixedDelay(this, governor.probeMicros(), governor.probeMicros(),
+                    TimeUnit.MICROSECONDS);
+            }
         }
     }
 
@@ -58,7 +62,10 @@ final class LoopLagProbe implements Runnable
                 future.cancel(false);
                 future = null;
             }
-            governor.stopped(this);
+            if (loop != null)
+            {
+                governor.stopped(this);
+            }
         }
     }
 
