@@ -64,7 +64,7 @@ public final class PublishOutcome
     }
 
     /**
-     * The precedence number of the envelope acknowledged (0, unspecified, counts as ROUTINE); meaningful only
+     * The precedence number of the envelope acknowledged (an unspecified one reads as ROUTINE); meaningful only
      * when {@link #accepted()}.
      */
     public int precedence()
