@@ -48,6 +48,8 @@ final class SessionHandler extends FrameHandler
     private final DeliveryAckReader ackReader = new DeliveryAckReader();
     private ReplaySession replay;
     private ScheduledFuture<?> timer;
+    /** This connection's side of the intake governor (precedence under overload); set in handlerAdded. */
+    private IntakeGate intake;
 
     SessionHandler(final RouterContext router, final Session session)
     {
@@ -65,10 +67,20 @@ final class SessionHandler extends FrameHandler
         return session;
     }
 
-    /** Starts the feed's timer (flash deadlines, slow consumers, shaping, cursor persistence). */
+    /** This connection's intake gate (read side), for tests. */
+    IntakeGate intake()
+    {
+        return intake;
+    }
+
+    /**
+     * Starts the feed's timer (flash deadlines, slow consumers, shaping, cursor persistence) and joins the intake
+     * governor.
+     */
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
+        intake = router.intake().open(ctx);
         final long timerMs = router.config().timerIntervalMs();
         timer = ctx.executor().scheduleAtFixedRate(session.feed()::onTimer, timerMs, timerMs, TimeUnit.MILLISECONDS);
     }
@@ -119,6 +131,7 @@ final class SessionHandler extends FrameHandler
         final PublishOutcome out = router.sequencer().publish(session, frame);
         if (out.accepted())
         {
+            intake.published(out.precedence());
             acks.ack(ctx, session.terminalIdBytes(), out.sequence(), out.index(), out.duplicate(), out.deliveredNow(),
                 out.unknownTerminals(), out.unknownCount());
         }
@@ -234,13 +247,18 @@ final class SessionHandler extends FrameHandler
         ctx.fireUserEventTriggered(event);
     }
 
-    /** End of the read batch: the batch's acks, then the cursor, then the common sync and flush. */
+    /**
+     * End of the read batch: the batch's acks, then the cursor, then the common sync and flush; then, when the
+     * router is overloaded and this connection published only ROUTINE/PRIORITY, its reading pauses
+     * ({@link IntakeGovernor}).
+     */
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx)
     {
         acks.writeAtBatchEnd(ctx);
         session.feed().persist();
         super.channelReadComplete(ctx);
+        intake.afterReadBatch(ctx);
     }
 
     /** The socket takes more again: resume the feed and a replay that waited for it. */
@@ -269,6 +287,10 @@ final class SessionHandler extends FrameHandler
         if (timer != null)
         {
             timer.cancel(false);
+        }
+        if (intake != null)
+        {
+            intake.close();
         }
         router.table().unregister(session);
         acks.release();
