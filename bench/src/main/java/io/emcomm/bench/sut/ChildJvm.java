@@ -13,9 +13,6 @@ import java.util.List;
  */
 final class ChildJvm implements AutoCloseable
 {
-    /** Heap of every child server: the bar for EmComm is 10,000 terminals in 512 MiB, so all run in it. */
-    static final String HEAP = System.getProperty("emcomm.bench.childHeap", "512m");
-
     private final ServerProcess process;
     private final int port;
 
@@ -31,8 +28,10 @@ final class ChildJvm implements AutoCloseable
         final List<String> command = new ArrayList<>();
         command.add(JvmFlags.javaExecutable());
         command.addAll(JvmFlags.forChild(workDir));
-        command.add("-Xms" + HEAP);
-        command.add("-Xmx" + HEAP);
+        // every server in the same heap: 512 MiB unless the scenario needs more (connections: 1 GiB, ServerLimits)
+        final String heap = ServerLimits.heap();
+        command.add("-Xms" + heap);
+        command.add("-Xmx" + heap);
         command.add("-XX:+UseG1GC");
         // e.g. -Demcomm.bench.childJvmArgs="-XX:StartFlightRecording=filename=router.jfr,settings=profile"
         final String extra = System.getProperty("emcomm.bench.childJvmArgs", "").trim();
