@@ -25,6 +25,11 @@ final class ConnectionsScenario implements Scenario
     static final String HEAP = System.getProperty("emcomm.bench.connectionsHeap", "1g");
     /** Descriptors beyond one per connection: jars, journal files, pipes, the harness's other sockets. */
     private static final int SPARE_FILES = 20_000;
+    /** Descriptors kept free when the limit could not be raised and the count is cut to fit under it. */
+    private static final int SPARE_WHEN_CAPPED = 1_000;
+
+    /** Connections that fit under the open-file limit when it could not be raised; MAX_VALUE when it was. */
+    private int fitsUnderLimit = Integer.MAX_VALUE;
 
     @Override
     public String name()
@@ -51,7 +56,12 @@ final class ConnectionsScenario implements Scenario
         final String problem = ServerLimits.raiseOpenFiles(settings.idleConnections() + (long)SPARE_FILES);
         if (problem != null)
         {
-            log.println("connections: " + problem);
+            final long soft = ServerLimits.openFileLimit();
+            fitsUnderLimit = soft > 0 && soft - SPARE_WHEN_CAPPED < settings.idleConnections()
+                ? (int)Math.max(1, soft - SPARE_WHEN_CAPPED) : Integer.MAX_VALUE;
+            log.println("connections: " + problem + (fitsUnderLimit < Integer.MAX_VALUE
+                ? String.format(Locale.ROOT, "; %,d terminals are connected instead of %,d", fitsUnderLimit,
+                settings.idleConnections()) : ""));
         }
     }
 
@@ -60,7 +70,12 @@ final class ConnectionsScenario implements Scenario
         throws Exception
     {
         final ScenarioResult result = new ScenarioResult(name(), system.name());
-        final int n = settings.idleConnections();
+        final int n = Math.min(settings.idleConnections(), fitsUnderLimit);
+        if (n < settings.idleConnections())
+        {
+            result.notes().add(String.format(Locale.ROOT, "open-file limit %,d could not be raised: %,d of %,d terminals",
+                ServerLimits.openFileLimit(), n, settings.idleConnections()));
+        }
         final IdleConnections.Plan plan = new IdleConnections.Plan(n, settings.connectionsPerAddress(), settings.progress());
         if (settings.progress() != null)
         {

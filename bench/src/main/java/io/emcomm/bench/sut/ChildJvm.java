@@ -40,7 +40,9 @@ final class ChildJvm implements AutoCloseable
             command.addAll(List.of(extra.split("\\s+")));
         }
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        // absolute: the child runs in its work folder, and `java -jar bench/target/emcomm-bench.jar` gives a relative path
+        command.add(java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
         command.add(mainClass.getName());
         command.addAll(args);
         final ServerProcess process = ServerProcess.start(name, command, workDir, true);

@@ -86,6 +86,12 @@ public final class ServerLimits
             + "; raising the hard limit needs root)" + why;
     }
 
+    /** This process's soft open-file limit (what its children start with), or -1 when unknown. */
+    public static long openFileLimit()
+    {
+        return openFiles()[0];
+    }
+
     /** Soft and hard open-file limits of this process, from /proc/self/limits ({@code Long.MAX_VALUE}: unlimited; -1: unknown). */
     static long[] openFiles()
     {
