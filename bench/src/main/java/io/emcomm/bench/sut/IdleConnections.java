@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>One loopback source address offers about 28,000 ephemeral ports (ip_local_port_range 32768-60999), so
  * the connections are spread over {@code 127.0.0.1}, {@code 127.0.0.2}, ... ({@link Plan#perSourceAddress} each):
- * every client socket binds its source address before it connects. Linux routes all of 127.0.0.0/8 to the
- * loopback device, so no address needs configuring.
+ * every client socket binds its source address before it connects (with IP_BIND_ADDRESS_NO_PORT under epoll).
+ * Linux routes all of 127.0.0.0/8 to the loopback device, so no address needs configuring.
  */
 public final class IdleConnections implements AutoCloseable
 {
@@ -128,6 +128,12 @@ public final class IdleConnections implements AutoCloseable
             .channel(NettyTransport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_REUSEADDR, true);
+        if (io.netty.channel.epoll.Epoll.isAvailable())
+        {
+            // the port is chosen at connect by the 4-tuple, not at bind by a scan of every port bound to the address:
+            // without it each bind takes longer as the address fills, and 25,000 per address take minutes
+            bootstrap.option(io.netty.channel.epoll.EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
         try
         {
             for (int i = 0; i < plan.count(); i++)
