@@ -59,7 +59,8 @@ final class Outbox
     private final Runnable timedDrain;
     private final Runnable drainTask;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final LongObjectHashMap<Boolean> wantReceipts = new LongObjectHashMap<>(4);
+    /** Made at the first message whose sender wants a receipt, then kept: most terminals never get one. */
+    private LongObjectHashMap<Boolean> wantReceipts;
     /** The newest position report index of each source queued for a shaped link; null when unshaped. */
     private final ConcurrentHashMap<String, Long> latestPosition;
     private TokenBucket bucket;
@@ -205,6 +206,10 @@ final class Outbox
             }
             if (DeliveryFrames.wantReceipts(facts))
             {
+                if (wantReceipts == null)
+                {
+                    wantReceipts = new LongObjectHashMap<>(4);
+                }
                 wantReceipts.put(index, Boolean.TRUE);
             }
             ctx.counters().incDelivered(precedence);
@@ -261,7 +266,7 @@ final class Outbox
     boolean acked(final long index)
     {
         flash.acked(index);
-        return wantReceipts.remove(index) != null;
+        return wantReceipts != null && wantReceipts.remove(index) != null;
     }
 
     /** ROUTINE and PRIORITY frames written and not acknowledged, as counted here (for tests and status). */
