@@ -61,7 +61,8 @@ final class Outbox
     private final Runnable timedDrain;
     private final Runnable drainTask;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final LongObjectHashMap<Boolean> wantReceipts = new LongObjectHashMap<>(4);
+    /** Made at the first message whose sender wants a receipt, then kept: most terminals never get one. */
+    private LongObjectHashMap<Boolean> wantReceipts;
     /** What this connection was written, by delivery_seq, for cumulative acknowledgements. */
     private final InFlightRing ring;
     /** The newest position report index of each source queued for a shaped link; null when unshaped. */
@@ -211,6 +212,10 @@ final class Outbox
             }
             if (DeliveryFrames.wantReceipts(facts))
             {
+                if (wantReceipts == null)
+                {
+                    wantReceipts = new LongObjectHashMap<>(4);
+                }
                 wantReceipts.put(index, Boolean.TRUE);
             }
             ctx.counters().incDelivered(precedence);
@@ -267,7 +272,7 @@ final class Outbox
     boolean acked(final long index)
     {
         flash.acked(index);
-        return wantReceipts.remove(index) != null;
+        return wantReceipts != null && wantReceipts.remove(index) != null;
     }
 
     /** The DELIVERY frames written on this connection by delivery_seq (protocol.md section 7.3). Event loop. */
