@@ -175,7 +175,16 @@ final class FeedFixture implements AutoCloseable
     /** A new feed for this terminal on the recording sink, started and registered for routing, as at login. */
     DeliveryFeed login(final LinkProfile link)
     {
-        final DeliveryFeed feed = new DeliveryFeed(ctx, terminal, link, sink);
+        return login(link, sink, HandOffQueue.CAPACITY);
+    }
+
+    /**
+     * A new feed for this terminal on {@code on} (another connection's loop), with a hand-off queue of
+     * {@code handOffCapacity} frames, started and registered for routing, as at login.
+     */
+    DeliveryFeed login(final LinkProfile link, final RecordingSink on, final int handOffCapacity)
+    {
+        final DeliveryFeed feed = new DeliveryFeed(ctx, terminal, link, on, handOffCapacity);
         synchronized (terminal)
         {
             feed.start(owner);
@@ -207,12 +216,21 @@ final class FeedFixture implements AutoCloseable
     }
 
     /**
-     * What the sequencer does with a publish: journal it and, under the same lock, offer it to the feed when it
+     * What the sequencer does with a publish: journal it and, under the same lock, hand it off to the feed when it
      * reaches this terminal. Any thread.
      *
      * @return its journal index.
      */
     long publish(final byte[] envelope)
+    {
+        return publish(envelope, null);
+    }
+
+    /**
+     * As {@link #publish(byte[])}, but handed off to {@code stale} instead of the feed registered for routing
+     * when not null: a publisher that resolved the recipients just before a newer login replaced them.
+     */
+    long publish(final byte[] envelope, final DeliveryFeed stale)
     {
         final ByteBuf buf = Unpooled.wrappedBuffer(envelope);
         try
@@ -225,12 +243,11 @@ final class FeedFixture implements AutoCloseable
                 {
                     throw new AssertionError("not journaled: " + journal.unavailableDetail());
                 }
-                final DeliveryFeed feed = routed;
+                final DeliveryFeed feed = stale != null ? stale : routed;
                 if (feed != null && header.wrap(buf, 0, envelope.length)
                     && RouteMatcher.reaches(owner.identity(), terminal, header, DestinationCache.forThread()))
                 {
-                    feed.offerLive(DeliveryFrames.delivery(sink.alloc(), index, buf, 0, envelope.length, now, 0, header), index,
-                        header.precedenceNumber(), header);
+                    feed.handOff(DeliveryFrames.delivery(sink.alloc(), index, buf, 0, envelope.length, now, 0, header));
                 }
                 return index;
             }
