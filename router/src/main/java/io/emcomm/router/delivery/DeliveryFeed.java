@@ -130,10 +130,10 @@ public final class DeliveryFeed
         return link;
     }
 
-    /** Frames queued for the connection and not yet written; any thread. */
+    /** Frames queued for the connection and not yet written, handed-off ones not yet taken included; any thread. */
     public int queued()
     {
-        return outbox.size();
+        return outbox.size() + inbox.size();
     }
 
     /** Messages sent to this terminal and not yet acknowledged (its delivery window in use); any thread. */

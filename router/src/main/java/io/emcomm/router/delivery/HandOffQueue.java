@@ -105,6 +105,12 @@ final class HandOffQueue
         return true;
     }
 
+    /** Frames waiting (a snapshot). Any thread. */
+    int size()
+    {
+        return frames.size();
+    }
+
     /** Nothing waits (a snapshot). Consumer only. */
     boolean isEmpty()
     {
