@@ -276,20 +276,26 @@ final class CatchUpReader
     }
 
     /**
-     * At the journal's end: turn live, unless a hand-off was dropped meanwhile (then the feed starts over from
+     * At the journal's end: turn live, unless a hand-off was dropped meanwhile (then the passes start over from
      * the last message taken in order). No publish lock: the hand-offs are taken on this same loop, in journal
      * order, and from now on a handed-off message counts as new only above {@link #takenThrough()} - the last
-     * message for this terminal that this read reached - so the one read here and handed off too is not taken
-     * twice, and one journaled after this read's end is handed off (the session was registered for routing
-     * before the catch-up began), so none falls between.
+     * message for this terminal that this read reached - so one read here and handed off too is not taken twice,
+     * and one journaled after this read's end is handed off (the session was registered for routing before the
+     * catch-up began), so none falls between.
+     *
+     * <p>Hand-offs waiting now are not taken before turning live: one journaled after the read's end would be
+     * left to the catch-up that is ending, and lost. Taken after, each is new above {@code takenThrough} or read.
      */
     private void turnLive()
     {
-        feed.takeHandedOff(); // a dropped hand-off restarts the passes here, before the feed could turn live
         final boolean live;
         synchronized (terminal)
         {
-            live = feed.owns() && pass == CatchUpPass.REST && !reseek;
+            if (!feed.owns() || pass != CatchUpPass.REST || reseek)
+            {
+                return;
+            }
+            live = !feed.restartIfHandOffDropped();
             if (live)
             {
                 feed.becomeLive();
@@ -299,6 +305,10 @@ final class CatchUpReader
         if (live)
         {
             close();
+        }
+        else
+        {
+            schedule();
         }
     }
 

@@ -247,20 +247,32 @@ public final class DeliveryFeed
             {
                 admitUnsafe(frame);
             }
-            if (inbox.takeOverflow() && owns())
-            {
-                // Everything queued before the gap was polled above; what was dropped lies after the last message
-                // taken in order, and may hold FLASH: all three passes from there.
-                ctx.counters().incSlowConsumerDrops();
-                state = State.CATCHING_UP;
-                reader.restart(reader.takenThrough(), CatchUpPass.URGENT);
-                catchUp = true;
-            }
+            // everything queued before the gap was polled above
+            catchUp = restartIfHandOffDropped();
         }
         if (catchUp)
         {
             reader.schedule();
         }
+    }
+
+    /**
+     * After a dropped hand-off: what was dropped lies after the last message taken in order, and may hold FLASH, so
+     * the feed catches up from there, all three passes. Caller holds the terminal's monitor, on the loop, and has
+     * taken what was queued before the gap (or is at the journal's end, where none of it matters).
+     *
+     * @return whether the feed went back to catching up (the caller schedules the reader).
+     */
+    boolean restartIfHandOffDropped()
+    {
+        if (!inbox.takeOverflow() || !owns())
+        {
+            return false;
+        }
+        ctx.counters().incSlowConsumerDrops();
+        state = State.CATCHING_UP;
+        reader.restart(reader.takenThrough(), CatchUpPass.URGENT);
+        return true;
     }
 
     /** One handed-off frame; caller holds the terminal's monitor, on the loop. Takes ownership of {@code frame}. */

@@ -9,6 +9,7 @@ import io.emcomm.router.address.DestinationCache;
 import io.emcomm.router.address.RouteMatcher;
 import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.journal.ChronicleJournal;
+import io.emcomm.router.journal.Journal;
 import io.emcomm.router.terminal.CursorStore;
 import io.emcomm.router.terminal.TerminalIdentity;
 import io.emcomm.router.terminal.TerminalState;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * One terminal's {@link DeliveryFeed} with real neighbours where it matters and fakes where it does not, in the
@@ -164,9 +166,19 @@ final class FeedFixture implements AutoCloseable
 
     FeedFixture(final Path dir, final Limits limits, final long routerBytes, final long sessionBytes)
     {
+        this(dir, limits, routerBytes, sessionBytes, UnaryOperator.identity());
+    }
+
+    /**
+     * @param feedsSee wraps the journal as the feeds see it (to act at a chosen point of a catch-up's read); the
+     *                 fixture's publishes append to the journal itself.
+     */
+    FeedFixture(final Path dir, final Limits limits, final long routerBytes, final long sessionBytes,
+        final UnaryOperator<Journal> feedsSee)
+    {
         journal = new ChronicleJournal(dir.resolve("journal"));
         budget = new OutboundBudget(routerBytes, sessionBytes, 1_000_000L);
-        ctx = new DeliveryContext(journal, cursors, publishLock, counters, clock, events, ROUTER_ID, limits.window(),
+        ctx = new DeliveryContext(feedsSee.apply(journal), cursors, publishLock, counters, clock, events, ROUTER_ID, limits.window(),
             limits.inFlight(), limits.queueLimit(), FLASH_TIMEOUT_MICROS, SLOW_CONSUMER_MICROS, budget);
         // a terminal first seen now: its cursor starts at the journal's end, as at a first login
         terminal = cursors.terminal(ME, journal.lastIndex());

@@ -1,6 +1,10 @@
 package io.emcomm.router.delivery;
 
 import io.emcomm.router.delivery.FeedFixture.Limits;
+import io.emcomm.router.journal.ForwardingJournal;
+import io.emcomm.router.journal.Journal;
+import io.emcomm.router.journal.JournalEntry;
+import io.emcomm.router.journal.JournalReader;
 import io.emcomm.testing.LeakWatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,6 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import static io.emcomm.protocol.wire.Precedence.FLASH;
 import static io.emcomm.protocol.wire.Precedence.ROUTINE;
@@ -156,6 +162,92 @@ class HandOffTest
             assertEquals(mine.get(25), written.get(0), "its catch-up puts the FLASH first");
             assertTrue(fresh.isLive());
             assertEquals(mine.get(mine.size() - 1), f.terminal.cursor());
+        }
+    }
+    @Test
+    void aHandOffArrivingAsTheCatchUpReachesTheJournalsEndIsTakenLive()
+    {
+        // a publisher on another core appends and hands off just after the catch-up's last read found the end
+        final AtomicReference<Runnable> atEnd = new AtomicReference<>();
+        final UnaryOperator<Journal> racing = journal -> new ForwardingJournal(journal)
+        {
+            @Override
+            public JournalReader newReader()
+            {
+                return new RacingReader(super.newReader(), atEnd);
+            }
+        };
+        try (FeedFixture f = new FeedFixture(dir, Limits.DEFAULTS, 64L << 20, 8L << 20, racing))
+        {
+            final List<Long> mine = new ArrayList<>();
+            for (int i = 0; i < 10; i++)
+            {
+                mine.add(f.publish(TO_ME, ROUTINE));
+            }
+            final DeliveryFeed feed = f.login();
+            atEnd.set(() -> mine.add(f.publish(TO_ME, ROUTINE)));
+            f.settle(feed);
+
+            assertEquals(null, atEnd.get(), "the race was run");
+            assertEquals(11, mine.size());
+            assertEquals(mine, f.sink.indexes(), "each once, in journal order: the one handed off at the seam too");
+            assertTrue(feed.isLive());
+        }
+    }
+
+    /**
+     * A journal reader that runs a task (a racing publish) the third time it finds the journal's end: the end of a
+     * login's in-order pass, after the urgent and PRIORITY passes' ends.
+     */
+    private static final class RacingReader implements JournalReader
+    {
+        private final JournalReader reader;
+        private final AtomicReference<Runnable> atEnd;
+        private int ends;
+
+        RacingReader(final JournalReader reader, final AtomicReference<Runnable> atEnd)
+        {
+            this.reader = reader;
+            this.atEnd = atEnd;
+        }
+
+        @Override
+        public void toStart()
+        {
+            reader.toStart();
+        }
+
+        @Override
+        public boolean seekAfter(final long index)
+        {
+            return reader.seekAfter(index);
+        }
+
+        @Override
+        public void seekAtOrAfter(final long index)
+        {
+            reader.seekAtOrAfter(index);
+        }
+
+        @Override
+        public boolean next(final JournalEntry entry)
+        {
+            if (reader.next(entry))
+            {
+                return true;
+            }
+            final Runnable race = ++ends == 3 ? atEnd.getAndSet(null) : null;
+            if (race != null)
+            {
+                race.run();
+            }
+            return false;
+        }
+
+        @Override
+        public void close()
+        {
+            reader.close();
         }
     }
 }
