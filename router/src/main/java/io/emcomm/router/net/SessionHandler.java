@@ -45,6 +45,7 @@ final class SessionHandler extends FrameHandler
     /** The PUBLISH_ACKs of the current read batch. */
     private final AckBatch acks;
     private final SubscriptionRequests subscriptions;
+    private final DeliveryAckReader ackReader = new DeliveryAckReader();
     private ReplaySession replay;
     private ScheduledFuture<?> timer;
 
@@ -127,16 +128,33 @@ final class SessionHandler extends FrameHandler
         }
     }
 
-    /** DELIVERY_ACK (protocol.md 7.3), read in place: acks are per message, so no parse objects. */
+    /**
+     * DELIVERY_ACK (protocol.md 7.3), read in place: acks come at the message rate, so no parse objects. A
+     * {@code through_delivery_seq} acknowledges every DELIVERY of this connection numbered up to it; with a
+     * {@code journal_index} too, both apply. Neither (both 0) is malformed.
+     */
     private void onDeliveryAck(final ChannelHandlerContext ctx, final ByteBuf frame)
     {
         router.counters().incDeliveryAcks();
-        final long index = DeliveryAckReader.index(frame);
-        if (index < 0)
+        final DeliveryAckReader ack = ackReader;
+        final boolean parsed = ack.read(frame);
+        final long index = ack.journalIndex();
+        final long through = ack.throughDeliverySeq();
+        if (!parsed || index == 0 && through == 0)
         {
             protocolError(ctx, ErrorCode.MALFORMED_FRAME, "DELIVERY_ACK does not carry a journal_index", false);
+            return;
         }
-        else if (!session.feed().onAck(index))
+        if (through != 0 && !session.feed().onAckThrough(through))
+        {
+            final long last = session.feed().lastDeliverySeq();
+            protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, through > last
+                ? "through_delivery_seq " + through + " is above " + last + ", the last delivery_seq sent to "
+                    + session.terminalId() + " on this connection"
+                : "through_delivery_seq " + through + ": " + session.terminalId()
+                    + " has a newer session, acks on this connection change nothing", false);
+        }
+        if (index != 0 && !session.feed().onAck(index))
         {
             protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, "journal index " + index + " (0x" + Long.toHexString(index)
                 + ") was never delivered to " + session.terminalId(), false);

@@ -99,6 +99,8 @@ final class FeedFixture implements AutoCloseable
         final Map<String, TerminalState> terminals = new ConcurrentHashMap<>();
         final Map<String, Long> recordedCursors = new ConcurrentHashMap<>();
         final List<Long> recordedAcks = new CopyOnWriteArrayList<>();
+        /** How often a cursor was written to the store. */
+        final AtomicInteger cursorRecords = new AtomicInteger();
 
         @Override
         public TerminalState terminal(final String terminalId, final long initialCursor)
@@ -122,6 +124,7 @@ final class FeedFixture implements AutoCloseable
         public void recordCursor(final TerminalState terminal, final long cursor)
         {
             recordedCursors.put(terminal.terminalId(), cursor);
+            cursorRecords.incrementAndGet();
         }
 
         @Override
