@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  * takes the hand-offs into the precedence queue, writes them to the sink (which releases them) and flushes - then
  * a DELIVERY_ACK for each and the cursor's move. Reported per batch (B/op too). Both sides run on the benchmark's
  * thread, so it measures the work and the allocation of the path, not the cross-core transfer; expect 0 B/op with
- * {@code -prof gc} for batches below 32 (see {@link #batch}). The frames are reused (retained, not duplicated), so
+ * {@code -prof gc} for batches below 32 (see {@link #batch}). The frames are reused (not duplicated), so
  * no buffer object is recycled and the thread need not be a {@link FastThreadLocalThread} (wrapping each batch in
  * {@code runWithFastThreadLocal} would itself allocate per call). Needs the Chronicle JVM flags in the fork (the
  * feed's catch-up opens a journal reader once): run it through {@code bench jmh}.
@@ -74,12 +74,19 @@ public class HandOffBenchmark
     @Param({"16", "64"})
     public int batch;
 
-    /** The subscriber's loop: tasks run by hand after each batch; frames written are released. */
+    /**
+     * The subscriber's loop: tasks run by hand after each batch. A frame written goes back to the benchmark's
+     * pool instead of being released: the writer stamps its delivery_seq in place (refCnt 1), so the sink undoes
+     * that (writer index and length), and the frame is handed off again in a later batch.
+     */
     private static final class LoopSink implements DeliverySink
     {
         final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
         final long[] written = new long[4 * MAX_BATCH];
         int writtenCount;
+        ByteBuf[] pool;
+        int[] poolWriterIndex;
+        int[] poolLength;
 
         @Override
         public ByteBufAllocator alloc()
@@ -97,7 +104,16 @@ public class HandOffBenchmark
         public void write(final ByteBuf frame)
         {
             written[writtenCount++] = DeliveryFrames.index(frame);
-            frame.release();
+            for (int i = 0; i < pool.length; i++)
+            {
+                if (pool[i] == frame)
+                {
+                    frame.writerIndex(poolWriterIndex[i]);
+                    frame.setInt(frame.readerIndex(), poolLength[i]);
+                    return;
+                }
+            }
+            frame.release(); // a copy (a frame still shared when written): not the benchmark's
         }
 
         @Override
@@ -257,6 +273,14 @@ public class HandOffBenchmark
                 1_760_000_000_000_000L, 0, header);
         }
         // the frames are made once; each batch gives them new journal indexes in their prefix (what the feed reads)
+        sink.pool = frames;
+        sink.poolWriterIndex = new int[MAX_BATCH];
+        sink.poolLength = new int[MAX_BATCH];
+        for (int i = 0; i < MAX_BATCH; i++)
+        {
+            sink.poolWriterIndex[i] = frames[i].writerIndex();
+            sink.poolLength[i] = frames[i].getInt(frames[i].readerIndex());
+        }
     }
 
     @TearDown(Level.Trial)
@@ -290,7 +314,7 @@ public class HandOffBenchmark
         {
             final ByteBuf frame = frames[i];
             frame.setLong(frame.readerIndex() - 16, nextIndex++); // DeliveryFrames' prefix: the journal index
-            feed.handOff(frame.retain());
+            feed.handOff(frame); // refCnt 1, as a frame routed to one session; the sink gives it back
         }
         // the subscriber's loop: the wake-up task (take, write, flush), then the batch's acknowledgements
         sink.runTasks();
