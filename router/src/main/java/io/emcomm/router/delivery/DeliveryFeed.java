@@ -1,6 +1,5 @@
 package io.emcomm.router.delivery;
 
-import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.terminal.AckWindow;
 import io.emcomm.router.terminal.TerminalState;
 import io.netty.buffer.ByteBuf;
@@ -10,7 +9,7 @@ import io.netty.buffer.ByteBuf;
  * {@link CatchUpReader} reads the backlog after the terminal's durable cursor (urgent pass, PRIORITY pass, the
  * rest) and, at the journal's end, turns the feed <b>live</b>, with no gap and no duplicate at the seam (see
  * {@link CatchUpReader}). Publishers hand what they route to the feed ({@link #handOff}) through a bounded
- * lock-free queue ({@link HandOffQueue}); the feed's own event loop takes it from there ({@link #takeHandedOff()}).
+ * lock-free queue ({@link HandOffQueue}); the feed's own event loop takes it from there ({@link HandOffIntake}).
  * A live feed that falls behind (queue, unacknowledged window or byte budget full, see {@link SessionOutbound}, or
  * the hand-off queue itself full) goes back to catching up from the last message it took, so memory stays
  * bounded and nothing is dropped. <b>Closed</b> is final.
@@ -57,6 +56,7 @@ public final class DeliveryFeed
     private final FeedWatchdog watchdog;
     private final CursorCommitter cursor;
     private final HandOffQueue inbox;
+    private final HandOffIntake intake;
     private FeedOwner session;
     private volatile State state = State.CATCHING_UP;
     /** The owner epoch claimed at {@link #start}; 0 = never owned. Guarded by the terminal's monitor. */
@@ -88,6 +88,7 @@ public final class DeliveryFeed
         final SessionOutbound account = ctx.outbound().open(() -> sink.execute(this::disconnectOverBudget));
         this.outbox = new Outbox(ctx, sink, link, account, flash, this::drain, this::done);
         this.reader = new CatchUpReader(ctx, terminal, this, outbox, cursor, sink);
+        this.intake = new HandOffIntake(ctx, terminal, this, inbox, outbox, reader);
         this.watchdog = new FeedWatchdog(ctx, terminal, this, outbox, reader, cursor, sink, flash,
             new SlowConsumerWatch(ctx.slowConsumerDisconnectMicros()));
     }
@@ -189,7 +190,7 @@ public final class DeliveryFeed
 
     /**
      * Hands a routed message to this feed: queues the frame for the feed's event loop, which alone decides what it
-     * becomes ({@link #takeHandedOff()}), and has that loop woken once per publishing read batch ({@link DrainBatch}).
+     * becomes ({@link HandOffIntake}), and has that loop woken once per publishing read batch ({@link DrainBatch}).
      * Publishing thread, under the publish lock (hand-offs to one feed must come in journal order, see
      * {@link HandOffQueue}); takes ownership of {@code frame}. No lock and no allocation: the per-terminal monitor is
      * the subscriber's loop's.
@@ -226,109 +227,16 @@ public final class DeliveryFeed
         return true;
     }
 
-    /**
-     * Takes what publishers handed off since the last look, in journal order, and decides for each frame what the
-     * publish path used to decide under the terminal's monitor: queued live, queued ahead of the catch-up (FLASH,
-     * IMMEDIATE, and PRIORITY once its pass is over), or left to the catch-up. After an overflow the feed falls
-     * back to catching up from the last message it took in order, urgent pass first. Event loop; one monitor
-     * enter per batch, uncontended but for rare control operations.
-     */
+    /** Takes what publishers handed off since the last look (see {@link HandOffIntake#takeAll()}). Event loop. */
     void takeHandedOff()
     {
-        ByteBuf frame = inbox.poll();
-        if (frame == null && !inbox.hasOverflowed())
-        {
-            return;
-        }
-        boolean catchUp = false;
-        synchronized (terminal)
-        {
-            for (; frame != null; frame = inbox.poll())
-            {
-                admitUnsafe(frame);
-            }
-            // everything queued before the gap was polled above
-            catchUp = restartIfHandOffDropped();
-        }
-        if (catchUp)
-        {
-            reader.schedule();
-        }
+        intake.takeAll();
     }
 
-    /**
-     * After a dropped hand-off: what was dropped lies after the last message taken in order, and may hold FLASH, so
-     * the feed catches up from there, all three passes. Caller holds the terminal's monitor, on the loop, and has
-     * taken what was queued before the gap (or is at the journal's end, where none of it matters).
-     *
-     * @return whether the feed went back to catching up (the caller schedules the reader).
-     */
+    /** After a dropped hand-off, back to the journal (see {@link HandOffIntake#restartIfDropped()}). */
     boolean restartIfHandOffDropped()
     {
-        if (!inbox.takeOverflow() || !owns())
-        {
-            return false;
-        }
-        ctx.counters().incSlowConsumerDrops();
-        state = State.CATCHING_UP;
-        reader.restart(reader.takenThrough(), CatchUpPass.URGENT);
-        return true;
-    }
-
-    /** One handed-off frame; caller holds the terminal's monitor, on the loop. Takes ownership of {@code frame}. */
-    private void admitUnsafe(final ByteBuf frame)
-    {
-        final long index = DeliveryFrames.index(frame);
-        final int precedence = DeliveryFrames.precedenceNumber(DeliveryFrames.facts(frame));
-        final boolean urgent = precedence >= Precedence.IMMEDIATE_VALUE;
-        if (!owns())
-        {
-            // replaced or closed: the owner's catch-up reads this message from the journal
-            frame.release();
-            return;
-        }
-        if (state == State.LIVE)
-        {
-            if (index <= reader.takenThrough())
-            {
-                // The seam: the catch-up read this one from the journal before it turned live (both run on this
-                // loop, and hand-offs come in journal order, so everything above is new to this feed).
-                frame.release();
-                return;
-            }
-            if (!urgent && (terminal.ackWindow().sent() >= ctx.window() || outbox.size() >= ctx.queueLimit()
-                || !outbox.account().admitsLive(frame.capacity())))
-            {
-                // Fallen behind: defer ROUTINE and PRIORITY to the journal, from just before this message.
-                state = State.CATCHING_UP;
-                reader.fallBehind();
-                frame.release();
-                ctx.counters().incSlowConsumerDrops();
-                return;
-            }
-            reader.takenLive(index);
-        }
-        else if (!(urgent || precedence == Precedence.PRIORITY_VALUE && reader.pass() == CatchUpPass.REST && hasRoomUnsafe())
-            || index <= terminal.cursor() || terminal.ackWindow().state(index) != 0)
-        {
-            // Catching up: the reader will come to it (or has already taken it: a publish is journaled before
-            // it is handed off, so a pass can read it first). A PRIORITY message is queued at once only once the
-            // PRIORITY pass is over, where the in-order pass would otherwise put it behind older ROUTINE.
-            frame.release();
-            return;
-        }
-        // FLASH and IMMEDIATE are never deferred behind lower precedence, even while catching up; the
-        // reader skips them because the ledger already holds them.
-        final byte mark = urgent ? AckWindow.SENT_URGENT : AckWindow.SENT;
-        if (state == State.LIVE)
-        {
-            terminal.ackWindow().add(index, mark);
-        }
-        else
-        {
-            terminal.ackWindow().addAhead(index, mark); // ahead of the catch-up's in-order read
-        }
-        outbox.offerHandedOff(frame, precedence, index);
+        return intake.restartIfDropped();
     }
 
     /** Nothing handed off waits and nothing was dropped (a snapshot). Event loop. */
@@ -337,10 +245,22 @@ public final class DeliveryFeed
         return inbox.isEmpty() && !inbox.hasOverflowed();
     }
 
-    /** The window and the queue have room for one more from the journal. Caller holds the terminal's monitor. */
-    private boolean hasRoomUnsafe()
+    /**
+     * Falls back to catching up: from just before the message being taken (a live feed fallen behind,
+     * {@code urgentPass} false) or from the last message taken in order, all three passes (a dropped hand-off).
+     * Caller holds the terminal's monitor, on the loop.
+     */
+    void catchUpUnsafe(final boolean urgentPass)
     {
-        return terminal.ackWindow().sent() < ctx.window() && outbox.size() < ctx.queueLimit() / 2 && outbox.account().mayRead();
+        state = State.CATCHING_UP;
+        if (urgentPass)
+        {
+            reader.restart(reader.takenThrough(), CatchUpPass.URGENT);
+        }
+        else
+        {
+            reader.fallBehind();
+        }
     }
 
     /**

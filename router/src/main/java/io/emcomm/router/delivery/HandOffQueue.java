@@ -39,8 +39,13 @@ final class HandOffQueue
      * wake-up.
      */
     static final int CHUNK = 128;
-    /** Frames waiting at most, by default: several publishing read batches. */
-    static final int CAPACITY = 4096;
+    /**
+     * Frames waiting at most, by default: about 160 ms of 1to1 at 100,000 msgs/s, so that a subscriber's loop
+     * held up for a moment on a busy machine (other connections, GC, the kernel) does not fall back to the journal,
+     * which costs it a re-read of what was dropped. An overflow sends the feed back to the journal, as the queue
+     * limit ({@code emcomm.outbound.queue.limit}) does; at ~340 bytes a frame it holds at most ~5.5 MB.
+     */
+    static final int CAPACITY = 16_384;
 
     private final Queue<ByteBuf> frames;
     /** Set by a publisher whose frame did not fit; cleared only by the consumer. */
