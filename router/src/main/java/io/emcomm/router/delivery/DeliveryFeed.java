@@ -72,7 +72,7 @@ public final class DeliveryFeed
      */
     public DeliveryFeed(final DeliveryContext ctx, final TerminalState terminal, final LinkProfile link, final DeliverySink sink)
     {
-        this(ctx, terminal, link, sink, HandOffQueue.CAPACITY);
+        this(ctx, terminal, link, sink, HandOffQueue.capacityFor(ctx.queueLimit()));
     }
 
     /** As the public constructor, with a hand-off queue of {@code handOffCapacity} frames (tests fill it). */
@@ -131,10 +131,14 @@ public final class DeliveryFeed
         return link;
     }
 
-    /** Frames queued for the connection and not yet written, handed-off ones not yet taken included; any thread. */
+    /**
+     * Frames queued for the connection and not yet written (bounded by {@code emcomm.outbound.queue.limit}); any
+     * thread. Frames in transit from a publishing loop (handed off, not yet taken by this feed's loop, at most the
+     * hand-off queue's capacity) are not counted.
+     */
     public int queued()
     {
-        return outbox.size() + inbox.size();
+        return outbox.size();
     }
 
     /** Messages sent to this terminal and not yet acknowledged (its delivery window in use); any thread. */

@@ -40,12 +40,24 @@ final class HandOffQueue
      */
     static final int CHUNK = 128;
     /**
-     * Frames waiting at most, by default: about 160 ms of 1to1 at 100,000 msgs/s, so that a subscriber's loop
+     * Frames waiting at most, with the default queue limit: about 160 ms of 1to1 at 100,000 msgs/s, so that a subscriber's loop
      * held up for a moment on a busy machine (other connections, GC, the kernel) does not fall back to the journal,
      * which costs it a re-read of what was dropped. An overflow sends the feed back to the journal, as the queue
      * limit ({@code emcomm.outbound.queue.limit}) does; at ~340 bytes a frame it holds at most ~5.5 MB.
      */
     static final int CAPACITY = 16_384;
+
+    /**
+     * The capacity for a feed whose precedence queue holds at most {@code queueLimit} frames
+     * ({@code emcomm.outbound.queue.limit}): no more than that limit allows (a deployment that keeps few frames per
+     * session keeps few in transit too), at least {@code 2 x} {@value #CHUNK}, at most {@value #CAPACITY}; a power
+     * of two.
+     */
+    static int capacityFor(final int queueLimit)
+    {
+        final int atLeast = Math.max(2 * CHUNK, Math.min(CAPACITY, queueLimit));
+        return Integer.bitCount(atLeast) == 1 ? atLeast : Integer.highestOneBit(atLeast) << 1;
+    }
 
     private final Queue<ByteBuf> frames;
     /** Set by a publisher whose frame did not fit; cleared only by the consumer. */

@@ -190,7 +190,7 @@ final class FeedFixture implements AutoCloseable
     /** A new feed for this terminal on the recording sink, started and registered for routing, as at login. */
     DeliveryFeed login(final LinkProfile link)
     {
-        return login(link, sink, HandOffQueue.CAPACITY);
+        return login(link, sink, HandOffQueue.capacityFor(ctx.queueLimit()));
     }
 
     /**
