@@ -34,10 +34,14 @@ import io.emcomm.router.terminal.TerminalState;
  * with another region or changes its subscriptions - the backlog is defined by the rules in force when it is
  * read (section 7.2), which read-time passes honour.
  *
- * <p><b>The seam.</b> At the journal's end the reader takes the publish lock, reads what is left and turns the
- * feed live under it, so no message falls between catch-up and live (no gap) and none is read twice (no
- * duplicate). A live feed needs no journal reader: it gives back the tailer and its buffers (10,000 idle
- * sessions).
+ * <p><b>The seam.</b> At the journal's end the reader turns the feed live. Publishers hand messages to the feed
+ * through its {@link HandOffQueue}, in journal order, and the feed takes them on this same event loop: a live feed
+ * takes a handed-off message only above {@link #takenThrough()}, the last message for this terminal the in-order
+ * read reached. So no message falls between catch-up and live (no gap: whatever is journaled after the read's end
+ * is handed off, since the session was registered for routing before the catch-up began) and none is taken twice
+ * (no duplicate). A dropped hand-off (the queue was full) sends the feed back to the journal from the last
+ * message taken in order. No lock is shared with the publish path. A live feed needs no journal reader: it gives
+ * back the tailer and its buffers (10,000 idle sessions).
  *
  * <p>The cursor moves over acknowledged messages only as far as the in-order pass has read ({@link
  * #takenThrough()}): a message taken ahead of its turn and acknowledged must not carry the cursor over older
@@ -271,25 +275,41 @@ final class CatchUpReader
         return true;
     }
 
-    /** At the journal's end: read the rest under the publish lock and turn live. */
+    /**
+     * At the journal's end: turn live, unless a hand-off was dropped meanwhile (then the passes start over from
+     * the last message taken in order). No publish lock: the hand-offs are taken on this same loop, in journal
+     * order, and from now on a handed-off message counts as new only above {@link #takenThrough()} - the last
+     * message for this terminal that this read reached - so one read here and handed off too is not taken twice,
+     * and one journaled after this read's end is handed off (the session was registered for routing before the
+     * catch-up began), so none falls between.
+     *
+     * <p>Hand-offs waiting now are not taken before turning live: one journaled after the read's end would be
+     * left to the catch-up that is ending, and lost. Taken after, each is new above {@code takenThrough} or read.
+     */
     private void turnLive()
     {
-        synchronized (ctx.publishLock())
+        final boolean live;
+        synchronized (terminal)
         {
-            while (reader.next(entry))
+            if (!feed.owns() || pass != CatchUpPass.REST || reseek)
             {
-                take(entry);
+                return;
             }
-            synchronized (terminal)
+            live = !feed.restartIfHandOffDropped();
+            if (live)
             {
-                if (feed.owns())
-                {
-                    feed.becomeLive();
-                    cursor.advance(takenThrough);
-                }
+                feed.becomeLive();
+                cursor.advance(takenThrough);
             }
         }
-        close();
+        if (live)
+        {
+            close();
+        }
+        else
+        {
+            schedule();
+        }
     }
 
     /** Queues a journal entry if it is for this session and not already handled. */

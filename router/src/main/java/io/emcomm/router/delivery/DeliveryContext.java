@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * What every {@link DeliveryFeed} shares. {@code publishLock} is the lock the publish path holds from
- * journal append to the end of routing, so that journal order is routing order; a feed takes it only to
- * switch from catching up to live. {@code outbound} is the router-wide memory budget of delivery frames.
+ * journal append to the end of routing, so that journal order is hand-off order; a feed takes it only once a
+ * minute, to move an idle live terminal's cursor over others' traffic ({@code FeedWatchdog}). {@code outbound} is the router-wide memory budget of delivery frames.
  */
 public record DeliveryContext(
     Journal journal,

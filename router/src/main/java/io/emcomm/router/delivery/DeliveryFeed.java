@@ -1,7 +1,5 @@
 package io.emcomm.router.delivery;
 
-import io.emcomm.protocol.envelope.EnvelopeHeader;
-import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.terminal.AckWindow;
 import io.emcomm.router.terminal.TerminalState;
 import io.netty.buffer.ByteBuf;
@@ -9,10 +7,12 @@ import io.netty.buffer.ByteBuf;
 /**
  * Everything addressed to one session, in one of three states ({@link State}). It starts <b>catching up</b>: the
  * {@link CatchUpReader} reads the backlog after the terminal's durable cursor (urgent pass, PRIORITY pass, the
- * rest) and, at the journal's end, turns the feed <b>live</b> under the publish lock, so there is no gap and no
- * duplicate at the seam. Live, the publish path offers what it routes ({@link #offerLive}); a live feed that
- * falls behind (queue, unacknowledged window or byte budget full, see {@link SessionOutbound}) goes back to
- * catching up from the last message it took, so memory stays bounded and nothing is dropped. <b>Closed</b> is final.
+ * rest) and, at the journal's end, turns the feed <b>live</b>, with no gap and no duplicate at the seam (see
+ * {@link CatchUpReader}). Publishers hand what they route to the feed ({@link #handOff}) through a bounded
+ * lock-free queue ({@link HandOffQueue}); the feed's own event loop takes it from there ({@link HandOffIntake}).
+ * A live feed that falls behind (queue, unacknowledged window or byte budget full, see {@link SessionOutbound}, or
+ * the hand-off queue itself full) goes back to catching up from the last message it took, so memory stays
+ * bounded and nothing is dropped. <b>Closed</b> is final.
  *
  * <p>The other parts: the {@link Outbox} writes to the {@link DeliverySink} in precedence order under the
  * in-flight limit, shaping, expiry and supersession; the terminal's {@link AckWindow} (its ledger) and the
@@ -25,9 +25,13 @@ import io.netty.buffer.ByteBuf;
  * still holds the current epoch and is not {@link State#CLOSED}, so a replaced session, or the late teardown
  * of a connection that a quick reconnect already superseded, cannot undo what the new session did.
  *
- * <p>Threading: {@link #offerLive} runs on publishing threads under the publish lock; {@link #close()} on any
- * thread (the replacing session's loop, or this session's); everything else on the sink's event loop.
- * Shared state is guarded by the {@link TerminalState}'s monitor.
+ * <p>Threading, in the manner of Aeron and Netty (single writer): the feed's state is its session's event loop's
+ * (the sink's). {@link #handOff} runs on publishing threads under the publish lock and touches only the hand-off
+ * queue and the drain flag; {@link #close()} runs on any thread (the replacing session's loop, or this session's);
+ * everything else on the sink's event loop. The per-terminal state shared with a replacing login (ledger, cursor,
+ * owner epoch) is guarded by the {@link TerminalState}'s monitor, which only this loop takes on the delivery path
+ * (once per batch of hand-offs, once per acknowledgement): a login, a subscription change and a replacing
+ * session's {@link #close()} are the only other takers.
  */
 public final class DeliveryFeed
 {
@@ -36,7 +40,7 @@ public final class DeliveryFeed
     {
         /** Reading this terminal's backlog from the journal; live ROUTINE/PRIORITY is left to the reader. */
         CATCHING_UP,
-        /** Fed by the publish path as messages are routed. */
+        /** Fed by the publish path as messages are routed (through the hand-off queue). */
         LIVE,
         /** Stopped for good: the connection is gone or the terminal has a newer session. */
         CLOSED
@@ -51,6 +55,8 @@ public final class DeliveryFeed
     private final FlashWatch flash = new FlashWatch();
     private final FeedWatchdog watchdog;
     private final CursorCommitter cursor;
+    private final HandOffQueue inbox;
+    private final HandOffIntake intake;
     private FeedOwner session;
     private volatile State state = State.CATCHING_UP;
     /** The owner epoch claimed at {@link #start}; 0 = never owned. Guarded by the terminal's monitor. */
@@ -66,7 +72,15 @@ public final class DeliveryFeed
      */
     public DeliveryFeed(final DeliveryContext ctx, final TerminalState terminal, final LinkProfile link, final DeliverySink sink)
     {
+        this(ctx, terminal, link, sink, HandOffQueue.capacityFor(ctx.queueLimit()));
+    }
+
+    /** As the public constructor, with a hand-off queue of {@code handOffCapacity} frames (tests fill it). */
+    DeliveryFeed(final DeliveryContext ctx, final TerminalState terminal, final LinkProfile link, final DeliverySink sink,
+        final int handOffCapacity)
+    {
         this.ctx = ctx;
+        this.inbox = new HandOffQueue(handOffCapacity);
         this.sink = sink;
         this.terminal = terminal;
         this.link = link;
@@ -74,6 +88,7 @@ public final class DeliveryFeed
         final SessionOutbound account = ctx.outbound().open(() -> sink.execute(this::disconnectOverBudget));
         this.outbox = new Outbox(ctx, sink, link, account, flash, this::drain, this::done);
         this.reader = new CatchUpReader(ctx, terminal, this, outbox, cursor, sink);
+        this.intake = new HandOffIntake(ctx, terminal, this, inbox, outbox, reader);
         this.watchdog = new FeedWatchdog(ctx, terminal, this, outbox, reader, cursor, sink, flash,
             new SlowConsumerWatch(ctx.slowConsumerDisconnectMicros()));
     }
@@ -116,7 +131,11 @@ public final class DeliveryFeed
         return link;
     }
 
-    /** Frames queued for the connection and not yet written; any thread. */
+    /**
+     * Frames queued for the connection and not yet written (bounded by {@code emcomm.outbound.queue.limit}); any
+     * thread. Frames in transit from a publishing loop (handed off, not yet taken by this feed's loop, at most the
+     * hand-off queue's capacity) are not counted.
+     */
     public int queued()
     {
         return outbox.size();
@@ -167,69 +186,41 @@ public final class DeliveryFeed
         return session;
     }
 
-    /** The reader reached the journal's end under the publish lock. Caller holds the terminal's monitor. */
+    /** The reader reached the journal's end (see {@link CatchUpReader}). Caller holds the terminal's monitor, on the loop. */
     void becomeLive()
     {
         state = State.LIVE;
     }
 
     /**
-     * Offers a routed message. Publishing thread, under the publish lock; takes ownership of {@code frame}.
+     * Hands a routed message to this feed: queues the frame for the feed's event loop, which alone decides what it
+     * becomes ({@link HandOffIntake}), and has that loop woken once per publishing read batch ({@link DrainBatch}).
+     * Publishing thread, under the publish lock (hand-offs to one feed must come in journal order, see
+     * {@link HandOffQueue}); takes ownership of {@code frame}. No lock and no allocation: the per-terminal monitor is
+     * the subscriber's loop's.
      *
-     * @param frame      a DELIVERY frame made by {@link DeliveryFrames#delivery} (possibly a shared duplicate).
-     * @param index      its journal index.
-     * @param precedence its precedence number (protocol.md section 7.4).
-     * @param header     its envelope, wrapped (the publishing thread's flyweight, read here only).
-     * @return false when this feed no longer owns the terminal (the owner's catch-up reads the message from the
-     *     journal); true when the message was queued or left to this feed's own catch-up.
+     * <p>When the hand-off queue is full the frame is dropped and the queue marked; the feed's loop then reads what
+     * was dropped back from the journal (it falls back to catching up), so a loop that lags costs it a journal read,
+     * never a message.
+     *
+     * @param frame a DELIVERY frame made by {@link DeliveryFrames#delivery} (possibly a shared duplicate); its
+     *              journal index and facts are read from its prefix.
+     * @return false when the feed is closed (a newer session's catch-up reads the message from the journal); true
+     *     when it was handed off, or left to this feed's catch-up.
      */
-    public boolean offerLive(final ByteBuf frame, final long index, final int precedence, final EnvelopeHeader header)
+    public boolean handOff(final ByteBuf frame)
     {
-        final boolean urgent = precedence >= Precedence.IMMEDIATE_VALUE;
-        synchronized (terminal)
+        if (state == State.CLOSED)
         {
-            if (!owns())
-            {
-                // replaced or closed: the owner's catch-up reads this message from the journal
-                frame.release();
-                return false;
-            }
-            if (state == State.LIVE)
-            {
-                if (!urgent && (terminal.ackWindow().sent() >= ctx.window() || outbox.size() >= ctx.queueLimit()
-                    || !outbox.account().admitsLive(frame.capacity())))
-                {
-                    // Fallen behind: defer ROUTINE and PRIORITY to the journal, from just before this message.
-                    state = State.CATCHING_UP;
-                    reader.fallBehind();
-                    frame.release();
-                    ctx.counters().incSlowConsumerDrops();
-                    return true;
-                }
-                reader.takenLive(index);
-            }
-            else if (!(urgent || precedence == Precedence.PRIORITY_VALUE && reader.pass() == CatchUpPass.REST && hasRoomUnsafe())
-                || index <= terminal.cursor() || terminal.ackWindow().state(index) != 0)
-            {
-                // Catching up: the reader will come to it (or has already taken it: a publish is journaled before
-                // it is routed, so a pass can read it first). A PRIORITY message is queued at once only once the
-                // PRIORITY pass is over, where the in-order pass would otherwise put it behind older ROUTINE.
-                frame.release();
-                return true;
-            }
-            // FLASH and IMMEDIATE are never deferred behind lower precedence, even while catching up; the
-            // reader skips them because the ledger already holds them.
-            final byte mark = urgent ? AckWindow.SENT_URGENT : AckWindow.SENT;
-            if (state == State.LIVE)
-            {
-                terminal.ackWindow().add(index, mark);
-            }
-            else
-            {
-                terminal.ackWindow().addAhead(index, mark); // ahead of the catch-up's in-order read
-            }
+            frame.release();
+            return false;
         }
-        outbox.offer(frame, precedence, header, index);
+        if (!inbox.offer(frame))
+        {
+            frame.release();
+            outbox.scheduleDrain(); // the loop must see the mark even if nothing else comes
+            return true;
+        }
         if (state == State.CLOSED)
         {
             // close() may have cleared the queue between our check and the offer: clear again on the loop
@@ -240,10 +231,40 @@ public final class DeliveryFeed
         return true;
     }
 
-    /** The window and the queue have room for one more from the journal. Caller holds the terminal's monitor. */
-    private boolean hasRoomUnsafe()
+    /** Takes what publishers handed off since the last look (see {@link HandOffIntake#takeAll()}). Event loop. */
+    void takeHandedOff()
     {
-        return terminal.ackWindow().sent() < ctx.window() && outbox.size() < ctx.queueLimit() / 2 && outbox.account().mayRead();
+        intake.takeAll();
+    }
+
+    /** After a dropped hand-off, back to the journal (see {@link HandOffIntake#restartIfDropped()}). */
+    boolean restartIfHandOffDropped()
+    {
+        return intake.restartIfDropped();
+    }
+
+    /** Nothing handed off waits and nothing was dropped (a snapshot). Event loop. */
+    boolean handOffsTaken()
+    {
+        return inbox.isEmpty() && !inbox.hasOverflowed();
+    }
+
+    /**
+     * Falls back to catching up: from just before the message being taken (a live feed fallen behind,
+     * {@code urgentPass} false) or from the last message taken in order, all three passes (a dropped hand-off).
+     * Caller holds the terminal's monitor, on the loop.
+     */
+    void catchUpUnsafe(final boolean urgentPass)
+    {
+        state = State.CATCHING_UP;
+        if (urgentPass)
+        {
+            reader.restart(reader.takenThrough(), CatchUpPass.URGENT);
+        }
+        else
+        {
+            reader.fallBehind();
+        }
     }
 
     /**
@@ -257,8 +278,10 @@ public final class DeliveryFeed
         if (state == State.CLOSED)
         {
             outbox.clear();
+            inbox.clear();
             return;
         }
+        takeHandedOff();
         final long now = ctx.clockMicros().getAsLong();
         // the urgent pass has not yet seen the whole backlog: a FLASH may still be behind anything else queued
         final int lanes = reader.pass() == CatchUpPass.URGENT && state == State.CATCHING_UP ? 1 : PrecedenceQueue.LANES;
@@ -508,6 +531,7 @@ public final class DeliveryFeed
 
     private void releaseOnLoop()
     {
+        inbox.clear();
         outbox.release();
         reader.close();
     }

@@ -136,18 +136,20 @@ final class FeedWatchdog implements FlashWatch.Actions
     /**
      * A live terminal with nothing outstanding has taken everything journaled so far (what is not for it does
      * not concern it), so its cursor may move to the journal's end; otherwise a quiet terminal would pin old
-     * journal files against retention. Under the publish lock nothing is between journal and routing, so no
-     * message for this terminal can be skipped.
+     * journal files against retention. Under the publish lock every message journaled has been handed off, so with
+     * nothing waiting in the hand-off queue and nothing in the ledger no message for this terminal can be skipped.
+     * Once a minute; the only time a feed takes the publish lock.
      */
     private void skipCursorOverOthersTraffic()
     {
+        feed.takeHandedOff();
         synchronized (ctx.publishLock())
         {
             synchronized (terminal)
             {
                 final long last = ctx.journal().lastIndex();
-                if (feed.state() == DeliveryFeed.State.LIVE && feed.owns() && terminal.ackWindow().isEmpty()
-                    && last > terminal.cursor())
+                if (feed.state() == DeliveryFeed.State.LIVE && feed.owns() && feed.handOffsTaken()
+                    && terminal.ackWindow().isEmpty() && last > terminal.cursor())
                 {
                     reader.skipTo(last);
                     cursor.moveTo(last);

@@ -30,8 +30,8 @@ import java.util.function.LongConsumer;
  * </ul>
  * While a frame is queued its bytes are charged to the session's {@link SessionOutbound} account.
  *
- * <p>Threading: {@link #offer} on any thread (publishing threads, under the publish lock, and the session's
- * loop); everything else on the session's event loop. No allocation per frame; no lock.
+ * <p>Threading: everything on the session's event loop (publishers hand frames to the feed, not to the outbox;
+ * {@link #scheduleDrain} on any thread). No allocation per frame; no lock.
  */
 final class Outbox
 {
@@ -144,7 +144,7 @@ final class Outbox
 
     /**
      * Queues a DELIVERY frame; the outbox owns it from here. {@code header} is the frame's envelope, wrapped, to
-     * note the newest position report of its source; null for a resend. Any thread.
+     * note the newest position report of its source; null for a resend. Event loop.
      */
     void offer(final ByteBuf frame, final int precedence, final EnvelopeHeader header, final long index)
     {
@@ -153,6 +153,25 @@ final class Outbox
             latestPosition.merge(header.origin(), index, Math::max);
         }
         queue.offer(frame, precedence);
+    }
+
+    /**
+     * Queues a DELIVERY frame a publisher handed off ({@link DeliveryFeed#handOff}); the outbox owns it from here.
+     * On a shaped link a position report's source is read from the frame (the publisher's envelope flyweight
+     * stayed on its thread). Event loop.
+     */
+    void offerHandedOff(final ByteBuf frame, final int precedence, final long index)
+    {
+        EnvelopeHeader header = null;
+        if (latestPosition != null && DeliveryFrames.isPosition(DeliveryFrames.facts(frame)))
+        {
+            header = HEADER.get();
+            if (!DeliveryFrames.wrapEnvelope(frame, header))
+            {
+                header = null;
+            }
+        }
+        offer(frame, precedence, header, index);
     }
 
     /** Frames queued. Any thread. */

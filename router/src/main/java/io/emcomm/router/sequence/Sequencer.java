@@ -96,8 +96,9 @@ public final class Sequencer
 
     /**
      * Held from the dedupe check through journal append to the end of routing, so that the journal order is
-     * the order in which messages are handed to sessions. A session turning from catching up to live takes
-     * it to close the seam between the two.
+     * the order in which messages are handed to sessions: each feed's catch-up/live seam relies on its hand-offs
+     * coming in journal order (see {@code DeliveryFeed#handOff}). Only the publish path takes it on the hot path;
+     * a feed takes it once a minute to move an idle terminal's cursor.
      */
     public Object publishLock()
     {
@@ -327,7 +328,6 @@ public final class Sequencer
         {
             return 0;
         }
-        final int precedence = header.precedenceNumber();
         final ByteBuf delivery = DeliveryFrames.delivery(DELIVERY_FRAMES, index, frame, offset, length, journaledAtMicros, 0, header);
         int handed = 0;
         for (int i = 0; i < n; i++)
@@ -336,7 +336,7 @@ public final class Sequencer
             // One frame for every recipient: the last takes it, the others a retained duplicate (own indices,
             // shared bytes; the adaptive allocator recycles duplicates), so fan-out copies nothing.
             final ByteBuf share = i == n - 1 ? delivery : delivery.retainedDuplicate();
-            if (s.feed().offerLive(share, index, precedence, header))
+            if (s.feed().handOff(share))
             {
                 handed++;
             }

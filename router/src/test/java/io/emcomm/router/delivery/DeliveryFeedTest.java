@@ -486,6 +486,7 @@ class DeliveryFeedTest
             while (!f.budget.isOver())
             {
                 f.publish(f.envelope(TO_ME, FLASH).setText(Text.newBuilder().setText("w".repeat(4_000))).build().toByteArray());
+                f.sink.runTasks(); // the feed's loop takes each hand-off into its queue, where it is charged
             }
             f.sink.runTasks();
             feed.onTimer(); // stalled from now

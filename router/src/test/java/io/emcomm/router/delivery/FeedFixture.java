@@ -9,6 +9,7 @@ import io.emcomm.router.address.DestinationCache;
 import io.emcomm.router.address.RouteMatcher;
 import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.journal.ChronicleJournal;
+import io.emcomm.router.journal.Journal;
 import io.emcomm.router.terminal.CursorStore;
 import io.emcomm.router.terminal.TerminalIdentity;
 import io.emcomm.router.terminal.TerminalState;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * One terminal's {@link DeliveryFeed} with real neighbours where it matters and fakes where it does not, in the
@@ -167,9 +169,19 @@ final class FeedFixture implements AutoCloseable
 
     FeedFixture(final Path dir, final Limits limits, final long routerBytes, final long sessionBytes)
     {
+        this(dir, limits, routerBytes, sessionBytes, UnaryOperator.identity());
+    }
+
+    /**
+     * @param feedsSee wraps the journal as the feeds see it (to act at a chosen point of a catch-up's read); the
+     *                 fixture's publishes append to the journal itself.
+     */
+    FeedFixture(final Path dir, final Limits limits, final long routerBytes, final long sessionBytes,
+        final UnaryOperator<Journal> feedsSee)
+    {
         journal = new ChronicleJournal(dir.resolve("journal"));
         budget = new OutboundBudget(routerBytes, sessionBytes, 1_000_000L);
-        ctx = new DeliveryContext(journal, cursors, publishLock, counters, clock, events, ROUTER_ID, limits.window(),
+        ctx = new DeliveryContext(feedsSee.apply(journal), cursors, publishLock, counters, clock, events, ROUTER_ID, limits.window(),
             limits.inFlight(), limits.queueLimit(), FLASH_TIMEOUT_MICROS, SLOW_CONSUMER_MICROS, budget);
         // a terminal first seen now: its cursor starts at the journal's end, as at a first login
         terminal = cursors.terminal(ME, journal.lastIndex());
@@ -178,7 +190,16 @@ final class FeedFixture implements AutoCloseable
     /** A new feed for this terminal on the recording sink, started and registered for routing, as at login. */
     DeliveryFeed login(final LinkProfile link)
     {
-        final DeliveryFeed feed = new DeliveryFeed(ctx, terminal, link, sink);
+        return login(link, sink, HandOffQueue.capacityFor(ctx.queueLimit()));
+    }
+
+    /**
+     * A new feed for this terminal on {@code on} (another connection's loop), with a hand-off queue of
+     * {@code handOffCapacity} frames, started and registered for routing, as at login.
+     */
+    DeliveryFeed login(final LinkProfile link, final RecordingSink on, final int handOffCapacity)
+    {
+        final DeliveryFeed feed = new DeliveryFeed(ctx, terminal, link, on, handOffCapacity);
         synchronized (terminal)
         {
             feed.start(owner);
@@ -210,12 +231,21 @@ final class FeedFixture implements AutoCloseable
     }
 
     /**
-     * What the sequencer does with a publish: journal it and, under the same lock, offer it to the feed when it
+     * What the sequencer does with a publish: journal it and, under the same lock, hand it off to the feed when it
      * reaches this terminal. Any thread.
      *
      * @return its journal index.
      */
     long publish(final byte[] envelope)
+    {
+        return publish(envelope, null);
+    }
+
+    /**
+     * As {@link #publish(byte[])}, but handed off to {@code stale} instead of the feed registered for routing
+     * when not null: a publisher that resolved the recipients just before a newer login replaced them.
+     */
+    long publish(final byte[] envelope, final DeliveryFeed stale)
     {
         final ByteBuf buf = Unpooled.wrappedBuffer(envelope);
         try
@@ -228,12 +258,11 @@ final class FeedFixture implements AutoCloseable
                 {
                     throw new AssertionError("not journaled: " + journal.unavailableDetail());
                 }
-                final DeliveryFeed feed = routed;
+                final DeliveryFeed feed = stale != null ? stale : routed;
                 if (feed != null && header.wrap(buf, 0, envelope.length)
                     && RouteMatcher.reaches(owner.identity(), terminal, header, DestinationCache.forThread()))
                 {
-                    feed.offerLive(DeliveryFrames.delivery(sink.alloc(), index, buf, 0, envelope.length, now, 0, header), index,
-                        header.precedenceNumber(), header);
+                    feed.handOff(DeliveryFrames.delivery(sink.alloc(), index, buf, 0, envelope.length, now, 0, header));
                 }
                 return index;
             }
