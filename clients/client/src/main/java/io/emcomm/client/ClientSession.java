@@ -1,5 +1,6 @@
 package io.emcomm.client;
 
+import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.address.AddressException;
 import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.wire.Envelope;
@@ -11,6 +12,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -149,6 +151,35 @@ final class ClientSession implements EmcommClient
     public CompletableFuture<PublishResult> publish(final Envelope.Builder envelope)
     {
         return conductor.publish(null, envelope.clone());
+    }
+
+    @Override
+    public Publisher publisher(final String... addresses)
+    {
+        if (addresses.length == 0)
+        {
+            throw new IllegalArgumentException("a publisher needs at least one destination address");
+        }
+        final byte[][] to = new byte[addresses.length][];
+        for (int i = 0; i < addresses.length; i++)
+        {
+            try
+            {
+                Address.parse(addresses[i]);
+            }
+            catch (final AddressException ex)
+            {
+                throw new IllegalArgumentException("bad destination address '" + addresses[i] + "': " + ex.getMessage(), ex);
+            }
+            to[i] = addresses[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return new AddressedPublisher(conductor, to);
+    }
+
+    @Override
+    public void flush()
+    {
+        conductor.flush();
     }
 
     @Override
