@@ -53,6 +53,8 @@ final class ClientConductor
     private final byte[] originBytes;
     private final PublishListener publishListener;
     private final PublishLedger pending;
+    /** An offer was made on the network thread (from a DeliveryHandler): flushed at the end of the read batch. */
+    private boolean offeredOnNetworkThread;
     /** Where publishes are encoded; guarded by this. */
     private final OutboundBatch batch = new OutboundBatch(ByteBufAllocator.DEFAULT);
     private final SubscriptionBook subscriptions = new SubscriptionBook();
@@ -390,6 +392,10 @@ final class ClientConductor
             }
             lastSequence = sequence;
             pending.add(sequence, buf, start, Frames.HEADER_BYTES + envelopeSize, clock.nanoTime() + requestTimeoutNanos, null);
+            if (out != null && out.channel().eventLoop().inEventLoop())
+            {
+                offeredOnNetworkThread = true;
+            }
             return sequence;
         }
     }
@@ -402,6 +408,25 @@ final class ClientConductor
             if (batch.hasUnflushed())
             {
                 batch.flush(welcomedLink);
+            }
+        }
+    }
+
+    /**
+     * End of a read batch on the network thread: offers a {@link DeliveryHandler} made while handling it (a responder
+     * answering requests) go out now, in one flush with the batch's acks' syscall neighbours. Network thread.
+     */
+    void onReadComplete()
+    {
+        if (offeredOnNetworkThread)
+        {
+            synchronized (this)
+            {
+                offeredOnNetworkThread = false;
+                if (batch.hasUnflushed())
+                {
+                    batch.flush(welcomedLink);
+                }
             }
         }
     }

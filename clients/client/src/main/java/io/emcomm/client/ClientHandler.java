@@ -97,6 +97,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
         {
             acks.flush();
         }
+        conductor.onReadComplete();
         ctx.fireChannelReadComplete();
     }
 
