@@ -14,8 +14,11 @@ import io.netty.buffer.ByteBufAllocator;
  */
 final class OutboundBatch
 {
-    /** Big enough for a few hundred small publishes; a larger frame gets a buffer of its own size. */
-    static final int BATCH_BYTES = 64 * 1024;
+    /**
+     * Fifty-odd 300-byte publishes; a larger frame gets a buffer of its own size. A batch written when full must stay
+     * well under the channel's 64 KiB write high-water mark, or one full batch alone would make it unwritable.
+     */
+    static final int BATCH_BYTES = 16 * 1024;
 
     private final ByteBufAllocator allocator;
     private ByteBuf buffer;

@@ -14,7 +14,7 @@ import io.netty.buffer.ByteBuf;
  *
  * <h2>Batching and flushing</h2>
  * Offers are written without a flush: call {@link #flush()} when the burst ends (Netty's explicit flush; one syscall
- * for the burst). The client also writes out a batch whenever its 64 KiB buffer fills, and offers made inside a
+ * for the burst). The client also writes out a batch whenever its 16 KiB buffer fills, and offers made inside a
  * {@link DeliveryHandler} (on the network thread, e.g. a responder's replies) at the end of the read batch. A publish that is never
  * flushed is not sent (until a reconnect resends it); {@link EmcommClient#publish} flushes each publish itself.
  *
