@@ -382,7 +382,12 @@ final class ClientConductor
             {
                 PublishEncoder.writeTextPrefix(buf, length);
             }
-            if (srcBuf != null)
+            if (srcBuf != null && srcBuf.hasArray())
+            {
+                // A heap source copied as a ByteBuf into a direct one would wrap it in a ByteBuffer: an allocation.
+                buf.writeBytes(srcBuf.array(), srcBuf.arrayOffset() + offset, length);
+            }
+            else if (srcBuf != null)
             {
                 buf.writeBytes(srcBuf, offset, length);
             }
