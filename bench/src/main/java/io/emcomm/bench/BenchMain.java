@@ -30,7 +30,7 @@ import java.util.Map;
  *
  * <pre>
  *   compare [--duration SECONDS] [--json FILE] [--out DIR] [--scenarios NAME...] [--systems NAME...]
- *           [--search-trials N] [--slo-p99-ms MS] [--smoke]
+ *           [--search-trials N] [--slo-p99-ms MS] [--connections N] [--smoke]
  *   jmh [JMH options]          e.g. jmh -prof gc FrameCodec
  *   soak --duration DURATION [--terminals N] [--interval SECONDS] [--out DIR]
  * </pre>
@@ -75,9 +75,10 @@ public final class BenchMain
     private static void usage(final PrintStream out)
     {
         out.println("usage: bench compare [--duration SECONDS] [--json FILE] [--out DIR] [--scenarios NAME...]");
-        out.println("                     [--systems NAME...] [--search-trials N] [--slo-p99-ms MS] [--smoke]");
+        out.println("                     [--systems NAME...] [--search-trials N] [--slo-p99-ms MS] [--connections N] [--smoke]");
         out.println("  --duration      measured seconds of each trial (default 5; a warm-up of up to 3 s precedes it)");
         out.println("  --slo-p99-ms    a rate counts as sustained only if p99 stays under this (default 100; 0 = off)");
+        out.println("  --connections   idle terminals of the connections scenario (default 100000), 25000 per loopback address");
         out.println("       bench jmh [JMH options]     (e.g. jmh -prof gc -f 1 FrameCodec)");
         out.println("       bench soak --duration DURATION [--terminals N] [--interval SECONDS] [--out DIR]");
         out.println("scenarios: " + String.join(" ", Scenarios.NAMES));
@@ -97,6 +98,7 @@ public final class BenchMain
         List<String> systems = Systems.NAMES;
         Integer searchTrials = null;
         Long sloMillis = null;
+        Integer connections = null;
         boolean smoke = false;
         for (int i = 0; i < args.length; i++)
         {
@@ -107,6 +109,7 @@ public final class BenchMain
                 case "--out" -> outDir = Path.of(value(args, ++i));
                 case "--search-trials" -> searchTrials = Integer.parseInt(value(args, ++i));
                 case "--smoke" -> smoke = true;
+                case "--connections" -> connections = Integer.parseInt(value(args, ++i));
                 case "--slo-p99-ms" -> sloMillis = Long.parseLong(value(args, ++i));
                 case "--scenarios", "--systems" ->
                 {
@@ -144,6 +147,10 @@ public final class BenchMain
         BenchSettings settings = smoke ? BenchSettings.smoke(outDir, err) : BenchSettings.full(duration, outDir, err);
         settings = settings.with(searchTrials != null ? searchTrials : settings.searchTrials(),
             sloMillis != null ? Duration.ofMillis(sloMillis) : settings.sloP99());
+        if (connections != null)
+        {
+            settings = settings.withConnections(connections, settings.connectionsPerAddress());
+        }
         Peers.allowInstall(!smoke);
         final Results results = new Comparison(settings, err).run(systems, scenarios);
         ResultTable.print(results, out);
@@ -170,6 +177,7 @@ public final class BenchMain
         m.put("fanout", s.fanout());
         m.put("up_chain_terminals", s.upChainTerminals());
         m.put("idle_connections", s.idleConnections());
+        m.put("connections_per_source_address", s.connectionsPerAddress());
         m.put("replay_messages", s.replayMessages());
         m.put("flash_rate", s.flashRate());
         m.put("slo_p99_ms", s.sloP99().toMillis());

@@ -104,7 +104,8 @@ public final class Router implements AutoCloseable, RouterView
         try
         {
             server = bind(channelClass, children);
-            chronicle = new ChronicleJournal(config.journalDir(), RollCycles.valueOf(config.rollCycle()), journalTime);
+            chronicle = new ChronicleJournal(config.journalDir(), RollCycles.valueOf(config.rollCycle()), journalTime,
+                config.journalSync());
             diskGuard = new DiskGuard(config.journalDir(), config.diskMinFreeMb());
             diskGuard.check();
             journal = new GuardedJournal(chronicle, diskGuard, counters);

@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The frame codec: splitting a read of 16 PUBLISH frames with {@link FrameDecoder} (through an
- * EmbeddedChannel, as in the pipeline), and building the router's hot-path frames (DELIVERY, PUBLISH_ACK)
- * and a control frame through protobuf. The hot-path rows should show (near) zero B/op with -prof gc.
+ * EmbeddedChannel, as in the pipeline), and building the router's hot-path frames (DELIVERY, PUBLISH_ACK; a
+ * DELIVERY also numbered with its per-connection {@code delivery_seq}, alone and shared by a fan-out) and a
+ * control frame through protobuf. The hot-path rows should show (near) zero B/op with -prof gc.
  *
  * <p>Netty 4.2 recycles buffer objects only on Netty's own threads (FastThreadLocalThread), which is where
  * the router runs them; JMH's threads are plain ones, so each invocation runs a batch of operations inside
@@ -62,6 +63,10 @@ public class FrameCodecBenchmark
     private long sink;
     private final Runnable decodeBatch = () -> repeat(this::decodeOne);
     private final Runnable deliveryBatch = () -> repeat(this::deliveryOne);
+    private final Runnable numberedBatch = () -> repeat(this::numberedOne);
+    private final Runnable fanOutBatch = () -> repeat(this::fanOutOne);
+    private final Runnable sharedBatch = () -> repeat(this::sharedOne);
+    private long deliverySeq;
     private final Runnable ackBatch = () -> repeat(this::ackOne);
     private final Runnable controlBatch = () -> repeat(this::controlOne);
 
@@ -124,6 +129,39 @@ public class FrameCodecBenchmark
         return sink;
     }
 
+    /**
+     * As {@link #encodeDelivery}, then numbered for its connection ({@code delivery_seq}, DeliveryFrames.numbered):
+     * the 1to1 case, where the writing session holds the only reference and the field goes in place.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long encodeNumberedDelivery()
+    {
+        FastThreadLocalThread.runWithFastThreadLocal(numberedBatch);
+        return sink;
+    }
+
+    /**
+     * One DELIVERY shared by two sessions of a fan-out, each numbering it: the first to write gets a copy (the
+     * other still holds the bytes), the last numbers it in place. Per message (two frames written).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long encodeNumberedFanOutOfTwo()
+    {
+        FastThreadLocalThread.runWithFastThreadLocal(fanOutBatch);
+        return sink;
+    }
+
+    /** The baseline of {@link #encodeNumberedFanOutOfTwo}: one DELIVERY shared by two sessions, not numbered (before). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long encodeSharedOfTwoUnnumbered()
+    {
+        FastThreadLocalThread.runWithFastThreadLocal(sharedBatch);
+        return sink;
+    }
+
     /** The router's PUBLISH_ACK frame, written without protobuf objects into one buffer per read batch (AckBatch). */
     @Benchmark
     @OperationsPerInvocation(BATCH)
@@ -160,6 +198,38 @@ public class FrameCodecBenchmark
         final ByteBuf frame = DeliveryFrames.delivery(alloc, index++, envelope, 0, envelope.readableBytes(),
             1_760_000_000_000_000L, 0, header);
         final int size = frame.readableBytes();
+        frame.release();
+        return size;
+    }
+
+    private int numberedOne()
+    {
+        final ByteBuf frame = DeliveryFrames.numbered(DeliveryFrames.delivery(alloc, index++, envelope, 0,
+            envelope.readableBytes(), 1_760_000_000_000_000L, 0, header), ++deliverySeq, alloc);
+        final int size = frame.readableBytes();
+        frame.release();
+        return size;
+    }
+
+    private int fanOutOne()
+    {
+        final ByteBuf frame = DeliveryFrames.delivery(alloc, index++, envelope, 0, envelope.readableBytes(),
+            1_760_000_000_000_000L, 0, header);
+        final ByteBuf copy = DeliveryFrames.numbered(frame.retainedDuplicate(), ++deliverySeq, alloc);
+        final ByteBuf own = DeliveryFrames.numbered(frame, deliverySeq, alloc);
+        final int size = copy.readableBytes() + own.readableBytes();
+        copy.release();
+        own.release();
+        return size;
+    }
+
+    private int sharedOne()
+    {
+        final ByteBuf frame = DeliveryFrames.delivery(alloc, index++, envelope, 0, envelope.readableBytes(),
+            1_760_000_000_000_000L, 0, header);
+        final ByteBuf share = frame.retainedDuplicate();
+        final int size = share.readableBytes() + frame.readableBytes();
+        share.release();
         frame.release();
         return size;
     }

@@ -16,7 +16,9 @@ import java.time.Duration;
  * @param latencyRate         fixed offered rate of the 1to1 latency row (20,000 in the issue).
  * @param fanout              subscribers in the fan-out scenario.
  * @param upChainTerminals    terminals reporting up the chain to one command post.
- * @param idleConnections     connections in the connections scenario.
+ * @param idleConnections     connections in the connections scenario (100,000 in the issue).
+ * @param connectionsPerAddress connections per loopback source address in the connections scenario
+ *                            (127.0.0.1, 127.0.0.2, ...; ~28,000 ephemeral ports fit one address).
  * @param replayMessages      messages journaled, then replayed, in the replay scenario.
  * @param flashRate           FLASH messages per second in flash_under_load.
  * @param routineRate         ROUTINE load when no 1to1 maximum of the same system is known (else 1.2 x that).
@@ -36,6 +38,7 @@ public record BenchSettings(
     int fanout,
     int upChainTerminals,
     int idleConnections,
+    int connectionsPerAddress,
     int replayMessages,
     double flashRate,
     double routineRate,
@@ -53,8 +56,8 @@ public record BenchSettings(
     public static BenchSettings full(final Duration duration, final Path outDir, final PrintStream progress)
     {
         final Duration warmup = Duration.ofMillis(Math.min(3000, Math.max(500, duration.toMillis() / 2)));
-        return new BenchSettings(duration, warmup, Duration.ofSeconds(5), 9, 10_000, 20_000, 16, 1000, 10_000,
-            200_000, 1000, 50_000, Duration.ofMillis(100), true, outDir, progress);
+        return new BenchSettings(duration, warmup, Duration.ofSeconds(5), 9, 10_000, 20_000, 16, 1000, 100_000,
+            io.emcomm.bench.sut.IdleConnections.Plan.DEFAULT_PER_SOURCE_ADDRESS, 200_000, 1000, 50_000, Duration.ofMillis(100), true, outDir, progress);
     }
 
     /**
@@ -64,15 +67,23 @@ public record BenchSettings(
     public static BenchSettings smoke(final Path outDir, final PrintStream progress)
     {
         return new BenchSettings(Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofSeconds(1), 1, 500,
-            1000, 16, 20, 100, 500, 200, 2000, Duration.ZERO, false, outDir, progress);
+            1000, 16, 20, 100, 50, 500, 200, 2000, Duration.ZERO, false, outDir, progress);
     }
 
     /** The same settings with another trial budget and latency objective. */
     public BenchSettings with(final int searchTrials, final Duration sloP99)
     {
         return new BenchSettings(duration, warmup, drainTimeout, searchTrials, startRate, latencyRate, fanout,
-            upChainTerminals, idleConnections, replayMessages, flashRate, routineRate, sloP99, freshServerPerScenario,
-            outDir, progress);
+            upChainTerminals, idleConnections, connectionsPerAddress, replayMessages, flashRate, routineRate, sloP99,
+            freshServerPerScenario, outDir, progress);
+    }
+
+    /** The same settings with another connection count for the connections scenario ({@code compare --connections}). */
+    public BenchSettings withConnections(final int count, final int perAddress)
+    {
+        return new BenchSettings(duration, warmup, drainTimeout, searchTrials, startRate, latencyRate, fanout,
+            upChainTerminals, count, perAddress, replayMessages, flashRate, routineRate, sloP99,
+            freshServerPerScenario, outDir, progress);
     }
 
     /** Fixed latency rate of a scenario, scaled from the 1to1 rate by how much work one message makes. */

@@ -1,6 +1,7 @@
 package io.emcomm.bench.scenario;
 
 import io.emcomm.bench.sut.ClientLoops;
+import io.emcomm.bench.sut.ServerLimits;
 import io.emcomm.bench.sut.SystemUnderTest;
 import io.emcomm.bench.sut.Systems;
 
@@ -45,6 +46,7 @@ public final class Comparison
     {
         final Results results = new Results();
         final List<Scenario> scenarios = Scenarios.select(scenarioNames, settings);
+        scenarios.forEach(s -> s.prepare(settings, log));
         try
         {
             if (settings.freshServerPerScenario())
@@ -87,7 +89,11 @@ public final class Comparison
         try
         {
             workDir = Files.createDirectories(settings.outDir().resolve("servers").resolve(folder).resolve(systemName));
-            system.start(workDir);
+            final String heap = applicable.stream().map(Scenario::serverHeap).filter(h -> h != null).findFirst().orElse(null);
+            try (AutoCloseable scope = ServerLimits.heap(heap))
+            {
+                system.start(workDir);
+            }
         }
         catch (final SystemUnderTest.Unavailable ex)
         {

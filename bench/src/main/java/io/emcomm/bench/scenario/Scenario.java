@@ -18,4 +18,23 @@ public interface Scenario
      * @param earlier results of this run so far (flash_under_load sizes its load from the 1to1 maximum).
      */
     ScenarioResult run(SystemUnderTest system, BenchSettings settings, Results earlier) throws Exception;
+
+    /**
+     * Heap of the child server JVMs started for this scenario (e.g. {@code 1g}), or null for the default that
+     * every other scenario runs in.
+     */
+    default String serverHeap()
+    {
+        return null;
+    }
+
+    /**
+     * Prepares the harness once per run, before any server starts (the connections scenario raises the open-file
+     * limit its children inherit).
+     *
+     * @param log one line for anything that could not be prepared.
+     */
+    default void prepare(final BenchSettings settings, final java.io.PrintStream log)
+    {
+    }
 }

@@ -31,7 +31,9 @@ final class ChildControl
         {
             if (HEAP_COMMAND.equals(line.trim()))
             {
-                System.out.println(HEAP_REPLY + heapUsedAfterGc());
+                final long used = heapUsedAfterGc();
+                writeHistogram();
+                System.out.println(HEAP_REPLY + used);
                 System.out.flush();
             }
             else if ("stop".equals(line.trim()))
@@ -40,6 +42,32 @@ final class ChildControl
             }
         }
     }
+
+    /**
+     * With {@code -Demcomm.bench.histogram=PREFIX} (through emcomm.bench.childJvmArgs), writes the live class histogram
+     * (jcmd GC.class_histogram) to PREFIX-1.txt, PREFIX-2.txt, ... at each heap question: what a terminal costs, by class.
+     */
+    private static void writeHistogram()
+    {
+        final String prefix = System.getProperty("emcomm.bench.histogram");
+        if (prefix == null)
+        {
+            return;
+        }
+        try
+        {
+            final javax.management.ObjectName dcmd = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+            final Object text = ManagementFactory.getPlatformMBeanServer().invoke(dcmd, "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            java.nio.file.Files.writeString(java.nio.file.Path.of(prefix + "-" + (++histograms) + ".txt"), String.valueOf(text));
+        }
+        catch (final Exception ex)
+        {
+            System.err.println("class histogram not written: " + ex);
+        }
+    }
+
+    private static int histograms;
 
     private static long heapUsedAfterGc()
     {

@@ -13,9 +13,6 @@ import java.util.List;
  */
 final class ChildJvm implements AutoCloseable
 {
-    /** Heap of every child server: the bar for EmComm is 10,000 terminals in 512 MiB, so all run in it. */
-    static final String HEAP = System.getProperty("emcomm.bench.childHeap", "512m");
-
     private final ServerProcess process;
     private final int port;
 
@@ -31,8 +28,10 @@ final class ChildJvm implements AutoCloseable
         final List<String> command = new ArrayList<>();
         command.add(JvmFlags.javaExecutable());
         command.addAll(JvmFlags.forChild(workDir));
-        command.add("-Xms" + HEAP);
-        command.add("-Xmx" + HEAP);
+        // every server in the same heap: 512 MiB unless the scenario needs more (connections: 1 GiB, ServerLimits)
+        final String heap = ServerLimits.heap();
+        command.add("-Xms" + heap);
+        command.add("-Xmx" + heap);
         command.add("-XX:+UseG1GC");
         // e.g. -Demcomm.bench.childJvmArgs="-XX:StartFlightRecording=filename=router.jfr,settings=profile"
         final String extra = System.getProperty("emcomm.bench.childJvmArgs", "").trim();
@@ -41,7 +40,9 @@ final class ChildJvm implements AutoCloseable
             command.addAll(List.of(extra.split("\\s+")));
         }
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        // absolute: the child runs in its work folder, and `java -jar bench/target/emcomm-bench.jar` gives a relative path
+        command.add(java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
         command.add(mainClass.getName());
         command.addAll(args);
         final ServerProcess process = ServerProcess.start(name, command, workDir, true);

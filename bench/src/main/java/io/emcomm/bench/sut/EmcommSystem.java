@@ -76,9 +76,9 @@ public final class EmcommSystem implements SystemUnderTest
     }
 
     @Override
-    public IdleConnections openIdle(final int count, final String idPrefix) throws Exception
+    public IdleConnections openIdle(final IdleConnections.Plan plan, final String idPrefix) throws Exception
     {
-        return IdleConnections.open(child.port(), count, new IdleConnections.Handshake()
+        return IdleConnections.open(child.port(), plan, new IdleConnections.Handshake()
         {
             @Override
             public ByteBuf hello(final ByteBufAllocator alloc, final int index)

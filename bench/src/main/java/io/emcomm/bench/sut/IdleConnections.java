@@ -11,21 +11,86 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
 
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Many connections that completed a system's handshake and then sit idle: the connections scenario. They
  * are raw Netty channels rather than client library objects (a jnats or HiveMQ client per connection
  * would measure the client's threads, not the server), opened with a bounded number of handshakes in
- * flight at once.
+ * flight at once, on the harness's shared event loops ({@link ClientLoops}).
+ *
+ * <p>One loopback source address offers about 28,000 ephemeral ports (ip_local_port_range 32768-60999), so
+ * the connections are spread over {@code 127.0.0.1}, {@code 127.0.0.2}, ... ({@link Plan#perSourceAddress} each):
+ * every client socket binds its source address before it connects (with IP_BIND_ADDRESS_NO_PORT under epoll).
+ * Linux routes all of 127.0.0.0/8 to the loopback device, so no address needs configuring.
  */
 public final class IdleConnections implements AutoCloseable
 {
     private static final int HANDSHAKES_IN_FLIGHT = 128;
+    /** How often progress is printed while connecting. */
+    private static final int PROGRESS_EVERY = 10_000;
+
+    /**
+     * How many connections to open and how.
+     *
+     * @param count            connections to open.
+     * @param perSourceAddress connections per loopback source address (at most ~28,000 fit in the ephemeral range).
+     * @param progress         where a line goes every 10,000 established connections, or null for none.
+     */
+    public record Plan(int count, int perSourceAddress, PrintStream progress)
+    {
+        /** Connections per source address when none is given: leaves room in the ephemeral range for other sockets. */
+        public static final int DEFAULT_PER_SOURCE_ADDRESS = 25_000;
+
+        public Plan
+        {
+            if (count < 0 || perSourceAddress <= 0)
+            {
+                throw new IllegalArgumentException("count " + count + ", per source address " + perSourceAddress);
+            }
+        }
+
+        /** {@code count} connections, 25,000 per source address, no progress lines. */
+        public static Plan of(final int count)
+        {
+            return new Plan(count, DEFAULT_PER_SOURCE_ADDRESS, null);
+        }
+
+        /** Source addresses used: 127.0.0.1 up to 127.0.0.{@code sourceAddresses()}. */
+        public int sourceAddresses()
+        {
+            return Math.max(1, (count + perSourceAddress - 1) / perSourceAddress);
+        }
+
+        /** Loopback source address of connection {@code index}: filled one address after the other. */
+        InetSocketAddress sourceOf(final int index)
+        {
+            final int a = index / perSourceAddress + 1;
+            if (a > 254)
+            {
+                throw new IllegalArgumentException("more than 254 source addresses: " + a);
+            }
+            final byte[] ip = {127, 0, 0, (byte)a};
+            try
+            {
+                return new InetSocketAddress(InetAddress.getByAddress(ip), 0);
+            }
+            catch (final UnknownHostException impossible)
+            {
+                throw new IllegalStateException(impossible);
+            }
+        }
+    }
 
     /** What a system needs to see, and answers, before a connection counts as established. */
     interface Handshake
@@ -42,41 +107,73 @@ public final class IdleConnections implements AutoCloseable
     }
 
     private final List<Channel> channels = new ArrayList<>();
+    private final int sourceAddresses;
 
-    private IdleConnections()
+    private IdleConnections(final int sourceAddresses)
     {
+        this.sourceAddresses = sourceAddresses;
     }
 
-    static IdleConnections open(final int port, final int count, final Handshake handshake) throws Exception
+    static IdleConnections open(final int port, final Plan plan, final Handshake handshake) throws Exception
     {
-        final IdleConnections idle = new IdleConnections();
+        final IdleConnections idle = new IdleConnections(plan.sourceAddresses());
         final Semaphore inFlight = new Semaphore(HANDSHAKES_IN_FLIGHT);
-        final List<CompletableFuture<Void>> done = new ArrayList<>(count);
+        final AtomicInteger established = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        final long start = System.nanoTime();
+        // one Bootstrap for all: the handler is chosen per channel in the initializer, the rest is shared
+        final Bootstrap bootstrap = new Bootstrap()
+            .group(ClientLoops.group())
+            .channel(NettyTransport.socketChannel())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.SO_REUSEADDR, true);
+        if (io.netty.channel.epoll.Epoll.isAvailable())
+        {
+            // the port is chosen at connect by the 4-tuple, not at bind by a scan of every port bound to the address:
+            // without it each bind takes longer as the address fills, and 25,000 per address take minutes
+            bootstrap.option(io.netty.channel.epoll.EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
         try
         {
-            for (int i = 0; i < count; i++)
+            for (int i = 0; i < plan.count(); i++)
             {
                 if (!inFlight.tryAcquire(30, TimeUnit.SECONDS))
                 {
-                    throw new IllegalStateException("handshakes stalled after " + i + " connections");
+                    throw new IllegalStateException("handshakes stalled after " + established.get() + " connections");
                 }
-                final CompletableFuture<Void> established = new CompletableFuture<>();
-                established.whenComplete((ok, failure) -> inFlight.release());
-                done.add(established);
+                final Throwable failed = failure.get();
+                if (failed != null)
+                {
+                    throw new IllegalStateException("connection failed after " + established.get() + " established: "
+                        + failed, failed);
+                }
                 final int index = i;
-                final ChannelFuture connect = new Bootstrap()
-                    .group(ClientLoops.group())
-                    .channel(NettyTransport.socketChannel())
-                    .option(ChannelOption.TCP_NODELAY, true)
+                final Runnable done = () ->
+                {
+                    final int n = established.incrementAndGet();
+                    inFlight.release();
+                    if (plan.progress() != null && n % PROGRESS_EVERY == 0)
+                    {
+                        plan.progress().printf(Locale.ROOT, "  %,d connections established in %.1f s%n", n,
+                            (System.nanoTime() - start) / 1e9);
+                    }
+                };
+                final java.util.function.Consumer<Throwable> fail = cause ->
+                {
+                    failure.compareAndSet(null, cause);
+                    inFlight.release();
+                };
+                final ChannelFuture connect = bootstrap.clone()
                     .handler(new ChannelInitializer<Channel>()
                     {
                         @Override
                         protected void initChannel(final Channel ch)
                         {
-                            ch.pipeline().addLast(new HandshakeHandler(handshake, index, established));
+                            ch.pipeline().addLast(new HandshakeHandler(handshake, index, done, fail));
                         }
                     })
-                    .connect("127.0.0.1", port);
+                    .connect(server, plan.sourceOf(i));
                 synchronized (idle.channels)
                 {
                     idle.channels.add(connect.channel());
@@ -85,11 +182,21 @@ public final class IdleConnections implements AutoCloseable
                 {
                     if (!f.isSuccess())
                     {
-                        established.completeExceptionally(f.cause());
+                        fail.accept(f.cause());
                     }
                 });
             }
-            CompletableFuture.allOf(done.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+            // every permit back: every handshake finished, one way or the other
+            if (!inFlight.tryAcquire(HANDSHAKES_IN_FLIGHT, 60, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("handshakes stalled after " + established.get() + " connections");
+            }
+            final Throwable failed = failure.get();
+            if (failed != null)
+            {
+                throw new IllegalStateException("connection failed after " + established.get() + " established: "
+                    + failed, failed);
+            }
         }
         catch (final Exception ex)
         {
@@ -97,6 +204,12 @@ public final class IdleConnections implements AutoCloseable
             throw ex;
         }
         return idle;
+    }
+
+    /** Loopback source addresses the connections were spread over. */
+    public int sourceAddresses()
+    {
+        return sourceAddresses;
     }
 
     public int count()
@@ -126,14 +239,18 @@ public final class IdleConnections implements AutoCloseable
     {
         private final Handshake handshake;
         private final int index;
-        private final CompletableFuture<Void> established;
+        private final Runnable established;
+        private final java.util.function.Consumer<Throwable> failed;
+        private boolean done;
         private ByteBuf received;
 
-        HandshakeHandler(final Handshake handshake, final int index, final CompletableFuture<Void> established)
+        HandshakeHandler(final Handshake handshake, final int index, final Runnable established,
+            final java.util.function.Consumer<Throwable> failed)
         {
             this.handshake = handshake;
             this.index = index;
             this.established = established;
+            this.failed = failed;
         }
 
         @Override
@@ -152,7 +269,7 @@ public final class IdleConnections implements AutoCloseable
             final ByteBuf in = (ByteBuf)msg;
             try
             {
-                if (established.isDone())
+                if (done)
                 {
                     return; // idle from now on: heartbeats and pings are dropped
                 }
@@ -164,13 +281,13 @@ public final class IdleConnections implements AutoCloseable
                 if (handshake.complete(received))
                 {
                     release();
-                    established.complete(null);
+                    finish(null);
                 }
             }
             catch (final RuntimeException ex)
             {
                 release();
-                established.completeExceptionally(ex);
+                finish(ex);
                 ctx.close();
             }
             finally
@@ -183,14 +300,32 @@ public final class IdleConnections implements AutoCloseable
         public void channelInactive(final ChannelHandlerContext ctx)
         {
             release();
-            established.completeExceptionally(new IllegalStateException("closed by the server during the handshake"));
+            finish(new IllegalStateException("closed by the server during the handshake"));
         }
 
         @Override
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
         {
-            established.completeExceptionally(cause);
+            finish(cause);
             ctx.close();
+        }
+
+        /** Reports the handshake's end once (a close after it, or a second error, is not reported). */
+        private void finish(final Throwable cause)
+        {
+            if (done)
+            {
+                return;
+            }
+            done = true;
+            if (cause == null)
+            {
+                established.run();
+            }
+            else
+            {
+                failed.accept(cause);
+            }
         }
 
         private void release()

@@ -99,9 +99,9 @@ public final class MosquittoSystem implements SystemUnderTest
     }
 
     @Override
-    public IdleConnections openIdle(final int count, final String idPrefix) throws Exception
+    public IdleConnections openIdle(final IdleConnections.Plan plan, final String idPrefix) throws Exception
     {
-        return IdleConnections.open(port, count, new IdleConnections.Handshake()
+        return IdleConnections.open(port, plan, new IdleConnections.Handshake()
         {
             @Override
             public ByteBuf hello(final ByteBufAllocator alloc, final int index)

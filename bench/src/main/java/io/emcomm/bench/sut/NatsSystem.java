@@ -168,11 +168,11 @@ public final class NatsSystem implements SystemUnderTest
     }
 
     @Override
-    public IdleConnections openIdle(final int count, final String idPrefix) throws Exception
+    public IdleConnections openIdle(final IdleConnections.Plan plan, final String idPrefix) throws Exception
     {
         final byte[] connect = ("CONNECT " + JSON.createObjectNode().put("verbose", false).put("pedantic", false)
             + "\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII);
-        return IdleConnections.open(port, count, new IdleConnections.Handshake()
+        return IdleConnections.open(port, plan, new IdleConnections.Handshake()
         {
             @Override
             public ByteBuf hello(final ByteBufAllocator alloc, final int index)

@@ -34,8 +34,11 @@ public interface SystemUnderTest extends AutoCloseable
         throw new UnsupportedOperationException(name() + " has no replay");
     }
 
-    /** Opens {@code count} idle connections that completed the system's handshake. */
-    default IdleConnections openIdle(final int count, final String idPrefix) throws Exception
+    /**
+     * Opens {@code plan.count()} idle connections that completed the system's handshake, spread over the plan's
+     * loopback source addresses; terminal ids (where the protocol has them) start with {@code idPrefix}.
+     */
+    default IdleConnections openIdle(final IdleConnections.Plan plan, final String idPrefix) throws Exception
     {
         throw new UnsupportedOperationException(name() + " has no idle connections scenario");
     }

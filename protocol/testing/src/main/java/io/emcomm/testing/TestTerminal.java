@@ -322,6 +322,23 @@ public final class TestTerminal implements AutoCloseable
     }
 
     /**
+     * Acknowledges every DELIVERY of this connection numbered up to {@code deliverySeq} (a cumulative DELIVERY_ACK,
+     * protocol.md section 7.3; the router says it takes them with {@code Welcome.cumulative_delivery_ack}). A
+     * delivery's number is {@link Delivery#getDeliverySeq()}.
+     */
+    public void ackThrough(final long deliverySeq) throws IOException
+    {
+        ack(0, deliverySeq);
+    }
+
+    /** A DELIVERY_ACK with both fields as given (0 leaves a field out), for tests of the two forms together. */
+    public void ack(final long journalIndex, final long throughDeliverySeq) throws IOException
+    {
+        send(FrameType.DELIVERY_ACK, io.emcomm.protocol.wire.DeliveryAck.newBuilder().setJournalIndex(journalIndex)
+            .setThroughDeliverySeq(throughDeliverySeq).build());
+    }
+
+    /**
      * A HEARTBEAT round trip: the router handles a connection's frames in order, so when the answer arrives every
      * frame sent before it (acks included) has been applied. Closing after this is a clean hand-over.
      */

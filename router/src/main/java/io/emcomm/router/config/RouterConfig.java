@@ -76,6 +76,18 @@ public record RouterConfig(String routerId, NetworkSettings network, JournalSett
         return network.shutdownDrainMs();
     }
 
+    /** {@link NetworkSettings#intakeLagMs()}. */
+    public int intakeLagMs()
+    {
+        return network.intakeLagMs();
+    }
+
+    /** {@link NetworkSettings#intakePauseMaxMs()}. */
+    public int intakePauseMaxMs()
+    {
+        return network.intakePauseMaxMs();
+    }
+
     public Path dataDir()
     {
         return journal.dataDir();
@@ -285,6 +297,18 @@ public record RouterConfig(String routerId, NetworkSettings network, JournalSett
         public Builder ioThreads(final int ioThreads)
         {
             return set(IO_THREADS, ioThreads);
+        }
+
+        /** {@code emcomm.intake.lag.ms} (0 turns the intake governor off). */
+        public Builder intakeLagMs(final int intakeLagMs)
+        {
+            return set(INTAKE_LAG_MS, intakeLagMs);
+        }
+
+        /** {@code emcomm.intake.pause.max.ms}. */
+        public Builder intakePauseMaxMs(final int intakePauseMaxMs)
+        {
+            return set(INTAKE_PAUSE_MAX_MS, intakePauseMaxMs);
         }
 
         public Builder journalSync(final JournalSync journalSync)

@@ -68,6 +68,11 @@ public final class Settings
         "Netty event loops").computedDefault(() -> Math.max(1, Runtime.getRuntime().availableProcessors()), "cores"));
     public static final Setting<Integer> HEARTBEAT_INTERVAL_MS = declare(Setting.integer("emcomm.heartbeat.interval.ms",
         10_000, 100, HOUR_MS, "ms", "advertised to clients in WELCOME"));
+    public static final Setting<Integer> INTAKE_LAG_MS = declare(Setting.integer("emcomm.intake.lag.ms", 2, 0, 1_000,
+        "ms", "event-loop lag at which the router counts as overloaded and pauses reading from connections that "
+        + "publish only ROUTINE/PRIORITY, so FLASH and IMMEDIATE go first (docs/delivery.md; 0 = never pause)"));
+    public static final Setting<Integer> INTAKE_PAUSE_MAX_MS = declare(Setting.integer("emcomm.intake.pause.max.ms", 20,
+        1, 10_000, "ms", "longest single such pause; reading resumes sooner once no event loop lags"));
     public static final Setting<Integer> SHUTDOWN_DRAIN_MS = declare(Setting.integer("emcomm.shutdown.drain.ms", 5_000,
         0, 600_000, "ms", "on SIGTERM, how long to wait for sessions to take GOING_AWAY and close (0..600,000)"));
 

@@ -18,10 +18,13 @@ import java.util.Arrays;
  */
 final class CursorCommitter
 {
+    private static final long[] NO_ACKS = new long[0];
+
     private final TerminalState terminal;
     private final CursorStore store;
     private long pendingCursor = -1;
-    private long[] pendingAcks = new long[8];
+    /** Empty until the first out-of-order ack (then 8, doubling, kept): an idle terminal holds no array. */
+    private long[] pendingAcks = NO_ACKS;
     private int pendingAckCount;
 
     CursorCommitter(final TerminalState terminal, final CursorStore store)
@@ -71,7 +74,7 @@ final class CursorCommitter
         {
             if (pendingAckCount == pendingAcks.length)
             {
-                pendingAcks = Arrays.copyOf(pendingAcks, pendingAcks.length * 2);
+                pendingAcks = Arrays.copyOf(pendingAcks, Math.max(8, pendingAcks.length * 2));
             }
             pendingAcks[pendingAckCount++] = index;
         }

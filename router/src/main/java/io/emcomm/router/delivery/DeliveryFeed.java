@@ -327,6 +327,12 @@ public final class DeliveryFeed
                 // FLASH and IMMEDIATE (SENT_URGENT) never counted against the in-flight limit
                 outbox.ackedInFlight(terminal.ackWindow().sent());
             }
+            // a client acknowledging by index: what it acknowledged leaves the delivery_seq ring from the front
+            final InFlightRing ring = outbox.ring();
+            while (!ring.isEmpty() && isSettled(ring.firstIndex()))
+            {
+                ring.removeFirst();
+            }
         }
         if (outbox.resumesAfterAck())
         {
@@ -341,6 +347,91 @@ public final class DeliveryFeed
             reader.schedule();
         }
         return true;
+    }
+
+    /**
+     * A cumulative DELIVERY_ACK (protocol.md section 7.3): every DELIVERY of this connection numbered up to
+     * {@code throughSeq} is acknowledged, each exactly as {@link #onAck} would acknowledge its index (ledger,
+     * cursor, in-flight limit, FLASH clock, receipt); numbers acknowledged before, and indexes acknowledged before
+     * by index, are repeats and change nothing. O(deliveries acknowledged), no allocation; the terminal's monitor
+     * is taken once, and once more after each receipt, which goes out outside it as {@link #onAck}'s does.
+     * Event loop.
+     *
+     * @param throughSeq 1 or more.
+     * @return false when {@code throughSeq} is above the last {@code delivery_seq} written on this connection (a bad
+     *     ack, nothing acknowledged), or this feed lost the terminal.
+     */
+    public boolean onAckThrough(final long throughSeq)
+    {
+        final InFlightRing ring = outbox.ring();
+        if (throughSeq > ring.lastSeq())
+        {
+            return false;
+        }
+        boolean resume = false;
+        while (ring.hasThrough(throughSeq))
+        {
+            long receipt = -1;
+            boolean ackedAny = false;
+            synchronized (terminal)
+            {
+                if (!owns())
+                {
+                    return false;
+                }
+                while (receipt < 0 && ring.hasThrough(throughSeq))
+                {
+                    final long index = ring.firstIndex();
+                    ring.removeFirst();
+                    final byte mark = cursor.acknowledge(index, reader.takenThrough());
+                    if (mark == AckWindow.SENT || mark == AckWindow.SENT_URGENT)
+                    {
+                        ackedAny = true;
+                        if (mark == AckWindow.SENT)
+                        {
+                            outbox.ackedInFlight(terminal.ackWindow().sent());
+                        }
+                        if (outbox.acked(index))
+                        {
+                            receipt = index; // sent once out of the monitor, then on with the rest
+                        }
+                    }
+                }
+                resume |= ackedAny && state == State.CATCHING_UP && terminal.ackWindow().sent() < ctx.window();
+            }
+            if (receipt >= 0)
+            {
+                ctx.events().delivered(receipt, terminal.terminalId());
+            }
+        }
+        if (outbox.resumesAfterAck())
+        {
+            outbox.scheduleDrain();
+        }
+        if (resume)
+        {
+            reader.schedule();
+        }
+        return true;
+    }
+
+    /** The last {@code delivery_seq} written on this connection, 0 before the first. Event loop. */
+    public long lastDeliverySeq()
+    {
+        return outbox.ring().lastSeq();
+    }
+
+    /** Deliveries of this connection held by delivery_seq, not yet known to be acknowledged (tests). Event loop. */
+    int numberedHeld()
+    {
+        return outbox.ring().size();
+    }
+
+    /** Caller holds the terminal's monitor: the index is no longer outstanding (acknowledged, or below the cursor). */
+    private boolean isSettled(final long index)
+    {
+        final byte mark = terminal.ackWindow().state(index);
+        return mark != AckWindow.SENT && mark != AckWindow.SENT_URGENT;
     }
 
     /**

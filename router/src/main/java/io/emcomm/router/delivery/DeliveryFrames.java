@@ -33,6 +33,11 @@ public final class DeliveryFrames
     private static final long WANT_RECEIPTS = 1L << 59;
     private static final long POSITION = 1L << 60;
 
+    /** Field 5 of {@code Delivery} ({@code delivery_seq}, varint), its tag as one byte. */
+    private static final int DELIVERY_SEQ_TAG = 5 << 3;
+    /** The most a {@code delivery_seq} field takes: its tag and a ten-byte varint. */
+    static final int DELIVERY_SEQ_ROOM = 1 + 10;
+
     private static int deliveryPayloadSize(final long index, final int envelopeLength, final long journaledAtMicros,
         final long replayRequestId)
     {
@@ -73,7 +78,9 @@ public final class DeliveryFrames
         final long journaledAtMicros, final long replayRequestId, final EnvelopeHeader header)
     {
         final int payload = deliveryPayloadSize(index, envelopeLength, journaledAtMicros, replayRequestId);
-        final ByteBuf buf = alloc.directBuffer(FACTS_BYTES + Frames.HEADER_BYTES + payload);
+        // a DELIVERY keeps room behind it for its delivery_seq, stamped when a session writes it (numbered)
+        final int room = replayRequestId == 0 ? DELIVERY_SEQ_ROOM : 0;
+        final ByteBuf buf = alloc.directBuffer(FACTS_BYTES + Frames.HEADER_BYTES + payload + room);
         buf.writeLong(index).writeLong(header == null ? 0 : facts(header));
         buf.readerIndex(FACTS_BYTES);
         Frames.writeHeader(buf, replayRequestId == 0 ? FrameType.DELIVERY : FrameType.REPLAY_ITEM, payload);
@@ -90,6 +97,49 @@ public final class DeliveryFrames
             ProtoWriter.writeVarintField(buf, 4, replayRequestId);
         }
         return buf;
+    }
+
+    /**
+     * Numbers a DELIVERY frame made by {@link #delivery} for the connection about to write it: appends
+     * {@code delivery_seq} (field 5, protocol.md section 7.3) as the payload's last field and grows the frame's
+     * length to match. Fields may come in any order in protobuf; putting this one last leaves the layout a
+     * client that scans for field 1 first (or knows nothing of field 5) has always read.
+     *
+     * <p>When the caller holds the only reference to the frame's bytes (1to1, the last of a fan-out's recipients
+     * to write it, a catch-up read, a resend) the field is written in place into the room {@link #delivery} left
+     * behind the frame: no copy, no allocation. A frame whose bytes other sessions of a fan-out still hold
+     * (a retained duplicate) cannot be changed, as each connection numbers it differently: it is copied, facts
+     * included, into a new buffer from {@code alloc} (pooled: no garbage), and the shared one is released.
+     *
+     * <p>Hot path, on the writing session's event loop. Takes ownership of {@code frame}.
+     *
+     * @param deliverySeq 1 or more.
+     * @return the frame to write: {@code frame} itself, or its numbered copy.
+     */
+    public static ByteBuf numbered(final ByteBuf frame, final long deliverySeq, final ByteBufAllocator alloc)
+    {
+        final int start = frame.readerIndex();
+        // refCnt 1: the other holders have written their copies and let go, so nobody reads these bytes any more
+        if (frame.refCnt() == 1 && frame.writableBytes() >= DELIVERY_SEQ_ROOM)
+        {
+            final int end = frame.writerIndex();
+            frame.writeByte(DELIVERY_SEQ_TAG);
+            ProtoWriter.writeVarint(frame, deliverySeq);
+            frame.setInt(start, frame.getInt(start) + frame.writerIndex() - end);
+            return frame;
+        }
+        final int length = frame.readableBytes();
+        final int field = ProtoWriter.varintFieldSize(5, deliverySeq);
+        final ByteBuf copy = alloc.directBuffer(FACTS_BYTES + length + field);
+        // read from the shared frame into the copy (memory to memory), not the copy writing from a derived
+        // buffer, which goes through a ByteBuffer view: garbage per frame
+        frame.getBytes(start - FACTS_BYTES, copy, 0, FACTS_BYTES + length);
+        copy.writerIndex(FACTS_BYTES + length).readerIndex(FACTS_BYTES);
+        copy.setInt(FACTS_BYTES, frame.getInt(start) + field);
+        copy.writeByte(DELIVERY_SEQ_TAG);
+        ProtoWriter.writeVarint(copy, deliverySeq);
+        frame.release();
+        return copy;
     }
 
     private static long facts(final EnvelopeHeader header)

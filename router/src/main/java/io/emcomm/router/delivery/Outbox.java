@@ -24,7 +24,9 @@ import java.util.function.LongConsumer;
  *   <li>a shaped link ({@link LinkProfile}) is kept to its budget by a {@link TokenBucket}; a frame that has
  *       started is not recalled;</li>
  *   <li>a written FLASH starts its acknowledgement clock ({@link FlashWatch}); a message that asked for receipts
- *       is remembered until acknowledged.</li>
+ *       is remembered until acknowledged;</li>
+ *   <li>each frame is numbered as it is written ({@code delivery_seq}, {@link DeliveryFrames#numbered}) and
+ *       remembered by that number ({@link InFlightRing}) for cumulative acknowledgements.</li>
  * </ul>
  * While a frame is queued its bytes are charged to the session's {@link SessionOutbound} account.
  *
@@ -59,7 +61,10 @@ final class Outbox
     private final Runnable timedDrain;
     private final Runnable drainTask;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final LongObjectHashMap<Boolean> wantReceipts = new LongObjectHashMap<>(4);
+    /** Made at the first message whose sender wants a receipt, then kept: most terminals never get one. */
+    private LongObjectHashMap<Boolean> wantReceipts;
+    /** What this connection was written, by delivery_seq, for cumulative acknowledgements. */
+    private final InFlightRing ring;
     /** The newest position report index of each source queued for a shaped link; null when unshaped. */
     private final ConcurrentHashMap<String, Long> latestPosition;
     private TokenBucket bucket;
@@ -81,6 +86,8 @@ final class Outbox
         this.link = link;
         this.account = account;
         this.queue = new PrecedenceQueue(account);
+        // small at first: 100,000 mostly idle terminals must fit in the heap; a busy one grows it a few times
+        this.ring = new InFlightRing(16);
         this.flash = flash;
         this.skipped = skipped;
         this.latestPosition = link.isShaped() ? new ConcurrentHashMap<>() : null;
@@ -205,10 +212,14 @@ final class Outbox
             }
             if (DeliveryFrames.wantReceipts(facts))
             {
+                if (wantReceipts == null)
+                {
+                    wantReceipts = new LongObjectHashMap<>(4);
+                }
                 wantReceipts.put(index, Boolean.TRUE);
             }
             ctx.counters().incDelivered(precedence);
-            sink.write(frame);
+            sink.write(DeliveryFrames.numbered(frame, ring.add(index), sink.alloc()));
             written++;
             if (!urgent)
             {
@@ -261,7 +272,13 @@ final class Outbox
     boolean acked(final long index)
     {
         flash.acked(index);
-        return wantReceipts.remove(index) != null;
+        return wantReceipts != null && wantReceipts.remove(index) != null;
+    }
+
+    /** The DELIVERY frames written on this connection by delivery_seq (protocol.md section 7.3). Event loop. */
+    InFlightRing ring()
+    {
+        return ring;
     }
 
     /** ROUTINE and PRIORITY frames written and not acknowledged, as counted here (for tests and status). */

@@ -4,6 +4,8 @@ import io.emcomm.protocol.wire.Precedence;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.internal.PlatformDependent;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,8 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every queued lower-precedence frame. A polled frame that cannot go out yet (a shaped link out of budget)
  * is held at the head of its lane and still loses to anything of higher precedence.
  *
- * <p>The lanes are lock-free MPSC queues; nothing is allocated per frame once they have grown. While a frame is
- * queued its capacity is charged to the session's {@link SessionOutbound} account (the memory budgets).
+ * <p>The lanes are lock-free MPSC queues; nothing is allocated per frame once they have grown. A lane is made
+ * at the first frame offered to it and kept from then on: an idle terminal has none (a lane costs ~730 bytes of
+ * padded queue and first chunk, and 100,000 idle terminals must fit one router's heap), and a terminal that only
+ * ever receives ROUTINE has one. While a frame is queued its capacity is charged to the session's
+ * {@link SessionOutbound} account (the memory budgets).
  */
 public final class PrecedenceQueue
 {
@@ -24,6 +29,9 @@ public final class PrecedenceQueue
      * than a few frames queued, and a lane that fills under load links more chunks as it goes.
      */
     private static final int CHUNK = 32;
+
+    /** Lane i, or null until its first frame; set once (compare-and-set by any producer), read with acquire. */
+    private static final VarHandle LANE = MethodHandles.arrayElementVarHandle(Queue[].class);
 
     @SuppressWarnings("unchecked")
     private final Queue<ByteBuf>[] lanes = new Queue[LANES];
@@ -42,10 +50,27 @@ public final class PrecedenceQueue
     public PrecedenceQueue(final SessionOutbound account)
     {
         this.account = account;
-        for (int i = 0; i < LANES; i++)
+    }
+
+    /** Lane {@code i}, made now if no frame was ever offered to it (once: a racing producer's lane wins). */
+    @SuppressWarnings("unchecked")
+    private Queue<ByteBuf> laneForOffer(final int i)
+    {
+        final Queue<ByteBuf> lane = (Queue<ByteBuf>)LANE.getAcquire(lanes, i);
+        if (lane != null)
         {
-            lanes[i] = PlatformDependent.newMpscQueue(CHUNK, 1 << 30);
+            return lane;
         }
+        final Queue<ByteBuf> made = PlatformDependent.newMpscQueue(CHUNK, 1 << 30);
+        final Queue<ByteBuf> witness = (Queue<ByteBuf>)LANE.compareAndExchange(lanes, i, null, made);
+        return witness != null ? witness : made;
+    }
+
+    /** Lane {@code i}, or null when no frame was ever offered to it (so it is empty). */
+    @SuppressWarnings("unchecked")
+    private Queue<ByteBuf> existingLane(final int i)
+    {
+        return (Queue<ByteBuf>)LANE.getAcquire(lanes, i);
     }
 
     /** Lane 0 is FLASH, 3 is ROUTINE; unknown numbers count as ROUTINE. */
@@ -63,7 +88,7 @@ public final class PrecedenceQueue
     {
         size.incrementAndGet();
         charge(frame);
-        lanes[lane(precedenceNumber)].offer(frame);
+        laneForOffer(lane(precedenceNumber)).offer(frame);
     }
 
     /** The highest-precedence frame, or null. Consumer thread only. */
@@ -87,7 +112,8 @@ public final class PrecedenceQueue
             }
             else
             {
-                frame = lanes[i].poll();
+                final Queue<ByteBuf> lane = existingLane(i);
+                frame = lane != null ? lane.poll() : null;
             }
             if (frame != null)
             {
@@ -141,8 +167,9 @@ public final class PrecedenceQueue
                 held[i] = null;
                 size.decrementAndGet();
             }
+            final Queue<ByteBuf> lane = existingLane(i);
             ByteBuf frame;
-            while ((frame = lanes[i].poll()) != null)
+            while (lane != null && (frame = lane.poll()) != null)
             {
                 credit(frame);
                 frame.release();

@@ -2,7 +2,9 @@ package io.emcomm.router.journal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.emcomm.router.config.JournalSync;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -27,7 +29,8 @@ import java.util.Set;
  * </pre>
  * The envelope is stored byte for byte as received, so it is forwarded and replayed without
  * re-serialising. A process crash (kill -9) loses nothing already appended: Chronicle never shows a
- * half-written excerpt to readers and the next writer recovers the lock.
+ * half-written excerpt to readers and the next writer recovers the lock. A {@link ChroniclePretoucher} thread
+ * keeps the pages ahead of the appenders faulted in, so an event loop's append does not take the page fault.
  */
 public final class ChronicleJournal implements Journal
 {
@@ -46,6 +49,8 @@ public final class ChronicleJournal implements Journal
             return new ThreadState(appender);
         }
     };
+    /** Keeps the pages ahead of the appenders faulted in off the event loops; null when read-only or off. */
+    private final ChroniclePretoucher pretoucher;
     private volatile boolean closed;
 
     /** Per appending thread: its appender and a scratch array to copy envelopes through without allocating. */
@@ -71,7 +76,37 @@ public final class ChronicleJournal implements Journal
      */
     public ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time)
     {
-        this(dir, rollCycle, time, false);
+        this(dir, rollCycle, time, ChroniclePretoucher.DEFAULT_AHEAD_BYTES);
+    }
+
+    /**
+     * As {@link #ChronicleJournal(Path, RollCycle, TimeProvider)}, with {@code pretouchAheadBytes} of the file
+     * past the write position kept faulted in by a {@link ChroniclePretoucher} thread, or none when 0 (the
+     * benchmark compares both).
+     */
+    public ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time, final long pretouchAheadBytes)
+    {
+        this(dir, rollCycle, time, false, pretouchAheadBytes, JournalSync.NONE);
+    }
+
+    /**
+     * As {@link #ChronicleJournal(Path, RollCycle, TimeProvider)}, for the router: with {@link JournalSync#BATCH}
+     * every {@link #sync()} is a synchronous {@code msync(MS_SYNC)} of the appender's file up to its write position.
+     *
+     * <p>Why the mode is set here: Chronicle's default sync mode is {@code MS_ASYNC}
+     * ({@code mappedFile.defaultSyncMode}), which on Linux only schedules writeback, so an appender's
+     * {@code sync()} would return before anything reached the disk and {@code batch} would not survive a power cut.
+     */
+    public ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time, final JournalSync sync)
+    {
+        this(dir, rollCycle, time, ChroniclePretoucher.DEFAULT_AHEAD_BYTES, sync);
+    }
+
+    /** As {@link #ChronicleJournal(Path, RollCycle, TimeProvider, JournalSync)} with the pretoucher's reach (0 = none). */
+    public ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time, final long pretouchAheadBytes,
+        final JournalSync sync)
+    {
+        this(dir, rollCycle, time, false, pretouchAheadBytes, sync);
     }
 
     /**
@@ -81,18 +116,28 @@ public final class ChronicleJournal implements Journal
      */
     public static ChronicleJournal readOnly(final Path dir)
     {
-        return new ChronicleJournal(dir, RollCycles.FAST_DAILY, SystemTimeProvider.INSTANCE, true);
+        return new ChronicleJournal(dir, RollCycles.FAST_DAILY, SystemTimeProvider.INSTANCE, true, 0, JournalSync.NONE);
     }
 
-    private ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time, final boolean readOnly)
+    private ChronicleJournal(final Path dir, final RollCycle rollCycle, final TimeProvider time, final boolean readOnly,
+        final long pretouchAheadBytes, final JournalSync sync)
     {
         this.dir = dir;
         this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
             .rollCycle(rollCycle)
             .timeProvider(time)
             .readOnly(readOnly)
+            .syncMode(sync == JournalSync.BATCH ? SyncMode.SYNC : SyncMode.NONE)
             .build();
+        this.pretoucher = readOnly || pretouchAheadBytes <= 0 ? null : new ChroniclePretoucher("emcomm-journal-pretouch",
+            queue, pretouchAheadBytes, ChroniclePretoucher.DEFAULT_PERIOD_NANOS).start();
         LOG.info("journal open at {} (roll cycle {}, last index {})", dir, queue.rollCycle(), lastIndex());
+    }
+
+    /** The pretoucher of this journal's file, or null (read-only, or switched off); for tests. */
+    ChroniclePretoucher pretoucher()
+    {
+        return pretoucher;
     }
 
     /** The queue itself, for retention and verification in this package. */
@@ -188,6 +233,10 @@ public final class ChronicleJournal implements Journal
     public void close()
     {
         closed = true;
+        if (pretoucher != null)
+        {
+            pretoucher.close(); // before the queue: it holds a reference to the last cycle's store
+        }
         synchronized (appenders)
         {
             for (final ExcerptAppender appender : appenders)

@@ -55,6 +55,7 @@ public final class ControlFrames
             .setReplacedSession(replacedSession)
             .setIdleTimeoutMs(idleTimeoutMs)
             .setHandshakeTimeoutMs(handshakeTimeoutMs)
+            .setCumulativeDeliveryAck(true) // DELIVERY frames carry delivery_seq; through_delivery_seq is read (7.3)
             .build();
         ctx.write(Frames.encode(ctx.alloc(), FrameType.WELCOME, welcome), ctx.voidPromise());
     }

@@ -3,47 +3,87 @@ package io.emcomm.router.net;
 import io.emcomm.protocol.frame.Frames;
 import io.netty.buffer.ByteBuf;
 
-/** Reads journal_index (field 1) of a DELIVERY_ACK frame in place: acks are per message, so no parse objects. */
+/**
+ * Reads a DELIVERY_ACK frame in place (protocol.md section 7.3): {@code journal_index} (field 1) and
+ * {@code through_delivery_seq} (field 2, the cumulative extension of version 1). Acks come at the message rate, so
+ * no parse objects: one reader per connection keeps the two values of the last frame read. Event loop of the
+ * connection.
+ */
 final class DeliveryAckReader
 {
-    private DeliveryAckReader()
-    {
-    }
+    private static final int JOURNAL_INDEX_TAG = 0x08;
+    private static final int THROUGH_DELIVERY_SEQ_TAG = 0x10;
 
-    /** The index, or -1 when the payload carries no well-formed field 1 varint. */
-    static long index(final ByteBuf frame)
+    private long journalIndex;
+    private long throughDeliverySeq;
+    private int p;
+
+    /**
+     * Reads the payload of {@code frame} (positioned at its type byte). A field this reader does not know ends the
+     * scan: only fields 1 and 2 are defined.
+     *
+     * @return false when a field 1 or 2 varint is cut short or longer than ten bytes.
+     */
+    boolean read(final ByteBuf frame)
     {
-        int p = frame.readerIndex() + Frames.TYPE_BYTES;
+        journalIndex = 0;
+        throughDeliverySeq = 0;
+        p = frame.readerIndex() + Frames.TYPE_BYTES;
         final int end = frame.writerIndex();
-        long index = -1;
         while (p < end)
         {
             final int tag = frame.getUnsignedByte(p++);
-            if (tag == 0x08)
+            if (tag == JOURNAL_INDEX_TAG)
             {
-                long value = 0;
-                int shift = 0;
-                while (true)
-                {
-                    if (p >= end || shift > 63)
-                    {
-                        return -1;
-                    }
-                    final byte b = frame.getByte(p++);
-                    value |= (long)(b & 0x7F) << shift;
-                    shift += 7;
-                    if (b >= 0)
-                    {
-                        break;
-                    }
-                }
-                index = value;
+                journalIndex = varint(frame, end);
+            }
+            else if (tag == THROUGH_DELIVERY_SEQ_TAG)
+            {
+                throughDeliverySeq = varint(frame, end);
             }
             else
             {
-                return index; // only field 1 is defined; anything else ends the scan
+                return true;
+            }
+            if (p < 0)
+            {
+                return false;
             }
         }
-        return index;
+        return true;
+    }
+
+    /** Field 1 of the last frame read, 0 when absent. */
+    long journalIndex()
+    {
+        return journalIndex;
+    }
+
+    /** Field 2 of the last frame read, 0 when absent. */
+    long throughDeliverySeq()
+    {
+        return throughDeliverySeq;
+    }
+
+    /** The varint at {@code p}; on a malformed one, sets {@code p} to -1. */
+    private long varint(final ByteBuf frame, final int end)
+    {
+        long value = 0;
+        int shift = 0;
+        while (true)
+        {
+            if (p >= end || shift > 63)
+            {
+                p = -1;
+                return 0;
+            }
+            final byte b = frame.getByte(p++);
+            value |= (long)(b & 0x7F) << shift;
+            shift += 7;
+            if (b >= 0)
+            {
+                return value;
+            }
+        }
     }
 }

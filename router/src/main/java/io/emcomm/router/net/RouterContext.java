@@ -15,13 +15,22 @@ import java.util.function.LongSupplier;
 
 /**
  * The shared parts every connection handler works with: configuration, journal, dedupe windows, routing table,
- * sequencer, counters, the router's clock (microseconds since the epoch), cursor store, delivery settings and
- * access control. Immutable; built once by the router; any thread.
+ * sequencer, counters, the router's clock (microseconds since the epoch), cursor store, delivery settings, access
+ * control and the intake governor (precedence under overload). Immutable; built once by the router; any thread.
  */
 public record RouterContext(RouterConfig config, Journal journal, DedupeWindows origins, RoutingTable table,
     Sequencer sequencer, RouterCounters counters, LongSupplier clock, CursorStore cursors, DeliveryContext delivery,
-    AccessControl accessControl)
+    AccessControl accessControl, IntakeGovernor intake)
 {
+    /** The router's parts, with an intake governor made from {@code config} on the monotonic clock. */
+    public RouterContext(final RouterConfig config, final Journal journal, final DedupeWindows origins,
+        final RoutingTable table, final Sequencer sequencer, final RouterCounters counters, final LongSupplier clock,
+        final CursorStore cursors, final DeliveryContext delivery, final AccessControl accessControl)
+    {
+        this(config, journal, origins, table, sequencer, counters, clock, cursors, delivery, accessControl,
+            IntakeGovernor.fromNanoTime(config.intakeLagMs(), config.intakePauseMaxMs()));
+    }
+
     /** The router's clock, in microseconds since the Unix epoch (what HEARTBEATs and envelopes carry). */
     public long clockMicros()
     {

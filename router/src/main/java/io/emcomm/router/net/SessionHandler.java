@@ -45,8 +45,11 @@ final class SessionHandler extends FrameHandler
     /** The PUBLISH_ACKs of the current read batch. */
     private final AckBatch acks;
     private final SubscriptionRequests subscriptions;
+    private final DeliveryAckReader ackReader = new DeliveryAckReader();
     private ReplaySession replay;
     private ScheduledFuture<?> timer;
+    /** This connection's side of the intake governor (precedence under overload); set in handlerAdded. */
+    private IntakeGate intake;
 
     SessionHandler(final RouterContext router, final Session session)
     {
@@ -64,10 +67,20 @@ final class SessionHandler extends FrameHandler
         return session;
     }
 
-    /** Starts the feed's timer (flash deadlines, slow consumers, shaping, cursor persistence). */
+    /** This connection's intake gate (read side), for tests. */
+    IntakeGate intake()
+    {
+        return intake;
+    }
+
+    /**
+     * Starts the feed's timer (flash deadlines, slow consumers, shaping, cursor persistence) and joins the intake
+     * governor.
+     */
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
+        intake = router.intake().open(ctx);
         final long timerMs = router.config().timerIntervalMs();
         timer = ctx.executor().scheduleAtFixedRate(session.feed()::onTimer, timerMs, timerMs, TimeUnit.MILLISECONDS);
     }
@@ -118,6 +131,7 @@ final class SessionHandler extends FrameHandler
         final PublishOutcome out = router.sequencer().publish(session, frame);
         if (out.accepted())
         {
+            intake.published(out.precedence());
             acks.ack(ctx, session.terminalIdBytes(), out.sequence(), out.index(), out.duplicate(), out.deliveredNow(),
                 out.unknownTerminals(), out.unknownCount());
         }
@@ -127,16 +141,33 @@ final class SessionHandler extends FrameHandler
         }
     }
 
-    /** DELIVERY_ACK (protocol.md 7.3), read in place: acks are per message, so no parse objects. */
+    /**
+     * DELIVERY_ACK (protocol.md 7.3), read in place: acks come at the message rate, so no parse objects. A
+     * {@code through_delivery_seq} acknowledges every DELIVERY of this connection numbered up to it; with a
+     * {@code journal_index} too, both apply. Neither (both 0) is malformed.
+     */
     private void onDeliveryAck(final ChannelHandlerContext ctx, final ByteBuf frame)
     {
         router.counters().incDeliveryAcks();
-        final long index = DeliveryAckReader.index(frame);
-        if (index < 0)
+        final DeliveryAckReader ack = ackReader;
+        final boolean parsed = ack.read(frame);
+        final long index = ack.journalIndex();
+        final long through = ack.throughDeliverySeq();
+        if (!parsed || index == 0 && through == 0)
         {
             protocolError(ctx, ErrorCode.MALFORMED_FRAME, "DELIVERY_ACK does not carry a journal_index", false);
+            return;
         }
-        else if (!session.feed().onAck(index))
+        if (through != 0 && !session.feed().onAckThrough(through))
+        {
+            final long last = session.feed().lastDeliverySeq();
+            protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, through > last
+                ? "through_delivery_seq " + through + " is above " + last + ", the last delivery_seq sent to "
+                    + session.terminalId() + " on this connection"
+                : "through_delivery_seq " + through + ": " + session.terminalId()
+                    + " has a newer session, acks on this connection change nothing", false);
+        }
+        if (index != 0 && !session.feed().onAck(index))
         {
             protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, "journal index " + index + " (0x" + Long.toHexString(index)
                 + ") was never delivered to " + session.terminalId(), false);
@@ -216,13 +247,18 @@ final class SessionHandler extends FrameHandler
         ctx.fireUserEventTriggered(event);
     }
 
-    /** End of the read batch: the batch's acks, then the cursor, then the common sync and flush. */
+    /**
+     * End of the read batch: the batch's acks, then the cursor, then the common sync and flush; then, when the
+     * router is overloaded and this connection published only ROUTINE/PRIORITY, its reading pauses
+     * ({@link IntakeGovernor}).
+     */
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx)
     {
         acks.writeAtBatchEnd(ctx);
         session.feed().persist();
         super.channelReadComplete(ctx);
+        intake.afterReadBatch(ctx);
     }
 
     /** The socket takes more again: resume the feed and a replay that waited for it. */
@@ -251,6 +287,10 @@ final class SessionHandler extends FrameHandler
         if (timer != null)
         {
             timer.cancel(false);
+        }
+        if (intake != null)
+        {
+            intake.close();
         }
         router.table().unregister(session);
         acks.release();

@@ -13,6 +13,11 @@
  *       batch, teardown.</li>
  * </ol>
  *
+ * <p>{@link io.emcomm.router.net.IntakeGovernor} keeps precedence under overload (docs/delivery.md): each event
+ * loop's {@link io.emcomm.router.net.LoopLagProbe} measures how late the loop runs, and a logged-in connection's
+ * {@link io.emcomm.router.net.IntakeGate} pauses its reading (autoRead off) while the loops lag, if it publishes
+ * only ROUTINE/PRIORITY.
+ *
  * <p>{@link io.emcomm.router.net.ControlFrames} encodes every control frame the router sends (the one outbound
  * encoder); {@link io.emcomm.router.net.ConnectionCloser} ends connections after a fatal ERROR.
  *

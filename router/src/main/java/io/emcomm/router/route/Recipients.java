@@ -73,15 +73,15 @@ public final class Recipients
     /** Marks a session as already handled for this message without adding it (the origin). */
     public void exclude(final Session session)
     {
-        session.routeStamps()[slot] = stamp;
+        session.routeStamp(slot, stamp);
     }
 
     /** Adds a session unless it is already in (or excluded from) this message's set. */
     public void add(final Session session)
     {
-        if (session.routeStamps()[slot] != stamp)
+        if (session.routeStamp(slot) != stamp)
         {
-            session.routeStamps()[slot] = stamp;
+            session.routeStamp(slot, stamp);
             append(session);
         }
     }
@@ -96,7 +96,7 @@ public final class Recipients
                 return;
             }
         }
-        session.routeStamps()[slot] = stamp;
+        session.routeStamp(slot, stamp);
         append(session);
     }
 

@@ -22,6 +22,7 @@ public final class PublishOutcome
     private int unknownCount;
     private NackReason reason;
     private String detail;
+    private int precedence;
 
     PublishOutcome()
     {
@@ -54,6 +55,21 @@ public final class PublishOutcome
         this.unknownCount = 0;
         this.reason = reason;
         this.detail = detail == null ? "" : detail;
+    }
+
+    /** The envelope's precedence number (protocol.md 7.4); set once the header parsed (so on every acknowledgement). */
+    void precedence(final int precedence)
+    {
+        this.precedence = precedence;
+    }
+
+    /**
+     * The precedence number of the envelope acknowledged (an unspecified one reads as ROUTINE); meaningful only
+     * when {@link #accepted()}.
+     */
+    public int precedence()
+    {
+        return precedence;
     }
 
     /** True for an acknowledgement (journaled now or earlier), false for a refusal. */

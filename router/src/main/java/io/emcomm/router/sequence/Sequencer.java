@@ -127,6 +127,7 @@ public final class Sequencer
             return nack(out, "", 0, header.tooManyDestinations() ? NackReason.TOO_MANY_DESTINATIONS
                 : NackReason.MALFORMED_ENVELOPE, header.problem());
         }
+        out.precedence(header.precedenceNumber()); // read-only hook: the network layer's intake governor
         final long sequence = header.originSequence();
         if (!header.originEquals(session.terminalId()))
         {

@@ -22,6 +22,22 @@ public final class Session implements FeedOwner
 {
     /** Up to this many routing threads can each stamp a session (see {@link io.emcomm.router.route.Recipients}). */
     public static final int MAX_ROUTING_THREADS = 64;
+    /** Routing slots whose stamps live in the session itself (more exist only with many routers in one JVM). */
+    static final int INLINE_ROUTE_SLOTS = 8;
+    private static final java.lang.invoke.VarHandle MORE_ROUTE_STAMPS;
+
+    static
+    {
+        try
+        {
+            MORE_ROUTE_STAMPS = java.lang.invoke.MethodHandles.lookup()
+                .findVarHandle(Session.class, "moreRouteStamps", long[].class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final TerminalIdentity identity;
     private final Channel channel;
@@ -29,7 +45,14 @@ public final class Session implements FeedOwner
     private final TerminalState terminal;
     private final PublishState publishing;
     private final Closer closer;
-    private final long[] routeStamps = new long[MAX_ROUTING_THREADS];
+    /**
+     * Stamps of routing slots below {@link #INLINE_ROUTE_SLOTS} (a router's few I/O threads); the rest, in tests that
+     * run many routers in one JVM, go to {@link #moreRouteStamps}, made at its first stamp. Not 64 slots in every
+     * session: that was 528 bytes of each idle terminal's heap.
+     */
+    private final long[] routeStamps = new long[INLINE_ROUTE_SLOTS];
+    /** Slots from INLINE_ROUTE_SLOTS up; made once (compare-and-set) and never replaced, so no stamp is lost. */
+    private volatile long[] moreRouteStamps;
     /** When the HELLO was accepted: the session is made then. For operators (status), not for logic. */
     private final java.time.Instant connectedAt = java.time.Instant.now();
 
@@ -65,12 +88,38 @@ public final class Session implements FeedOwner
     }
 
     /**
-     * One stamp per routing thread, written by {@link io.emcomm.router.route.Recipients} to collect each session
-     * once per message without a set. Each slot is written only by the routing thread that owns it.
+     * The stamp of routing slot {@code slot} (0 until it first stamps): one per routing thread, written by
+     * {@link io.emcomm.router.route.Recipients} to collect each session once per message without a set. Each slot is
+     * read and written only by the routing thread that owns it.
+     *
+     * @param slot 0 to {@link #MAX_ROUTING_THREADS} - 1.
      */
-    public long[] routeStamps()
+    public long routeStamp(final int slot)
     {
-        return routeStamps;
+        if (slot < INLINE_ROUTE_SLOTS)
+        {
+            return routeStamps[slot];
+        }
+        final long[] more = moreRouteStamps;
+        return more == null ? 0 : more[slot - INLINE_ROUTE_SLOTS];
+    }
+
+    /** Sets the stamp of routing slot {@code slot}; by its owning routing thread only (see {@link #routeStamp}). */
+    public void routeStamp(final int slot, final long stamp)
+    {
+        if (slot < INLINE_ROUTE_SLOTS)
+        {
+            routeStamps[slot] = stamp;
+            return;
+        }
+        long[] more = moreRouteStamps;
+        if (more == null)
+        {
+            final long[] made = new long[MAX_ROUTING_THREADS - INLINE_ROUTE_SLOTS];
+            final long[] witness = (long[])MORE_ROUTE_STAMPS.compareAndExchange(this, null, made);
+            more = witness != null ? witness : made;
+        }
+        more[slot - INLINE_ROUTE_SLOTS] = stamp;
     }
 
     @Override

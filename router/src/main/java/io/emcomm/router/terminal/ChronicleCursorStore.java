@@ -1,7 +1,6 @@
 package io.emcomm.router.terminal;
 
-import io.emcomm.router.terminal.CursorStore;
-import io.emcomm.router.terminal.TerminalState;
+import io.emcomm.router.journal.ChroniclePretoucher;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -34,8 +33,16 @@ public final class ChronicleCursorStore implements CursorStore
     private static final int SUBSCRIBE = 3;
     private static final int UNSUBSCRIBE = 4;
 
+    /**
+     * Cursor records are ~30 bytes, one or a few per subscriber read batch: 2 MiB ahead is far more than one
+     * pretoucher pause's worth of them even at one record per message at 100k/s (3 MB/s).
+     */
+    private static final long PRETOUCH_AHEAD_BYTES = 2L << 20;
+
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
+    /** Faults in the pages ahead of the appender on its own thread, so a cursor write on an event loop does not. */
+    private final ChroniclePretoucher pretoucher;
     private final ConcurrentHashMap<String, TerminalState> terminals = new ConcurrentHashMap<>();
 
     /**
@@ -75,6 +82,8 @@ public final class ChronicleCursorStore implements CursorStore
         appender = queue.createAppender();
         // writes are serialised by this object's monitor, so the appender may be used from any event loop
         appender.singleThreadedCheckDisabled(true);
+        pretoucher = new ChroniclePretoucher("emcomm-cursors-pretouch", queue, PRETOUCH_AHEAD_BYTES,
+            ChroniclePretoucher.DEFAULT_PERIOD_NANOS).start();
         LOG.info("cursor store open at {}: {} terminals from {} records", dir, terminals.size(), records);
     }
 
@@ -138,7 +147,13 @@ public final class ChronicleCursorStore implements CursorStore
     }
 
     @Override
-    public synchronized void close()
+    public void close()
+    {
+        pretoucher.close(); // outside the monitor, and before the queue: it holds the last cycle's store
+        closeQueue();
+    }
+
+    private synchronized void closeQueue()
     {
         appender.close();
         queue.close();

@@ -64,7 +64,7 @@ class SettingsTest
             }
             checked++;
         }
-        assertEquals(25, checked, "the numeric settings");
+        assertEquals(27, checked, "the numeric settings");
     }
 
     @Test

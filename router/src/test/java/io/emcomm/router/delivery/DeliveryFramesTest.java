@@ -105,4 +105,52 @@ class DeliveryFramesTest
         wire.readByte(); // type
         return Delivery.parseFrom(wire.nioBuffer());
     }
+
+    @Test
+    void aFrameNumberedInPlaceOrCopiedWhileSharedCarriesItsDeliverySeqLastAndKeepsItsFacts() throws Exception
+    {
+        final byte[] envelope = Envelope.newBuilder().setOrigin("cp-5201").setOriginSequence(1).addTo("region:5201")
+            .setPrecedence(Precedence.PRIORITY).setText(Text.newBuilder().setText("water level rising")).build().toByteArray();
+        assertTrue(header.wrap(envelope, 0, envelope.length));
+        final ByteBuf frame = DeliveryFrames.delivery(ByteBufAllocator.DEFAULT, INDEX, envelope, envelope.length, JOURNALED, 0, header);
+        final byte[] unnumbered = ByteBufUtil.getBytes(frame);
+        final long facts = DeliveryFrames.facts(frame);
+
+        // a fan-out: another session still holds the bytes, so this one gets a numbered copy and the bytes stay
+        final ByteBuf shared = frame.retainedDuplicate();
+        final ByteBuf copy = DeliveryFrames.numbered(shared, 300, ByteBufAllocator.DEFAULT);
+        assertFalse(copy == shared);
+        assertEquals(1, frame.refCnt(), "the shared reference was let go");
+        assertArrayEquals(unnumbered, ByteBufUtil.getBytes(frame), "the other session's bytes are untouched");
+        assertEquals(INDEX, DeliveryFrames.index(copy));
+        assertEquals(facts, DeliveryFrames.facts(copy));
+        final Delivery copied = readDelivery(copy);
+        assertEquals(300, copied.getDeliverySeq());
+        assertEquals(INDEX, copied.getJournalIndex());
+        assertEquals(JOURNALED, copied.getJournaledAtMicros());
+        assertArrayEquals(envelope, copied.getEnvelope().toByteArray());
+        assertTrue(DeliveryFrames.wrapEnvelope(copy, header));
+        copy.release();
+
+        // the last holder numbers it in place, with room for the largest number
+        final ByteBuf numbered = DeliveryFrames.numbered(frame, Long.MAX_VALUE, ByteBufAllocator.DEFAULT);
+        assertTrue(numbered == frame, "no copy");
+        try
+        {
+            assertEquals(INDEX, DeliveryFrames.index(numbered));
+            assertEquals(facts, DeliveryFrames.facts(numbered));
+            final Delivery delivery = readDelivery(numbered);
+            assertEquals(Long.MAX_VALUE, delivery.getDeliverySeq());
+            assertEquals(INDEX, delivery.getJournalIndex());
+            assertArrayEquals(envelope, delivery.getEnvelope().toByteArray());
+            final byte[] bytes = ByteBufUtil.getBytes(numbered);
+            final byte[] prefix = java.util.Arrays.copyOfRange(bytes, Frames.LENGTH_FIELD_BYTES, unnumbered.length);
+            assertArrayEquals(java.util.Arrays.copyOfRange(unnumbered, Frames.LENGTH_FIELD_BYTES, unnumbered.length), prefix,
+                "the fields a version 1 client reads come first, as before");
+        }
+        finally
+        {
+            numbered.release();
+        }
+    }
 }

@@ -97,6 +97,8 @@ final class FeedFixture implements AutoCloseable
         final Map<String, TerminalState> terminals = new ConcurrentHashMap<>();
         final Map<String, Long> recordedCursors = new ConcurrentHashMap<>();
         final List<Long> recordedAcks = new CopyOnWriteArrayList<>();
+        /** How often a cursor was written to the store. */
+        final AtomicInteger cursorRecords = new AtomicInteger();
 
         @Override
         public TerminalState terminal(final String terminalId, final long initialCursor)
@@ -120,6 +122,7 @@ final class FeedFixture implements AutoCloseable
         public void recordCursor(final TerminalState terminal, final long cursor)
         {
             recordedCursors.put(terminal.terminalId(), cursor);
+            cursorRecords.incrementAndGet();
         }
 
         @Override

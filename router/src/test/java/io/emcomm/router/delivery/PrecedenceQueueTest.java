@@ -106,4 +106,64 @@ class PrecedenceQueueTest
         assertEquals(0, budget.held());
         assertEquals(0, kept.refCnt(), "clear releases what it held");
     }
+
+    @Test
+    void aQueueNeverOfferedToIsEmptyAndClears()
+    {
+        final PrecedenceQueue queue = new PrecedenceQueue();
+        assertNull(queue.poll());
+        assertNull(queue.poll(1));
+        queue.clear();
+        assertEquals(0, queue.size());
+        queue.offer(frame(1, 8), PRIORITY_VALUE); // the first frame of a lane makes it
+        assertNull(queue.poll(2), "FLASH and IMMEDIATE lanes were never made, so they are empty");
+        assertEquals(1, id(queue.poll()));
+    }
+
+    /** Lanes are made at their first frame: producers racing to make the same lane lose no frame. */
+    @Test
+    void producersRacingToMakeALaneLoseNoFrame() throws Exception
+    {
+        final int producers = 4;
+        final int each = 2_000;
+        for (int round = 0; round < 20; round++)
+        {
+            final PrecedenceQueue queue = new PrecedenceQueue();
+            final java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(producers);
+            final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(producers);
+            try
+            {
+                final java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int p = 0; p < producers; p++)
+                {
+                    final int base = p * each;
+                    done.add(pool.submit(() ->
+                    {
+                        start.await();
+                        for (int i = 0; i < each; i++)
+                        {
+                            queue.offer(frame(base + i, 8), (base + i) % 2 == 0 ? FLASH_VALUE : ROUTINE_VALUE);
+                        }
+                        return null;
+                    }));
+                }
+                for (final java.util.concurrent.Future<?> f : done)
+                {
+                    f.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+            finally
+            {
+                pool.shutdownNow();
+            }
+            final java.util.BitSet seen = new java.util.BitSet();
+            ByteBuf frame;
+            while ((frame = queue.poll()) != null)
+            {
+                seen.set(id(frame));
+            }
+            assertEquals(producers * each, seen.cardinality(), "round " + round);
+            assertEquals(0, queue.size());
+        }
+    }
 }
