@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * The {@link DeliveryHandler} path: a flyweight over each DELIVERY on the network thread and the automatic acks of a
- * read batch in one write: one cumulative DELIVERY_ACK against a router whose WELCOME offers it
- * ({@link RouterProtocolMock}), one DELIVERY_ACK per journal index against one that does not (the real router).
+ * read batch in one write: one cumulative DELIVERY_ACK against a router whose WELCOME offers it, one DELIVERY_ACK
+ * per journal index against one that does not (both scripted with {@link RouterProtocolMock}), and no delivery
+ * coming again after a reconnect to the real router.
  */
 @Timeout(60)
 @ExtendWith(LeakWatch.class)
@@ -112,6 +113,31 @@ class DeliveryHandlerTest
         assertEquals(3, ack.getThroughDeliverySeq(), "the three arrived in one read: one ack for all of them");
         client.close();
         assertNull(acks.poll(), "nothing else was acknowledged");
+    }
+
+    @Test
+    void withoutTheWelcomesOfferEachDeliveryIsAcknowledgedByItsJournalIndexInOneWrite() throws Exception
+    {
+        final BlockingQueue<DeliveryAck> acks = new LinkedBlockingQueue<>();
+        final RouterProtocolMock router = track(new RouterProtocolMock(c ->
+        {
+            c.welcome(65_536, delivery(11, 0, "one"), delivery(12, 0, "two"), delivery(13, 0, "three"));
+            for (DeliveryAck ack = null; ack == null || ack.getJournalIndex() != 13; )
+            {
+                ack = c.expect(FrameType.DELIVERY_ACK, DeliveryAck::parseFrom);
+                acks.add(ack);
+            }
+            c.awaitClientClose();
+        }));
+        final BlockingQueue<Long> seen = new LinkedBlockingQueue<>();
+        track(EmcommClient.connect(options(router.port(), "uav-7").deliveryHandler(d -> seen.add(d.journalIndex())).build()));
+        for (long index = 11; index <= 13; index++)
+        {
+            assertEquals(index, seen.poll(WAIT_S, TimeUnit.SECONDS));
+            final DeliveryAck ack = acks.poll(WAIT_S, TimeUnit.SECONDS);
+            assertEquals(index, ack.getJournalIndex());
+            assertEquals(0, ack.getThroughDeliverySeq(), "a router that did not offer it gets no cumulative ack");
+        }
     }
 
     @Test
