@@ -10,6 +10,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,12 @@ final class ClientSession implements EmcommClient
 
     private final ClientOptions options;
     private final EventLoopGroup group;
+    /**
+     * This session's network thread, chosen once: every connection and timer of the session runs on it, and the
+     * sessions of a process take the shared threads in turn (a timer scheduled on the group would also take a turn,
+     * and could leave two busy sessions on one thread).
+     */
+    private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final ClientConductor conductor;
     private final DeliveryDispatch deliveries;
@@ -48,6 +55,7 @@ final class ClientSession implements EmcommClient
         final long requestTimeoutNanos = options.requestTimeout().toNanos();
         this.sweepNanos = Math.max(MIN_SWEEP_NANOS, Math.min(MAX_SWEEP_NANOS, requestTimeoutNanos / 10));
         this.group = SharedEventLoop.acquire();
+        this.loop = group.next();
         final Dispatcher dispatcher = new Dispatcher(options.terminalId());
         final ReplayBook replays = new ReplayBook();
         this.deliveries = new DeliveryDispatch(options, dispatcher, replays);
@@ -55,7 +63,7 @@ final class ClientSession implements EmcommClient
         this.supervisor = new ConnectionSupervisor(options, conductor, dispatcher, options.reconnectPolicy().backoff(),
             this::schedule, this::dial, () -> SharedEventLoop.release(group));
         this.bootstrap = new Bootstrap()
-            .group(group)
+            .group(loop)
             .channel(SharedEventLoop.channelClass())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
@@ -105,7 +113,7 @@ final class ClientSession implements EmcommClient
     {
         try
         {
-            group.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
         }
         catch (final RejectedExecutionException ignore)
         {
