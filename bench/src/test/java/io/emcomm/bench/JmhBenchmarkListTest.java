@@ -21,7 +21,7 @@ class JmhBenchmarkListTest
             assertNotNull(in, "META-INF/BenchmarkList was not generated");
             final String list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             for (final String name : new String[] {"FrameCodecBenchmark", "EnvelopeHeaderBenchmark",
-                "RoutingTableBenchmark", "JournalAppendBenchmark", "PrecedenceQueueBenchmark"})
+                "RoutingTableBenchmark", "JournalAppendBenchmark", "PrecedenceQueueBenchmark", "ClientPublishBenchmark"})
             {
                 assertTrue(list.contains("io.emcomm.bench.jmh." + name), name + " missing from the BenchmarkList");
             }

@@ -12,9 +12,26 @@ import java.time.Instant;
  */
 interface ClientClock
 {
-    /** The system's clocks: {@link System#nanoTime()} and {@link Instant#now()}. */
+    /**
+     * The system's clocks: {@link System#nanoTime()}, and the wall clock read with {@link Instant#now()} once a
+     * second and carried forward on the monotonic clock in between, so that stamping a publish allocates nothing.
+     */
     ClientClock SYSTEM = new ClientClock()
     {
+        /** A wall-clock reading and the monotonic time it was taken at; replaced once a second. */
+        record Anchor(long nanos, long epochMicros)
+        {
+        }
+
+        private static final long RESYNC_NANOS = 1_000_000_000L;
+        private volatile Anchor anchor = read();
+
+        private static Anchor read()
+        {
+            final Instant now = Instant.now();
+            return new Anchor(System.nanoTime(), now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
+        }
+
         @Override
         public long nanoTime()
         {
@@ -24,8 +41,14 @@ interface ClientClock
         @Override
         public long epochMicros()
         {
-            final Instant now = Instant.now();
-            return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+            Anchor a = anchor;
+            final long now = System.nanoTime();
+            if (now - a.nanos() >= RESYNC_NANOS)
+            {
+                a = read();
+                anchor = a;
+            }
+            return a.epochMicros() + (now - a.nanos()) / 1_000;
         }
     };
 

@@ -1,15 +1,27 @@
 package io.emcomm.client;
 
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.Envelope;
 import io.emcomm.protocol.wire.Error;
 import io.emcomm.protocol.wire.ErrorCode;
+import io.emcomm.protocol.wire.FrameType;
+import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.PublishNack;
 import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.SubscriptionAck;
 import io.emcomm.protocol.wire.Welcome;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +50,13 @@ final class ClientConductor
     private final String terminalId;
     private final int maxPendingPublishes;
     private final long requestTimeoutNanos;
-    private final PublishLedger pending = new PublishLedger();
+    private final byte[] originBytes;
+    private final PublishListener publishListener;
+    private final PublishLedger pending;
+    /** An offer was made on the network thread (from a DeliveryHandler): flushed at the end of the read batch. */
+    private boolean offeredOnNetworkThread;
+    /** Where publishes are encoded; guarded by this. */
+    private final OutboundBatch batch = new OutboundBatch(ByteBufAllocator.DEFAULT);
     private final SubscriptionBook subscriptions = new SubscriptionBook();
     private final ReplayBook replays;
     private final DeliveryDispatch deliveries;
@@ -66,6 +84,9 @@ final class ClientConductor
         this.terminalId = options.terminalId();
         this.maxPendingPublishes = options.maxPendingPublishes();
         this.requestTimeoutNanos = options.requestTimeout().toNanos();
+        this.originBytes = terminalId.getBytes(StandardCharsets.UTF_8);
+        this.publishListener = options.publishListener() != null ? options.publishListener() : PublishListener.NONE;
+        this.pending = new PublishLedger(maxPendingPublishes);
     }
 
     // ------------------------------------------------------------------ the connection
@@ -88,7 +109,8 @@ final class ClientConductor
      */
     boolean onWelcome(final RouterProxy welcomed, final Welcome welcome)
     {
-        final List<PublishLedger.Pending> tooLarge;
+        final List<Long> tooLarge = new ArrayList<>(0);
+        final int limit;
         synchronized (this)
         {
             if (welcomed != link || closed)
@@ -99,22 +121,65 @@ final class ClientConductor
             deliveries.welcomed(welcomed);
             lastSequence = Math.max(lastSequence, welcome.getLastOriginSequence());
             routerMaxFrameBytes = LinkLimits.maxFrameBytes(welcome);
-            // A publish accepted under an earlier router's larger limit would now cost the connection
-            // (FRAME_TOO_LARGE), again after every reconnect: refuse it instead of sending it.
-            tooLarge = pending.removeLargerThan(routerMaxFrameBytes - Frames.TYPE_BYTES);
-            for (final PublishLedger.Pending p : pending.unanswered())
-            {
-                welcomed.publish(p.envelope(), false);
-            }
+            limit = routerMaxFrameBytes;
+            // Every unanswered publish goes again from the ledger, in sequence order, the unflushed ones included.
+            batch.skipUnflushed();
+            resend(welcomed, tooLarge);
             lastRequestId = subscriptions.renew(welcomed, lastRequestId);
             welcomed.flush();
             state = ConnectionState.CONNECTED;
         }
-        for (final PublishLedger.Pending p : tooLarge)
+        for (final long position : tooLarge)
         {
-            p.future().completeExceptionally(frameTooLarge(Frames.TYPE_BYTES + p.envelope().getSerializedSize()));
+            fail(position, frameTooLarge(pending.frameLength(position) - Frames.LENGTH_FIELD_BYTES, limit), true);
         }
         return true;
+    }
+
+    /**
+     * Writes every unanswered publish to {@code welcomed} without a flush, frames that lie next to each other in one
+     * buffer as one slice. A publish accepted under an earlier router's larger limit would now cost the connection
+     * (FRAME_TOO_LARGE), again after every reconnect: it is claimed into {@code tooLarge} instead, to be failed.
+     */
+    private void resend(final RouterProxy welcomed, final List<Long> tooLarge)
+    {
+        ByteBuf run = null;
+        int runStart = 0;
+        int runEnd = 0;
+        for (long p = pending.head() + 1; p <= pending.tail(); p++)
+        {
+            if (!pending.isPending(p))
+            {
+                continue;
+            }
+            final int length = pending.frameLength(p);
+            if (length - Frames.LENGTH_FIELD_BYTES > routerMaxFrameBytes)
+            {
+                if (pending.claim(p))
+                {
+                    tooLarge.add(p);
+                }
+                continue;
+            }
+            final ByteBuf buf = pending.frameBuffer(p);
+            final int offset = pending.frameOffset(p);
+            if (buf == run && offset == runEnd)
+            {
+                runEnd += length;
+                continue;
+            }
+            if (run != null)
+            {
+                welcomed.write(run.retainedSlice(runStart, runEnd - runStart));
+            }
+            run = buf;
+            runStart = offset;
+            runEnd = offset + length;
+        }
+        if (run != null)
+        {
+            welcomed.write(run.retainedSlice(runStart, runEnd - runStart));
+        }
     }
 
     /**
@@ -159,10 +224,37 @@ final class ClientConductor
         link = null;
         welcomedLink = null;
         deliveries.end();
-        final List<CompletableFuture<?>> outstanding = new ArrayList<>(pending.drain());
+        final List<CompletableFuture<?>> outstanding = drainPublishes();
+        batch.close();
         outstanding.addAll(subscriptions.drain());
         replays.drain().forEach(r -> outstanding.add(r.future));
         return new SessionEnd(state, open, outstanding, ended());
+    }
+
+    /**
+     * Claims every unanswered publish: its future to fail, or (an offer) a future that tells the publish listener when
+     * it is failed. Under the lock, the session just ended.
+     */
+    private List<CompletableFuture<?>> drainPublishes()
+    {
+        final List<CompletableFuture<?>> futures = new ArrayList<>();
+        for (long p = pending.head() + 1; p <= pending.tail(); p++)
+        {
+            if (pending.claim(p))
+            {
+                final long sequence = pending.sequence(p);
+                CompletableFuture<PublishResult> future = pending.future(p);
+                if (future == null)
+                {
+                    future = new CompletableFuture<>();
+                    future.whenComplete((r, ex) -> publishListener.onFailed(sequence,
+                        ex instanceof Exception e ? e : new EmcommException("session ended", ex)));
+                }
+                futures.add(future);
+                pending.release(p, false);
+            }
+        }
+        return futures;
     }
 
     boolean isClosed()
@@ -184,9 +276,9 @@ final class ClientConductor
     // ------------------------------------------------------------------ publish
 
     /**
-     * Numbers, stamps and sends a publish (or keeps it for the next WELCOME). One of {@code message} and
-     * {@code builder} is null. The future fails at once when the session ended, too many publishes wait, or the
-     * frame would exceed the router's limit (then no sequence is used).
+     * Numbers, stamps and encodes a publish into the outbound batch and flushes it (or keeps it for the next WELCOME).
+     * One of {@code message} and {@code builder} is null. The future fails at once when the session ended, too many
+     * publishes wait, or the frame would exceed the router's limit (then no sequence is used).
      */
     CompletableFuture<PublishResult> publish(final Message message, final Envelope.Builder builder)
     {
@@ -198,7 +290,7 @@ final class ClientConductor
             {
                 refused = ended();
             }
-            else if (pending.size() >= maxPendingPublishes)
+            else if (!pending.hasRoom())
             {
                 refused = new EmcommException(pending.size() + " publishes are awaiting acknowledgement (the maximum)");
             }
@@ -209,20 +301,21 @@ final class ClientConductor
                 final Envelope envelope = message != null ?
                     message.toEnvelope(terminalId, sequence, now) :
                     Message.stamp(builder, null, terminalId, sequence, now);
-                final int frameBytes = Frames.TYPE_BYTES + envelope.getSerializedSize();
-                if (frameBytes > routerMaxFrameBytes)
+                final int size = envelope.getSerializedSize();
+                if (Frames.TYPE_BYTES + size > routerMaxFrameBytes)
                 {
-                    refused = frameTooLarge(frameBytes); // sending it would cost the connection (FRAME_TOO_LARGE)
+                    refused = frameTooLarge(Frames.TYPE_BYTES + size); // sending it would cost the connection
                 }
                 else
                 {
                     lastSequence = sequence;
-                    pending.add(envelope, future, clock.nanoTime() + requestTimeoutNanos);
                     final RouterProxy out = welcomedLink;
-                    if (out != null)
-                    {
-                        out.publish(envelope, true);
-                    }
+                    final ByteBuf buf = batch.reserve(Frames.HEADER_BYTES + size, out);
+                    final int start = buf.writerIndex();
+                    Frames.writeHeader(buf, FrameType.PUBLISH, size);
+                    writeEnvelope(buf, envelope, size);
+                    pending.add(sequence, buf, start, Frames.HEADER_BYTES + size, clock.nanoTime() + requestTimeoutNanos, future);
+                    batch.flush(out);
                 }
             }
         }
@@ -233,30 +326,181 @@ final class ClientConductor
         return future;
     }
 
-    void onPublishAck(final PublishAck ack)
+    private static void writeEnvelope(final ByteBuf buf, final Envelope envelope, final int size)
     {
-        final PublishLedger.Pending p;
+        final int at = buf.writerIndex();
+        try
+        {
+            final CodedOutputStream out = CodedOutputStream.newInstance(buf.nioBuffer(at, size));
+            envelope.writeTo(out);
+            out.flush();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        buf.writerIndex(at + size);
+    }
+
+    /**
+     * {@link Publisher} offer: numbers, stamps and encodes one PUBLISH into the outbound batch, without a flush and
+     * without allocating. The body's content is {@code length} bytes of {@code srcBuf} or (when null) {@code srcArray}
+     * from {@code offset}; with {@code text} it is wrapped in a {@code Text} message. Returns the sequence or one of
+     * the {@link Publisher} codes.
+     */
+    long offer(final byte[][] to, final Precedence precedence, final int bodyField, final boolean text,
+        final ByteBuf srcBuf, final byte[] srcArray, final int offset, final int length)
+    {
+        final int precedenceNumber = precedence.getNumber();
+        final int content = PublishEncoder.bodyContentSize(text, length);
         synchronized (this)
         {
-            p = pending.remove(ack.getOriginSequence());
+            if (closed)
+            {
+                return Publisher.CLOSED;
+            }
+            if (!pending.hasRoom())
+            {
+                return Publisher.BACK_PRESSURED;
+            }
+            final RouterProxy out = welcomedLink;
+            if (out != null && !out.isWritable())
+            {
+                return Publisher.NOT_WRITABLE;
+            }
+            final long sequence = lastSequence + 1;
+            final long now = clock.epochMicros();
+            final int envelopeSize = PublishEncoder.envelopeSize(originBytes, sequence, to, precedenceNumber, now, bodyField, content);
+            if (Frames.TYPE_BYTES + envelopeSize > routerMaxFrameBytes)
+            {
+                return Publisher.TOO_LARGE;
+            }
+            final ByteBuf buf = batch.reserve(Frames.HEADER_BYTES + envelopeSize, out);
+            final int start = buf.writerIndex();
+            PublishEncoder.writeHead(buf, envelopeSize, originBytes, sequence, to, precedenceNumber, now, bodyField, content);
+            if (text)
+            {
+                PublishEncoder.writeTextPrefix(buf, length);
+            }
+            if (srcBuf != null && srcBuf.hasArray())
+            {
+                // A heap source copied as a ByteBuf into a direct one would wrap it in a ByteBuffer: an allocation.
+                buf.writeBytes(srcBuf.array(), srcBuf.arrayOffset() + offset, length);
+            }
+            else if (srcBuf != null)
+            {
+                buf.writeBytes(srcBuf, offset, length);
+            }
+            else
+            {
+                buf.writeBytes(srcArray, offset, length);
+            }
+            lastSequence = sequence;
+            pending.add(sequence, buf, start, Frames.HEADER_BYTES + envelopeSize, clock.nanoTime() + requestTimeoutNanos, null);
+            if (out != null && out.channel().eventLoop().inEventLoop())
+            {
+                offeredOnNetworkThread = true;
+            }
+            return sequence;
         }
-        if (p != null)
+    }
+
+    /** Writes out the offers not yet flushed, in one flush. */
+    void flush()
+    {
+        synchronized (this)
         {
-            p.acknowledged(ack);
+            if (batch.hasUnflushed())
+            {
+                batch.flush(welcomedLink);
+            }
+        }
+    }
+
+    /**
+     * End of a read batch on the network thread: offers a {@link DeliveryHandler} made while handling it (a responder
+     * answering requests) go out now, in one flush with the batch's acks' syscall neighbours. Network thread.
+     */
+    void onReadComplete()
+    {
+        if (offeredOnNetworkThread)
+        {
+            synchronized (this)
+            {
+                offeredOnNetworkThread = false;
+                if (batch.hasUnflushed())
+                {
+                    batch.flush(welcomedLink);
+                }
+            }
+        }
+    }
+
+    /** A PUBLISH_ACK already decoded (tests); see {@link #onPublishAck(ByteBuf, int, int)}. */
+    void onPublishAck(final PublishAck ack)
+    {
+        final byte[] bytes = ack.toByteArray();
+        onPublishAck(Unpooled.wrappedBuffer(bytes), 0, bytes.length);
+    }
+
+    /**
+     * The PUBLISH_ACK in [offset, offset + length) of {@code frame}: read in place, the publish found in the ledger
+     * without a lock, its listener told (or, for a {@link #publish} call, the ack decoded and its future completed).
+     * An ack of nothing waiting (a second answer to a resend) is ignored. Network thread.
+     */
+    void onPublishAck(final ByteBuf frame, final int offset, final int length)
+    {
+        final long sequence = WireScan.findVarint(frame, offset, length, 2, 0);
+        final long position = pending.find(sequence);
+        if (position < 0 || !pending.claim(position))
+        {
+            return;
+        }
+        final CompletableFuture<PublishResult> future = pending.future(position);
+        pending.release(position, true);
+        if (future == null)
+        {
+            publishListener.onAcknowledged(sequence, WireScan.findVarint(frame, offset, length, 3, 0),
+                WireScan.findVarint(frame, offset, length, 4, 0) != 0);
+            return;
+        }
+        try
+        {
+            final PublishAck ack = PublishAck.parseFrom(frame.nioBuffer(offset, length));
+            future.complete(new PublishResult(ack.getOrigin(), ack.getOriginSequence(), ack.getJournalIndex(),
+                ack.getDuplicate(), ack.getDeliveredNow(), ack.getUnknownTerminalsList()));
+        }
+        catch (final InvalidProtocolBufferException ex)
+        {
+            future.completeExceptionally(new EmcommException("router sent a malformed PUBLISH_ACK: " + ex.getMessage(), ex));
         }
     }
 
     /** A nack without a sequence answers an envelope the router could not read: the oldest publish waiting. */
     void onPublishNack(final PublishNack nack)
     {
-        final PublishLedger.Pending p;
-        synchronized (this)
+        final long position = nack.getOriginSequence() == 0 ? pending.oldest() : pending.find(nack.getOriginSequence());
+        if (position < 0 || !pending.claim(position))
         {
-            p = nack.getOriginSequence() == 0 ? pending.removeOldest() : pending.remove(nack.getOriginSequence());
+            return;
         }
-        if (p != null)
+        final long sequence = pending.sequence(position);
+        fail(position, new PublishRejectedException(nack.getReason(), nack.getDetail(), sequence), true);
+    }
+
+    /** Tells a claimed publish's future or the publish listener that it failed, and releases its slot. */
+    private void fail(final long position, final Exception cause, final boolean moveHead)
+    {
+        final long sequence = pending.sequence(position);
+        final CompletableFuture<PublishResult> future = pending.future(position);
+        pending.release(position, moveHead);
+        if (future != null)
         {
-            p.rejected(nack);
+            future.completeExceptionally(cause);
+        }
+        else
+        {
+            publishListener.onFailed(sequence, cause);
         }
     }
 
@@ -267,18 +511,33 @@ final class ClientConductor
         {
             return;
         }
-        final List<PublishLedger.Pending> expired;
-        synchronized (this)
+        final long now = clock.nanoTime();
+        for (long p = pending.head() + 1; p <= pending.tail(); p++)
         {
-            expired = pending.expire(clock.nanoTime());
+            if (pending.isPending(p))
+            {
+                if (now - pending.deadline(p) < 0)
+                {
+                    break; // deadlines are in position order
+                }
+                if (pending.claim(p))
+                {
+                    fail(p, new TimeoutException("no acknowledgement for " + terminalId + "/" + pending.sequence(p) +
+                        " within " + options.requestTimeout().toMillis() + " ms"), true);
+                }
+            }
         }
-        expired.forEach(p -> p.expired(terminalId, options.requestTimeout()));
     }
 
     private EmcommException frameTooLarge(final int frameBytes)
     {
+        return frameTooLarge(frameBytes, routerMaxFrameBytes);
+    }
+
+    private EmcommException frameTooLarge(final int frameBytes, final int limit)
+    {
         return new EmcommException("message too large: its PUBLISH frame would be " + frameBytes +
-            " bytes, the router at " + options.routerAddress() + " accepts at most " + routerMaxFrameBytes +
+            " bytes, the router at " + options.routerAddress() + " accepts at most " + limit +
             " (max_frame_bytes in its WELCOME)", ErrorCode.FRAME_TOO_LARGE, null);
     }
 

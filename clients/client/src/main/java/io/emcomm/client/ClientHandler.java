@@ -7,7 +7,6 @@ import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Error;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.Heartbeat;
-import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.PublishNack;
 import io.emcomm.protocol.wire.ReplayEnd;
 import io.emcomm.protocol.wire.SubscriptionAck;
@@ -41,6 +40,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     private final DeliveryDispatch deliveries;
     private final ConnectionSupervisor supervisor;
     private RouterProxy link;
+    private AckBatch acks;
+    private final DeliveryView view = new DeliveryView();
     private long readerIdleMillis;
     private Throwable cause;
 
@@ -58,6 +59,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     public void channelActive(final ChannelHandlerContext ctx)
     {
         link = new RouterProxy(ctx.channel());
+        acks = new AckBatch(ctx.channel());
         if (conductor.onActive(link))
         {
             link.hello(options);
@@ -87,9 +89,33 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
         }
     }
 
+    /** The acks of this read batch go out in one flush (AckBatch). */
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        if (acks != null)
+        {
+            acks.flush();
+        }
+        conductor.onReadComplete();
+        ctx.fireChannelReadComplete();
+    }
+
     private void onFrame(final ChannelHandlerContext ctx, final ByteBuf frame) throws InvalidProtocolBufferException
     {
         final FrameType type = Frames.typeOf(frame);
+        // The hot frames are read in place, without a generated message.
+        if (type == FrameType.DELIVERY)
+        {
+            deliveries.onDelivery(ctx.channel(), frame, frame.readerIndex() + Frames.TYPE_BYTES,
+                frame.readableBytes() - Frames.TYPE_BYTES, view, acks);
+            return;
+        }
+        if (type == FrameType.PUBLISH_ACK)
+        {
+            conductor.onPublishAck(frame, frame.readerIndex() + Frames.TYPE_BYTES, frame.readableBytes() - Frames.TYPE_BYTES);
+            return;
+        }
         final ByteBuffer payload = frame.nioBuffer(frame.readerIndex() + Frames.TYPE_BYTES,
             frame.readableBytes() - Frames.TYPE_BYTES);
         if (type == null)
@@ -99,10 +125,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
         switch (type)
         {
             case WELCOME -> onWelcome(ctx, Welcome.parseFrom(payload));
-            case PUBLISH_ACK -> conductor.onPublishAck(PublishAck.parseFrom(payload));
             case PUBLISH_NACK -> conductor.onPublishNack(PublishNack.parseFrom(payload));
             case SUBSCRIPTION_ACK -> conductor.onSubscriptionAck(SubscriptionAck.parseFrom(payload));
-            case DELIVERY -> deliveries.onDelivery(ctx.channel(), Delivery.parseFrom(payload));
             case REPLAY_ITEM -> deliveries.onReplayItem(ctx.channel(), Delivery.parseFrom(payload));
             case REPLAY_END -> deliveries.onReplayEnd(ReplayEnd.parseFrom(payload));
             case ERROR -> onError(ctx, Error.parseFrom(payload));
@@ -133,6 +157,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
             readerIdleMillis = LinkLimits.SILENT_INTERVALS * interval;
             ctx.pipeline().replace("idle", "idle", new IdleStateHandler(readerIdleMillis, interval, 0, TimeUnit.MILLISECONDS));
         }
+        acks.cumulative(welcome.getCumulativeDeliveryAck());
         if (conductor.onWelcome(link, welcome))
         {
             supervisor.onWelcome();
@@ -210,6 +235,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
+        if (acks != null)
+        {
+            acks.discard();
+        }
         supervisor.onDisconnect(link, cause);
         ctx.fireChannelInactive();
     }

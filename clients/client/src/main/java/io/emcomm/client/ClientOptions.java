@@ -46,6 +46,8 @@ public final class ClientOptions
     private final TlsOptions tls;
     private final SslContext sslContext;
     private final DeliveryListener deliveryListener;
+    private final DeliveryHandler deliveryHandler;
+    private final PublishListener publishListener;
     private final ConnectionListener connectionListener;
 
     private ClientOptions(final Builder b, final SslContext sslContext)
@@ -60,6 +62,8 @@ public final class ClientOptions
         tls = b.tls;
         this.sslContext = sslContext;
         deliveryListener = b.deliveryListener;
+        deliveryHandler = b.deliveryHandler;
+        publishListener = b.publishListener;
         connectionListener = b.connectionListener;
     }
 
@@ -81,6 +85,8 @@ public final class ClientOptions
         b.maxPendingPublishes = maxPendingPublishes;
         b.tls = tls;
         b.deliveryListener = deliveryListener;
+        b.deliveryHandler = deliveryHandler;
+        b.publishListener = publishListener;
         b.connectionListener = connectionListener;
         return b;
     }
@@ -223,6 +229,18 @@ public final class ClientOptions
     }
 
     /** Told of every connection state change; may be null. */
+    /** The low-level receive path, or null; see {@link Builder#deliveryHandler}. */
+    public DeliveryHandler deliveryHandler()
+    {
+        return deliveryHandler;
+    }
+
+    /** Told the outcome of every {@link Publisher} offer, or null (outcomes ignored). */
+    public PublishListener publishListener()
+    {
+        return publishListener;
+    }
+
     public ConnectionListener connectionListener()
     {
         return connectionListener;
@@ -246,6 +264,8 @@ public final class ClientOptions
         private int maxPendingPublishes = DEFAULT_MAX_PENDING_PUBLISHES;
         private TlsOptions tls = TlsOptions.PLAIN;
         private DeliveryListener deliveryListener;
+        private DeliveryHandler deliveryHandler;
+        private PublishListener publishListener;
         private ConnectionListener connectionListener;
 
         private Builder()
@@ -389,6 +409,24 @@ public final class ClientOptions
         public Builder deliveryListener(final DeliveryListener listener)
         {
             this.deliveryListener = listener;
+            return this;
+        }
+
+        /**
+         * Receives every DELIVERY as a flyweight on the network thread, without a lock or an allocation per message
+         * (see {@link DeliveryHandler}; default: none). When set, it takes the deliveries the
+         * {@link #deliveryListener} would otherwise get.
+         */
+        public Builder deliveryHandler(final DeliveryHandler handler)
+        {
+            this.deliveryHandler = handler;
+            return this;
+        }
+
+        /** Told the outcome of every {@link Publisher} offer, on the network thread (default: none, ignored). */
+        public Builder publishListener(final PublishListener listener)
+        {
+            this.publishListener = listener;
             return this;
         }
 

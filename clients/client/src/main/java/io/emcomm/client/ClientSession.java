@@ -1,5 +1,6 @@
 package io.emcomm.client;
 
+import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.address.AddressException;
 import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.wire.Envelope;
@@ -9,8 +10,10 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +37,12 @@ final class ClientSession implements EmcommClient
 
     private final ClientOptions options;
     private final EventLoopGroup group;
+    /**
+     * This session's network thread, chosen once: every connection and timer of the session runs on it, and the
+     * sessions of a process take the shared threads in turn (a timer scheduled on the group would also take a turn,
+     * and could leave two busy sessions on one thread).
+     */
+    private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final ClientConductor conductor;
     private final DeliveryDispatch deliveries;
@@ -46,6 +55,7 @@ final class ClientSession implements EmcommClient
         final long requestTimeoutNanos = options.requestTimeout().toNanos();
         this.sweepNanos = Math.max(MIN_SWEEP_NANOS, Math.min(MAX_SWEEP_NANOS, requestTimeoutNanos / 10));
         this.group = SharedEventLoop.acquire();
+        this.loop = group.next();
         final Dispatcher dispatcher = new Dispatcher(options.terminalId());
         final ReplayBook replays = new ReplayBook();
         this.deliveries = new DeliveryDispatch(options, dispatcher, replays);
@@ -53,7 +63,7 @@ final class ClientSession implements EmcommClient
         this.supervisor = new ConnectionSupervisor(options, conductor, dispatcher, options.reconnectPolicy().backoff(),
             this::schedule, this::dial, () -> SharedEventLoop.release(group));
         this.bootstrap = new Bootstrap()
-            .group(group)
+            .group(loop)
             .channel(SharedEventLoop.channelClass())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
@@ -103,7 +113,7 @@ final class ClientSession implements EmcommClient
     {
         try
         {
-            group.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
         }
         catch (final RejectedExecutionException ignore)
         {
@@ -149,6 +159,35 @@ final class ClientSession implements EmcommClient
     public CompletableFuture<PublishResult> publish(final Envelope.Builder envelope)
     {
         return conductor.publish(null, envelope.clone());
+    }
+
+    @Override
+    public Publisher publisher(final String... addresses)
+    {
+        if (addresses.length == 0)
+        {
+            throw new IllegalArgumentException("a publisher needs at least one destination address");
+        }
+        final byte[][] to = new byte[addresses.length][];
+        for (int i = 0; i < addresses.length; i++)
+        {
+            try
+            {
+                Address.parse(addresses[i]);
+            }
+            catch (final AddressException ex)
+            {
+                throw new IllegalArgumentException("bad destination address '" + addresses[i] + "': " + ex.getMessage(), ex);
+            }
+            to[i] = addresses[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return new AddressedPublisher(conductor, to);
+    }
+
+    @Override
+    public void flush()
+    {
+        conductor.flush();
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.emcomm.client;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.emcomm.protocol.wire.Error;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.ReplayEnd;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
 /**
@@ -14,11 +16,14 @@ import io.netty.channel.Channel;
  * thread {@link #ack}; none of them takes a lock (replay calls are found in the concurrent {@link ReplayBook}). They read two volatiles the {@link ClientConductor} writes under
  * its own lock: the welcomed connection (null while disconnected, so acks are dropped and the router delivers
  * again after the reconnect) and whether the session has ended (deliveries still queued then are dropped). Per
- * message this allocates what it did under the old single monitor: the {@link Delivery} and its dispatch task.
+ * message the {@link DeliveryListener} path allocates the {@link Delivery} and its dispatch task; the
+ * {@link DeliveryHandler} path, and auto-ack without a listener, allocate nothing: the frame is read in place through
+ * the connection's {@link DeliveryView}, on the network thread, and the acks go into the connection's {@link AckBatch}.
  */
 final class DeliveryDispatch
 {
     private final DeliveryListener listener;
+    private final DeliveryHandler handler;
     private final boolean autoAck;
     private final Dispatcher dispatcher;
     private final ReplayBook replays;
@@ -28,6 +33,7 @@ final class DeliveryDispatch
     DeliveryDispatch(final ClientOptions options, final Dispatcher dispatcher, final ReplayBook replays)
     {
         this.listener = options.deliveryListener();
+        this.handler = options.deliveryHandler();
         this.autoAck = options.autoAck();
         this.dispatcher = dispatcher;
         this.replays = replays;
@@ -44,6 +50,62 @@ final class DeliveryDispatch
     {
         ended = true;
         welcomedLink = null;
+    }
+
+    /**
+     * A DELIVERY frame's payload, [offset, offset + length) of {@code frame}, from {@code source}: to the
+     * {@link DeliveryHandler} through {@code view} on this (the network) thread, or, without a handler, acknowledged
+     * at once (no listener) or decoded for the listener's dispatch thread. Auto-acks of the first two go into
+     * {@code acks}, written at the end of the read batch.
+     *
+     * @throws InvalidProtocolBufferException when the payload is not a Delivery
+     */
+    void onDelivery(final Channel source, final ByteBuf frame, final int offset, final int length, final DeliveryView view,
+        final AckBatch acks) throws InvalidProtocolBufferException
+    {
+        if (handler != null)
+        {
+            if (!view.wrap(frame, offset, length))
+            {
+                throw new InvalidProtocolBufferException("malformed DELIVERY");
+            }
+            if (ended)
+            {
+                return;
+            }
+            boolean handled = false;
+            try
+            {
+                handler.onDelivery(view);
+                handled = true;
+            }
+            catch (final RuntimeException | java.lang.Error ex)
+            {
+                final Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, ex);
+            }
+            if (autoAck)
+            {
+                if (handled)
+                {
+                    acks.handled(view.journalIndex(), view.deliverySeq());
+                }
+                else
+                {
+                    acks.notHandled();
+                }
+            }
+            return;
+        }
+        if (listener == null)
+        {
+            if (autoAck)
+            {
+                acks.handled(WireScan.findVarint(frame, offset, length, 1, 0), WireScan.findVarint(frame, offset, length, 5, 0));
+            }
+            return;
+        }
+        onDelivery(source, io.emcomm.protocol.wire.Delivery.parseFrom(frame.nioBuffer(offset, length)));
     }
 
     /**

@@ -31,7 +31,9 @@ import java.util.concurrent.CompletableFuture;
  * refuses, without sending it, a publish whose frame would be longer (protocol.md §1).
  *
  * <h2>Threads</h2>
- * Every method is thread-safe. Publishes from several threads are numbered and sent in one order. Futures
+ * Every method is thread-safe. For a high publish rate use a {@link Publisher} (no future per message, writes
+ * batched until {@link #flush()}) and for a high delivery rate a {@link DeliveryHandler} (no thread hand-off, lock or
+ * allocation per delivery). Publishes from several threads are numbered and sent in one order. Futures
  * are completed on the client's network thread: do not block in a non-async dependent stage
  * ({@code thenApply}, {@code whenComplete}); use the {@code *Async} variants or block in your own thread.
  * Listeners run on the client's dispatch thread (see {@link DeliveryListener}), where blocking on a future
@@ -75,6 +77,21 @@ public interface EmcommClient extends AutoCloseable
 
     /** Publishes an envelope built by hand; its origin and origin sequence are overwritten. */
     CompletableFuture<PublishResult> publish(Envelope.Builder envelope);
+
+    /**
+     * The high-rate publish path to fixed destinations: offers encoded straight into the outbound buffer, back-pressure
+     * as a return value, outcomes to the {@link PublishListener} of {@link ClientOptions.Builder#publishListener}
+     * (see {@link Publisher}). Make one per destination list and keep it; it shares this client's sequence, window
+     * and connection with {@link #publish}.
+     *
+     * @param addresses destination addresses ({@code terminal:}, {@code channel:}, {@code region:}, {@code up:};
+     *                  protocol.md §5)
+     * @throws IllegalArgumentException when there is no address or one does not parse
+     */
+    Publisher publisher(String... addresses);
+
+    /** Writes out every {@link Publisher} offer not yet flushed, in one flush (the same as {@link Publisher#flush()}). */
+    void flush();
 
     /**
      * Subscribes to channels. Patterns may be written with or without the {@code channel:} prefix and use

@@ -10,6 +10,7 @@ import io.emcomm.protocol.wire.LatestPositionsRequest;
 import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.Subscribe;
 import io.emcomm.protocol.wire.Unsubscribe;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
 import java.util.List;
@@ -110,6 +111,24 @@ final class RouterProxy
     void heartbeat(final long sentAtMicros)
     {
         write(Frames.encode(channel.alloc(), FrameType.HEARTBEAT, Heartbeat.newBuilder().setSentAtMicros(sentAtMicros).build()), true);
+    }
+
+    /** Writes frames already encoded (a batch of PUBLISHes, or a resend) without a flush, on the void promise. */
+    void write(final ByteBuf frames)
+    {
+        channel.write(frames, channel.voidPromise());
+    }
+
+    /** Writes frames already encoded and flushes, on the void promise. */
+    void writeAndFlush(final ByteBuf frames)
+    {
+        channel.writeAndFlush(frames, channel.voidPromise());
+    }
+
+    /** False while the connection's outbound buffer is above Netty's high-water mark (back-pressure). */
+    boolean isWritable()
+    {
+        return channel.isWritable();
     }
 
     /** Flushes frames written without a flush. */

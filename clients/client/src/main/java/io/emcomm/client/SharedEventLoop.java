@@ -16,10 +16,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * One network thread shared by every client in the process, created with the first client and shut down
  * with the last. A terminal's traffic is small; a simulator running hundreds of terminals should not run
- * hundreds of event loops on a two-core machine.
+ * hundreds of event loops on a two-core machine. A process whose clients carry a high rate each (a gateway,
+ * the benchmark) may ask for more with the system property {@value #THREADS_PROPERTY} (default 1); each
+ * connection stays on one of them.
  */
 final class SharedEventLoop
 {
+    /** System property: how many network threads the clients of this process share. */
+    static final String THREADS_PROPERTY = "emcomm.client.ioThreads";
     private static final Object LOCK = new Object();
     private static EventLoopGroup group;
     private static int users;
@@ -35,7 +39,7 @@ final class SharedEventLoop
             if (group == null)
             {
                 final IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-                group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("emcomm-client-io", true), io);
+                group = new MultiThreadIoEventLoopGroup(Math.max(1, Integer.getInteger(THREADS_PROPERTY, 1)), new DefaultThreadFactory("emcomm-client-io", true), io);
             }
             users++;
             return group;

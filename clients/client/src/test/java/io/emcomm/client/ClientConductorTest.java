@@ -57,6 +57,7 @@ class ClientConductorTest
     @AfterEach
     void closeChannels()
     {
+        conductor.end(null); // releases the buffers the ledger holds for unanswered publishes
         channels.forEach(ch -> ch.finishAndReleaseAll());
     }
 

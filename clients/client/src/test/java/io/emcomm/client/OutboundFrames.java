@@ -43,12 +43,15 @@ final class OutboundFrames
         {
             try
             {
-                final int length = buf.readInt();
-                final FrameType type = FrameType.forNumber(buf.readUnsignedByte());
-                final byte[] payload = new byte[length - 1];
-                buf.readBytes(payload);
-                assertEquals(0, buf.readableBytes(), "one frame per buffer");
-                frames.add(new Frame(type, payload));
+                // A batch of publishes, a resend or the acks of a read batch are several frames in one buffer.
+                while (buf.isReadable())
+                {
+                    final int length = buf.readInt();
+                    final FrameType type = FrameType.forNumber(buf.readUnsignedByte());
+                    final byte[] payload = new byte[length - 1];
+                    buf.readBytes(payload);
+                    frames.add(new Frame(type, payload));
+                }
             }
             finally
             {
