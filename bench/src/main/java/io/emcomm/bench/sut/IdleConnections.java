@@ -52,6 +52,7 @@ public final class IdleConnections implements AutoCloseable
         /** Connections per source address when none is given: leaves room in the ephemeral range for other sockets. */
         public static final int DEFAULT_PER_SOURCE_ADDRESS = 25_000;
 
+        /** Checks the counts: {@code count >= 0}, {@code perSourceAddress > 0}, else IllegalArgumentException. */
         public Plan
         {
             if (count < 0 || perSourceAddress <= 0)
