@@ -19,10 +19,12 @@ final class DeliveryAckReader
     private int p;
 
     /**
-     * Reads the payload of {@code frame} (positioned at its type byte). A field this reader does not know ends the
-     * scan: only fields 1 and 2 are defined.
+     * Reads the payload of {@code frame} (positioned at its type byte). Fields this reader does not know are skipped,
+     * as protobuf requires of a reader (a newer client may send more): varint, 64-bit, length-delimited and 32-bit
+     * fields.
      *
-     * @return false when a field 1 or 2 varint is cut short or longer than ten bytes.
+     * @return false when the payload does not parse: a varint cut short or longer than ten bytes, a length past the
+     * end, or a wire type protobuf 3 does not use (groups, 6, 7).
      */
     boolean read(final ByteBuf frame)
     {
@@ -32,7 +34,11 @@ final class DeliveryAckReader
         final int end = frame.writerIndex();
         while (p < end)
         {
-            final int tag = frame.getUnsignedByte(p++);
+            final long tag = varint(frame, end);
+            if (p < 0)
+            {
+                return false;
+            }
             if (tag == JOURNAL_INDEX_TAG)
             {
                 journalIndex = varint(frame, end);
@@ -43,7 +49,7 @@ final class DeliveryAckReader
             }
             else
             {
-                return true;
+                skip(frame, end, (int)(tag & 7));
             }
             if (p < 0)
             {
@@ -51,6 +57,29 @@ final class DeliveryAckReader
             }
         }
         return true;
+    }
+
+    /** Skips the value of an unknown field of {@code wireType} at {@code p}; sets {@code p} to -1 when it cannot. */
+    private void skip(final ByteBuf frame, final int end, final int wireType)
+    {
+        final long length = switch (wireType)
+        {
+            case 0 ->
+            {
+                varint(frame, end); // the value is the field; nothing follows it
+                yield 0;
+            }
+            case 1 -> 8;
+            case 2 -> varint(frame, end);
+            case 5 -> 4;
+            default -> -1;
+        };
+        if (p < 0 || length < 0 || length > end - p)
+        {
+            p = -1;
+            return;
+        }
+        p += (int)length;
     }
 
     /** Field 1 of the last frame read, 0 when absent. */

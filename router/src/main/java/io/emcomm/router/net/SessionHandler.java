@@ -153,23 +153,30 @@ final class SessionHandler extends FrameHandler
         final boolean parsed = ack.read(frame);
         final long index = ack.journalIndex();
         final long through = ack.throughDeliverySeq();
-        if (!parsed || index == 0 && through == 0)
+        if (!parsed)
         {
-            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "DELIVERY_ACK does not carry a journal_index", false);
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "DELIVERY_ACK does not parse", false);
             return;
         }
-        if (through != 0 && !session.feed().onAckThrough(through))
+        if (index == 0 && through == 0)
+        {
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "DELIVERY_ACK carries neither a journal_index nor a through_delivery_seq",
+                false);
+            return;
+        }
+        // uint64 on the wire: a value of 2^63 or more reads as negative here and is above anything ever sent
+        if (through != 0 && (through < 0 || !session.feed().onAckThrough(through)))
         {
             final long last = session.feed().lastDeliverySeq();
-            protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, through > last
-                ? "through_delivery_seq " + through + " is above " + last + ", the last delivery_seq sent to "
+            protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, through < 0 || through > last
+                ? "through_delivery_seq " + Long.toUnsignedString(through) + " is above " + last + ", the last delivery_seq sent to "
                     + session.terminalId() + " on this connection"
                 : "through_delivery_seq " + through + ": " + session.terminalId()
                     + " has a newer session, acks on this connection change nothing", false);
         }
-        if (index != 0 && !session.feed().onAck(index))
+        if (index != 0 && (index < 0 || !session.feed().onAck(index)))
         {
-            protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, "journal index " + index + " (0x" + Long.toHexString(index)
+            protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, "journal index " + Long.toUnsignedString(index) + " (0x" + Long.toHexString(index)
                 + ") was never delivered to " + session.terminalId(), false);
         }
     }

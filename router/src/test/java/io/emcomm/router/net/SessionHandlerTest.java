@@ -139,7 +139,24 @@ class SessionHandlerTest
         assertTrue(nextError(ch, ErrorCode.MALFORMED_FRAME).getMessage().startsWith("UNSUBSCRIBE does not parse: "));
 
         send(ch, FrameType.DELIVERY_ACK, DeliveryAck.getDefaultInstance());
-        assertEquals("DELIVERY_ACK does not carry a journal_index", nextError(ch, ErrorCode.MALFORMED_FRAME).getMessage());
+        assertEquals("DELIVERY_ACK carries neither a journal_index nor a through_delivery_seq",
+            nextError(ch, ErrorCode.MALFORMED_FRAME).getMessage());
+
+        sendRaw(ch, new byte[] {0, 0, 0, 3, (byte)FrameType.DELIVERY_ACK_VALUE, 0x08, (byte)0x80});
+        assertEquals("DELIVERY_ACK does not parse", nextError(ch, ErrorCode.MALFORMED_FRAME).getMessage());
+
+        // field 3 (unknown, as from a newer client) before field 1: skipped, field 1 still read
+        sendRaw(ch, new byte[] {0, 0, 0, 6, (byte)FrameType.DELIVERY_ACK_VALUE, 0x18, 0x07, 0x08, (byte)0x80, 0x20});
+        assertEquals("journal index 4096 (0x1000) was never delivered to cp-52",
+            nextError(ch, ErrorCode.BAD_DELIVERY_ACK).getMessage());
+
+        // uint64 values of 2^63 and more are above anything sent, not silently ignored
+        send(ch, FrameType.DELIVERY_ACK, DeliveryAck.newBuilder().setThroughDeliverySeq(-1L).build());
+        assertEquals("through_delivery_seq 18446744073709551615 is above 0, the last delivery_seq sent to cp-52 on this"
+            + " connection", nextError(ch, ErrorCode.BAD_DELIVERY_ACK).getMessage());
+        send(ch, FrameType.DELIVERY_ACK, DeliveryAck.newBuilder().setJournalIndex(Long.MIN_VALUE).build());
+        assertEquals("journal index 9223372036854775808 (0x8000000000000000) was never delivered to cp-52",
+            nextError(ch, ErrorCode.BAD_DELIVERY_ACK).getMessage());
 
         send(ch, FrameType.DELIVERY_ACK, DeliveryAck.newBuilder().setJournalIndex(4096).build());
         assertEquals("journal index 4096 (0x1000) was never delivered to cp-52",
@@ -154,7 +171,7 @@ class SessionHandlerTest
         assertFalse(duplicate.getFatal());
 
         assertTrue(ch.isOpen());
-        assertEquals(7, router.counters.protocolErrors());
+        assertEquals(11, router.counters.protocolErrors());
         assertTrue(subscribe(ch, 9, "channel:still.here").getOk(), "the session carries on");
     }
 
