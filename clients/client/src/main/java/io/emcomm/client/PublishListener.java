@@ -34,10 +34,15 @@ public interface PublishListener
     void onAcknowledged(long originSequence, long journalIndex, boolean duplicate);
 
     /**
-     * The publish will not be journaled: {@link PublishRejectedException} for a PUBLISH_NACK,
-     * {@link java.util.concurrent.TimeoutException} when no answer came within the request timeout (across
-     * reconnects), {@link EmcommException} when the session ended first or (code {@code FRAME_TOO_LARGE}) a router
-     * welcomed later accepts smaller frames than the publish's.
+     * No acknowledgement will come for the publish. Whether it was journaled depends on the cause:
+     * <ul>
+     * <li>{@link PublishRejectedException} (a PUBLISH_NACK) and {@link EmcommException} with code
+     * {@code FRAME_TOO_LARGE} (a router welcomed later accepts smaller frames): it was not journaled;</li>
+     * <li>{@link java.util.concurrent.TimeoutException} (no answer within the request timeout, across reconnects) and
+     * {@link EmcommException} for a session that ended first: <b>unknown</b> - the router may have journaled and
+     * delivered it. Sending the content again as a new publish may deliver it twice (a new origin sequence is not
+     * deduplicated); check with a replay of this origin first if that matters.</li>
+     * </ul>
      */
     void onFailed(long originSequence, Exception cause);
 }

@@ -31,7 +31,11 @@ import io.netty.buffer.ByteBuf;
  */
 public interface Publisher
 {
-    /** The window of unanswered publishes is full: retry after some are acknowledged. */
+    /**
+     * The window of unanswered publishes is full: retry after some are acknowledged. Never retry in a loop on the
+     * network thread (inside a {@link DeliveryHandler}): the acknowledgements that would open the window are read by
+     * that same thread, so the loop would never end; drop, count or queue the reply and return instead.
+     */
     long BACK_PRESSURED = -2;
     /** The connection's outbound buffer is above Netty's high-water mark: retry after a while. */
     long NOT_WRITABLE = -3;
