@@ -61,7 +61,11 @@ public final class DeliveryFrames
         final EnvelopeHeader header)
     {
         final ByteBuf buf = start(alloc, index, envelopeLength, journaledAtMicros, replayRequestId, header);
-        buf.writeBytes(envelope, envelopeOffset, envelopeLength);
+        // the source reads into the frame (memory to memory); the frame writing from a ByteBuf source would go
+        // through an NIO view of its chunk: a DirectByteBuffer allocated per message (seen in the 1to1 profile)
+        final int at = buf.writerIndex();
+        envelope.getBytes(envelopeOffset, buf, at, envelopeLength);
+        buf.writerIndex(at + envelopeLength);
         return finish(buf, journaledAtMicros, replayRequestId);
     }
 
