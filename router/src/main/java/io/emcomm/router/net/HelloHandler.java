@@ -140,7 +140,7 @@ final class HelloHandler extends FrameHandler
             return;
         }
         final TerminalKind kind = hello.getKind();
-        if (kind == TerminalKind.TERMINAL_KIND_UNSPECIFIED || kind == TerminalKind.UNRECOGNIZED)
+        if (kind == TerminalKind.TERMINAL_KIND_UNSPECIFIED || kind == TerminalKind.UNRECOGNIZED || kind == TerminalKind.ROUTER)
         {
             protocolError(ctx, ErrorCode.INVALID_KIND, "terminal kind must be AIR, SPACE, GROUND or COMMAND_POST", true);
             return;
