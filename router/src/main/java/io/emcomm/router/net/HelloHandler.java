@@ -9,6 +9,9 @@ import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.Hello;
 import io.emcomm.protocol.wire.TerminalKind;
+import io.emcomm.router.conn.ConnectionCloser;
+import io.emcomm.router.conn.ControlFrames;
+import io.emcomm.router.conn.FrameHandler;
 import io.emcomm.router.delivery.ChannelSink;
 import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.delivery.LinkProfile;
@@ -48,9 +51,12 @@ final class HelloHandler extends FrameHandler
 
     private ScheduledFuture<?> handshakeTimer;
 
+    private final RouterContext router;
+
     HelloHandler(final RouterContext router)
     {
-        super(router);
+        super(router.counters(), router.journal(), router.syncEachBatch());
+        this.router = router;
     }
 
     /** Starts the handshake timer: the TLS handshake and the HELLO together must finish within it. */
@@ -94,7 +100,7 @@ final class HelloHandler extends FrameHandler
     }
 
     @Override
-    void onFrame(final ChannelHandlerContext ctx, final ByteBuf frame)
+    protected void onFrame(final ChannelHandlerContext ctx, final ByteBuf frame)
     {
         final FrameType type = Frames.typeOf(frame);
         if (type == FrameType.HELLO)
@@ -109,7 +115,7 @@ final class HelloHandler extends FrameHandler
     }
 
     @Override
-    String peer()
+    protected String peer()
     {
         return "unidentified peer";
     }

@@ -38,7 +38,7 @@ public record RouterContext(RouterConfig config, Journal journal, DedupeWindows 
     }
 
     /** {@code emcomm.journal.sync=batch}: sync the journal at the end of every read batch. */
-    boolean syncEachBatch()
+    public boolean syncEachBatch()
     {
         return config.journalSync() == JournalSync.BATCH;
     }

@@ -5,6 +5,7 @@ import io.emcomm.protocol.address.AddressException;
 import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.wire.Subscribe;
 import io.emcomm.protocol.wire.Unsubscribe;
+import io.emcomm.router.conn.ControlFrames;
 import io.emcomm.router.session.Session;
 import io.netty.channel.ChannelHandlerContext;
 

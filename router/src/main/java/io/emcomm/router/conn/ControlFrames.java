@@ -1,4 +1,4 @@
-package io.emcomm.router.net;
+package io.emcomm.router.conn;
 
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.Error;
@@ -42,7 +42,7 @@ public final class ControlFrames
      * @param lastOriginSequence the highest origin sequence journaled from this terminal id; 0 if none
      * @param replacedSession    whether an older session of this terminal id was closed for this one (section 11)
      */
-    static void welcome(final ChannelHandlerContext ctx, final String routerId, final long lastOriginSequence,
+    public static void welcome(final ChannelHandlerContext ctx, final String routerId, final long lastOriginSequence,
         final int maxFrameBytes, final int heartbeatIntervalMs, final boolean replacedSession, final int idleTimeoutMs,
         final int handshakeTimeoutMs)
     {
@@ -61,7 +61,7 @@ public final class ControlFrames
     }
 
     /** Writes the SUBSCRIPTION_ACK that accepts a SUBSCRIBE or UNSUBSCRIBE whole (protocol.md section 6). */
-    static void subscriptionAccepted(final ChannelHandlerContext ctx, final long requestId)
+    public static void subscriptionAccepted(final ChannelHandlerContext ctx, final long requestId)
     {
         ctx.write(Frames.encode(ctx.alloc(), FrameType.SUBSCRIPTION_ACK,
             SubscriptionAck.newBuilder().setRequestId(requestId).setOk(true).build()), ctx.voidPromise());
@@ -72,27 +72,27 @@ public final class ControlFrames
      *
      * @param detail the problem in words (the bad entry, the limit, {@code NOT_AUTHORIZED: ...})
      */
-    static void subscriptionRefused(final ChannelHandlerContext ctx, final long requestId, final String detail)
+    public static void subscriptionRefused(final ChannelHandlerContext ctx, final long requestId, final String detail)
     {
         ctx.write(Frames.encode(ctx.alloc(), FrameType.SUBSCRIPTION_ACK,
             SubscriptionAck.newBuilder().setRequestId(requestId).setOk(false).setDetail(detail).build()), ctx.voidPromise());
     }
 
     /** Writes the HEARTBEAT that answers one from the client (protocol.md section 9), stamped with the router's clock. */
-    static void heartbeat(final ChannelHandlerContext ctx, final long sentAtMicros)
+    public static void heartbeat(final ChannelHandlerContext ctx, final long sentAtMicros)
     {
         ctx.write(Frames.encode(ctx.alloc(), FrameType.HEARTBEAT,
             Heartbeat.newBuilder().setSentAtMicros(sentAtMicros).build()), ctx.voidPromise());
     }
 
     /** Writes a non-fatal ERROR about one frame, which was ignored (protocol.md section 10); the session carries on. */
-    static void error(final ChannelHandlerContext ctx, final ErrorCode code, final String message)
+    public static void error(final ChannelHandlerContext ctx, final ErrorCode code, final String message)
     {
         ctx.write(errorFrame(ctx.alloc(), code, message, false), ctx.voidPromise());
     }
 
     /** Encodes an ERROR frame (protocol.md section 10); the caller writes it and owns it until then. */
-    static ByteBuf errorFrame(final ByteBufAllocator alloc, final ErrorCode code, final String message, final boolean fatal)
+    public static ByteBuf errorFrame(final ByteBufAllocator alloc, final ErrorCode code, final String message, final boolean fatal)
     {
         return Frames.encode(alloc, FrameType.ERROR, Error.newBuilder().setCode(code).setMessage(message).setFatal(fatal).build());
     }
@@ -101,7 +101,7 @@ public final class ControlFrames
      * Writes (does not flush) a PUBLISH_NACK (protocol.md 4.3) after the acks of the read batch made so far, so the
      * client sees answers in the order the router made them.
      */
-    static void publishNack(final ChannelHandlerContext ctx, final AckBatch acks, final PublishOutcome refusal)
+    public static void publishNack(final ChannelHandlerContext ctx, final AckBatch acks, final PublishOutcome refusal)
     {
         acks.writeTo(ctx);
         final PublishNack nack = PublishNack.newBuilder().setOrigin(refusal.origin()).setOriginSequence(refusal.sequence())
@@ -117,7 +117,7 @@ public final class ControlFrames
      * @param lastIndex the journal index of the last of them; 0 if none
      * @param damaged   journal entries in the range skipped because they did not parse; 0 for latest positions
      */
-    static void replayEnd(final Channel channel, final long requestId, final long count, final long lastIndex, final long damaged)
+    public static void replayEnd(final Channel channel, final long requestId, final long count, final long lastIndex, final long damaged)
     {
         final ReplayEnd end = ReplayEnd.newBuilder().setRequestId(requestId).setCount(count).setLastIndex(lastIndex)
             .setDamaged(damaged).build();
