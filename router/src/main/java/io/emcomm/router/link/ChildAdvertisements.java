@@ -60,6 +60,8 @@ public final class ChildAdvertisements
 
     private final Path dir;
     private final Map<String, Held> byPeer = new ConcurrentHashMap<>();
+    /** The values of {@link #byPeer}, for readers on the publishing path: iterating an array allocates nothing. */
+    private volatile Held[] all = new Held[0];
 
     private ChildAdvertisements(final Path dir)
     {
@@ -89,6 +91,7 @@ public final class ChildAdvertisements
                     }
                     store.byPeer.put(stored.peer(), new Held(stored.region() == null ? "" : stored.region(),
                         new Advertisement(Set.copyOf(stored.terminals()), Set.copyOf(stored.channels()))));
+                    store.all = store.byPeer.values().toArray(new Held[0]);
                 }
             }
         }
@@ -114,7 +117,7 @@ public final class ChildAdvertisements
     /** Whether any child advertised terminal {@code id}. Any thread; allocates nothing. */
     public boolean servesTerminal(final String id)
     {
-        for (final Held held : byPeer.values())
+        for (final Held held : all)
         {
             if (held.advertisement().terminals().contains(id))
             {
@@ -143,7 +146,11 @@ public final class ChildAdvertisements
      */
     public void put(final String peer, final String region, final Advertisement advertisement)
     {
-        byPeer.put(peer, new Held(region, advertisement));
+        synchronized (byPeer)
+        {
+            byPeer.put(peer, new Held(region, advertisement));
+            all = byPeer.values().toArray(new Held[0]);
+        }
         final Path file = dir.resolve(peer + SUFFIX);
         final Path temp = dir.resolve(peer + SUFFIX + ".tmp");
         try

@@ -146,9 +146,14 @@ final class HelloHandler extends FrameHandler
             return;
         }
         final TerminalKind kind = hello.getKind();
-        if (kind == TerminalKind.TERMINAL_KIND_UNSPECIFIED || kind == TerminalKind.UNRECOGNIZED || kind == TerminalKind.ROUTER)
+        if (kind == TerminalKind.TERMINAL_KIND_UNSPECIFIED || kind == TerminalKind.UNRECOGNIZED)
         {
             protocolError(ctx, ErrorCode.INVALID_KIND, "terminal kind must be AIR, SPACE, GROUND or COMMAND_POST", true);
+            return;
+        }
+        if (kind == TerminalKind.ROUTER && router.links() == null)
+        {
+            protocolError(ctx, ErrorCode.INVALID_KIND, "this router does not accept peer links (kind ROUTER)", true);
             return;
         }
         final SslHandler tls = ctx.pipeline().get(SslHandler.class);
@@ -171,6 +176,12 @@ final class HelloHandler extends FrameHandler
             protocolError(ctx, ErrorCode.INVALID_REGION, regionProblem, true);
             return;
         }
+        final String peerProblem = kind == TerminalKind.ROUTER ? childRegionProblem(hello) : null;
+        if (peerProblem != null)
+        {
+            protocolError(ctx, ErrorCode.INVALID_REGION, peerProblem, true);
+            return;
+        }
         final LinkProfile link;
         try
         {
@@ -182,7 +193,34 @@ final class HelloHandler extends FrameHandler
             return;
         }
         // interned: thousands of terminals share a village's code, and 100,000 copies of it are ~5 MB of heap
-        login(ctx, new TerminalIdentity(hello.getTerminalId(), kind, hello.getRegionCode().intern()), link);
+        final TerminalIdentity identity = new TerminalIdentity(hello.getTerminalId(), kind, hello.getRegionCode().intern());
+        if (kind == TerminalKind.ROUTER)
+        {
+            // a child router's peer link (protocol.md section 14): from here on the link's handler takes the frames
+            router.links().acceptChild(ctx, identity, link, this);
+            return;
+        }
+        login(ctx, identity, link);
+    }
+
+    /**
+     * protocol.md section 14.1: a child router must serve a region, and one strictly inside this router's own when it
+     * has one; null when it does.
+     */
+    private String childRegionProblem(final Hello hello)
+    {
+        final String child = hello.getRegionCode();
+        final String own = router.config().federation().region();
+        if (child.isEmpty())
+        {
+            return "router " + hello.getTerminalId() + " names no region: a child router must serve one";
+        }
+        if (!own.isEmpty() && (child.equals(own) || !RegionCode.contains(own, child)))
+        {
+            return "router " + hello.getTerminalId() + " serves region " + child + ", which does not lie inside region "
+                + own + " of this router (" + router.config().routerId() + ")";
+        }
+        return null;
     }
 
     /**
@@ -194,6 +232,7 @@ final class HelloHandler extends FrameHandler
         final String terminalId = identity.terminalId();
         final AccessControl accessControl = router.accessControl();
         final DedupeWindow origin = router.origins().state(terminalId);
+        final boolean firstLogin = !router.cursors().contains(terminalId);
         final TerminalState terminal = router.cursors().terminal(terminalId, router.journal().lastIndex());
         final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, new ChannelSink(ctx.channel()));
         final PublishState publishing = new PublishState(origin, new AccessCache(accessControl.policy()),
@@ -223,7 +262,7 @@ final class HelloHandler extends FrameHandler
         }
         ControlFrames.welcome(ctx, router.config().routerId(), origin.highestSequence(), router.config().maxFrameBytes(),
             router.config().heartbeatIntervalMs(), replaced != null, accessControl.config().idleTimeoutMs(),
-            accessControl.config().handshakeTimeoutMs());
+            accessControl.config().handshakeTimeoutMs(), false);
         if (!cursorValid)
         {
             LOG.warn("cursor of {} lay beyond the journal's end; delivery resumes from the end", session);
@@ -232,6 +271,10 @@ final class HelloHandler extends FrameHandler
         }
         LOG.info("session open {} from {}{}{}", session, ctx.channel().remoteAddress(),
             link.isShaped() ? " link " + link.name() : "", replaced != null ? " (replaced an older session)" : "");
+        if (firstLogin && router.links() != null)
+        {
+            router.links().localChanged(); // a terminal served here now: the parent learns it (protocol.md 14.4)
+        }
         // from the next frame on (even one already read in this batch) the session handler answers
         ctx.pipeline().replace(this, SessionHandler.NAME, new SessionHandler(router, session));
     }

@@ -154,6 +154,10 @@ final class SubscriptionRequests
             // protocol.md section 6: a new pattern selects matching messages since the cursor, read or not yet read
             session.feed().reevaluateBacklog();
         }
+        if (router.links() != null)
+        {
+            router.links().localChanged(); // the parent learns the subtree's channels (protocol.md 14.4)
+        }
         ControlFrames.subscriptionAccepted(ctx, requestId);
     }
 }
