@@ -170,16 +170,11 @@ final class HelloHandler extends FrameHandler
                 + "' is the router's own id (receipts and escalations come from it)", true);
             return;
         }
-        final String regionProblem = RegionCode.problem(hello.getRegionCode());
+        final String regionProblem = kind == TerminalKind.ROUTER ? childRegionProblem(hello)
+            : RegionCode.problem(hello.getRegionCode());
         if (regionProblem != null)
         {
             protocolError(ctx, ErrorCode.INVALID_REGION, regionProblem, true);
-            return;
-        }
-        final String peerProblem = kind == TerminalKind.ROUTER ? childRegionProblem(hello) : null;
-        if (peerProblem != null)
-        {
-            protocolError(ctx, ErrorCode.INVALID_REGION, peerProblem, true);
             return;
         }
         final LinkProfile link;
@@ -204,8 +199,8 @@ final class HelloHandler extends FrameHandler
     }
 
     /**
-     * protocol.md section 14.1: a child router must serve a region, and one strictly inside this router's own when it
-     * has one; null when it does.
+     * protocol.md section 14.1: a child router must serve a valid region, and one strictly inside this router's own
+     * when it has one; null when it does.
      */
     private String childRegionProblem(final Hello hello)
     {
@@ -214,6 +209,11 @@ final class HelloHandler extends FrameHandler
         if (child.isEmpty())
         {
             return "router " + hello.getTerminalId() + " names no region: a child router must serve one";
+        }
+        final String problem = RegionCode.problem(child);
+        if (problem != null)
+        {
+            return problem;
         }
         if (!own.isEmpty() && (child.equals(own) || !RegionCode.contains(own, child)))
         {
