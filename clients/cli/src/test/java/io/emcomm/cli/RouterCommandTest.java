@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,8 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * {@code emcomm router}'s federation options (issue 16): each reaches its setting and wins over the configuration
- * file; a child without a region or a parent id, or with an uplink that is not HOST:PORT, is one line and exit 1
- * before anything is created.
+ * file (a child without a region or a parent id is refused in {@link RouterStartupTest}).
  */
 @Timeout(60)
 class RouterCommandTest
@@ -75,39 +72,5 @@ class RouterCommandTest
     {
         final CliFailure failure = assertThrows(CliFailure.class, () -> parsed("--region", "52x"));
         assertEquals("bad configuration: emcomm.router.region: ", failure.getMessage().substring(0, 41));
-    }
-
-    @Test
-    void aChildWithoutRegionOrParentIdIsOneLineAndExitOne()
-    {
-        final Run noRegion = cli("router", "--uplink", "city:7400", "--uplink-router-id", "city-5201", "--data",
-            dir.resolve("data").toString());
-        assertEquals("emcomm router: bad configuration: emcomm.router.region: required with emcomm.uplink (a child router "
-            + "serves a region subtree of its parent's)\n", noRegion.err());
-        assertEquals(1, noRegion.code());
-
-        final Run noParentId = cli("router", "--region", "520102", "--uplink", "city:7400", "--data",
-            dir.resolve("data").toString());
-        assertEquals("emcomm router: bad configuration: emcomm.uplink.router.id: required with emcomm.uplink (the parent's "
-            + "emcomm.router.id, checked against its WELCOME)\n", noParentId.err());
-        assertEquals(1, noParentId.code());
-
-        final Run notHostPort = cli("router", "--region", "520102", "--uplink", "city", "--uplink-router-id", "c",
-            "--data", dir.resolve("data").toString());
-        assertEquals("emcomm router: bad configuration: emcomm.uplink: 'city' is not HOST:PORT (for example "
-            + "city-router.example:7400)\n", notHostPort.err());
-        assertFalse(Files.exists(dir.resolve("data")), "nothing was created");
-    }
-
-    private record Run(int code, String out, String err)
-    {
-    }
-
-    private static Run cli(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString().replace("\r", ""), err.toString().replace("\r", ""));
     }
 }

@@ -11,7 +11,7 @@ import io.emcomm.protocol.wire.Welcome;
 import io.emcomm.router.config.FederationSettings;
 import io.emcomm.router.config.JournalSync;
 import io.emcomm.router.conn.ControlFrames;
-import io.emcomm.router.conn.FrameHandler;
+import io.emcomm.router.conn.HandshakePhase;
 import io.emcomm.router.delivery.LinkProfile;
 import io.emcomm.router.session.Session;
 import io.emcomm.router.terminal.TerminalIdentity;
@@ -19,7 +19,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateHandler;
 
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One instance per dial; event loop of the connection.
  */
-final class UplinkHandshake extends FrameHandler
+final class UplinkHandshake extends HandshakePhase
 {
     static final String NAME = "uplink-handshake";
 
@@ -40,7 +39,6 @@ final class UplinkHandshake extends FrameHandler
     private final UplinkConnector connector;
     private final LinkProfile profile;
     private final FederationSettings federation;
-    private ScheduledFuture<?> timeout;
 
     UplinkHandshake(final PeerLinks links, final UplinkConnector connector, final LinkProfile profile)
     {
@@ -56,12 +54,12 @@ final class UplinkHandshake extends FrameHandler
     public void channelActive(final ChannelHandlerContext ctx)
     {
         final int timeoutMs = links.config().security().handshakeTimeoutMs();
-        timeout = ctx.executor().schedule(() ->
+        startTimer(ctx, timeoutMs, () ->
         {
             connector.problem("the router at " + connector.where() + " did not answer the uplink's HELLO within "
                 + timeoutMs + " ms");
             ctx.close();
-        }, timeoutMs, TimeUnit.MILLISECONDS);
+        });
         ControlFrames.hello(ctx.channel(), Hello.newBuilder()
             .setProtocolVersion(Frames.PROTOCOL_VERSION)
             .setTerminalId(links.config().routerId())
@@ -72,28 +70,6 @@ final class UplinkHandshake extends FrameHandler
             .setClientName("emcomm-router uplink")
             .build());
         ctx.fireChannelActive();
-    }
-
-    @Override
-    public void handlerRemoved(final ChannelHandlerContext ctx)
-    {
-        cancelTimeout();
-    }
-
-    @Override
-    public void channelInactive(final ChannelHandlerContext ctx)
-    {
-        cancelTimeout();
-        ctx.fireChannelInactive();
-    }
-
-    private void cancelTimeout()
-    {
-        if (timeout != null)
-        {
-            timeout.cancel(false);
-            timeout = null;
-        }
     }
 
     @Override
@@ -162,7 +138,7 @@ final class UplinkHandshake extends FrameHandler
             ctx.close();
             return;
         }
-        cancelTimeout();
+        cancelTimer();
         final Session session = links.open(ctx.channel(), new TerminalIdentity(expected, TerminalKind.ROUTER, ""), profile,
             links.parentScope(expected));
         connector.welcomed();

@@ -11,7 +11,7 @@ import io.emcomm.protocol.wire.Hello;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.conn.ConnectionCloser;
 import io.emcomm.router.conn.ControlFrames;
-import io.emcomm.router.conn.FrameHandler;
+import io.emcomm.router.conn.HandshakePhase;
 import io.emcomm.router.delivery.ChannelSink;
 import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.delivery.LinkProfile;
@@ -29,8 +29,6 @@ import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The handshake phase of a connection (protocol.md section 2): waits at most {@code emcomm.handshake.timeout.ms}
@@ -42,14 +40,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One instance per connection; event loop of the connection.
  */
-final class HelloHandler extends FrameHandler
+final class HelloHandler extends HandshakePhase
 {
     private static final Logger LOG = LoggerFactory.getLogger(HelloHandler.class);
 
     /** Name of the handler in the pipeline; the session handler that replaces it takes {@link SessionHandler#NAME}. */
     static final String NAME = "hello";
-
-    private ScheduledFuture<?> handshakeTimer;
 
     private final RouterContext router;
 
@@ -64,7 +60,7 @@ final class HelloHandler extends FrameHandler
     public void channelActive(final ChannelHandlerContext ctx)
     {
         final int handshakeMs = router.accessControl().config().handshakeTimeoutMs();
-        handshakeTimer = ctx.executor().schedule(() ->
+        startTimer(ctx, handshakeMs, () ->
         {
             if (ctx.channel().isActive())
             {
@@ -72,31 +68,8 @@ final class HelloHandler extends FrameHandler
                 router.counters().incProtocolErrors();
                 ConnectionCloser.INSTANCE.closeNow(ctx.channel(), ErrorCode.IDLE_TIMEOUT, "no HELLO within " + handshakeMs + " ms");
             }
-        }, handshakeMs, TimeUnit.MILLISECONDS);
+        });
         ctx.fireChannelActive();
-    }
-
-    /** Logged in (replaced by the session handler) or closed: the handshake timer has nothing left to guard. */
-    @Override
-    public void handlerRemoved(final ChannelHandlerContext ctx)
-    {
-        cancelTimer();
-    }
-
-    @Override
-    public void channelInactive(final ChannelHandlerContext ctx)
-    {
-        cancelTimer();
-        ctx.fireChannelInactive();
-    }
-
-    private void cancelTimer()
-    {
-        if (handshakeTimer != null)
-        {
-            handshakeTimer.cancel(false);
-            handshakeTimer = null;
-        }
     }
 
     @Override
