@@ -265,4 +265,32 @@ final class ImportTest
             throw new AssertionError(ex);
         }
     }
+
+    @Test
+    void theRoutersOwnMessagesCarryItsRegionOverTheLinks()
+    {
+        final long index = fx.sequencer.publishInternal(fx.origins.state(FederationFixture.ROUTER_ID),
+            Envelope.newBuilder().addTo("channel:ops").setText(io.emcomm.protocol.wire.Text.newBuilder().setText("receipt-like")));
+        assertEquals("5201", fx.entry(index).originRegion());
+        assertEquals(TerminalKind.COMMAND_POST_VALUE, fx.entry(index).originKind());
+        final FederationFixture.Written up = fx.written(province).get(0);
+        assertEquals(index, up.index());
+        assertEquals("5201", up.originRegion(), "so that it passes the parent's authority check");
+        assertEquals((long)TerminalKind.COMMAND_POST_VALUE, up.originKind());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> fx.sequencer.routerRegion("520100"));
+    }
+
+    @Test
+    void aRouterWithoutARegionOriginatesWithoutOne()
+    {
+        try (FederationFixture plain = new FederationFixture(dir.resolve("plain")))
+        {
+            assertEquals("", plain.sequencer.routerRegion());
+            final Session up = plain.parent("hq", "", id -> false);
+            final long index = plain.sequencer.publishInternal(plain.origins.state(FederationFixture.ROUTER_ID),
+                Envelope.newBuilder().addTo("channel:ops").setText(io.emcomm.protocol.wire.Text.newBuilder().setText("x")));
+            assertEquals("", plain.entry(index).originRegion());
+            assertNull(plain.written(up).get(0).originRegion(), "an empty region is left out of the link's DELIVERY");
+        }
+    }
 }
