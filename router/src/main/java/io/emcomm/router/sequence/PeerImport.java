@@ -52,6 +52,8 @@ final class PeerImport
         final ImportOutcome outcome = new ImportOutcome();
         /** The window of the last origin imported on this thread: a link carries runs from one origin. */
         DedupeWindow lastOrigin;
+        /** Whose windows {@link #lastOrigin} is one of: several routers may run in one JVM (tests). */
+        DedupeWindows lastOrigins;
     }
 
     private static final FastThreadLocal<PerThread> PER_THREAD = new FastThreadLocal<>()
@@ -171,12 +173,13 @@ final class PeerImport
     private DedupeWindow window(final PerThread t, final EnvelopeHeader header)
     {
         final DedupeWindow last = t.lastOrigin;
-        if (last != null && header.originEquals(last.origin()))
+        if (last != null && t.lastOrigins == origins && header.originEquals(last.origin()))
         {
             return last;
         }
         final DedupeWindow window = origins.state(header.origin());
         t.lastOrigin = window;
+        t.lastOrigins = origins;
         return window;
     }
 
