@@ -293,7 +293,31 @@ public final class PeerLinkHandler extends FrameHandler
             protocolError(ctx, ErrorCode.MALFORMED_FRAME, "ADVERTISE ignored: " + problem, false);
             return;
         }
-        advertisedChanged |= advertised.apply(advertise);
+        advertisedChanged |= advertised.apply(withoutForeignTerminals(advertise));
+    }
+
+    /** The ADVERTISE without the terminals the registry places outside the child's subtree (logged, not applied). */
+    private Advertise withoutForeignTerminals(final Advertise advertise)
+    {
+        Advertise.Builder kept = null;
+        for (int i = 0; i < advertise.getAddTerminalsCount(); i++)
+        {
+            final String id = advertise.getAddTerminals(i);
+            if (!links.mayAdvertise(session.regionCode(), id))
+            {
+                if (kept == null)
+                {
+                    kept = advertise.toBuilder().clearAddTerminals().addAllAddTerminals(advertise.getAddTerminalsList().subList(0, i));
+                }
+                LOG.warn("peer link {}: advertised terminal {}, which the registry places outside region {}; ignored",
+                    session, id, session.regionCode());
+            }
+            else if (kept != null)
+            {
+                kept.addAddTerminals(id);
+            }
+        }
+        return kept == null ? advertise : kept.build();
     }
 
     /** The first terminal id or channel pattern of an ADVERTISE that is not one, or null. */

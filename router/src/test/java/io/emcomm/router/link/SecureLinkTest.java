@@ -1,6 +1,11 @@
 package io.emcomm.router.link;
 
+import io.emcomm.protocol.wire.Advertise;
+import io.emcomm.protocol.wire.FrameType;
+import io.emcomm.protocol.wire.Hello;
 import io.emcomm.protocol.wire.Precedence;
+import io.emcomm.protocol.wire.TerminalKind;
+import io.emcomm.protocol.wire.Welcome;
 import io.emcomm.router.Router;
 import io.emcomm.router.config.AuthMode;
 import io.emcomm.router.config.RouterConfig;
@@ -18,12 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.SSLContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 import static io.emcomm.protocol.wire.TerminalKind.AIR;
 import static io.emcomm.protocol.wire.TerminalKind.COMMAND_POST;
 import static io.emcomm.router.link.FederationLinkTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An uplink to a parent that authenticates (docs/security.md, docs/protocol.md section 14.1): over mutual TLS with the
@@ -87,6 +94,30 @@ class SecureLinkTest
                 await(city::uplinkUp, "the uplink is up with the token");
                 assertEquals(Links.Direction.DOWNLINK, province.links().link("city").direction());
             }
+        }
+    }
+
+    @Test
+    void aChildCannotAdvertiseATerminalTheRegistryPlacesElsewhere() throws Exception
+    {
+        final String token = TokenHash.newToken();
+        final Path registry = Files.writeString(dir.resolve("terminals.txt"), "city router 5201 " + TokenHash.hash(token)
+            + "\ncp-52 command-post 52 -\nuav-9 air 520102 -\n");
+        final RouterConfig.Builder parent = RouterConfig.loopback(dir.resolve("province")).routerId("province").region("52");
+        parent.security().authMode(AuthMode.TOKEN).terminalsFile(registry);
+        try (Router province = Router.start(new Router.Context().config(parent.build()));
+             TestTerminal city = TestTerminal.connect(province.port()))
+        {
+            city.send(FrameType.HELLO, Hello.newBuilder().setProtocolVersion(1).setTerminalId("city")
+                .setKind(TerminalKind.ROUTER).setRegionCode("5201").setCredential(token).build());
+            assertTrue(city.expectControl(FrameType.WELCOME, Welcome.parser()).getPeerLink());
+            city.send(FrameType.ADVERTISE, Advertise.newBuilder().setReset(true).addAddTerminals("cp-52")
+                .addAddTerminals("uav-9").addAddTerminals("unlisted-1").build());
+            city.sync();
+            await(() -> !province.routingTable().peer("city").peerScope().advertisedTerminals().isEmpty(),
+                "the advertisement applies");
+            assertEquals(Set.of("uav-9", "unlisted-1"), province.routingTable().peer("city").peerScope()
+                .advertisedTerminals(), "the province's own command post is not drawn to the city");
         }
     }
 
