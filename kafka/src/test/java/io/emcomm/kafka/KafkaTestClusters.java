@@ -3,6 +3,7 @@ package io.emcomm.kafka;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.server.common.MetadataVersion;
 
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,10 @@ public final class KafkaTestClusters
      */
     public static KafkaClusterTestKit start(final int nodes, final Map<String, String> settings) throws Exception
     {
+        // the kit's default is the newest metadata version under test (4.4-IV0 in 4.3.1), whose raft requests
+        // the 4.3 brokers refused ("Received unexpected invalid request error"): the released one, as production
         final TestKitNodes kitNodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(nodes)
-            .setNumControllerNodes(nodes).build();
+            .setNumControllerNodes(nodes).setBootstrapMetadataVersion(MetadataVersion.latestProduction()).build();
         final KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(kitNodes);
         final String replicas = Integer.toString(Math.min(3, nodes));
         final String minIsr = Integer.toString(nodes >= 3 ? 2 : 1);
@@ -83,7 +86,11 @@ public final class KafkaTestClusters
             Map.entry("offsets.topic.num.partitions", "1"),
             Map.entry("transaction.state.log.replication.factor", replicas),
             Map.entry("transaction.state.log.min.isr", minIsr),
-            Map.entry("group.initial.rebalance.delay.ms", "0"));
+            Map.entry("group.initial.rebalance.delay.ms", "0"),
+            // the kit turns these on for Kafka's own tests; with them the followers' UpdateVoter requests were
+            // refused as invalid and their raft threads stopped ("Received unexpected invalid request error")
+            Map.entry("unstable.api.versions.enable", "false"),
+            Map.entry("unstable.feature.versions.enable", "false"));
         small.forEach(builder::setConfigProp);
         settings.forEach(builder::setConfigProp);
         final KafkaClusterTestKit kit = builder.build();

@@ -54,12 +54,14 @@ class LocalKafkaClusterTest
     static final List<String> progress = new ArrayList<>();
 
     @BeforeAll
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
     static void start()
     {
         cluster = LocalKafkaCluster.start(LocalKafkaCluster.Settings.of(dir, 3).basePort(0).progress(progress::add));
     }
 
     @AfterAll
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     static void stop()
     {
         if (cluster != null)
