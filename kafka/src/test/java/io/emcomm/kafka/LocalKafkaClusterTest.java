@@ -51,7 +51,7 @@ class LocalKafkaClusterTest
     static Path dir;
 
     static LocalKafkaCluster cluster;
-    static final List<String> progress = new ArrayList<>();
+    static final List<String> progress = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -109,6 +109,10 @@ class LocalKafkaClusterTest
 
         cluster.restart(leader);
         assertTrue(cluster.isRunning(leader));
+        synchronized (progress)
+        {
+            assertTrue(progress.stream().noneMatch(l -> l.contains("ended")), "a kill asked for is not reported: " + progress);
+        }
         assertEquals(List.of("before-the-kill", "with-one-broker-down"), readAll());
     }
 
