@@ -145,8 +145,15 @@ class LocalKafkaClusterTest
             + " (a running local Kafka cluster)", sameDir.getMessage());
 
         final int port = cluster.layout().node(1).brokerPort();
-        final ClusterFailure samePorts = assertThrows(ClusterFailure.class,
-            () -> LocalKafkaCluster.start(ClusterSettings.of(other, 3).basePort(port)));
+        assertTrue(cluster.isRunning(1), "node 1 holds the port");
+        final ClusterFailure samePorts = assertThrows(ClusterFailure.class, () ->
+        {
+            try (LocalKafkaCluster second = LocalKafkaCluster.start(ClusterSettings.of(other, 3).basePort(port)))
+            {
+                // not refused: closed here so that its brokers do not outlive the test
+                second.size();
+            }
+        });
         assertEquals("port " + port + " is in use (broker of node 1); choose other ports with --port", samePorts.getMessage());
         try (ClusterFolderLock again = ClusterFolderLock.claim(other))
         {
