@@ -5,29 +5,26 @@ import io.emcomm.router.journal.JournalReader;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
-import java.util.NavigableSet;
+import java.util.Map;
 
 /**
  * Reads an {@link OffsetMirror} as the router's {@link JournalReader}: entries in offset order, each entry's index
- * its Kafka offset. Seeks search Chronicle's indexes (see {@link OffsetMirror}): the cycles back to the last one
- * starting at or before the target, then excerpt numbers within it, exponentially then by halves. A target in a
+ * its Kafka offset. A seek finds the target's roll cycle in the mirror's per-cycle index, then its excerpt inside
+ * the cycle by Chronicle excerpt number, exponentially then by halves (see {@link OffsetMirror}). A target in a
  * gap (an offset not mirrored) lands on the next mirrored offset. Single-threaded; close when done.
  */
 final class MirrorReader implements JournalReader
 {
     private final OffsetMirror mirror;
-    private final SingleChronicleQueue queue;
     private final RollCycle rollCycle;
     private final ExcerptTailer tailer;
 
     MirrorReader(final OffsetMirror mirror, final ExcerptTailer tailer)
     {
         this.mirror = mirror;
-        this.queue = mirror.queue();
-        this.rollCycle = queue.rollCycle();
+        this.rollCycle = mirror.queue().rollCycle();
         this.tailer = tailer;
     }
 
@@ -58,35 +55,30 @@ final class MirrorReader implements JournalReader
     @Override
     public void seekAtOrAfter(final long index)
     {
-        final long last = mirror.lastOffset();
-        if (last < 0 || index <= firstOffsetOfQueue())
+        final Map.Entry<Long, Integer> cycle = mirror.cycleAtOrBefore(index);
+        if (cycle == null)
         {
-            tailer.toStart();
+            tailer.toStart(); // before the first mirrored offset, or the mirror is empty
             return;
         }
-        if (index > last)
+        if (index > mirror.lastOffset())
         {
             tailer.toEnd();
             return;
         }
-        final NavigableSet<Long> cycles = queue.listCyclesBetween(queue.firstCycle(), queue.lastCycle());
-        for (final Long c : cycles.descendingSet())
+        final int c = cycle.getValue();
+        final long seq = lowerBound(c, index);
+        if (offsetAt(c, seq) >= 0)
         {
-            final int cycle = c.intValue();
-            final long first = offsetAt(cycle, 0);
-            if (first >= 0 && first <= index)
-            {
-                final long seq = lowerBound(cycle, index);
-                if (offsetAt(cycle, seq) >= 0)
-                {
-                    tailer.moveToIndex(rollCycle.toIndex(cycle, seq));
-                    return;
-                }
-                toStartOfCycleAfter(cycles, cycle);
-                return;
-            }
+            tailer.moveToIndex(rollCycle.toIndex(c, seq));
+            return;
         }
-        tailer.toStart(); // not reached: index > first offset means some cycle starts at or before it
+        // past the last excerpt of its cycle: the next cycle's first is the first offset after it
+        final Map.Entry<Long, Integer> next = mirror.cycleAfter(cycle.getKey());
+        if (next == null || !tailer.moveToIndex(rollCycle.toIndex(next.getValue(), 0)))
+        {
+            tailer.toEnd();
+        }
     }
 
     /** The first excerpt number of {@code cycle} whose offset is {@code >= target}, or one past its last excerpt. */
@@ -131,24 +123,6 @@ final class MirrorReader implements JournalReader
         {
             return -1;
         }
-        return OffsetMirror.readOffset(tailer);
-    }
-
-    private void toStartOfCycleAfter(final NavigableSet<Long> cycles, final int cycle)
-    {
-        for (final Long next : cycles.tailSet((long)cycle, false))
-        {
-            if (tailer.moveToIndex(rollCycle.toIndex(next.intValue(), 0)))
-            {
-                return;
-            }
-        }
-        tailer.toEnd();
-    }
-
-    private long firstOffsetOfQueue()
-    {
-        tailer.toStart();
         return OffsetMirror.readOffset(tailer);
     }
 

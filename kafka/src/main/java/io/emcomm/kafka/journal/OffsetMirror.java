@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * A node's local copy of the journal for catch-up and replay (issue 15 Deliver 1; CLUSTER.md "a local mirror
@@ -28,12 +30,14 @@ import java.nio.file.Path;
  * Offsets increase from excerpt to excerpt but have gaps: duplicates and malformed records are applied (the log's
  * position moves past them) but not mirrored. A seek lands on the first mirrored offset at or after the one asked.
  *
- * <p>Seeking is a search over Chronicle's own indexes, not an in-memory index: the cycles (few: one file per
- * roll) are walked back to the last one starting at or before the target, then the target's excerpt is found
- * inside it by an exponential then binary search over excerpt numbers (dense within a cycle), each probe a
- * {@code moveToIndex} and one 8-byte read. So a reopened mirror of any size seeks at once, with no start-up scan
- * and no memory per excerpt, and there is no second structure to keep in step across a crash; the cost, a few
- * dozen probes per seek, falls on a seek (a terminal's catch-up start, a replay), never on the per-message path.
+ * <p>Seeking: a sparse in-memory index with one entry per roll cycle (the cycle's first offset), rebuilt at open by
+ * one probe per cycle file and extended by the writer when it rolls, then a search over Chronicle's own excerpt
+ * numbers inside the cycle (dense there), exponential then by halves, each probe a {@code moveToIndex} and one
+ * 8-byte read. Why not a sparse index every N excerpts: it needs a scan of the whole mirror at open (minutes for a
+ * big one) and memory per N excerpts; why not a search over all indexes: a probe that crosses into another cycle
+ * makes Chronicle load that cycle's store, which is costly (measured: thousands of cross-cycle probes took minutes),
+ * so the cycle is found in memory and every probe stays inside it. The cost, a few dozen probes per seek, falls on
+ * a seek (a terminal's catch-up start, a replay), never on the per-message path.
  *
  * <p>Thread-safety: {@link #append} from one thread (the apply loop); readers are single-threaded objects, one
  * per reading thread; {@link #lastOffset()} from any thread.
@@ -43,7 +47,10 @@ public final class OffsetMirror implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(OffsetMirror.class);
 
     private final SingleChronicleQueue queue;
+    /** First mirrored offset of each roll cycle → the cycle; written by the apply thread, read by readers. */
+    private final ConcurrentSkipListMap<Long, Integer> cycleStarts = new ConcurrentSkipListMap<>();
     private ExcerptAppender appender;
+    private int lastCycle = Integer.MIN_VALUE;
     private volatile long lastOffset;
 
     /**
@@ -69,6 +76,20 @@ public final class OffsetMirror implements AutoCloseable
         this.queue = SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(rollCycle).timeProvider(time).build();
         try (ExcerptTailer t = queue.createTailer())
         {
+            final int firstCycle = queue.firstCycle();
+            final int lastCycleOnDisk = queue.lastCycle();
+            for (final Long c : firstCycle <= lastCycleOnDisk ? queue.listCyclesBetween(firstCycle, lastCycleOnDisk) : java.util.Set.<Long>of())
+            {
+                if (t.moveToIndex(queue.rollCycle().toIndex(c.intValue(), 0)))
+                {
+                    final long first = readOffset(t);
+                    if (first >= 0)
+                    {
+                        cycleStarts.put(first, c.intValue());
+                        lastCycle = c.intValue();
+                    }
+                }
+            }
             this.lastOffset = lastOffset(t);
         }
         LOG.info("journal mirror open at {} (last Kafka offset {})", dir, lastOffset);
@@ -106,6 +127,12 @@ public final class OffsetMirror implements AutoCloseable
             bytes.writeInt(record.envelopeLength());
             bytes.write(a, record.envelopeOffset(), record.envelopeLength());
         }
+        final int cycle = queue.rollCycle().toCycle(appender.lastIndexAppended());
+        if (cycle != lastCycle)
+        {
+            cycleStarts.put(offset, cycle);
+            lastCycle = cycle;
+        }
         lastOffset = offset;
     }
 
@@ -118,11 +145,20 @@ public final class OffsetMirror implements AutoCloseable
     /** @return the first Kafka offset still mirrored, or -1 when the mirror is empty */
     public long firstOffset()
     {
-        try (ExcerptTailer t = queue.createTailer())
-        {
-            t.toStart();
-            return readOffset(t);
-        }
+        final Map.Entry<Long, Integer> first = cycleStarts.firstEntry();
+        return first == null ? -1 : first.getKey();
+    }
+
+    /** @return the first offset of the cycle holding {@code offset} (at or before it) → that cycle, or null */
+    Map.Entry<Long, Integer> cycleAtOrBefore(final long offset)
+    {
+        return cycleStarts.floorEntry(offset);
+    }
+
+    /** @return the cycle after the one starting at {@code cycleStart}, or null */
+    Map.Entry<Long, Integer> cycleAfter(final long cycleStart)
+    {
+        return cycleStarts.higherEntry(cycleStart);
     }
 
     /** @return a reader positioned at the start; the caller closes it */
