@@ -84,6 +84,16 @@ public final class BrokerProcess
         return process.isAlive();
     }
 
+    /**
+     * Runs {@code action} when the process ends, for whatever reason, on a JDK thread.
+     *
+     * @param action what to run; it must not block
+     */
+    public void onExit(final Runnable action)
+    {
+        process.onExit().thenRun(action);
+    }
+
     /** @return the exit code; only once the process has ended */
     public int exitValue()
     {

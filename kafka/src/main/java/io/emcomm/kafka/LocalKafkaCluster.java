@@ -45,6 +45,8 @@ public final class LocalKafkaCluster implements AutoCloseable
     private final ClusterFolderLock lock;
     private final String classpath;
     private final Map<Integer, BrokerProcess> processes = new TreeMap<>();
+    /** Processes ended on purpose (kill, stop, close): their exit is not news. */
+    private final Set<BrokerProcess> ending = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private boolean closed;
 
     /**
@@ -206,10 +208,25 @@ public final class LocalKafkaCluster implements AutoCloseable
         for (final ClusterLayout.Node node : layout.nodes())
         {
             settings.progress().accept("starting node " + node.id() + "/" + n + " (broker " + node.brokerAddress() + ")");
-            processes.put(node.id(), BrokerProcess.start(node.id(), NodeConfig.nodeDir(dir, node.id()), classpath, jvmOptions()));
+            launch(node.id());
         }
         settings.progress().accept("waiting for " + n + (n == 1 ? " broker" : " brokers"));
         awaitBrokers(allIds());
+    }
+
+    /** Starts a node's process; an exit nobody asked for is reported as a progress line, naming the log to read. */
+    private void launch(final int node)
+    {
+        final BrokerProcess p = BrokerProcess.start(node, NodeConfig.nodeDir(dir, node), classpath, jvmOptions());
+        processes.put(node, p);
+        p.onExit(() ->
+        {
+            if (!ending.remove(p))
+            {
+                settings.progress().accept("the broker of node " + node + " ended (exit " + p.exitValue() + "); see "
+                    + NodeConfig.logsDir(dir, node).resolve("server.log"));
+            }
+        });
     }
 
     private List<String> jvmOptions()
@@ -323,8 +340,9 @@ public final class LocalKafkaCluster implements AutoCloseable
     {
         layout.node(node);
         final BrokerProcess p = processes.get(node);
-        if (p != null)
+        if (p != null && p.isAlive())
         {
+            ending.add(p);
             p.kill();
         }
     }
@@ -338,8 +356,9 @@ public final class LocalKafkaCluster implements AutoCloseable
     {
         layout.node(node);
         final BrokerProcess p = processes.get(node);
-        if (p != null)
+        if (p != null && p.isAlive())
         {
+            ending.add(p);
             p.stop(STOP_GRACE);
         }
     }
@@ -367,7 +386,7 @@ public final class LocalKafkaCluster implements AutoCloseable
             // its folder was removed while it was down: it comes back empty and copies from the others
             StorageFormatter.format(file, layout.clusterId());
         }
-        processes.put(node, BrokerProcess.start(node, NodeConfig.nodeDir(dir, node), classpath, jvmOptions()));
+        launch(node);
         final Set<Integer> running = processes.entrySet().stream().filter(e -> e.getValue().isAlive())
             .map(Map.Entry::getKey).collect(Collectors.toSet());
         running.add(node);
@@ -421,6 +440,7 @@ public final class LocalKafkaCluster implements AutoCloseable
         try
         {
             // all at once: stopped one by one, the last ones wait for a quorum that has already left
+            ending.addAll(processes.values());
             for (final BrokerProcess p : processes.values())
             {
                 p.signalStop();

@@ -51,15 +51,17 @@ class LocalKafkaClusterTest
     static Path dir;
 
     static LocalKafkaCluster cluster;
-    static final List<String> progress = new ArrayList<>();
+    static final List<String> progress = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
     static void start()
     {
         cluster = LocalKafkaCluster.start(LocalKafkaCluster.Settings.of(dir, 3).basePort(0).progress(progress::add));
     }
 
     @AfterAll
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     static void stop()
     {
         if (cluster != null)
@@ -107,6 +109,10 @@ class LocalKafkaClusterTest
 
         cluster.restart(leader);
         assertTrue(cluster.isRunning(leader));
+        synchronized (progress)
+        {
+            assertTrue(progress.stream().noneMatch(l -> l.contains("ended")), "a kill asked for is not reported: " + progress);
+        }
         assertEquals(List.of("before-the-kill", "with-one-broker-down"), readAll());
     }
 
