@@ -19,9 +19,8 @@ public interface ApplyHandler
     void apply(long offset, JournalRecord record);
 
     /**
-     * A record that does not parse; it was skipped and counted, and the applier goes on. The producing node's
-     * publisher of such a record (if any) is never answered by the apply loop: its completion already said committed,
-     * so the router times it out or the producing node, which wrote it, never writes malformed records.
+     * A record that does not parse; it was skipped and counted, and the applier goes on. Nodes write only well-formed
+     * records, so this is a foreign or damaged one: there is no publisher to answer, and every node skips it alike.
      *
      * @param offset  the record's offset
      * @param problem what is wrong with it

@@ -141,6 +141,11 @@ final class ProducerLane implements Callback
             return;
         }
         final long h = head;
+        if (h >= tail) // volatile read: also makes the slot written before the send visible here, whatever Kafka does inside
+        {
+            LOG.error("journal lane {}: a completion with no record in flight", name);
+            return;
+        }
         final int slot = (int)(h & mask);
         final long token = tokens[slot];
         final int size = sizes[slot];
