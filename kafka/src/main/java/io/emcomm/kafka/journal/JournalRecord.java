@@ -23,9 +23,10 @@ import java.nio.charset.StandardCharsets;
  * The envelope is last and unframed: its length is the value's length minus the header, so a record carries no
  * redundant length to disagree with.
  *
- * <p>Encoding ({@link #encode}) writes into an array the caller sized with {@link #encodedLength}; the producer's
- * serializer ({@link JournalRecordDraft}) allocates that array, the one allocation Kafka's {@code Serializer}
- * contract requires. Decoding ({@link #wrap}) copies nothing: the accessors read the consumer's {@code byte[]}
+ * <p>Encoding ({@link #encode}) writes into an array the caller sized with {@link #encodedLength}: the producer's
+ * serializer ({@link JournalRecordDraft}), which reuses one array per value length up to 2 KiB, since Kafka copies
+ * the value into its batch inside {@code send}. Decoding ({@link #wrap}) copies nothing: the accessors read the
+ * consumer's {@code byte[]}
  * in place, and {@link #problem()} names what is wrong with a malformed value as a constant (no allocation on
  * the apply thread even then). An instance is a single-threaded flyweight, valid while the wrapped array is.
  */

@@ -83,9 +83,16 @@ class JournalApplierTest
                 produce(producer, token, token, outcomes);
             }
             malformedAt = produceRaw(new byte[] {7, 7});
+            // a burst, not awaited one by one: values of one length share the serializer's array, and the tokens read
+            // back below prove Kafka copied each before the next overwrote it
             for (long token = 21; token <= 30; token++)
             {
-                produce(producer, token, token == 25 ? 3 : token, outcomes); // token 25 retries sequence 3
+                offer(producer, token, token == 25 ? 3 : token); // token 25 retries sequence 3
+            }
+            for (long token = 21; token <= 30; token++)
+            {
+                assertTrue(outcomes.await(token, 30));
+                offsets.add(outcomes.offset(token)); // one lane: committed in offer order
             }
         }
     }
@@ -93,10 +100,15 @@ class JournalApplierTest
     private static void produce(final JournalProducer producer, final long token, final long sequence, final Outcomes outcomes)
         throws InterruptedException
     {
-        final ByteBuf e = Unpooled.wrappedBuffer(Records.envelope("veh-1", sequence, Precedence.ROUTINE, 10));
-        assertEquals(JournalProducer.Offer.QUEUED, producer.offer(token, Precedence.ROUTINE_VALUE, e, 0, e.readableBytes(), 5L, 3, "R1", ""));
+        offer(producer, token, sequence);
         assertTrue(outcomes.await(token, 30)); // one at a time: the test's offsets are in token order
         offsets.add(outcomes.offset(token));
+    }
+
+    private static void offer(final JournalProducer producer, final long token, final long sequence)
+    {
+        final ByteBuf e = Unpooled.wrappedBuffer(Records.envelope("veh-1", sequence, Precedence.ROUTINE, 10));
+        assertEquals(JournalProducer.Offer.QUEUED, producer.offer(token, Precedence.ROUTINE_VALUE, e, 0, e.readableBytes(), 5L, 3, "R1", ""));
     }
 
     private static long produceRaw(final byte[] value) throws Exception
