@@ -197,6 +197,7 @@ class TerminalFencingTest
         }
 
         // a node started on the compacted topic has the same snapshots as one that read it all
+        log.read(d);
         log.replaceWith(compacted);
         final MockLog.Node e2 = log.node("E");
         log.read(e2);
