@@ -379,17 +379,16 @@ public final class KafkaCursorStore implements CursorStore
 
     /**
      * Writes the terminal's due cursor record now instead of at the next flush (a session ending: the next node
-     * to claim it then finds the last acknowledgements). Any thread; does not wait for the write.
+     * to claim it then finds the last acknowledgements). Any thread; does not block.
      *
      * @param terminal the terminal
+     * @return completes when the cluster acknowledged the record (at once when none was due or this node does not
+     *     own the terminal); fails with the producer's exception (the record is then due again)
      */
-    public void flush(final TerminalState terminal)
+    public CompletableFuture<Void> flush(final TerminalState terminal)
     {
         final TerminalSlot slot = slots.get(terminal.terminalId());
-        if (slot != null)
-        {
-            writer.flush(slot);
-        }
+        return slot == null ? CompletableFuture.completedFuture(null) : writer.flush(slot);
     }
 
     /**

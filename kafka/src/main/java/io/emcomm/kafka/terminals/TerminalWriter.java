@@ -101,24 +101,42 @@ final class TerminalWriter
         }
     }
 
-    /** Writes the terminal's cursor record now if one is due. Any thread. */
-    void flush(final TerminalSlot slot)
+    /**
+     * Writes the terminal's cursor record now if one is due. Any thread.
+     *
+     * @return completes when the record is acknowledged by the cluster (at once when none was due); fails with the
+     *     producer's exception (the record is then due again at the next flush)
+     */
+    CompletableFuture<Void> flush(final TerminalSlot slot)
     {
         synchronized (slot)
         {
             if (!slot.dirty)
             {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             slot.dirty = false;
             if (slot.epoch == TerminalSlot.NONE)
             {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             final long epoch = slot.epoch;
+            final CompletableFuture<Void> written = new CompletableFuture<>();
             // sent under the monitor so two flushes of one terminal reach the partition in the order they were made
             send(slot.partition, TerminalKey.state(slot.terminalId, epoch, TerminalKey.Field.CURSOR),
-                new CursorRecord(slot.cursor, slot.acks.toArray()).encode(), ex -> retryLater(slot, epoch, ex));
+                new CursorRecord(slot.cursor, slot.acks.toArray()).encode(), ex ->
+                {
+                    if (ex == null)
+                    {
+                        written.complete(null);
+                    }
+                    else
+                    {
+                        retryLater(slot, epoch, ex);
+                        written.completeExceptionally(ex);
+                    }
+                });
+            return written;
         }
     }
 
@@ -184,10 +202,10 @@ final class TerminalWriter
     void copy(final TerminalSlot slot, final TerminalSnapshot takeover)
     {
         send(slot.partition, TerminalKey.state(slot.terminalId, takeover.epoch(), TerminalKey.Field.CURSOR),
-            takeover.cursor().encode(), (Exception ex) -> LOG.warn("takeover of {} not copied: {}", slot.terminalId, ex.toString()));
+            takeover.cursor().encode(), (Exception ex) -> logFailure("takeover copy", slot.terminalId, ex));
         send(slot.partition, TerminalKey.state(slot.terminalId, takeover.epoch(), TerminalKey.Field.SUBSCRIPTIONS),
             new SubscriptionsRecord(instance, 0, takeover.subscriptions()).encode(),
-            (Exception ex) -> LOG.warn("takeover of {} not copied: {}", slot.terminalId, ex.toString()));
+            (Exception ex) -> logFailure("takeover copy", slot.terminalId, ex));
     }
 
     /** Writes tombstones for the keys (older epochs', fenced records'). Reader thread. */
@@ -195,36 +213,46 @@ final class TerminalWriter
     {
         for (final TerminalKey key : keys)
         {
-            send(partition, key, null, (Exception ex) -> LOG.debug("tombstone {} not written: {}", key.encode(), ex.toString()));
+            send(partition, key, null, (Exception ex) -> logFailure("tombstone", key.encode(), ex));
         }
     }
 
     private void send(final int partition, final TerminalKey key, final byte[] value, final CompletableFuture<?> failOnError)
     {
-        send(partition, key, value, failOnError::completeExceptionally);
+        send(partition, key, value, ex ->
+        {
+            if (ex != null)
+            {
+                failOnError.completeExceptionally(ex);
+            }
+        });
     }
 
-    private interface OnError
+    /** Told how a send ended: null when the cluster acknowledged the record. */
+    private interface Sent
     {
-        void failed(Exception ex);
+        void sent(Exception ex);
     }
 
-    private void send(final int partition, final TerminalKey key, final byte[] value, final OnError onError)
+    private void send(final int partition, final TerminalKey key, final byte[] value, final Sent sent)
     {
         try
         {
-            producer.send(new ProducerRecord<>(topic, partition, key.encode(), value), (metadata, ex) ->
-            {
-                if (ex != null)
-                {
-                    onError.failed(ex);
-                }
-            });
+            producer.send(new ProducerRecord<>(topic, partition, key.encode(), value), (metadata, ex) -> sent.sent(ex));
         }
         catch (final RuntimeException ex)
         {
             // closed, or metadata not available within max.block.ms
-            onError.failed(ex);
+            sent.sent(ex);
+        }
+    }
+
+    private static void logFailure(final String what, final String of, final Exception ex)
+    {
+        if (ex != null)
+        {
+            // a copy not written leaves the older epochs, which the next takeover merges; a tombstone, a key to delete later
+            LOG.warn("{} of {} not written: {}", what, of, ex.toString());
         }
     }
 
