@@ -130,11 +130,16 @@ public final class KafkaCursorStore implements CursorStore
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "emcomm-terminals-" + config.nodeId());
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(1000, config.claimTimeout().toMillis()));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, config.claimTimeout().toMillis() / 2));
+        // a send blocks its caller (an event loop, under the terminal's monitor for a subscription) while metadata is
+        // missing or the buffer is full: bounded, and the metadata is fetched at open below
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(1000, config.claimTimeout().toMillis()));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.putAll(config.clientSettings());
         final Map<String, Object> c = new HashMap<>(common);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a position below the log's start (records deleted) resumes at the start, never silently at the end
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "emcomm-terminals-reader-" + config.nodeId());
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -145,6 +150,7 @@ public final class KafkaCursorStore implements CursorStore
         try
         {
             consumer = new KafkaConsumer<>(c);
+            fetchMetadata(producer, config);
             store = new KafkaCursorStore(producer, consumer, config.topics().terminals(), config.nodeId(),
                 ThreadLocalRandom.current().nextLong(), config, listener, System::nanoTime, true);
             store.reader.caughtUp().get(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -176,6 +182,29 @@ public final class KafkaCursorStore implements CursorStore
             }
             throw new ClusterFailure("cannot read topic " + config.topics().terminals() + " to its end within "
                 + config.startTimeout().toSeconds() + " s: " + ex, ex);
+        }
+    }
+
+    /** The topic's metadata now, so that a claim's send does not wait for it on an event loop. */
+    private static void fetchMetadata(final Producer<String, byte[]> producer, final KafkaCursorStoreConfig config)
+    {
+        final long deadline = System.nanoTime() + config.startTimeout().toNanos();
+        while (true)
+        {
+            try
+            {
+                producer.partitionsFor(config.topics().terminals());
+                return;
+            }
+            catch (final org.apache.kafka.common.errors.TimeoutException ex)
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw new ClusterFailure("no metadata for topic " + config.topics().terminals() + " within "
+                        + config.startTimeout().toSeconds() + " s", ex);
+                }
+                // each attempt waits max.block.ms itself
+            }
         }
     }
 

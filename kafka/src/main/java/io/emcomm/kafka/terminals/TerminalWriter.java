@@ -58,9 +58,14 @@ final class TerminalWriter
         return fenced.get();
     }
 
-    /** Sends a claim; the future completes when the reader reads it back ({@link #claimRead}). */
+    /**
+     * Sends a claim; the future completes when the reader reads it back ({@link #claimRead}). A cursor record this
+     * node owes the terminal (a session of it here, replaced by this login) is sent first, so the claim's takeover
+     * includes it.
+     */
     CompletableFuture<TerminalState> claim(final TerminalSlot slot, final long initialCursor)
     {
+        flush(slot);
         final long nonce = nonces.incrementAndGet();
         final CompletableFuture<TerminalState> claimed = new CompletableFuture<>();
         claims.put(nonce, claimed);

@@ -251,6 +251,18 @@ class TerminalFencingTest
     }
 
     @Test
+    void aSecondLoginOnTheSameNodeTakesOverWhatTheFirstOwedTheTopic()
+    {
+        final MockLog.Node a = log.node("A");
+        final TerminalState first = claim(a, "t1", 0);
+        a.store.recordCursor(first, 7); // not flushed: the flush interval has not passed
+        a.store.recordAck(first, 9);
+        final TerminalState second = claim(a, "t1", 0);
+        assertEquals(7, second.cursor());
+        assertEquals(AckWindow.DONE, second.ackWindow().state(9));
+    }
+
+    @Test
     void cursorRecordsAreWrittenAtMostOncePerFlushInterval()
     {
         final MockLog.Node a = log.node("A");
