@@ -2,20 +2,15 @@ package io.emcomm.kafka.terminals;
 
 import io.emcomm.kafka.ClusterFailure;
 import io.emcomm.kafka.JournalTopics;
-import io.emcomm.router.terminal.AckWindow;
 import io.emcomm.router.terminal.CursorStore;
 import io.emcomm.router.terminal.TerminalState;
 import io.emcomm.protocol.address.ChannelPattern;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -23,18 +18,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,8 +60,7 @@ public final class KafkaCursorStore implements CursorStore
     private final TerminalsReader reader;
     private final TerminalLostListener listener;
     private final Duration claimTimeout;
-    private final ConcurrentHashMap<String, TerminalSlot> slots = new ConcurrentHashMap<>();
-    private final Collection<TerminalState> states;
+    private final TerminalSlots slots = new TerminalSlots();
     private final Thread thread;
 
     /**
@@ -89,8 +75,9 @@ public final class KafkaCursorStore implements CursorStore
         this.listener = listener;
         this.claimTimeout = timing.claimTimeout();
         this.writer = new TerminalWriter(producer, topic, nodeId, instance);
-        this.reader = new TerminalsReader(consumer, topic, new ViewEvents(), writer, nanoClock, timing.flushInterval());
-        this.states = new StateCollection(slots.values());
+        this.reader = new TerminalsReader(consumer, topic, new Ownership(slots, writer, listener), writer, nanoClock,
+            timing.flushInterval());
+        slots.partitions(reader.partitionCount());
         if (startThread)
         {
             thread = new Thread(reader, "emcomm-terminals-reader");
@@ -116,41 +103,17 @@ public final class KafkaCursorStore implements CursorStore
      */
     public static KafkaCursorStore open(final KafkaCursorStoreConfig config, final TerminalLostListener listener)
     {
-        final Map<String, Object> common = new HashMap<>();
-        common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        common.putAll(config.clientSettings());
-        try (Admin admin = Admin.create(common))
+        try (Admin admin = Admin.create(TerminalsClients.common(config)))
         {
             config.topics().check(admin, config.startTimeout());
         }
-        final Map<String, Object> p = new HashMap<>(common);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "emcomm-terminals-" + config.nodeId());
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(1000, config.claimTimeout().toMillis()));
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, config.claimTimeout().toMillis() / 2));
-        // a send blocks its caller (an event loop, under the terminal's monitor for a subscription) while metadata is
-        // missing or the buffer is full: bounded, and the metadata is fetched at open below
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(1000, config.claimTimeout().toMillis()));
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.putAll(config.clientSettings());
-        final Map<String, Object> c = new HashMap<>(common);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // a position below the log's start (records deleted) resumes at the start, never silently at the end
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "emcomm-terminals-reader-" + config.nodeId());
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        c.putAll(config.clientSettings());
-        final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p);
+        final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TerminalsClients.producer(config));
         KafkaConsumer<String, byte[]> consumer = null;
         KafkaCursorStore store = null;
         try
         {
-            consumer = new KafkaConsumer<>(c);
-            fetchMetadata(producer, config);
+            consumer = new KafkaConsumer<>(TerminalsClients.consumer(config));
+            TerminalsClients.fetchMetadata(producer, config);
             store = new KafkaCursorStore(producer, consumer, config.topics().terminals(), config.nodeId(),
                 ThreadLocalRandom.current().nextLong(), config, listener, System::nanoTime, true);
             store.reader.caughtUp().get(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -185,29 +148,6 @@ public final class KafkaCursorStore implements CursorStore
         }
     }
 
-    /** The topic's metadata now, so that a claim's send does not wait for it on an event loop. */
-    private static void fetchMetadata(final Producer<String, byte[]> producer, final KafkaCursorStoreConfig config)
-    {
-        final long deadline = System.nanoTime() + config.startTimeout().toNanos();
-        while (true)
-        {
-            try
-            {
-                producer.partitionsFor(config.topics().terminals());
-                return;
-            }
-            catch (final org.apache.kafka.common.errors.TimeoutException ex)
-            {
-                if (System.nanoTime() > deadline)
-                {
-                    throw new ClusterFailure("no metadata for topic " + config.topics().terminals() + " within "
-                        + config.startTimeout().toSeconds() + " s", ex);
-                }
-                // each attempt waits max.block.ms itself
-            }
-        }
-    }
-
     /**
      * Claims the terminal for this node (a login accepted here): writes a claim and, once the reader reads it back,
      * takes over the newest state any epoch left, resets this node's {@link TerminalState} of the terminal to it,
@@ -222,40 +162,28 @@ public final class KafkaCursorStore implements CursorStore
      */
     public CompletableFuture<TerminalState> claim(final String terminalId, final long initialCursor)
     {
-        return writer.claim(slot(terminalId, initialCursor), initialCursor).orTimeout(claimTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        return writer.claim(slots.slot(terminalId, initialCursor), initialCursor).orTimeout(claimTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** This node's state object of the terminal (without claiming: writes for it are dropped until a claim). */
     @Override
     public TerminalState terminal(final String terminalId, final long initialCursor)
     {
-        return slot(terminalId, initialCursor).state;
-    }
-
-    private TerminalSlot slot(final String terminalId, final long initialCursor)
-    {
-        final TerminalSlot known = slots.get(terminalId);
-        return known != null ? known : slots.computeIfAbsent(terminalId,
-            id -> new TerminalSlot(id, partition(id), CursorStore.newState(id, initialCursor)));
-    }
-
-    private int partition(final String terminalId)
-    {
-        return Utils.toPositive(Utils.murmur2(terminalId.getBytes(StandardCharsets.UTF_8))) % reader.partitionCount();
+        return slots.slot(terminalId, initialCursor).state;
     }
 
     /** Every terminal this node knows: read from the topic or asked for here. Any thread; a live view. */
     @Override
     public Collection<TerminalState> terminals()
     {
-        return states;
+        return slots.states();
     }
 
     /** Whether the terminal is known (read from the topic or asked for here). Any thread; does not block or allocate. */
     @Override
     public boolean contains(final String terminalId)
     {
-        return slots.containsKey(terminalId);
+        return slots.contains(terminalId);
     }
 
     /**
@@ -466,157 +394,5 @@ public final class KafkaCursorStore implements CursorStore
         writer.failWaiting(new IllegalStateException("the terminals store is closed"));
         producer.close(Duration.ofSeconds(5));
         reader.closeConsumer();
-    }
-
-    /** What the view's changes mean for this node. Reader thread. */
-    private final class ViewEvents implements TerminalsView.Events
-    {
-        @Override
-        public void claimed(final TerminalHistory history, final ClaimRecord claim, final ClaimRecord previous,
-            final TerminalSnapshot takeover)
-        {
-            final TerminalSlot slot = slot(history.terminalId(), takeover.cursor().cursor());
-            slot.snapshot = history.snapshot();
-            if (claim.madeBy(writer.node(), writer.instance()))
-            {
-                synchronized (slot)
-                {
-                    slot.epoch = takeover.epoch();
-                    slot.cursor = takeover.cursor().cursor();
-                    slot.acks.set(takeover.cursor().acks());
-                    slot.dirty = false;
-                }
-                slot.everOwned = true;
-                reset(slot.state, takeover);
-                writer.copy(slot, takeover);
-                writer.delete(slot.partition, history.olderKeys());
-                final CompletableFuture<TerminalState> waiting = writer.claimRead(claim.nonce());
-                if (waiting != null)
-                {
-                    waiting.complete(slot.state);
-                }
-                return;
-            }
-            final boolean lost;
-            synchronized (slot)
-            {
-                lost = slot.epoch != TerminalSlot.NONE;
-                slot.epoch = TerminalSlot.NONE;
-                slot.dirty = false;
-            }
-            if (!slot.everOwned)
-            {
-                slot.state.cursor(takeover.cursor().cursor());
-            }
-            if (lost)
-            {
-                LOG.info("terminal {} taken over by node {} (epoch {})", slot.terminalId, claim.node(), takeover.epoch());
-                try
-                {
-                    listener.terminalLost(slot.terminalId, claim.node(), takeover.epoch());
-                }
-                catch (final RuntimeException ex)
-                {
-                    LOG.warn("terminal-lost listener failed for {}", slot.terminalId, ex);
-                }
-            }
-        }
-
-        @Override
-        public void current(final TerminalHistory history, final TerminalKey key, final Object value)
-        {
-            final TerminalSlot slot = slot(history.terminalId(), -1);
-            slot.snapshot = history.snapshot();
-            if (value instanceof SubscriptionsRecord s && s.instance() == writer.instance())
-            {
-                writer.subscriptionsRead(s.nonce(), true, slot.terminalId);
-            }
-            else if (value instanceof CursorRecord c && !slot.everOwned)
-            {
-                slot.state.cursor(c.cursor());
-            }
-        }
-
-        @Override
-        public void fenced(final TerminalHistory history, final TerminalKey key, final Object value)
-        {
-            final TerminalSlot slot = slot(history.terminalId(), -1);
-            if (value instanceof SubscriptionsRecord s && s.instance() == writer.instance())
-            {
-                writer.subscriptionsRead(s.nonce(), false, slot.terminalId);
-            }
-            if (history.claim() != null && history.claim().madeBy(writer.node(), writer.instance()))
-            {
-                // a zombie's write after this node's claim: garbage in a key nobody reads again
-                writer.delete(slot.partition, List.of(key));
-            }
-        }
-    }
-
-    /** Makes this node's state object of the terminal the taken-over state. Reader thread. */
-    private static void reset(final TerminalState state, final TerminalSnapshot takeover)
-    {
-        synchronized (state)
-        {
-            final AckWindow window = state.ackWindow();
-            window.forgetSent();
-            while (window.popDoneUpTo(Long.MAX_VALUE))
-            {
-                // empty the ledger: what an earlier session of this node acknowledged is in the takeover if it was written
-            }
-            state.cursor(takeover.cursor().cursor());
-            for (final long ack : takeover.cursor().acks())
-            {
-                CursorStore.restoreAck(state, ack);
-            }
-            for (final ChannelPattern p : state.subscriptions())
-            {
-                if (!takeover.subscriptions().contains(p.pattern()))
-                {
-                    state.unsubscribe(p.pattern());
-                }
-            }
-            for (final String p : takeover.subscriptions())
-            {
-                state.subscribe(p);
-            }
-        }
-    }
-
-    /** The slots' states as a collection, without copying. */
-    private static final class StateCollection extends java.util.AbstractCollection<TerminalState>
-    {
-        private final Collection<TerminalSlot> slots;
-
-        StateCollection(final Collection<TerminalSlot> slots)
-        {
-            this.slots = slots;
-        }
-
-        @Override
-        public java.util.Iterator<TerminalState> iterator()
-        {
-            final java.util.Iterator<TerminalSlot> it = slots.iterator();
-            return new java.util.Iterator<>()
-            {
-                @Override
-                public boolean hasNext()
-                {
-                    return it.hasNext();
-                }
-
-                @Override
-                public TerminalState next()
-                {
-                    return it.next().state;
-                }
-            };
-        }
-
-        @Override
-        public int size()
-        {
-            return slots.size();
-        }
     }
 }
