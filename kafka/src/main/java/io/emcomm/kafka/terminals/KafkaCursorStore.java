@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -58,10 +59,10 @@ public final class KafkaCursorStore implements CursorStore
     private final Producer<String, byte[]> producer;
     private final TerminalWriter writer;
     private final TerminalsReader reader;
-    private final TerminalLostListener listener;
     private final Duration claimTimeout;
     private final TerminalSlots slots = new TerminalSlots();
     private final Thread thread;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * A store over the given clients. Tests pass Kafka's {@code MockProducer} and {@code MockConsumer} with
@@ -72,7 +73,6 @@ public final class KafkaCursorStore implements CursorStore
         final LongSupplier nanoClock, final boolean startThread)
     {
         this.producer = producer;
-        this.listener = listener;
         this.claimTimeout = timing.claimTimeout();
         this.writer = new TerminalWriter(producer, topic, nodeId, instance);
         this.reader = new TerminalsReader(consumer, topic, new Ownership(slots, writer, listener), writer, nanoClock,
@@ -152,8 +152,10 @@ public final class KafkaCursorStore implements CursorStore
      * Claims the terminal for this node (a login accepted here): writes a claim and, once the reader reads it back,
      * takes over the newest state any epoch left, resets this node's {@link TerminalState} of the terminal to it,
      * and completes. From then on this node's writes for the terminal go into the claim's epoch, until another
-     * node's newer claim is read (the listener is told). Any thread; does not block. The router's login path waits
-     * on it off the event loop and then starts the session on the state.
+     * node's newer claim is read (the listener is told). Any thread; does not wait for the cluster (a send waits at
+     * most {@code max.block.ms}, 1 s, while the topic's metadata is missing). The router's login path waits on it off
+     * the event loop and then starts the session on the state. A claim whose future timed out may still be read
+     * later: this node then owns the terminal without a session, until the next claim.
      *
      * @param terminalId    the terminal
      * @param initialCursor the cursor of a terminal the cluster never saw (the journal's end at login)
@@ -162,7 +164,8 @@ public final class KafkaCursorStore implements CursorStore
      */
     public CompletableFuture<TerminalState> claim(final String terminalId, final long initialCursor)
     {
-        return writer.claim(slots.slot(terminalId, initialCursor), initialCursor).orTimeout(claimTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        return writer.claim(slots.slot(terminalId, initialCursor), initialCursor)
+            .orTimeout(claimTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** This node's state object of the terminal (without claiming: writes for it are dropped until a claim). */
@@ -373,11 +376,15 @@ public final class KafkaCursorStore implements CursorStore
 
     /**
      * Writes the due cursor records, stops the reader and closes the clients; claims and subscription changes still
-     * waiting fail. Any thread but the reader's.
+     * waiting fail. Any thread but the reader's; a second call does nothing.
      */
     @Override
     public void close()
     {
+        if (closed.getAndSet(true))
+        {
+            return;
+        }
         reader.stop();
         if (thread != null)
         {

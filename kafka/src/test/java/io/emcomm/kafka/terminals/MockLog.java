@@ -125,6 +125,12 @@ final class MockLog
         }
     }
 
+    /** Closes every node's store. */
+    void close()
+    {
+        nodes.forEach(n -> n.store.close());
+    }
+
     /** Moves the manual clock past one flush interval. */
     void passFlushInterval()
     {

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionException;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,12 @@ import org.junit.jupiter.api.Test;
 class TerminalFencingTest
 {
     private final MockLog log = new MockLog();
+
+    @AfterEach
+    void close()
+    {
+        log.close();
+    }
 
     private TerminalState claim(final MockLog.Node node, final String terminal, final long initialCursor)
     {
@@ -333,6 +340,20 @@ class TerminalFencingTest
         assertEquals(List.of(), a.producer.history());
         assertEquals(3, a.store.fencedWrites());
         assertInstanceOf(TerminalLost.class, assertThrows(CompletionException.class, subscribed::join).getCause());
+    }
+
+    @Test
+    void closingFailsWhatStillWaitsAndWritesWhatIsDue()
+    {
+        final MockLog.Node a = log.node("A");
+        final TerminalState t = claim(a, "t1", 0);
+        a.store.recordCursor(t, 3);
+        final CompletableFuture<TerminalState> waiting = a.store.claim("t2", 0);
+        final CompletableFuture<Boolean> subscribing = a.store.changeSubscriptionCommitted(t, "flood.>", true);
+        a.store.close();
+        assertInstanceOf(IllegalStateException.class, assertThrows(CompletionException.class, waiting::join).getCause());
+        assertInstanceOf(IllegalStateException.class, assertThrows(CompletionException.class, subscribing::join).getCause());
+        assertEquals(CursorRecord.of(3), cursorRecords(a).get(cursorRecords(a).size() - 1), "the due cursor record is written at close");
     }
 
     @Test
