@@ -357,6 +357,18 @@ class TerminalFencingTest
     }
 
     @Test
+    void recordsOfAnotherWriterOrVersionAreSkipped()
+    {
+        final MockLog.Node a = log.node("A");
+        log.append("not-a-key", new byte[] {1});
+        log.append("t1|claim", new byte[] {9, 9}); // a version this node does not read
+        log.append("t1|5|cursor", new byte[] {1, (byte) 0xff}); // truncated
+        final TerminalState t = claim(a, "t1", 4);
+        assertEquals(4, t.cursor());
+        assertTrue(a.store.owns("t1"));
+    }
+
+    @Test
     void keysAndValuesRoundTrip()
     {
         assertEquals("t-1.x|claim", TerminalKey.claim("t-1.x").encode());
