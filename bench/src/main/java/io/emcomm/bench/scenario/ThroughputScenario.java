@@ -8,9 +8,11 @@ import io.emcomm.bench.sut.BenchClient;
 import io.emcomm.bench.sut.Capability;
 import io.emcomm.bench.sut.ClientSpec;
 import io.emcomm.bench.sut.Destination;
+import io.emcomm.bench.sut.Federation;
 import io.emcomm.bench.load.MessageListener;
 import io.emcomm.bench.sut.SystemUnderTest;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -191,6 +193,28 @@ final class ThroughputScenario implements Scenario
                     MessageListener.IGNORE))));
             final BenchClient requester = t.add(system.connect(ClientSpec.subscriber(requesterId, sink).withInbox()));
             t.source = Topology.single(requester, Destination.terminal(prefix + "rsp"), false);
+            return t;
+        });
+    }
+
+    /**
+     * Across federation links (issue 16): a publisher at the bottom router of a chain of {@code regions} (top first)
+     * sends to a channel one subscriber subscribed to at the top router, so every message is journaled and routed
+     * at each router and crosses each link once (channel messages always cross up, docs/federation.md).
+     */
+    static Scenario acrossLinks(final String name, final List<String> regions)
+    {
+        return new ThroughputScenario(name, Capability.FEDERATION, (system, settings, sink, prefix) ->
+        {
+            final Topology t = new Topology();
+            final Federation federation = t.own(system.federation(name, regions, ""));
+            final int bottom = regions.size() - 1;
+            final Destination channel = Destination.channel(prefix + "up");
+            t.add(federation.connect(0, ClientSpec.subscriber(prefix + "sub", sink).inRegion(regions.get(0))))
+                .subscribe(channel.name());
+            final BenchClient publisher = t.add(federation.connect(bottom,
+                ClientSpec.publisher(prefix + "pub").inRegion(regions.get(bottom))));
+            t.source = Topology.single(publisher, channel, false);
             return t;
         });
     }

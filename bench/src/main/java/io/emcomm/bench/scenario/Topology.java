@@ -11,6 +11,7 @@ import java.util.List;
 final class Topology implements AutoCloseable
 {
     private final List<BenchClient> clients = new ArrayList<>();
+    private final List<AutoCloseable> servers = new ArrayList<>();
     MessageSource source;
     int deliveriesPerMessage = 1;
 
@@ -20,21 +21,34 @@ final class Topology implements AutoCloseable
         return client;
     }
 
+    /** Servers started for this topology alone (a federation's routers), closed after its clients. */
+    <T extends AutoCloseable> T own(final T server)
+    {
+        servers.add(server);
+        return server;
+    }
+
     @Override
     public void close()
     {
-        for (int i = clients.size() - 1; i >= 0; i--)
+        closeAll(clients);
+        closeAll(servers);
+    }
+
+    private static void closeAll(final List<? extends AutoCloseable> all)
+    {
+        for (int i = all.size() - 1; i >= 0; i--)
         {
             try
             {
-                clients.get(i).close();
+                all.get(i).close();
             }
-            catch (final RuntimeException ignore)
+            catch (final Exception ignore)
             {
                 // closing the rest matters more than why one failed
             }
         }
-        clients.clear();
+        all.clear();
     }
 
     /** Every message from one client to one destination. */
