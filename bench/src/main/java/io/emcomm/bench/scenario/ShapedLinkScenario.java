@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Across links shaped by a link profile (issue 16 item 4: {@code hop1_vsat}, {@code hop2_vsat}): a FLASH publisher and a
- * ROUTINE publisher at the bottom router of the chain, one subscriber at the top. Three trials: FLASH alone (idle), then
+ * ROUTINE publisher at the bottom router of the chain, one subscriber at the top. After a discarded ROUTINE warm-up well
+ * inside the link's capacity, three trials: FLASH alone (idle), then
  * ROUTINE offered at {@link #SATURATION} x what the profile could carry if a message were its 256-byte payload alone
  * (the link's ceiling: ROUTINE messages arriving per second while the link is saturated, against the profile's
  * configured bytes per second), then FLASH again while ROUTINE keeps the link saturated (loaded: FLASH must overtake
@@ -32,6 +33,8 @@ final class ShapedLinkScenario implements Scenario
     static final double SATURATION = 4;
     /** FLASH offered at this fraction of the link's payload-only capacity, so that FLASH alone fits it. */
     static final double FLASH_SHARE = 1.0 / 8;
+    /** The discarded warm-up trial's ROUTINE rate, as a fraction of the link's payload-only capacity. */
+    static final double WARMUP_SHARE = 1.0 / 4;
     private static final int PAYLOAD_BYTES = 256;
 
     private final String name;
@@ -85,6 +88,10 @@ final class ShapedLinkScenario implements Scenario
             final TrialRunner runner = ThroughputScenario.runner(settings);
             final String label = name + "_" + system.name();
 
+            // As flash_under_load does: a discarded trial through the same path first (ROUTINE well inside the link's
+            // capacity, so it leaves no backlog), so that the idle numbers are not those of cold JVMs.
+            runner.run(label + "_warmup", Topology.single(routine, channel, false), routineSink, 1,
+                payloadCapacity * WARMUP_SHARE);
             final TrialResult idle = runner.run(label + "_idle", Topology.single(flash, channel, true), flashSink, 1,
                 flashRate);
             // The trial itself fails (the link cannot carry the offered rate, the backlog outlasts the drain): what
