@@ -1,5 +1,6 @@
 package io.emcomm.bench.scenario;
 
+import io.emcomm.bench.load.FlashSplitter;
 import io.emcomm.bench.load.LatencySink;
 import io.emcomm.bench.load.RateSearch;
 import io.emcomm.bench.load.TrialResult;
@@ -99,6 +100,14 @@ final class ThroughputScenario implements Scenario
                 settings.latencyRateFor(name));
             result.trials().add(latency);
             result.latency(latency);
+            if (topology.flash != null)
+            {
+                // FLASH idle, then under ROUTINE at 1.2 x the maximum just found (as flash_under_load sizes its load)
+                final double flood = outcome.best() != null ? outcome.best().offeredRate() * FlashUnderLoadScenario.OVERLOAD
+                    : settings.routineRate();
+                FlashTrials.idleAndLoaded(runner, label + "_flash", topology.flash, topology.source, topology.flashSink,
+                    settings.flashRate(), flood, result);
+            }
         }
         return result;
     }
@@ -200,7 +209,9 @@ final class ThroughputScenario implements Scenario
     /**
      * Across federation links (issue 16): a publisher at the bottom router of a chain of {@code regions} (top first)
      * sends to a channel one subscriber subscribed to at the top router, so every message is journaled and routed
-     * at each router and crosses each link once (channel messages always cross up, docs/federation.md).
+     * at each router and crosses each link once (channel messages always cross up, docs/federation.md). After the
+     * search and the latency trial, FLASH from a second publisher at the bottom, idle and while ROUTINE floods the
+     * chain at 1.2 x the maximum found ({@link FlashTrials}).
      */
     static Scenario acrossLinks(final String name, final List<String> regions)
     {
@@ -210,11 +221,15 @@ final class ThroughputScenario implements Scenario
             final Federation federation = t.own(system.federation(name, regions, ""));
             final int bottom = regions.size() - 1;
             final Destination channel = Destination.channel(prefix + "up");
-            t.add(federation.connect(0, ClientSpec.subscriber(prefix + "sub", sink).inRegion(regions.get(0))))
-                .subscribe(channel.name());
+            t.flashSink = new LatencySink();
+            t.add(federation.connect(0, ClientSpec.subscriber(prefix + "sub", new FlashSplitter(t.flashSink, sink))
+                .inRegion(regions.get(0)))).subscribe(channel.name());
             final BenchClient publisher = t.add(federation.connect(bottom,
                 ClientSpec.publisher(prefix + "pub").inRegion(regions.get(bottom))));
+            final BenchClient flash = t.add(federation.connect(bottom,
+                ClientSpec.publisher(prefix + "flash").inRegion(regions.get(bottom))));
             t.source = Topology.single(publisher, channel, false);
+            t.flash = Topology.single(flash, channel, true);
             return t;
         });
     }

@@ -1,5 +1,6 @@
 package io.emcomm.bench.scenario;
 
+import io.emcomm.bench.load.LatencySink;
 import io.emcomm.bench.load.MessageSource;
 import io.emcomm.bench.sut.BenchClient;
 import io.emcomm.bench.sut.Destination;
@@ -14,6 +15,12 @@ final class Topology implements AutoCloseable
     private final List<AutoCloseable> servers = new ArrayList<>();
     MessageSource source;
     int deliveriesPerMessage = 1;
+    /**
+     * FLASH-marked messages to the same subscriber as {@link #source}, receipts to {@link #flashSink}; null when the
+     * scenario measures no FLASH trials (hop1, hop2 do: {@link FlashTrials}).
+     */
+    MessageSource flash;
+    LatencySink flashSink;
 
     <T extends BenchClient> T add(final T client)
     {

@@ -154,6 +154,13 @@ class CompareSmokeTest
                 assertEquals(3, row.trials().size(), what);
                 assertDelivered(row.latency(), what);
             }
+            case "hop1", "hop2" ->
+            {
+                assertTrue(row.extras().containsKey("flash_p99_idle_us"), what);
+                assertTrue(row.extras().containsKey("flash_p99_loaded_us"), what);
+                assertDelivered(row.latency(), what);
+                assertDelivered(row.trials().get(row.trials().size() - 1), what + " (FLASH under load)");
+            }
             case "flash_under_load" ->
             {
                 assertTrue(row.extras().containsKey("flash_p99_idle_us"), what);
