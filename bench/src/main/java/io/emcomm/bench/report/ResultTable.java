@@ -70,6 +70,9 @@ public final class ResultTable
             case "flash_under_load" -> "(latency = FLASH while ROUTINE saturates the same subscriber)";
             case "replay" -> "(max = messages read back from the store per second)";
             case "connections" -> "(memory per idle connected terminal)";
+            case "hop1", "hop2" -> "(publisher at the bottom router, subscriber at the top; journaled at every router)";
+            case "hop1_vsat", "hop2_vsat" ->
+                "(max = ROUTINE/s across the saturated vsat links; latency = FLASH while ROUTINE saturates them)";
             default -> "";
         };
     }

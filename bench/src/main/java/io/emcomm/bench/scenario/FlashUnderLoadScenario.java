@@ -58,25 +58,10 @@ final class FlashUnderLoadScenario implements Scenario
             // As the throughput scenarios do: a discarded trial through the same publish and delivery path first,
             // so that the idle numbers are not a cold JVM's (a JIT-compiling router made the idle p99 4-7 ms).
             runner.run(label + "_warmup", Topology.single(routine, channel, false), routineSink, 1, settings.startRate());
-            final TrialResult idle = runner.run(label + "_idle", Topology.single(flash, channel, true), flashSink, 1,
-                settings.flashRate());
-            final TrialResult loaded = runner.run(label + "_loaded", Topology.single(flash, channel, true), flashSink, 1,
-                settings.flashRate(), TrialRunner.openLoop(Topology.single(routine, channel, false), routineRate));
-            result.trials().add(idle);
-            result.trials().add(loaded);
+            final TrialResult loaded = FlashTrials.idleAndLoaded(runner, label, Topology.single(flash, channel, true),
+                Topology.single(routine, channel, false), flashSink, settings.flashRate(), routineRate, result);
             result.latency(loaded);
-            result.extras().put("flash_p99_idle_us", idle.percentileMicros(99));
-            result.extras().put("flash_p99_loaded_us", loaded.percentileMicros(99));
-            result.extras().put("routine_offered_per_s", Math.round(routineRate));
             result.extras().put("routine_received", routineSink.receivedTotal());
-            if (!idle.passed())
-            {
-                result.notes().add("idle FLASH trial: " + idle.failure());
-            }
-            if (!loaded.passed())
-            {
-                result.notes().add("loaded FLASH trial: " + loaded.failure());
-            }
         }
         return result;
     }

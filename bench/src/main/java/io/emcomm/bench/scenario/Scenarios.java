@@ -10,17 +10,31 @@ public final class Scenarios
 {
     /** Scenario names in running order: 1to1 comes before flash_under_load, which sizes its load from it. */
     public static final List<String> NAMES = List.of(
-        "1to1", "fanout16", "persisted", "up_the_chain", "request_reply", "flash_under_load", "replay", "connections");
+        "1to1", "fanout16", "persisted", "up_the_chain", "request_reply", "flash_under_load", "replay", "connections",
+        "hop1", "hop2", "hop1_vsat", "hop2_vsat");
 
-    private static final Map<String, Function<BenchSettings, Scenario>> FACTORIES = Map.of(
-        "1to1", s -> ThroughputScenario.oneToOne(),
-        "fanout16", s -> ThroughputScenario.fanout(s.fanout()),
-        "persisted", s -> ThroughputScenario.persisted(),
-        "up_the_chain", s -> ThroughputScenario.upTheChain(),
-        "request_reply", s -> ThroughputScenario.requestReply(),
-        "flash_under_load", s -> new FlashUnderLoadScenario(),
-        "replay", s -> new ReplayScenario(),
-        "connections", s -> new ConnectionsScenario());
+    /**
+     * The scenarios across federation links (issue 16), EmComm only: a chain of routers started for each (province 52,
+     * city 5201, county 520102), the publisher at the bottom, the subscriber at the top.
+     */
+    public static final List<String> FEDERATION = List.of("hop1", "hop2", "hop1_vsat", "hop2_vsat");
+
+    private static final List<String> ONE_HOP = List.of("52", "5201");
+    private static final List<String> TWO_HOPS = List.of("52", "5201", "520102");
+
+    private static final Map<String, Function<BenchSettings, Scenario>> FACTORIES = Map.ofEntries(
+        Map.entry("1to1", s -> ThroughputScenario.oneToOne()),
+        Map.entry("fanout16", s -> ThroughputScenario.fanout(s.fanout())),
+        Map.entry("persisted", s -> ThroughputScenario.persisted()),
+        Map.entry("up_the_chain", s -> ThroughputScenario.upTheChain()),
+        Map.entry("request_reply", s -> ThroughputScenario.requestReply()),
+        Map.entry("flash_under_load", s -> new FlashUnderLoadScenario()),
+        Map.entry("replay", s -> new ReplayScenario()),
+        Map.entry("connections", s -> new ConnectionsScenario()),
+        Map.entry("hop1", s -> ThroughputScenario.acrossLinks("hop1", ONE_HOP)),
+        Map.entry("hop2", s -> ThroughputScenario.acrossLinks("hop2", TWO_HOPS)),
+        Map.entry("hop1_vsat", s -> new ShapedLinkScenario("hop1_vsat", ONE_HOP, "vsat")),
+        Map.entry("hop2_vsat", s -> new ShapedLinkScenario("hop2_vsat", TWO_HOPS, "vsat")));
 
     private Scenarios()
     {

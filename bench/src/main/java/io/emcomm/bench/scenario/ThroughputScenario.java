@@ -1,5 +1,6 @@
 package io.emcomm.bench.scenario;
 
+import io.emcomm.bench.load.FlashSplitter;
 import io.emcomm.bench.load.LatencySink;
 import io.emcomm.bench.load.RateSearch;
 import io.emcomm.bench.load.TrialResult;
@@ -8,9 +9,11 @@ import io.emcomm.bench.sut.BenchClient;
 import io.emcomm.bench.sut.Capability;
 import io.emcomm.bench.sut.ClientSpec;
 import io.emcomm.bench.sut.Destination;
+import io.emcomm.bench.sut.Federation;
 import io.emcomm.bench.load.MessageListener;
 import io.emcomm.bench.sut.SystemUnderTest;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -97,6 +100,14 @@ final class ThroughputScenario implements Scenario
                 settings.latencyRateFor(name));
             result.trials().add(latency);
             result.latency(latency);
+            if (topology.flash != null)
+            {
+                // FLASH idle, then under ROUTINE at 1.2 x the maximum just found (as flash_under_load sizes its load)
+                final double flood = outcome.best() != null ? outcome.best().offeredRate() * FlashUnderLoadScenario.OVERLOAD
+                    : settings.routineRate();
+                FlashTrials.idleAndLoaded(runner, label + "_flash", topology.flash, topology.source, topology.flashSink,
+                    settings.flashRate(), flood, result);
+            }
         }
         return result;
     }
@@ -191,6 +202,34 @@ final class ThroughputScenario implements Scenario
                     MessageListener.IGNORE))));
             final BenchClient requester = t.add(system.connect(ClientSpec.subscriber(requesterId, sink).withInbox()));
             t.source = Topology.single(requester, Destination.terminal(prefix + "rsp"), false);
+            return t;
+        });
+    }
+
+    /**
+     * Across federation links (issue 16): a publisher at the bottom router of a chain of {@code regions} (top first)
+     * sends to a channel one subscriber subscribed to at the top router, so every message is journaled and routed
+     * at each router and crosses each link once (channel messages always cross up, docs/federation.md). After the
+     * search and the latency trial, FLASH from a second publisher at the bottom, idle and while ROUTINE floods the
+     * chain at 1.2 x the maximum found ({@link FlashTrials}).
+     */
+    static Scenario acrossLinks(final String name, final List<String> regions)
+    {
+        return new ThroughputScenario(name, Capability.FEDERATION, (system, settings, sink, prefix) ->
+        {
+            final Topology t = new Topology();
+            final Federation federation = t.own(system.federation(name, regions, ""));
+            final int bottom = regions.size() - 1;
+            final Destination channel = Destination.channel(prefix + "up");
+            t.flashSink = new LatencySink();
+            t.add(federation.connect(0, ClientSpec.subscriber(prefix + "sub", new FlashSplitter(t.flashSink, sink))
+                .inRegion(regions.get(0)))).subscribe(channel.name());
+            final BenchClient publisher = t.add(federation.connect(bottom,
+                ClientSpec.publisher(prefix + "pub").inRegion(regions.get(bottom))));
+            final BenchClient flash = t.add(federation.connect(bottom,
+                ClientSpec.publisher(prefix + "flash").inRegion(regions.get(bottom))));
+            t.source = Topology.single(publisher, channel, false);
+            t.flash = Topology.single(flash, channel, true);
             return t;
         });
     }

@@ -1,5 +1,6 @@
 package io.emcomm.bench.scenario;
 
+import io.emcomm.bench.load.LatencySink;
 import io.emcomm.bench.load.MessageSource;
 import io.emcomm.bench.sut.BenchClient;
 import io.emcomm.bench.sut.Destination;
@@ -11,8 +12,15 @@ import java.util.List;
 final class Topology implements AutoCloseable
 {
     private final List<BenchClient> clients = new ArrayList<>();
+    private final List<AutoCloseable> servers = new ArrayList<>();
     MessageSource source;
     int deliveriesPerMessage = 1;
+    /**
+     * FLASH-marked messages to the same subscriber as {@link #source}, receipts to {@link #flashSink}; null when the
+     * scenario measures no FLASH trials (hop1, hop2 do: {@link FlashTrials}).
+     */
+    MessageSource flash;
+    LatencySink flashSink;
 
     <T extends BenchClient> T add(final T client)
     {
@@ -20,21 +28,34 @@ final class Topology implements AutoCloseable
         return client;
     }
 
+    /** Servers started for this topology alone (a federation's routers), closed after its clients. */
+    <T extends AutoCloseable> T own(final T server)
+    {
+        servers.add(server);
+        return server;
+    }
+
     @Override
     public void close()
     {
-        for (int i = clients.size() - 1; i >= 0; i--)
+        closeAll(clients);
+        closeAll(servers);
+    }
+
+    private static void closeAll(final List<? extends AutoCloseable> all)
+    {
+        for (int i = all.size() - 1; i >= 0; i--)
         {
             try
             {
-                clients.get(i).close();
+                all.get(i).close();
             }
-            catch (final RuntimeException ignore)
+            catch (final Exception ignore)
             {
                 // closing the rest matters more than why one failed
             }
         }
-        clients.clear();
+        all.clear();
     }
 
     /** Every message from one client to one destination. */

@@ -10,5 +10,10 @@ public enum Capability
     /** Reading back what was stored (the replay scenario). */
     REPLAY,
     /** Many idle connections (the connections scenario). */
-    IDLE_CONNECTIONS
+    IDLE_CONNECTIONS,
+    /**
+     * Several servers linked over uplinks in a region tree (hop1, hop2 and their vsat variants, issue 16). EmComm only:
+     * NATS leaf nodes and Mosquitto bridges are not set up by this harness.
+     */
+    FEDERATION
 }

@@ -34,10 +34,14 @@ final class ChildJvm implements AutoCloseable
         command.add("-Xmx" + heap);
         command.add("-XX:+UseG1GC");
         // e.g. -Demcomm.bench.childJvmArgs="-XX:StartFlightRecording=filename=router.jfr,settings=profile"
-        final String extra = System.getProperty("emcomm.bench.childJvmArgs", "").trim();
-        if (!extra.isEmpty())
+        // ... and for one child only, by its name: -Demcomm.bench.childJvmArgs.hop2-r5201="-agentpath:..."
+        for (final String key : List.of("emcomm.bench.childJvmArgs", "emcomm.bench.childJvmArgs." + name))
         {
-            command.addAll(List.of(extra.split("\\s+")));
+            final String extra = System.getProperty(key, "").trim();
+            if (!extra.isEmpty())
+            {
+                command.addAll(List.of(extra.split("\\s+")));
+            }
         }
         command.add("-cp");
         // absolute: the child runs in its work folder, and `java -jar bench/target/emcomm-bench.jar` gives a relative path

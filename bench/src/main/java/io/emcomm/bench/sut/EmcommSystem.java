@@ -21,6 +21,7 @@ public final class EmcommSystem implements SystemUnderTest
 {
     private final boolean syncToDisk;
     private ChildJvm child;
+    private Path workDir;
     private int replays;
 
     private EmcommSystem(final boolean syncToDisk)
@@ -48,12 +49,14 @@ public final class EmcommSystem implements SystemUnderTest
     public Set<Capability> capabilities()
     {
         return syncToDisk ? EnumSet.of(Capability.PERSISTED)
-            : EnumSet.of(Capability.PUB_SUB, Capability.PERSISTED, Capability.REPLAY, Capability.IDLE_CONNECTIONS);
+            : EnumSet.of(Capability.PUB_SUB, Capability.PERSISTED, Capability.REPLAY, Capability.IDLE_CONNECTIONS,
+                Capability.FEDERATION);
     }
 
     @Override
     public void start(final Path workDir) throws Exception
     {
+        this.workDir = workDir;
         child = ChildJvm.start(name(), RouterHost.class, workDir,
             List.of(workDir.resolve("data").toAbsolutePath().toString(), syncToDisk ? "BATCH" : "NONE"));
     }
@@ -62,6 +65,18 @@ public final class EmcommSystem implements SystemUnderTest
     public BenchClient connect(final ClientSpec spec) throws Exception
     {
         return EmcommDriver.connect(child.port(), spec);
+    }
+
+    /** Routers in child JVMs beside this one (which idles meanwhile), journals under {@code data/} so they are discarded. */
+    @Override
+    public Federation federation(final String label, final List<String> regions, final String uplinkProfile)
+        throws Exception
+    {
+        if (workDir == null)
+        {
+            throw new IllegalStateException("start the system first");
+        }
+        return EmcommFederation.start(label, regions, uplinkProfile, workDir.resolve(label), workDir.resolve("data"));
     }
 
     @Override

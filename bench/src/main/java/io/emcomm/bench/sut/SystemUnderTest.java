@@ -43,6 +43,20 @@ public interface SystemUnderTest extends AutoCloseable
         throw new UnsupportedOperationException(name() + " has no idle connections scenario");
     }
 
+    /**
+     * Starts routers of this system linked in a chain of the region tree, top first ({@link Federation}), with their
+     * files under this system's work folder; the scenario closes it. Only systems with {@link Capability#FEDERATION}.
+     *
+     * @param label         unique per scenario: names the routers' logs and data folders.
+     * @param regions       region codes by level, top first, each inside the one before.
+     * @param uplinkProfile link profile of every link ({@code ""} unshaped, {@code vsat}, {@code rate:N}).
+     */
+    default Federation federation(final String label, final List<String> regions, final String uplinkProfile)
+        throws Exception
+    {
+        throw new UnsupportedOperationException(name() + " has no federation of linked servers here");
+    }
+
     /** Memory of the server process now (after a full GC for a JVM server). */
     Footprint footprint() throws Exception;
 

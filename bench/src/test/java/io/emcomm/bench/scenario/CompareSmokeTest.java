@@ -56,10 +56,12 @@ class CompareSmokeTest
     {
         final List<String> systems = Systems.NAMES.stream().filter(Systems::installed).toList();
         final BenchSettings settings = BenchSettings.smoke(out, System.out);
-        final Results results = new Comparison(settings, System.out).run(systems, Scenarios.NAMES);
+        // the federation scenarios start routers of their own: their own test below
+        final List<String> names = Scenarios.NAMES.stream().filter(n -> !Scenarios.FEDERATION.contains(n)).toList();
+        final Results results = new Comparison(settings, System.out).run(systems, names);
 
         assertTrue(results.skipped().isEmpty(), "no installed system may be skipped: " + results.skipped());
-        final List<Scenario> scenarios = Scenarios.select(Scenarios.NAMES, settings);
+        final List<Scenario> scenarios = Scenarios.select(names, settings);
         for (final String system : systems)
         {
             for (final Scenario scenario : scenarios)
@@ -97,6 +99,40 @@ class CompareSmokeTest
         }
     }
 
+    /**
+     * hop1, hop2 and their vsat variants (issue 16): each starts its chain of linked routers (2 or 3 child JVMs), and
+     * traffic published at the bottom router reaches the subscriber at the top, unshaped and across vsat links. Only
+     * emcomm takes part; every row has a result (not a number), the routers' logs stay and their journals do not.
+     */
+    @Test
+    @Timeout(300)
+    void federationScenariosRunAcrossLinkedRouters() throws Exception
+    {
+        final List<String> systems = Systems.NAMES.stream().filter(Systems::installed).toList();
+        final BenchSettings settings = BenchSettings.smoke(out, System.out);
+        final Results results = new Comparison(settings, System.out).run(systems, Scenarios.FEDERATION);
+
+        assertTrue(results.skipped().isEmpty(), "no installed system may be skipped: " + results.skipped());
+        for (final String scenario : Scenarios.FEDERATION)
+        {
+            final ScenarioResult row = results.find(scenario, "emcomm")
+                .orElseThrow(() -> new AssertionError("no row for " + scenario + " on emcomm"));
+            assertNull(row.error(), scenario);
+            checkRow(row, settings);
+        }
+        assertTrue(results.all().stream().allMatch(r -> r.system().equals("emcomm")),
+            "only emcomm has federation rows: " + results.all().stream().map(r -> r.scenario() + "/" + r.system()).toList());
+        try (Stream<Path> tree = Files.walk(out.resolve("servers")))
+        {
+            final List<String> files = tree.filter(Files::isRegularFile).map(Path::toString).toList();
+            for (final String router : List.of("hop2-r52.log", "hop2-r5201.log", "hop2-r520102.log"))
+            {
+                assertTrue(files.stream().anyMatch(f -> f.endsWith(router)), router + " kept: " + files);
+            }
+            assertTrue(files.stream().noneMatch(f -> f.contains("/data/")), "journals left behind: " + files);
+        }
+    }
+
     private static void checkRow(final ScenarioResult row, final BenchSettings settings)
     {
         final String what = row.scenario() + " on " + row.system();
@@ -110,6 +146,21 @@ class CompareSmokeTest
             }
             case "connections" ->
                 assertEquals((long)settings.idleConnections(), row.extras().get("connections"), what);
+            case "hop1_vsat", "hop2_vsat" ->
+            {
+                assertTrue(row.extras().containsKey("ceiling_msgs_per_s"), what);
+                assertTrue(row.extras().containsKey("flash_p99_idle_us"), what);
+                assertTrue(row.extras().containsKey("flash_p99_loaded_us"), what);
+                assertEquals(3, row.trials().size(), what);
+                assertDelivered(row.latency(), what);
+            }
+            case "hop1", "hop2" ->
+            {
+                assertTrue(row.extras().containsKey("flash_p99_idle_us"), what);
+                assertTrue(row.extras().containsKey("flash_p99_loaded_us"), what);
+                assertDelivered(row.latency(), what);
+                assertDelivered(row.trials().get(row.trials().size() - 1), what + " (FLASH under load)");
+            }
             case "flash_under_load" ->
             {
                 assertTrue(row.extras().containsKey("flash_p99_idle_us"), what);
