@@ -85,6 +85,17 @@ class FederationDemoTest
         assertTrue(journaled.get("prov").stream().anyMatch(id -> id.startsWith("vil-1/")), "the village's reports reached the province");
     }
 
+    @Test
+    void refusesAFolderWhereARouterAlreadyHasAJournal() throws Exception
+    {
+        Files.createDirectories(dir.resolve("city").resolve("journal"));
+        Files.writeString(dir.resolve("city").resolve("journal").resolve("20250101.cq4"), "not empty");
+        final CliHarness.Run demo = CliHarness.cli("demo", "--federation", "--data", dir.toString());
+        assertEquals(1, demo.code(), demo.out());
+        assertEquals("emcomm demo: " + dir + " already holds a journal; give the demo an empty or new folder\n", demo.err());
+        assertEquals("", demo.out(), "no router was started");
+    }
+
     private static long summary(final String out, final String name)
     {
         final Matcher m = Pattern.compile("(?m)^\\s+" + name + "\\s+=\\s+(\\d+)\\s").matcher(out);
