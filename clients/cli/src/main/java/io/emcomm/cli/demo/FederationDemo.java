@@ -216,9 +216,12 @@ public final class FederationDemo
             publish("cp-5201", Message.text("Guiyang: pumps and boats dispatched, update " + i), "region:520102");
         }
         position("uav-1", 26.5745, 106.7201, 900);
+        publish("cp-52", Message.text("Province: 2 helicopters to Guiyang at 14:00").precedence(Precedence.PRIORITY),
+            "region:5201");
         publish("cp-520102", Message.incident("dam", "520102", "Seepage at the Xiaohe reservoir dam, 300 people below it")
             .precedence(Precedence.FLASH), "up:520102");
-        publish("cp-52", Message.alert("Flood", Alert.Severity.EXTREME, "Evacuate low ground along the Nanming River now",
+        // from the city itself, so that it is in the city's journal, behind the routine updates, when the link returns
+        publish("cp-5201", Message.alert("Flood", Alert.Severity.EXTREME, "Evacuate low ground along the Nanming River now",
             "520102").precedence(Precedence.FLASH).ttl(Duration.ofHours(6)), "region:520102");
         final List<Tally.Expected> duringCut = new ArrayList<>(expected.subList(cutFrom, expected.size()));
         final List<Tally.Expected> local = duringCut.stream().filter(this::local).toList();
