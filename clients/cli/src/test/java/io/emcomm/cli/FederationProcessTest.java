@@ -156,32 +156,52 @@ class FederationProcessTest
     }
 
     @Test
-    void aFlashSentAfterAnHourOfRoutineBacklogCrossesFirstWhenTheLinkReturns() throws Exception
+    void aFlashSentAfterAnHourOfRoutineBacklogCrossesFirstBothWaysWhenTheLinkReturns() throws Exception
     {
         final Posts p = posts();
         tree.countyLink().cut();
-        final int backlog = 500;
-        // an hour's worth of routine reports (created over the last hour), then one FLASH, all while the county is away
-        final long hourAgo = System.currentTimeMillis() * 1000 - 3_600_000_000L;
-        final List<Envelope> routine = new ArrayList<>();
-        for (int i = 0; i < backlog; i++)
-        {
-            routine.add(p.city.text("backlog " + i + " " + "x".repeat(60), Precedence.ROUTINE, "region:520102")
-                .setCreatedAtMicros(hourAgo + i * 7_000_000L).build());
-        }
-        p.city.publishAll(routine);
+        final int backlog = 400;
+        // an hour's worth of routine reports each way (created over the last hour), then one FLASH each way, all while
+        // the county is cut off; on a vsat link (8 kB/s) the backlog takes seconds to drain, the FLASH must not wait
+        p.city.publishAll(hourOfRoutine(p.city, backlog, "backlog down", "region:520102"));
         p.city.publish(p.city.text("FLASH dam breach", Precedence.FLASH, "region:520102").build());
+        p.village.publishAll(hourOfRoutine(p.village, backlog, "backlog up", "up:" + VILLAGE_REGION));
+        p.village.publish(p.village.text("FLASH bridge down", Precedence.FLASH, "up:" + VILLAGE_REGION).build());
 
         tree.countyLink().restore();
-        final List<Delivery> firstFlash = p.county.await(textStartingWith("FLASH dam breach"), 1, CROSS);
-        final Delivery flash = firstFlash.get(0);
-        final List<Delivery> all = p.county.received(from(p.city.id()));
-        final int routineBefore = all.indexOf(flash);
-        assertTrue(routineBefore >= 0 && routineBefore <= 8, "the FLASH crossed behind " + routineBefore + " of " + backlog
-            + " routine messages waiting on a vsat link");
-        p.county.await(textStartingWith("backlog "), backlog, Duration.ofSeconds(60));
-        assertOnce(p.county, textStartingWith("backlog "), backlog);
+        assertFlashFirst(p.county, "FLASH dam breach", "backlog down", backlog);
+        assertFlashFirst(p.city, "FLASH bridge down", "backlog up", backlog);
+        p.county.await(textStartingWith("backlog down"), backlog, Duration.ofSeconds(60));
+        p.city.await(textStartingWith("backlog up"), backlog, Duration.ofSeconds(60));
+        assertOnce(p.county, textStartingWith("backlog down"), backlog);
         assertOnce(p.county, textStartingWith("FLASH dam breach"), 1);
+        assertOnce(p.city, textStartingWith("backlog up"), backlog);
+        assertOnce(p.city, textStartingWith("FLASH bridge down"), 1);
+    }
+
+    /** {@code count} ROUTINE texts created over the last hour, oldest first. */
+    private static List<Envelope> hourOfRoutine(final ListeningTerminal from, final int count, final String prefix,
+        final String to)
+    {
+        final long hourAgo = System.currentTimeMillis() * 1000 - 3_600_000_000L;
+        final List<Envelope> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            out.add(from.text(prefix + " " + i + " " + "x".repeat(60), Precedence.ROUTINE, to)
+                .setCreatedAtMicros(hourAgo + i * (3_600_000_000L / count)).build());
+        }
+        return out;
+    }
+
+    /** The FLASH reached {@code at} behind at most a handful of the backlog that waited with it. */
+    private static void assertFlashFirst(final ListeningTerminal at, final String flash, final String backlogPrefix,
+        final int backlog) throws InterruptedException
+    {
+        final Delivery first = at.await(textStartingWith(flash), 1, CROSS).get(0);
+        final List<Delivery> arrived = at.received(textStartingWith(flash).or(textStartingWith(backlogPrefix)));
+        final int before = arrived.indexOf(first);
+        assertTrue(before >= 0 && before <= 8, at.id() + ": the FLASH crossed behind " + before + " of " + backlog
+            + " routine messages waiting on a vsat link");
     }
 
     @Test
