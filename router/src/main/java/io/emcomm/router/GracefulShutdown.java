@@ -1,7 +1,7 @@
 package io.emcomm.router;
 
 import io.emcomm.router.journal.Journal;
-import io.emcomm.router.net.ControlFrames;
+import io.emcomm.router.conn.ControlFrames;
 import io.emcomm.router.route.RoutingTable;
 import io.emcomm.router.session.Session;
 import io.netty.channel.Channel;

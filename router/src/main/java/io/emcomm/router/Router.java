@@ -15,6 +15,10 @@ import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycles;
 import io.emcomm.router.journal.JournalRecovery;
+import io.emcomm.router.link.ChildAdvertisements;
+import io.emcomm.router.link.Links;
+import io.emcomm.router.link.PeerLinks;
+import io.emcomm.router.link.UplinkConnector;
 import io.emcomm.router.receipt.ReceiptPublisher;
 import io.emcomm.router.security.AccessControl;
 import io.emcomm.router.session.Session;
@@ -42,8 +46,10 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +75,8 @@ public final class Router implements AutoCloseable, RouterView
     private static final int READS_PER_TURN = 2;
     /** The cursor store's folder in the data folder, beside the journal. */
     private static final String CURSORS_DIR = "cursors";
+    /** What child routers advertised, one JSON file each (docs/protocol.md section 14.4), beside the journal. */
+    private static final String LINKS_DIR = "links";
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -78,6 +86,9 @@ public final class Router implements AutoCloseable, RouterView
     private final OutboundBudget outboundBudget;
     private final OperatorServices operations;
     private final DataFolder dataFolder;
+    private final PeerLinks peerLinks;
+    /** The link to the parent router, or null when there is none ({@code emcomm.uplink}). */
+    private final UplinkConnector uplink;
     private volatile boolean accepting;
 
     private Router(final Context start)
@@ -91,7 +102,7 @@ public final class Router implements AutoCloseable, RouterView
         // the security files, the data folder (lock, permissions), the terminal port. A failure is one
         // StartFailure line and leaves the data as it was.
         final AccessControl accessControl = new AccessControl(config.security());
-        dataFolder = DataFolder.claim(config.dataDir(), config.journalDir().getFileName().toString(), CURSORS_DIR);
+        dataFolder = DataFolder.claim(config.dataDir(), config.journalDir().getFileName().toString(), CURSORS_DIR, LINKS_DIR);
         final boolean epoll = Epoll.isAvailable();
         final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         final Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -115,15 +126,22 @@ public final class Router implements AutoCloseable, RouterView
             final long entries = JournalRecovery.recover(journal, origins.recovery(), LatestPositions.recovery(cursors));
             LOG.info("dedupe state and latest positions rebuilt from {} journal entries ({} origins)", entries, origins.size());
             table = new LocalRoutingTable();
-            final Sequencer sequencer = new Sequencer(journal, table, counters, clockMicros, origins.state(config.routerId()),
-                config.security().validateBodies(), id -> cursors.contains(id) || accessControl.registered(id));
+            // imports from peer links dedupe in the windows local publishes use; the registry vouches for origins' regions
+            final Sequencer sequencer = new Sequencer(journal, table, counters, clockMicros, origins,
+                origins.state(config.routerId()), config.security().validateBodies(),
+                id -> cursors.contains(id) || accessControl.registered(id), accessControl::registeredRegion);
+            sequencer.routerRegion(config.federation().region());
             final ReceiptPublisher receipts = new ReceiptPublisher(journal, sequencer, origins.state(config.routerId()), counters,
                 clockMicros, config.flashEscalate());
             final DeliveryContext delivery = new DeliveryContext(journal, cursors, sequencer.publishLock(), counters, clockMicros,
                 receipts, config.routerId(), config.deliveryWindow(), config.inFlightLimit(), config.outboundQueueLimit(), config.flashAckTimeoutMs() * 1000L,
                 config.slowConsumerDisconnectMs() * 1000L, outboundBudget);
+            peerLinks = new PeerLinks(config, journal, origins, table, sequencer, counters, clockMicros, cursors, delivery,
+                accessControl, ChildAdvertisements.load(config.dataDir().resolve(LINKS_DIR)));
+            uplink = config.federation().hasUplink() ? new UplinkConnector(peerLinks, workerGroup,
+                epoll ? EpollSocketChannel.class : NioSocketChannel.class) : null;
             final RouterContext context = new RouterContext(config, journal, origins, table, sequencer, counters, clockMicros,
-                cursors, delivery, accessControl);
+                cursors, delivery, accessControl, peerLinks);
             children.target = new RouterChannelInitializer(context);
             serverChannel = server;
             operations = new OperatorServices(this, chronicle);
@@ -151,6 +169,10 @@ public final class Router implements AutoCloseable, RouterView
         server.config().setAutoRead(true);
         LOG.info("router {} listening on {} ({}, {} io threads)", config.routerId(), server.localAddress(),
             epoll ? "epoll" : "nio", config.ioThreads());
+        if (uplink != null)
+        {
+            uplink.start();
+        }
     }
 
     /**
@@ -340,6 +362,18 @@ public final class Router implements AutoCloseable, RouterView
         return outboundBudget;
     }
 
+    /** The peer links of this router (federation, docs/protocol.md section 14) and their state. */
+    public Links links()
+    {
+        return peerLinks.links();
+    }
+
+    /** Whether the link to the parent router is up now; false when there is no {@code emcomm.uplink}. */
+    public boolean uplinkUp()
+    {
+        return uplink != null && uplink.isUp();
+    }
+
     /** Metrics, admin endpoint, retention and the disk guard's schedule. */
     public OperatorServices operations()
     {
@@ -387,6 +421,10 @@ public final class Router implements AutoCloseable, RouterView
         accepting = false;
         try
         {
+            if (uplink != null)
+            {
+                uplink.close(); // first: the parent keeps what was not acknowledged, and no redial races the drain
+            }
             GracefulShutdown.drain(serverChannel, table, workerGroup, journal, config.shutdownDrainMs());
             shutdownGroups();
             operations.close();

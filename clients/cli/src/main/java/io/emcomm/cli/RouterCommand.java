@@ -4,6 +4,8 @@ import io.emcomm.router.Router;
 import io.emcomm.router.config.StartFailure;
 import io.emcomm.router.config.ConfigException;
 import io.emcomm.router.config.RouterConfig;
+import io.emcomm.router.config.Setting;
+import io.emcomm.router.config.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,6 +29,8 @@ import java.util.concurrent.TimeUnit;
         "emcomm.heartbeat.interval.ms, emcomm.outbound.queue.limit, emcomm.admin.port, emcomm.journal.retention.hours, ...",
         "(README.md has the full table); an unknown emcomm.* key from any source stops it, naming the nearest key.",
         "One router per data folder (DIR/router.lock). A router that cannot start prints one line and exits 1.",
+        "Federation (docs/federation.md): a child router names its region and dials its parent, e.g.",
+        "  emcomm router --router-id county-520102 --region 520102 --uplink city.example:7400 --uplink-router-id city-5201",
         "SIGTERM stops it gracefully: GOING_AWAY to every session, journal synced, exit 0."})
 final class RouterCommand implements Callable<Integer>
 {
@@ -48,6 +52,30 @@ final class RouterCommand implements Callable<Integer>
     @Option(names = "--admin-port", paramLabel = "PORT",
         description = "Admin HTTP port for /metrics, /health, /ready, /status (default 7401; 0 picks a free one; -1 off).")
     Integer adminPort;
+
+    @Option(names = "--router-id", paramLabel = "NAME",
+        description = "This router's name (emcomm.router.id, default emcomm-1): origin of receipts, its id at a parent.")
+    String routerId;
+
+    @Option(names = "--region", paramLabel = "CODE",
+        description = "The region subtree this router serves (emcomm.router.region; default everything), e.g. 520102.")
+    String region;
+
+    @Option(names = "--uplink", paramLabel = "HOST:PORT",
+        description = "The parent router to dial and keep redialling (emcomm.uplink); needs --region and --uplink-router-id.")
+    String uplink;
+
+    @Option(names = "--uplink-router-id", paramLabel = "NAME",
+        description = "The parent's router id, checked against its WELCOME (emcomm.uplink.router.id).")
+    String uplinkRouterId;
+
+    @Option(names = "--uplink-credential", paramLabel = "TOKEN",
+        description = "The token presented at the parent (emcomm.uplink.credential; or EMCOMM_UPLINK_CREDENTIAL).")
+    String uplinkCredential;
+
+    @Option(names = "--uplink-profile", paramLabel = "PROFILE",
+        description = "The uplink's link profile: beidou, tiantong, vsat or rate:N bytes/s (emcomm.uplink.profile).")
+    String uplinkProfile;
 
     @Override
     public Integer call()
@@ -126,7 +154,8 @@ final class RouterCommand implements Callable<Integer>
         return Main.EXIT_OK;
     }
 
-    private RouterConfig config()
+    /** The configuration from the sources, then the options given; a bad value is a {@link CliFailure} naming it. */
+    RouterConfig config()
     {
         try
         {
@@ -147,11 +176,26 @@ final class RouterCommand implements Callable<Integer>
             {
                 b.adminPort(adminPort);
             }
+            setIfGiven(b, Settings.ROUTER_ID, routerId);
+            setIfGiven(b, Settings.ROUTER_REGION, region);
+            setIfGiven(b, Settings.UPLINK, uplink);
+            setIfGiven(b, Settings.UPLINK_ROUTER_ID, uplinkRouterId);
+            setIfGiven(b, Settings.UPLINK_CREDENTIAL, uplinkCredential);
+            setIfGiven(b, Settings.UPLINK_PROFILE, uplinkProfile);
             return b.build();
         }
         catch (final ConfigException ex)
         {
             throw new CliFailure("bad configuration: " + ex.getMessage());
+        }
+    }
+
+    /** An option given on the command line wins over every other source; the build checks it like any value. */
+    private static void setIfGiven(final RouterConfig.Builder b, final Setting<String> setting, final String value)
+    {
+        if (value != null)
+        {
+            b.set(setting, value.trim());
         }
     }
 

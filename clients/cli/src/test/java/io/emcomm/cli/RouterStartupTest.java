@@ -169,6 +169,29 @@ class RouterStartupTest
     }
 
     @Test
+    void aChildWithoutRegionOrParentIdIsOneLineAndExitOne()
+    {
+        final Run noRegion = cli("router", "--uplink", "city:7400", "--uplink-router-id", "city-5201", "--data",
+            dir.resolve("data").toString());
+        assertEquals("emcomm router: bad configuration: emcomm.router.region: required with emcomm.uplink (a child router "
+            + "serves a region subtree of its parent's)\n", noRegion.err());
+        assertEquals(1, noRegion.code());
+
+        final Run noParentId = cli("router", "--region", "520102", "--uplink", "city:7400", "--data",
+            dir.resolve("data").toString());
+        assertEquals("emcomm router: bad configuration: emcomm.uplink.router.id: required with emcomm.uplink (the parent's "
+            + "emcomm.router.id, checked against its WELCOME)\n", noParentId.err());
+        assertEquals(1, noParentId.code());
+
+        final Run notHostPort = cli("router", "--region", "520102", "--uplink", "city", "--uplink-router-id", "c",
+            "--data", dir.resolve("data").toString());
+        assertEquals("emcomm router: bad configuration: emcomm.uplink: 'city' is not HOST:PORT (for example "
+            + "city-router.example:7400)\n", notHostPort.err());
+        assertEquals(1, notHostPort.code());
+        assertFalse(Files.exists(dir.resolve("data")), "nothing was created");
+    }
+
+    @Test
     void aBadOptionIsAUsageError()
     {
         final Run run = cli("router", "--port", "seventy");

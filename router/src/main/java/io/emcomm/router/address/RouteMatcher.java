@@ -3,6 +3,7 @@ package io.emcomm.router.address;
 import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
+import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.terminal.TerminalIdentity;
 import io.emcomm.router.terminal.TerminalState;
 
@@ -38,6 +39,22 @@ public final class RouteMatcher
             }
         }
         return false;
+    }
+
+    /**
+     * The catch-up side of a peer link (federation): true when the journaled entry crosses the link by the scope's
+     * rules ({@link PeerScope#reaches(EnvelopeHeader, DestinationCache)}) and did not come over this same link (its
+     * ingress is not the peer), exactly as the live route excludes the ingress peer. Allocation-free.
+     *
+     * @param scope  the link's scope
+     * @param entry  the journal entry as read
+     * @param header an envelope header wrapped over the entry's envelope
+     * @param cache  the calling thread's destination cache
+     */
+    public static boolean reaches(final PeerScope scope, final JournalEntry entry, final EnvelopeHeader header,
+        final DestinationCache cache)
+    {
+        return !entry.ingressEquals(scope.peerId()) && scope.reaches(header, cache);
     }
 
     private static boolean reaches(final TerminalIdentity session, final TerminalState terminal, final Destination d, final boolean fromSelf)

@@ -57,7 +57,8 @@ public final class RouterMetrics implements AutoCloseable
 
         for (final TerminalKind k : TerminalKind.values())
         {
-            if (k == TerminalKind.TERMINAL_KIND_UNSPECIFIED || k == TerminalKind.UNRECOGNIZED)
+            // peer links are not terminal sessions: they get their own metrics (emcomm_link_*)
+            if (k == TerminalKind.TERMINAL_KIND_UNSPECIFIED || k == TerminalKind.UNRECOGNIZED || k == TerminalKind.ROUTER)
             {
                 continue;
             }

@@ -24,10 +24,24 @@ import static io.emcomm.router.config.Settings.*;
  * @param delivery  windows, queues, memory budgets, FLASH deadlines, slow consumers.
  * @param security  authentication, authorization, TLS and per-connection limits.
  * @param admin     the admin HTTP endpoint.
+ * @param federation the region this router serves and its uplink to a parent router (docs/protocol.md section 14).
  */
 public record RouterConfig(String routerId, NetworkSettings network, JournalSettings journal,
-    RetentionSettings retention, DeliverySettings delivery, SecuritySettings security, AdminSettings admin)
+    RetentionSettings retention, DeliverySettings delivery, SecuritySettings security, AdminSettings admin,
+    FederationSettings federation)
 {
+    /**
+     * @throws ConfigException when the uplink's expected router id is this router's own id.
+     */
+    public RouterConfig
+    {
+        if (federation.hasUplink() && federation.uplinkRouterId().equals(routerId))
+        {
+            throw new ConfigException(UPLINK_ROUTER_ID.key() + ": '" + routerId + "' is this router's own "
+                + ROUTER_ID.key() + "; the parent must have another");
+        }
+    }
+
     /** A builder at every default. */
     public static Builder builder()
     {
@@ -402,6 +416,42 @@ public record RouterConfig(String routerId, NetworkSettings network, JournalSett
             return set(TIMER_INTERVAL_MS, timerIntervalMs);
         }
 
+        /** {@code emcomm.router.region}: the region subtree this router serves; "" = everything. */
+        public Builder region(final String region)
+        {
+            return set(ROUTER_REGION, region);
+        }
+
+        /**
+         * The uplink to a parent router ({@code emcomm.uplink}, {@code emcomm.uplink.router.id}); "" and "" for none.
+         *
+         * @param hostPort       the parent's terminal port as {@code HOST:PORT}
+         * @param parentRouterId the parent's {@code emcomm.router.id}, checked against its WELCOME
+         */
+        public Builder uplink(final String hostPort, final String parentRouterId)
+        {
+            set(UPLINK, hostPort);
+            return set(UPLINK_ROUTER_ID, parentRouterId);
+        }
+
+        /** {@code emcomm.uplink.profile}: the uplink's link profile, "" for unshaped. */
+        public Builder uplinkProfile(final String profile)
+        {
+            return set(UPLINK_PROFILE, profile);
+        }
+
+        /** {@code emcomm.uplink.credential}: the HELLO credential at the parent. */
+        public Builder uplinkCredential(final String credential)
+        {
+            return set(UPLINK_CREDENTIAL, credential);
+        }
+
+        /** {@code emcomm.uplink.reconnect.max.ms}: the redial backoff's cap. */
+        public Builder uplinkReconnectMaxMs(final int reconnectMaxMs)
+        {
+            return set(UPLINK_RECONNECT_MAX_MS, reconnectMaxMs);
+        }
+
         public Builder adminHost(final String adminHost)
         {
             return set(ADMIN_HOST, adminHost);
@@ -429,7 +479,7 @@ public record RouterConfig(String routerId, NetworkSettings network, JournalSett
             values.checkAll();
             return new RouterConfig(values.get(ROUTER_ID), NetworkSettings.from(values), JournalSettings.from(values),
                 RetentionSettings.from(values), DeliverySettings.from(values), SecuritySettings.from(values),
-                AdminSettings.from(values));
+                AdminSettings.from(values), FederationSettings.from(values));
         }
     }
 }

@@ -84,6 +84,18 @@ public final class Setting<T>
             description);
     }
 
+    /**
+     * Text that may be left empty: "" (the default) is none, which {@code defaultNote} describes in the README; a
+     * value that is set is checked by {@code check} (may be null), which never sees "".
+     */
+    static Setting<String> optionalText(final String key, final String defaultNote, final Check<String> check,
+        final String description)
+    {
+        final Check<String> whenSet = check == null ? null : value -> value.isEmpty() ? null : check.problem(value);
+        return new Setting<>(key, Function.identity(), Function.identity(), () -> "", defaultNote, false, whenSet, null,
+            null, "", description);
+    }
+
     /** One of an enumeration's constants, named in any case; shown in lower case. */
     static <E extends Enum<E>> Setting<E> choice(final String key, final Class<E> type, final E defaultValue,
         final String description)

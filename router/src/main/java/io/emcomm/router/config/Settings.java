@@ -2,6 +2,7 @@ package io.emcomm.router.config;
 
 import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.frame.Frames;
+import io.emcomm.protocol.region.RegionCode;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +55,9 @@ public final class Settings
     public static final Setting<String> ROUTER_ID = declare(Setting.text("emcomm.router.id", "emcomm-1",
         Settings::routerIdProblem, "the router's name; origin of receipts and escalations; 1-64 of `[A-Za-z0-9._-]`, "
         + "like a terminal id"));
+    public static final Setting<String> ROUTER_REGION = declare(Setting.optionalText("emcomm.router.region",
+        "- (everything)", RegionCode::problem, "the region subtree this router serves (`--region`; docs/federation.md); "
+        + "a child router must have one"));
 
     // ---- network (NetworkSettings) ------------------------------------------------------------------------
     public static final Setting<String> HOST = declare(Setting.text("emcomm.host", "127.0.0.1", Settings::notEmpty,
@@ -176,6 +180,28 @@ public final class Settings
         + "it (one WARN line)").checkedBy(port -> port >= -1 && port <= 65_535 ? null
         : port + " is not a TCP port (0-65535; 0 picks a free one, -1 turns the admin endpoint off)"));
 
+    // ---- federation: the uplink to a parent router (FederationSettings; docs/federation.md) -----------------
+    public static final Setting<String> UPLINK = declare(Setting.optionalText("emcomm.uplink", "- (none)",
+        Settings::hostPortProblem, "the parent router as `HOST:PORT` (`--uplink`); the child dials it and keeps "
+        + "redialling"));
+    public static final Setting<String> UPLINK_ROUTER_ID = declare(Setting.optionalText("emcomm.uplink.router.id", "-",
+        id -> Address.isValidTerminalId(id) ? null : "'" + id + "' must be 1-64 of [A-Za-z0-9._-], as a router id",
+        "the parent's `emcomm.router.id`, checked against its WELCOME; required with `emcomm.uplink`"));
+    public static final Setting<String> UPLINK_CREDENTIAL = declare(Setting.optionalText("emcomm.uplink.credential", "-",
+        null, "the token this router presents at the parent under `token` authentication"));
+    public static final Setting<String> UPLINK_PROFILE = declare(Setting.optionalText("emcomm.uplink.profile",
+        "- (unshaped)", null, "the uplink's link profile: `beidou`, `tiantong`, `vsat` or `rate:N` bytes/s; shapes both "
+        + "directions"));
+    public static final Setting<Path> UPLINK_TLS_CA = declare(Setting.optionalFile("emcomm.uplink.tls.ca", "-",
+        "PEM CA the parent's certificate must chain to; TLS 1.3 to the parent when this or the certificate is set"));
+    public static final Setting<Path> UPLINK_TLS_CERT = declare(Setting.optionalFile("emcomm.uplink.tls.cert", "-",
+        "PEM client certificate (CN = this router's id) for mutual TLS at the parent"));
+    public static final Setting<Path> UPLINK_TLS_KEY = declare(Setting.optionalFile("emcomm.uplink.tls.key", "-",
+        "PKCS#8 key of that certificate (with `emcomm.uplink.tls.cert`)"));
+    public static final Setting<Integer> UPLINK_RECONNECT_MAX_MS = declare(Setting.integer(
+        "emcomm.uplink.reconnect.max.ms", 2_000, 100, HOUR_MS, "ms",
+        "redial backoff after the uplink closes: 100 ms, doubling up to this"));
+
     /** Every setting, in the order above (the README's table follows it). */
     public static final List<Setting<?>> ALL = Collections.unmodifiableList(DECLARED);
     /** Every key, so that a misspelt key from any source is reported, not ignored. */
@@ -214,6 +240,34 @@ public final class Settings
     private static String notEmpty(final String value)
     {
         return value == null || value.isBlank() ? "must not be empty" : null;
+    }
+
+    /**
+     * The problem of a {@code HOST:PORT} value, or null: a host name or IPv4 address, or an IPv6 address in brackets,
+     * then a port 1-65535.
+     */
+    static String hostPortProblem(final String value)
+    {
+        final int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1)
+        {
+            return "'" + value + "' is not HOST:PORT (for example city-router.example:7400)";
+        }
+        final String host = value.substring(0, colon);
+        if (host.indexOf(':') >= 0 && !(host.startsWith("[") && host.endsWith("]")))
+        {
+            return "'" + value + "': write an IPv6 address in brackets, [ADDRESS]:PORT";
+        }
+        final int port;
+        try
+        {
+            port = Integer.parseInt(value.substring(colon + 1));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return "'" + value + "': the port '" + value.substring(colon + 1) + "' is not a number";
+        }
+        return port >= 1 && port <= 65_535 ? null : "'" + value + "': the port " + port + " is not 1-65535";
     }
 
     private static String routerIdProblem(final String id)

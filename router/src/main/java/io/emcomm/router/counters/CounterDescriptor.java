@@ -90,7 +90,19 @@ public enum CounterDescriptor
         null, Breakdown.NONE, Status.NONE),
     /** Logins refused for bad credentials or certificates; no meter, as before. */
     AUTHENTICATION_FAILURES(Unit.EVENTS, "logins refused for bad credentials",
-        null, Breakdown.NONE, Status.NONE);
+        null, Breakdown.NONE, Status.NONE),
+    /** Messages a peer router forwarded that were journaled here (federation, issue 16). */
+    IMPORTED(Unit.MESSAGES, "messages from peer routers journaled",
+        "emcomm.imported", Breakdown.NONE, Status.total("imported", "imported")),
+    /** Messages a peer router forwarded that were already journaled here (by origin and sequence). */
+    IMPORT_DUPLICATES(Unit.MESSAGES, "messages from peer routers already journaled",
+        "emcomm.import.duplicates", Breakdown.NONE, Status.total("import_duplicates", "import duplicates")),
+    /**
+     * Messages a peer router forwarded that were refused: an origin outside the child's region, or an envelope that
+     * does not parse. Each is journaled as a security event.
+     */
+    IMPORT_REFUSED(Unit.MESSAGES, "messages from peer routers refused (origin outside the peer's region, or malformed)",
+        "emcomm.import.refused", Breakdown.NONE, Status.total("import_refused", "import refused"));
 
     /**
      * What one count of a counter is. Documentation only: not given to Micrometer as a base unit, which would

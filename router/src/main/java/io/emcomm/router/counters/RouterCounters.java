@@ -47,6 +47,9 @@ public final class RouterCounters
     private final LongAdder protocolErrors = totals[CounterDescriptor.PROTOCOL_ERRORS.ordinal()];
     private final LongAdder sessionsOpened = totals[CounterDescriptor.SESSIONS_OPENED.ordinal()];
     private final LongAdder sessionsReplaced = totals[CounterDescriptor.SESSIONS_REPLACED.ordinal()];
+    private final LongAdder imported = totals[CounterDescriptor.IMPORTED.ordinal()];
+    private final LongAdder importDuplicates = totals[CounterDescriptor.IMPORT_DUPLICATES.ordinal()];
+    private final LongAdder importRefused = totals[CounterDescriptor.IMPORT_REFUSED.ordinal()];
     private final LongAdder routed = totals[CounterDescriptor.ROUTED.ordinal()];
     private final LongAdder routedCopies = totals[CounterDescriptor.ROUTED_COPIES.ordinal()];
     private final LongAdder[] journaledByPrecedence = slots[CounterDescriptor.JOURNALED.ordinal()];
@@ -199,6 +202,42 @@ public final class RouterCounters
     public void incExpired()
     {
         expired.increment();
+    }
+
+    /** {@link CounterDescriptor#IMPORTED}: a message a peer router forwarded was journaled. */
+    public void incImported()
+    {
+        imported.increment();
+    }
+
+    /** {@link CounterDescriptor#IMPORT_DUPLICATES}: a message a peer router forwarded was already journaled. */
+    public void incImportDuplicates()
+    {
+        importDuplicates.increment();
+    }
+
+    /** {@link CounterDescriptor#IMPORT_REFUSED}: a message a peer router forwarded was refused. */
+    public void incImportRefused()
+    {
+        importRefused.increment();
+    }
+
+    /** {@link CounterDescriptor#IMPORTED}. */
+    public long imported()
+    {
+        return imported.sum();
+    }
+
+    /** {@link CounterDescriptor#IMPORT_DUPLICATES}. */
+    public long importDuplicates()
+    {
+        return importDuplicates.sum();
+    }
+
+    /** {@link CounterDescriptor#IMPORT_REFUSED}. */
+    public long importRefused()
+    {
+        return importRefused.sum();
     }
 
     /** {@link CounterDescriptor#SUPERSEDED}: a queued position report was replaced by a newer one. */

@@ -3,11 +3,13 @@ package io.emcomm.router.delivery;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.address.DestinationCache;
+import io.emcomm.router.address.PeerScope;
 import io.emcomm.router.address.RouteMatcher;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
 import io.emcomm.router.terminal.AckWindow;
 import io.emcomm.router.terminal.TerminalState;
+import io.netty.buffer.ByteBuf;
 
 /**
  * Reads one terminal's backlog from the journal for its {@link DeliveryFeed} while the feed is
@@ -257,8 +259,7 @@ final class CatchUpReader
         }
         final int precedence = header.precedenceNumber();
         final boolean urgent = precedence >= Precedence.IMMEDIATE_VALUE;
-        if ((reading == CatchUpPass.URGENT ? !urgent : precedence != Precedence.PRIORITY_VALUE)
-            || !RouteMatcher.reaches(feed.owner().identity(), terminal, header, DestinationCache.forThread()))
+        if ((reading == CatchUpPass.URGENT ? !urgent : precedence != Precedence.PRIORITY_VALUE) || !matches(e))
         {
             return false;
         }
@@ -315,8 +316,7 @@ final class CatchUpReader
     /** Queues a journal entry if it is for this session and not already handled. */
     private boolean take(final JournalEntry e)
     {
-        if (!header.wrap(e.envelope(), 0, e.envelopeLength())
-            || !RouteMatcher.reaches(feed.owner().identity(), terminal, header, DestinationCache.forThread()))
+        if (!header.wrap(e.envelope(), 0, e.envelopeLength()) || !matches(e))
         {
             return false;
         }
@@ -347,10 +347,24 @@ final class CatchUpReader
         return true;
     }
 
+    /**
+     * Whether the entry (its envelope wrapped in {@link #header}) is for this feed: a terminal's by the routing rules
+     * ({@link RouteMatcher}), a peer link's by its scope, never what came over that link (federation).
+     */
+    private boolean matches(final JournalEntry e)
+    {
+        final PeerScope scope = feed.owner().peerScope();
+        return scope == null ? RouteMatcher.reaches(feed.owner().identity(), terminal, header, DestinationCache.forThread())
+            : RouteMatcher.reaches(scope, e, header, DestinationCache.forThread());
+    }
+
     private void queue(final JournalEntry e, final int precedence)
     {
-        outbox.offer(DeliveryFrames.delivery(sink.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0,
-            header), precedence, header, e.index());
+        // a peer link gets the peer variant (origin kind and region), as the live route gives it
+        final ByteBuf frame = feed.owner().peerScope() == null
+            ? DeliveryFrames.delivery(sink.alloc(), e.index(), e.envelope(), e.envelopeLength(), e.journaledAtMicros(), 0, header)
+            : DeliveryFrames.peerDelivery(sink.alloc(), e, header);
+        outbox.offer(frame, precedence, header, e.index());
         outbox.scheduleDrain();
     }
 

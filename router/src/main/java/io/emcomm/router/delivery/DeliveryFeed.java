@@ -104,6 +104,8 @@ public final class DeliveryFeed
     {
         boolean cursorValid = true;
         this.session = session;
+        // a peer link: no FLASH deadlines, no receipts (its acks are a router's, issue 16)
+        outbox.peerLink(session.peerScope() != null);
         outbox.startShaping(ctx.clockMicros().getAsLong());
         synchronized (terminal)
         {

@@ -5,6 +5,7 @@ import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.frame.ProtoWriter;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.Precedence;
+import io.emcomm.router.journal.JournalEntry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -78,10 +79,86 @@ public final class DeliveryFrames
         return finish(buf, journaledAtMicros, replayRequestId);
     }
 
+    /**
+     * The DELIVERY of a peer link (federation, issue 16; protocol.md section 14): as {@link #delivery} with, after
+     * field 3, {@code origin_kind} (field 6, varint, absent when 0) and {@code origin_region} (field 7, ASCII, absent
+     * when empty): the origin as it logged in where the message entered, which the receiving router journals with
+     * the envelope and checks its authority by. {@code delivery_seq} (field 5) is still appended last by
+     * {@link #numbered}. Publishing event loop (live route), only when a recipient is a peer.
+     *
+     * @param originKind   the origin's {@code TerminalKind} number as journaled
+     * @param originRegion the origin's region code as journaled, "" for none (ASCII digits)
+     */
+    public static ByteBuf peerDelivery(final ByteBufAllocator alloc, final long index, final ByteBuf envelope,
+        final int envelopeOffset, final int envelopeLength, final long journaledAtMicros, final EnvelopeHeader header,
+        final int originKind, final String originRegion)
+    {
+        final int origin = originSize(originKind, originRegion.length());
+        final ByteBuf buf = start(alloc, index, envelopeLength, journaledAtMicros, 0, header, origin);
+        final int at = buf.writerIndex();
+        envelope.getBytes(envelopeOffset, buf, at, envelopeLength);
+        buf.writerIndex(at + envelopeLength);
+        finish(buf, journaledAtMicros, 0);
+        writeOriginKind(buf, originKind);
+        if (!originRegion.isEmpty())
+        {
+            ProtoWriter.writeLenPrefix(buf, ORIGIN_REGION_FIELD, originRegion.length());
+            buf.writeCharSequence(originRegion, StandardCharsets.US_ASCII);
+        }
+        return buf;
+    }
+
+    /**
+     * The peer variant of DELIVERY ({@link #peerDelivery(ByteBufAllocator, long, ByteBuf, int, int, long,
+     * EnvelopeHeader, int, String)}) for a journal entry read back (a peer link's catch-up), origin kind and region
+     * taken from the entry. Allocation-free apart from the frame.
+     */
+    public static ByteBuf peerDelivery(final ByteBufAllocator alloc, final JournalEntry entry, final EnvelopeHeader header)
+    {
+        final int regionLength = entry.originRegionLength();
+        final int origin = originSize(entry.originKind(), regionLength);
+        final ByteBuf buf = start(alloc, entry.index(), entry.envelopeLength(), entry.journaledAtMicros(), 0, header, origin);
+        buf.writeBytes(entry.envelope(), 0, entry.envelopeLength());
+        finish(buf, entry.journaledAtMicros(), 0);
+        writeOriginKind(buf, entry.originKind());
+        if (regionLength > 0)
+        {
+            ProtoWriter.writeLenPrefix(buf, ORIGIN_REGION_FIELD, regionLength);
+            entry.writeOriginRegion(buf);
+        }
+        return buf;
+    }
+
+    /** {@code Delivery.origin_kind}: on peer links only. */
+    private static final int ORIGIN_KIND_FIELD = 6;
+    /** {@code Delivery.origin_region}: on peer links only. */
+    private static final int ORIGIN_REGION_FIELD = 7;
+
+    private static int originSize(final int originKind, final int regionLength)
+    {
+        return (originKind == 0 ? 0 : ProtoWriter.varintFieldSize(ORIGIN_KIND_FIELD, originKind))
+            + (regionLength == 0 ? 0 : ProtoWriter.lenFieldSize(ORIGIN_REGION_FIELD, regionLength));
+    }
+
+    private static void writeOriginKind(final ByteBuf buf, final int originKind)
+    {
+        if (originKind != 0)
+        {
+            ProtoWriter.writeVarintField(buf, ORIGIN_KIND_FIELD, originKind);
+        }
+    }
+
     private static ByteBuf start(final ByteBufAllocator alloc, final long index, final int envelopeLength,
         final long journaledAtMicros, final long replayRequestId, final EnvelopeHeader header)
     {
-        final int payload = deliveryPayloadSize(index, envelopeLength, journaledAtMicros, replayRequestId);
+        return start(alloc, index, envelopeLength, journaledAtMicros, replayRequestId, header, 0);
+    }
+
+    /** {@code extra}: the bytes of fields the caller writes after field 3 (a peer link's origin fields). */
+    private static ByteBuf start(final ByteBufAllocator alloc, final long index, final int envelopeLength,
+        final long journaledAtMicros, final long replayRequestId, final EnvelopeHeader header, final int extra)
+    {
+        final int payload = deliveryPayloadSize(index, envelopeLength, journaledAtMicros, replayRequestId) + extra;
         // a DELIVERY keeps room behind it for its delivery_seq, stamped when a session writes it (numbered)
         final int room = replayRequestId == 0 ? DELIVERY_SEQ_ROOM : 0;
         final ByteBuf buf = alloc.directBuffer(FACTS_BYTES + Frames.HEADER_BYTES + payload + room);

@@ -1,5 +1,6 @@
 package io.emcomm.router.delivery;
 
+import io.emcomm.router.address.PeerScope;
 import io.emcomm.router.terminal.TerminalIdentity;
 
 /**
@@ -23,4 +24,14 @@ public interface FeedOwner
      * held the most (delivery.md, "The router-wide memory budget").
      */
     void slowConsumerOverBudget();
+
+    /**
+     * For the session of a peer link (federation, issue 16): which messages cross it. The feed then selects its
+     * backlog by the scope's rules instead of a terminal's, skips what came over this link, writes the peer variant of
+     * DELIVERY (origin kind and region) and keeps no FLASH deadlines or receipts. Null for a terminal (the default).
+     */
+    default PeerScope peerScope()
+    {
+        return null;
+    }
 }

@@ -73,6 +73,11 @@ final class Outbox
     private int inFlight;
     /** The drain stopped at the in-flight limit: an acknowledgement resumes it. */
     private boolean waitingForAcks;
+    /**
+     * A peer link's outbox (federation): its acknowledgements are a router's, not a terminal's, so it keeps no FLASH
+     * deadline and no receipt (the router where the addressee acknowledges does both). Set at start, on the loop.
+     */
+    private boolean peerLink;
 
     /**
      * @param drain   what to run when a shaped link has budget again (the feed's drain, on the loop).
@@ -134,6 +139,12 @@ final class Outbox
         {
             bucket = new TokenBucket(link, nowMicros);
         }
+    }
+
+    /** Marks this as a peer link's outbox (see {@link #peerLink}). Event loop, before the first write. */
+    void peerLink(final boolean peer)
+    {
+        this.peerLink = peer;
     }
 
     /** This session's byte account. */
@@ -224,12 +235,16 @@ final class Outbox
                 scheduleDrainIn(bucket.microsUntilReady(nowMicros));
                 break;
             }
-            if (precedence == Precedence.FLASH_VALUE && !isFromRouter(frame))
+            if (peerLink)
+            {
+                // no FLASH clock and no receipt for a link: see peerLink
+            }
+            else if (precedence == Precedence.FLASH_VALUE && !isFromRouter(frame))
             {
                 // the router's own FLASH (escalations, receipts) is not watched: escalating those would never end
                 flash.sent(index, nowMicros, DeliveryFrames.expiresAtMicros(facts));
             }
-            if (DeliveryFrames.wantReceipts(facts))
+            if (!peerLink && DeliveryFrames.wantReceipts(facts))
             {
                 if (wantReceipts == null)
                 {

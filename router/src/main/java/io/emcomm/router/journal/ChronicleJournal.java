@@ -26,7 +26,11 @@ import java.util.Set;
  * {@link Journal} on a Chronicle Queue in one folder. Each excerpt is:
  * <pre>
  *   i64 journaledAtMicros | u8 originKind | u8 regionLength | region (ASCII) | i32 envelopeLength | envelope
+ *   [ | u8 ingressLength | ingress (ASCII) ]
  * </pre>
+ * The ingress (the peer router a message came over, federation) is written only when it is not empty and comes
+ * after the envelope, so an entry journaled before federation existed, or one that entered here, reads as ingress ""
+ * and a journal written by an older router reads unchanged.
  * The envelope is stored byte for byte as received, so it is forwarded and replayed without
  * re-serialising. A process crash (kill -9) loses nothing already appended: Chronicle never shows a
  * half-written excerpt to readers and the next writer recovers the lock. A {@link ChroniclePretoucher} thread
@@ -153,11 +157,15 @@ public final class ChronicleJournal implements Journal
 
     @Override
     public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
-        final int originKind, final String originRegion)
+        final int originKind, final String originRegion, final String ingress)
     {
         if (closed)
         {
             return NOT_JOURNALED;
+        }
+        if (ingress.length() > JournalEntry.MAX_INGRESS)
+        {
+            throw new IllegalArgumentException("ingress '" + ingress + "' is longer than " + JournalEntry.MAX_INGRESS);
         }
         final ThreadState state = threadState.get();
         byte[] scratch = state.scratch;
@@ -182,6 +190,16 @@ public final class ChronicleJournal implements Journal
                 }
                 bytes.writeInt(length);
                 bytes.write(scratch, 0, length);
+                final int ingressLength = ingress.length();
+                if (ingressLength > 0)
+                {
+                    // after the envelope: absent in older entries and in local ones, which then read as ""
+                    bytes.writeUnsignedByte(ingressLength);
+                    for (int i = 0; i < ingressLength; i++)
+                    {
+                        bytes.writeUnsignedByte(ingress.charAt(i));
+                    }
+                }
             }
             return appender.lastIndexAppended();
         }
@@ -352,6 +370,16 @@ public final class ChronicleJournal implements Journal
                 entry.ensureEnvelopeCapacity(length);
                 bytes.read(entry.envelope, 0, length);
                 entry.envelopeLength = length;
+                entry.ingressLength = 0;
+                if (bytes.readRemaining() > 0)
+                {
+                    final int ingressLength = Math.min(bytes.readUnsignedByte(), (int)bytes.readRemaining());
+                    for (int i = 0; i < ingressLength; i++)
+                    {
+                        entry.ingress[i] = (byte)bytes.readUnsignedByte();
+                    }
+                    entry.ingressLength = ingressLength;
+                }
                 return true;
             }
         }

@@ -19,9 +19,9 @@ public class ForwardingJournal implements Journal
 
     @Override
     public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
-        final int originKind, final String originRegion)
+        final int originKind, final String originRegion, final String ingress)
     {
-        return journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion);
+        return journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion, ingress);
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class GuardedJournal extends ForwardingJournal
 
     @Override
     public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
-        final int originKind, final String originRegion)
+        final int originKind, final String originRegion, final String ingress)
     {
         if (guard.refusing())
         {
@@ -41,10 +41,10 @@ public final class GuardedJournal extends ForwardingJournal
         }
         if ((appends++ & SAMPLE_MASK) != 0)
         {
-            return journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion);
+            return journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion, ingress);
         }
         final long start = System.nanoTime();
-        final long index = journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion);
+        final long index = journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion, ingress);
         counters.recordJournalAppend(System.nanoTime() - start);
         return index;
     }

@@ -17,11 +17,28 @@ public interface Journal extends AutoCloseable
     long NOT_JOURNALED = -1;
 
     /**
-     * Appends the envelope bytes exactly as received, with the router's metadata.
+     * Appends the envelope bytes exactly as received, with the router's metadata, as having entered at this router
+     * (ingress ""): {@link #append(ByteBuf, int, int, long, int, String, String)} with {@code ingress} "".
      *
      * @return the journal index (strictly increasing), or {@link #NOT_JOURNALED}.
      */
-    long append(ByteBuf envelope, int offset, int length, long journaledAtMicros, int originKind, String originRegion);
+    default long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
+        final int originKind, final String originRegion)
+    {
+        return append(envelope, offset, length, journaledAtMicros, originKind, originRegion, "");
+    }
+
+    /**
+     * Appends the envelope bytes exactly as received, with the router's metadata.
+     *
+     * @param originKind   the origin's {@code TerminalKind} number as it logged in where the message entered (0-255)
+     * @param originRegion the origin's region code there, ASCII digits, "" for none
+     * @param ingress      the router id of the peer link the message came over (federation, issue 16), or "" when it
+     *                     entered at this router; ASCII, at most 255 characters
+     * @return the journal index (strictly increasing), or {@link #NOT_JOURNALED}.
+     */
+    long append(ByteBuf envelope, int offset, int length, long journaledAtMicros, int originKind, String originRegion,
+        String ingress);
 
     /** Why {@link #append} returned {@link #NOT_JOURNALED}, for the nack's detail; control plane. */
     default String unavailableDetail()

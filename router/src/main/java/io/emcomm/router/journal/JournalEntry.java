@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JournalEntry
 {
+    /** The longest ingress the journal stores (one length byte). */
+    public static final int MAX_INGRESS = 255;
+
     long index;
     long journaledAtMicros;
     int originKind;
@@ -15,6 +18,8 @@ public final class JournalEntry
     int regionLength;
     byte[] envelope = new byte[1024];
     int envelopeLength;
+    final byte[] ingress = new byte[MAX_INGRESS];
+    int ingressLength;
 
     public long index()
     {
@@ -63,6 +68,44 @@ public final class JournalEntry
     public int envelopeLength()
     {
         return envelopeLength;
+    }
+
+    /**
+     * The router id of the peer link this message came over (federation, issue 16), or "" when it entered at this
+     * router, and for every entry journaled before the field existed. Allocates; control plane use.
+     */
+    public String ingress()
+    {
+        return ingressLength == 0 ? "" : new String(ingress, 0, ingressLength, StandardCharsets.US_ASCII);
+    }
+
+    /** Whether {@link #ingress()} equals {@code peerId}, without allocating (catch-up of a peer link). */
+    public boolean ingressEquals(final String peerId)
+    {
+        if (peerId.length() != ingressLength)
+        {
+            return false;
+        }
+        for (int i = 0; i < ingressLength; i++)
+        {
+            if (ingress[i] != peerId.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The length of the origin's region code in bytes (ASCII digits). */
+    public int originRegionLength()
+    {
+        return regionLength;
+    }
+
+    /** Writes the origin's region code (ASCII) to {@code out}, without allocating (a peer link's DELIVERY). */
+    public void writeOriginRegion(final io.netty.buffer.ByteBuf out)
+    {
+        out.writeBytes(region, 0, regionLength);
     }
 
     void ensureEnvelopeCapacity(final int length)

@@ -22,7 +22,10 @@ import java.util.Locale;
 /**
  * Writes every journal entry as JSON lines or CSV, for after-action review in other tools. Both carry the
  * journal's metadata (index, time, origin kind and region) and the envelope's routing fields with a one-line
- * summary of the body; JSON lines also carry the envelope bytes (base64) so that nothing is lost.
+ * summary of the body; JSON lines also carry the envelope bytes (base64) so that nothing is lost, and, for a
+ * message that came over a peer link (federation), its {@code ingress} (the peer's router id) after
+ * {@code origin_region}; the field is absent for a message that entered at this router. CSV has no ingress column
+ * (its columns are fixed).
  */
 public final class JournalExport
 {
@@ -203,6 +206,11 @@ public final class JournalExport
         json.put("origin_sequence", e.getOriginSequence());
         json.put("origin_kind", kind(entry.originKind()));
         json.put("origin_region", entry.originRegion());
+        if (!entry.ingressEquals(""))
+        {
+            // only for a message that came over a peer link, so exports of a router without links are unchanged
+            json.put("ingress", entry.ingress());
+        }
         json.put("precedence", precedence(e));
         final ArrayNode to = json.putArray("to");
         e.getToList().forEach(to::add);

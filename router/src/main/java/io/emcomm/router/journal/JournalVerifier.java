@@ -174,12 +174,29 @@ public final class JournalVerifier
             }
         }
         final int length = bytes.readInt();
-        if (length <= 0 || length != bytes.readRemaining())
+        if (length <= 0 || length > bytes.readRemaining())
         {
             return "envelope length " + length + " does not match the " + bytes.readRemaining() + " bytes left";
         }
         final byte[] envelope = new byte[length];
         bytes.read(envelope);
+        if (bytes.readRemaining() > 0)
+        {
+            // the ingress of a message that came over a peer link: a router id after the envelope
+            final int ingressLength = bytes.readUnsignedByte();
+            if (ingressLength == 0 || ingressLength != bytes.readRemaining())
+            {
+                return "ingress length " + ingressLength + " does not match the " + bytes.readRemaining() + " bytes left";
+            }
+            for (int i = 0; i < ingressLength; i++)
+            {
+                final int c = bytes.readUnsignedByte();
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-'))
+                {
+                    return "ingress has a byte " + c + " that is not in a router id";
+                }
+            }
+        }
         try
         {
             Envelope.parseFrom(envelope);

@@ -1,6 +1,7 @@
 package io.emcomm.router.net;
 
 import io.emcomm.protocol.wire.ErrorCode;
+import io.emcomm.router.conn.ConnectionCloser;
 import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.security.AccessControl;
 import io.netty.channel.ChannelFutureListener;

@@ -9,6 +9,9 @@ import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.Hello;
 import io.emcomm.protocol.wire.TerminalKind;
+import io.emcomm.router.conn.ConnectionCloser;
+import io.emcomm.router.conn.ControlFrames;
+import io.emcomm.router.conn.HandshakePhase;
 import io.emcomm.router.delivery.ChannelSink;
 import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.delivery.LinkProfile;
@@ -26,8 +29,6 @@ import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The handshake phase of a connection (protocol.md section 2): waits at most {@code emcomm.handshake.timeout.ms}
@@ -39,18 +40,19 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One instance per connection; event loop of the connection.
  */
-final class HelloHandler extends FrameHandler
+final class HelloHandler extends HandshakePhase
 {
     private static final Logger LOG = LoggerFactory.getLogger(HelloHandler.class);
 
     /** Name of the handler in the pipeline; the session handler that replaces it takes {@link SessionHandler#NAME}. */
     static final String NAME = "hello";
 
-    private ScheduledFuture<?> handshakeTimer;
+    private final RouterContext router;
 
     HelloHandler(final RouterContext router)
     {
-        super(router);
+        super(router.counters(), router.journal(), router.syncEachBatch());
+        this.router = router;
     }
 
     /** Starts the handshake timer: the TLS handshake and the HELLO together must finish within it. */
@@ -58,7 +60,7 @@ final class HelloHandler extends FrameHandler
     public void channelActive(final ChannelHandlerContext ctx)
     {
         final int handshakeMs = router.accessControl().config().handshakeTimeoutMs();
-        handshakeTimer = ctx.executor().schedule(() ->
+        startTimer(ctx, handshakeMs, () ->
         {
             if (ctx.channel().isActive())
             {
@@ -66,35 +68,12 @@ final class HelloHandler extends FrameHandler
                 router.counters().incProtocolErrors();
                 ConnectionCloser.INSTANCE.closeNow(ctx.channel(), ErrorCode.IDLE_TIMEOUT, "no HELLO within " + handshakeMs + " ms");
             }
-        }, handshakeMs, TimeUnit.MILLISECONDS);
+        });
         ctx.fireChannelActive();
     }
 
-    /** Logged in (replaced by the session handler) or closed: the handshake timer has nothing left to guard. */
     @Override
-    public void handlerRemoved(final ChannelHandlerContext ctx)
-    {
-        cancelTimer();
-    }
-
-    @Override
-    public void channelInactive(final ChannelHandlerContext ctx)
-    {
-        cancelTimer();
-        ctx.fireChannelInactive();
-    }
-
-    private void cancelTimer()
-    {
-        if (handshakeTimer != null)
-        {
-            handshakeTimer.cancel(false);
-            handshakeTimer = null;
-        }
-    }
-
-    @Override
-    void onFrame(final ChannelHandlerContext ctx, final ByteBuf frame)
+    protected void onFrame(final ChannelHandlerContext ctx, final ByteBuf frame)
     {
         final FrameType type = Frames.typeOf(frame);
         if (type == FrameType.HELLO)
@@ -109,7 +88,7 @@ final class HelloHandler extends FrameHandler
     }
 
     @Override
-    String peer()
+    protected String peer()
     {
         return "unidentified peer";
     }
@@ -145,6 +124,11 @@ final class HelloHandler extends FrameHandler
             protocolError(ctx, ErrorCode.INVALID_KIND, "terminal kind must be AIR, SPACE, GROUND or COMMAND_POST", true);
             return;
         }
+        if (kind == TerminalKind.ROUTER && router.links() == null)
+        {
+            protocolError(ctx, ErrorCode.INVALID_KIND, "this router does not accept peer links (kind ROUTER)", true);
+            return;
+        }
         final SslHandler tls = ctx.pipeline().get(SslHandler.class);
         final String refused = router.accessControl().authenticate(hello, tls == null ? null : tls.engine().getSession());
         if (refused != null)
@@ -159,7 +143,8 @@ final class HelloHandler extends FrameHandler
                 + "' is the router's own id (receipts and escalations come from it)", true);
             return;
         }
-        final String regionProblem = RegionCode.problem(hello.getRegionCode());
+        final String regionProblem = kind == TerminalKind.ROUTER ? childRegionProblem(hello)
+            : RegionCode.problem(hello.getRegionCode());
         if (regionProblem != null)
         {
             protocolError(ctx, ErrorCode.INVALID_REGION, regionProblem, true);
@@ -176,7 +161,39 @@ final class HelloHandler extends FrameHandler
             return;
         }
         // interned: thousands of terminals share a village's code, and 100,000 copies of it are ~5 MB of heap
-        login(ctx, new TerminalIdentity(hello.getTerminalId(), kind, hello.getRegionCode().intern()), link);
+        final TerminalIdentity identity = new TerminalIdentity(hello.getTerminalId(), kind, hello.getRegionCode().intern());
+        if (kind == TerminalKind.ROUTER)
+        {
+            // a child router's peer link (protocol.md section 14): from here on the link's handler takes the frames
+            router.links().acceptChild(ctx, identity, link, this);
+            return;
+        }
+        login(ctx, identity, link);
+    }
+
+    /**
+     * protocol.md section 14.1: a child router must serve a valid region, and one strictly inside this router's own
+     * when it has one; null when it does.
+     */
+    private String childRegionProblem(final Hello hello)
+    {
+        final String child = hello.getRegionCode();
+        final String own = router.config().federation().region();
+        if (child.isEmpty())
+        {
+            return "router " + hello.getTerminalId() + " names no region: a child router must serve one";
+        }
+        final String problem = RegionCode.problem(child);
+        if (problem != null)
+        {
+            return problem;
+        }
+        if (!own.isEmpty() && (child.equals(own) || !RegionCode.contains(own, child)))
+        {
+            return "router " + hello.getTerminalId() + " serves region " + child + ", which does not lie inside region "
+                + own + " of this router (" + router.config().routerId() + ")";
+        }
+        return null;
     }
 
     /**
@@ -188,6 +205,7 @@ final class HelloHandler extends FrameHandler
         final String terminalId = identity.terminalId();
         final AccessControl accessControl = router.accessControl();
         final DedupeWindow origin = router.origins().state(terminalId);
+        final boolean firstLogin = !router.cursors().contains(terminalId);
         final TerminalState terminal = router.cursors().terminal(terminalId, router.journal().lastIndex());
         final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, new ChannelSink(ctx.channel()));
         final PublishState publishing = new PublishState(origin, new AccessCache(accessControl.policy()),
@@ -217,7 +235,7 @@ final class HelloHandler extends FrameHandler
         }
         ControlFrames.welcome(ctx, router.config().routerId(), origin.highestSequence(), router.config().maxFrameBytes(),
             router.config().heartbeatIntervalMs(), replaced != null, accessControl.config().idleTimeoutMs(),
-            accessControl.config().handshakeTimeoutMs());
+            accessControl.config().handshakeTimeoutMs(), false);
         if (!cursorValid)
         {
             LOG.warn("cursor of {} lay beyond the journal's end; delivery resumes from the end", session);
@@ -226,6 +244,10 @@ final class HelloHandler extends FrameHandler
         }
         LOG.info("session open {} from {}{}{}", session, ctx.channel().remoteAddress(),
             link.isShaped() ? " link " + link.name() : "", replaced != null ? " (replaced an older session)" : "");
+        if (firstLogin && router.links() != null)
+        {
+            router.links().localChanged(); // a terminal served here now: the parent learns it (protocol.md 14.4)
+        }
         // from the next frame on (even one already read in this batch) the session handler answers
         ctx.pipeline().replace(this, SessionHandler.NAME, new SessionHandler(router, session));
     }

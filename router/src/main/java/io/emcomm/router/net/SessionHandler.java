@@ -7,6 +7,9 @@ import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.LatestPositionsRequest;
 import io.emcomm.protocol.wire.ReplayRequest;
+import io.emcomm.router.conn.ControlFrames;
+import io.emcomm.router.conn.DeliveryAcks;
+import io.emcomm.router.conn.FrameHandler;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.replay.LatestPositions;
 import io.emcomm.router.replay.ReplayFilter;
@@ -45,7 +48,8 @@ final class SessionHandler extends FrameHandler
     /** The PUBLISH_ACKs of the current read batch. */
     private final AckBatch acks;
     private final SubscriptionRequests subscriptions;
-    private final DeliveryAckReader ackReader = new DeliveryAckReader();
+    private final DeliveryAcks deliveryAcks = new DeliveryAcks();
+    private final RouterContext router;
     private ReplaySession replay;
     private ScheduledFuture<?> timer;
     /** This connection's side of the intake governor (precedence under overload); set in handlerAdded. */
@@ -53,7 +57,8 @@ final class SessionHandler extends FrameHandler
 
     SessionHandler(final RouterContext router, final Session session)
     {
-        super(router);
+        super(router.counters(), router.journal(), router.syncEachBatch());
+        this.router = router;
         this.session = session;
         this.subscriptions = new SubscriptionRequests(router, session);
         // acks flushed mid-batch (with a REPLAY_END or a fatal ERROR) must be on disk first, as at the batch's end
@@ -86,7 +91,7 @@ final class SessionHandler extends FrameHandler
     }
 
     @Override
-    void onFrame(final ChannelHandlerContext ctx, final ByteBuf frame)
+    protected void onFrame(final ChannelHandlerContext ctx, final ByteBuf frame)
     {
         final FrameType type = Frames.typeOf(frame);
         if (type == null)
@@ -120,7 +125,7 @@ final class SessionHandler extends FrameHandler
     }
 
     @Override
-    String peer()
+    protected String peer()
     {
         return session.toString();
     }
@@ -141,44 +146,11 @@ final class SessionHandler extends FrameHandler
         }
     }
 
-    /**
-     * DELIVERY_ACK (protocol.md 7.3), read in place: acks come at the message rate, so no parse objects. A
-     * {@code through_delivery_seq} acknowledges every DELIVERY of this connection numbered up to it; with a
-     * {@code journal_index} too, both apply. Neither (both 0) is malformed.
-     */
+    /** DELIVERY_ACK (protocol.md 7.3), read in place ({@link DeliveryAcks}). */
     private void onDeliveryAck(final ChannelHandlerContext ctx, final ByteBuf frame)
     {
         router.counters().incDeliveryAcks();
-        final DeliveryAckReader ack = ackReader;
-        final boolean parsed = ack.read(frame);
-        final long index = ack.journalIndex();
-        final long through = ack.throughDeliverySeq();
-        if (!parsed)
-        {
-            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "DELIVERY_ACK does not parse", false);
-            return;
-        }
-        if (index == 0 && through == 0)
-        {
-            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "DELIVERY_ACK carries neither a journal_index nor a through_delivery_seq",
-                false);
-            return;
-        }
-        // uint64 on the wire: a value of 2^63 or more reads as negative here and is above anything ever sent
-        if (through != 0 && (through < 0 || !session.feed().onAckThrough(through)))
-        {
-            final long last = session.feed().lastDeliverySeq();
-            protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, through < 0 || through > last
-                ? "through_delivery_seq " + Long.toUnsignedString(through) + " is above " + last + ", the last delivery_seq sent to "
-                    + session.terminalId() + " on this connection"
-                : "through_delivery_seq " + through + ": " + session.terminalId()
-                    + " has a newer session, acks on this connection change nothing", false);
-        }
-        if (index != 0 && (index < 0 || !session.feed().onAck(index)))
-        {
-            protocolError(ctx, ErrorCode.BAD_DELIVERY_ACK, "journal index " + Long.toUnsignedString(index) + " (0x" + Long.toHexString(index)
-                + ") was never delivered to " + session.terminalId(), false);
-        }
+        deliveryAcks.apply(this, ctx, frame, session.feed(), session.terminalId());
     }
 
     /** REPLAY_REQUEST (protocol.md 8.1): one replay at a time per session, streamed on this event loop. */

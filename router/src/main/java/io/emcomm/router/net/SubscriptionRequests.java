@@ -5,6 +5,7 @@ import io.emcomm.protocol.address.AddressException;
 import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.wire.Subscribe;
 import io.emcomm.protocol.wire.Unsubscribe;
+import io.emcomm.router.conn.ControlFrames;
 import io.emcomm.router.session.Session;
 import io.netty.channel.ChannelHandlerContext;
 
@@ -152,6 +153,10 @@ final class SubscriptionRequests
         {
             // protocol.md section 6: a new pattern selects matching messages since the cursor, read or not yet read
             session.feed().reevaluateBacklog();
+        }
+        if (router.links() != null)
+        {
+            router.links().localChanged(); // the parent learns the subtree's channels (protocol.md 14.4)
         }
         ControlFrames.subscriptionAccepted(ctx, requestId);
     }

@@ -18,15 +18,14 @@
  * {@link io.emcomm.router.net.IntakeGate} pauses its reading (autoRead off) while the loops lag, if it publishes
  * only ROUTINE/PRIORITY.
  *
- * <p>{@link io.emcomm.router.net.ControlFrames} encodes every control frame the router sends (the one outbound
- * encoder); {@link io.emcomm.router.net.ConnectionCloser} ends connections after a fatal ERROR.
+ * <p>The frame loop, the control-frame encoder and the closer are shared with peer links and live below in
+ * {@code conn}; a HELLO of kind ROUTER is handed to {@code link} (docs/protocol.md section 14).
  *
- * <p>Threads: everything here runs on the connection's event loop, except {@code ControlFrames.goingAway} and
- * {@code ConnectionCloser.closeNow}, which Netty hands to it. Handlers are per connection unless marked
+ * <p>Threads: everything here runs on the connection's event loop. Handlers are per connection unless marked
  * {@code @Sharable}.
  *
  * <p>May import: config, counters, journal, terminal, address, security, delivery, session, route, sequence,
- * receipt, replay (every router package below it), protocol and Netty. Imported only by admin and the root
+ * receipt, replay, conn, link (every router package below it), protocol and Netty. Imported only by admin and the root
  * package.
  */
 package io.emcomm.router.net;

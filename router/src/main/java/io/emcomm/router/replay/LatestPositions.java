@@ -30,12 +30,16 @@ public final class LatestPositions
      * The handler that rebuilds the latest positions in the start-up pass: for every position report journaled,
      * its origin's {@link TerminalState} (created with its cursor at that index if the store never saw it, as
      * before) gets the report's index and the region the origin had then. The last report wins (index order).
+     * Reports imported from a peer router (a non-empty ingress) are skipped.
      */
     public static JournalRecovery.EntryHandler recovery(final CursorStore cursors)
     {
         return (header, entry) ->
         {
-            if (header.bodyField() == EnvelopeBodies.POSITION)
+            // a report that came over a peer link (federation) belongs to a terminal of another router: making it a
+            // cursor here would count that terminal as served here, and the sequencer keeps no live latest position
+            // for imports either
+            if (header.bodyField() == EnvelopeBodies.POSITION && entry.ingressEquals(""))
             {
                 final TerminalState t = cursors.terminal(header.origin(), entry.index());
                 t.lastPositionIndex(entry.index());

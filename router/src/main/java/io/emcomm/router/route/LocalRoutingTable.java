@@ -12,17 +12,27 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The routing table of a single router process. Terminals by id in a concurrent map; regions as a tree
  * keyed by code (every code on a registered terminal's chain has a node), each node holding copy-on-write
- * arrays of its members and command posts; channels in {@link ChannelSubscriptions}.
+ * arrays of its members and command posts; channels in {@link ChannelSubscriptions}. The sessions of peer links
+ * (federation) are a copy-on-write array of their own, consulted for every destination by their
+ * {@link io.emcomm.router.address.PeerScope}: without federation it is empty and costs one loop over nothing.
  */
 public final class LocalRoutingTable implements RoutingTable
 {
+    private static final Session[] NO_PEERS = new Session[0];
+
     private final ConcurrentHashMap<String, Session> terminals = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, RegionNode> regions = new ConcurrentHashMap<>();
     private final ChannelSubscriptions channels = new ChannelSubscriptions();
+    /** Peer-link sessions, replaced whole under the table's lock; read by routing threads without one. */
+    private volatile Session[] peers = NO_PEERS;
 
     @Override
     public synchronized Session register(final Session session)
     {
+        if (session.peerScope() != null)
+        {
+            return registerPeer(session);
+        }
         final Session previous = terminals.put(session.terminalId(), session);
         if (previous != null)
         {
@@ -38,9 +48,21 @@ public final class LocalRoutingTable implements RoutingTable
         return previous;
     }
 
+    private Session registerPeer(final Session session)
+    {
+        final Session previous = peer(session.terminalId());
+        peers = RegionNode.plus(previous == null ? peers : RegionNode.minus(peers, previous), session);
+        return previous;
+    }
+
     @Override
     public synchronized void unregister(final Session session)
     {
+        if (session.peerScope() != null)
+        {
+            peers = RegionNode.minus(peers, session);
+            return;
+        }
         if (terminals.remove(session.terminalId(), session))
         {
             removeFromRegions(session);
@@ -136,17 +158,50 @@ public final class LocalRoutingTable implements RoutingTable
             default:
                 break;
         }
+        for (final Session peer : peers)
+        {
+            if (peer.peerScope().reaches(destination))
+            {
+                out.add(peer);
+            }
+        }
     }
 
     @Override
     public java.util.Collection<Session> sessions()
     {
-        return java.util.List.copyOf(terminals.values());
+        final Session[] p = peers;
+        if (p.length == 0)
+        {
+            return java.util.List.copyOf(terminals.values());
+        }
+        final java.util.List<Session> all = new java.util.ArrayList<>(terminals.values());
+        all.addAll(java.util.Arrays.asList(p));
+        return java.util.List.copyOf(all);
     }
 
     @Override
     public int sessionCount()
     {
-        return terminals.size();
+        return terminals.size() + peers.length;
+    }
+
+    @Override
+    public java.util.Collection<Session> peers()
+    {
+        return java.util.List.of(peers);
+    }
+
+    @Override
+    public Session peer(final String peerId)
+    {
+        for (final Session p : peers)
+        {
+            if (p.terminalId().equals(peerId))
+            {
+                return p;
+            }
+        }
+        return null;
     }
 }

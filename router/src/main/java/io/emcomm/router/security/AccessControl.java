@@ -93,6 +93,16 @@ public final class AccessControl
         return registry != null && registry.entry(terminalId) != null;
     }
 
+    /**
+     * The region the terminal registry lists for an id, or null when it does not list it or there is no registry
+     * (authentication off). Used to check what a child router forwards (federation, issue 16 item 5). Any thread.
+     */
+    public String registeredRegion(final String terminalId)
+    {
+        final TerminalRegistry.Entry entry = registry == null ? null : registry.entry(terminalId);
+        return entry == null ? null : entry.region();
+    }
+
     public boolean authenticating()
     {
         return config.authMode() != AuthMode.NONE;

@@ -21,6 +21,7 @@ import java.util.Map;
  *   # id          kind          region        token hash (or - under mutual TLS)
  *   cp-5201       command-post  5201          sha256$...$...
  *   uav-1         air           520102        -
+ *   county-520102 router        520102        -
  * </pre>
  * A terminal logging in must claim the kind and region listed for it, so that it cannot place itself in
  * another region's traffic. Loaded once at start; immutable.
@@ -31,6 +32,9 @@ public final class TerminalRegistry
     public record Entry(String id, TerminalKind kind, String region, String tokenHash)
     {
     }
+
+    /** How a registry line names the kind of a child router (protocol.md section 14), which addresses never name. */
+    public static final String ROUTER_KIND = "router";
 
     private final Map<String, Entry> entries;
 
@@ -75,7 +79,8 @@ public final class TerminalRegistry
             final TerminalKind kind;
             try
             {
-                kind = Address.parseKind(f[1]);
+                // a child router's peer login (protocol.md section 14) is listed like a terminal, with kind router
+                kind = f[1].equalsIgnoreCase(ROUTER_KIND) ? TerminalKind.ROUTER : Address.parseKind(f[1]);
             }
             catch (final AddressException ex)
             {

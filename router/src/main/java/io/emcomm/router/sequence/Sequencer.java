@@ -13,6 +13,7 @@ import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.delivery.DeliveryFrames;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.DedupeWindow;
+import io.emcomm.router.journal.DedupeWindows;
 import io.emcomm.router.route.Recipients;
 import io.emcomm.router.session.Session;
 import io.emcomm.protocol.wire.Envelope;
@@ -76,14 +77,39 @@ public final class Sequencer
     private final DedupeWindow routerOrigin;
     private final boolean validateBodies;
     private final TerminalDirectory directory;
+    private final PeerImport imports;
+    /** The region this router serves, carried by the messages it originates; "" for none. Control plane writes. */
+    private volatile String routerRegion = "";
 
     /**
+     * A sequencer without federation wiring: imports ({@link #importDelivery}) dedupe in windows of their own, apart
+     * from local publishes, and no terminal registry is consulted. For tests and tools; the router uses
+     * {@link #Sequencer(Journal, RoutingTable, RouterCounters, LongSupplier, DedupeWindows, DedupeWindow, boolean,
+     * TerminalDirectory, RegisteredRegions)}.
+     *
      * @param directory which terminal ids the router has seen, for a PUBLISH_ACK's {@code unknown_terminals};
      *                  called on the publishing event loop, so it must not block or allocate.
      */
     public Sequencer(final Journal journal, final RoutingTable table, final RouterCounters counters,
         final LongSupplier clockMicros, final DedupeWindow routerOrigin, final boolean validateBodies,
         final TerminalDirectory directory)
+    {
+        this(journal, table, counters, clockMicros, new DedupeWindows(), routerOrigin, validateBodies, directory,
+            RegisteredRegions.NONE);
+    }
+
+    /**
+     * @param origins      every origin's dedupe window, as rebuilt from the journal at start: imports from peer routers
+     *                     dedupe in the same windows as local publishes (federation, issue 16)
+     * @param routerOrigin this router's own window (its receipts, escalations, security events), one of
+     *                     {@code origins}
+     * @param directory    which terminal ids the router has seen, for a PUBLISH_ACK's {@code unknown_terminals};
+     *                     called on the publishing event loop, so it must not block or allocate.
+     * @param registered   the terminal registry's regions, for the authority check of imports from a child router
+     */
+    public Sequencer(final Journal journal, final RoutingTable table, final RouterCounters counters,
+        final LongSupplier clockMicros, final DedupeWindows origins, final DedupeWindow routerOrigin,
+        final boolean validateBodies, final TerminalDirectory directory, final RegisteredRegions registered)
     {
         this.directory = directory;
         this.validateBodies = validateBodies;
@@ -92,6 +118,29 @@ public final class Sequencer
         this.table = table;
         this.counters = counters;
         this.clockMicros = clockMicros;
+        this.imports = new PeerImport(this, journal, table, counters, clockMicros, origins, registered);
+    }
+
+    /**
+     * The region this router serves ({@code emcomm.router.region}), journaled as the origin region of every message
+     * the router originates (receipts, escalations, security events), so that they pass a parent's authority check and
+     * carry their place in the tree. "" (the default) for none. Control plane, before traffic.
+     *
+     * @throws IllegalArgumentException when {@code region} is neither "" nor a valid region code
+     */
+    public void routerRegion(final String region)
+    {
+        if (!region.isEmpty() && !io.emcomm.protocol.region.RegionCode.isValid(region))
+        {
+            throw new IllegalArgumentException(io.emcomm.protocol.region.RegionCode.problem(region));
+        }
+        this.routerRegion = region;
+    }
+
+    /** The region this router's own messages are journaled with; "" for none. */
+    public String routerRegion()
+    {
+        return routerRegion;
     }
 
     /**
@@ -212,7 +261,8 @@ public final class Sequencer
             }
             // routed before the ack is made, so that the ack can say how many sessions it reached; the ack still
             // follows the append (only journaled messages are acked) and goes out at the end of the read batch
-            final int deliveredNow = route(session, header, destinations, count, frame, offset, length, index, now);
+            final int deliveredNow = route(session, null, header, destinations, count, frame, offset, length, index, now,
+                session.kind().getNumber(), session.regionCode());
             out.accept(sequence, index, false, deliveredNow, unknown, unknownCount);
             return out;
         }
@@ -282,27 +332,68 @@ public final class Sequencer
                 t.destinations[i] = d;
             }
             final long now = clockMicros.getAsLong();
-            final long index = journal.append(buf, 0, bytes.length, now, TerminalKind.COMMAND_POST_VALUE, "");
+            final String region = routerRegion;
+            final long index = journal.append(buf, 0, bytes.length, now, TerminalKind.COMMAND_POST_VALUE, region);
             if (index != Journal.NOT_JOURNALED)
             {
                 origin.record(sequence, index);
                 counters.incJournaled(header.precedenceNumber());
-                route(null, header, t.destinations, count, buf, 0, bytes.length, index, now);
+                route(null, null, header, t.destinations, count, buf, 0, bytes.length, index, now,
+                    TerminalKind.COMMAND_POST_VALUE, region);
             }
             return index;
         }
     }
 
-    /** @return the sessions the message was handed to now (PUBLISH_ACK {@code delivered_now}). */
-    private int route(final Session origin, final EnvelopeHeader header,
+    /**
+     * Imports one message a peer router forwarded on a peer link (federation, issue 16; docs/federation.md): checks the
+     * peer's authority over the origin, dedupes by (origin, origin_sequence) in the windows local publishes use, drops
+     * it if expired, journals the envelope bytes exactly as received with the original origin kind and region and the
+     * ingress (the peer's router id), and routes it locally and to the other links, never back to {@code peer}. See
+     * {@link PeerImport} for the rules. Under the publish lock, like {@link #publish}, so journal order stays routing
+     * order.
+     *
+     * <p>The peer's event loop; {@code buf} stays the caller's. Allocates nothing on the way to IMPORTED apart from
+     * a refusal's message (and the first message of each origin).
+     *
+     * @param peer           the session of the link the DELIVERY came over ({@link Session#peerScope()} not null)
+     * @param buf            holds the envelope
+     * @param envelopeOffset where the envelope starts in {@code buf}
+     * @param envelopeLength its length
+     * @param originKind     {@code Delivery.origin_kind}: the origin's TerminalKind number where it entered
+     * @param originRegion   {@code Delivery.origin_region}: its region code there, "" for none
+     * @return the calling thread's reusable outcome, valid until its next import; acknowledge unless
+     *         {@link ImportOutcome#acknowledge()} says not
+     * @throws IllegalArgumentException when {@code peer} is not a peer link's session
+     */
+    public ImportOutcome importDelivery(final Session peer, final ByteBuf buf, final int envelopeOffset,
+        final int envelopeLength, final int originKind, final String originRegion)
+    {
+        return imports.importDelivery(peer, buf, envelopeOffset, envelopeLength, originKind, originRegion);
+    }
+
+    /**
+     * Hands the journaled message to every session and peer link it reaches. Caller holds the publish lock.
+     *
+     * @param origin     the publishing terminal's session (kept out unless it addressed itself), or null
+     * @param ingress    the peer link the message came over (kept out), or null
+     * @param originKind the origin kind as journaled, for a peer link's DELIVERY
+     * @param originRegion the origin region as journaled, for a peer link's DELIVERY
+     * @return the sessions the message was handed to now (PUBLISH_ACK {@code delivered_now}).
+     */
+    int route(final Session origin, final Session ingress, final EnvelopeHeader header,
         final Destination[] destinations, final int count, final ByteBuf frame, final int offset, final int length,
-        final long index, final long journaledAtMicros)
+        final long index, final long journaledAtMicros, final int originKind, final String originRegion)
     {
         final Recipients recipients = Recipients.forThread();
         recipients.begin();
         if (origin != null)
         {
             recipients.exclude(origin);
+        }
+        if (ingress != null)
+        {
+            recipients.exclude(ingress);
         }
         boolean includeSelf = false;
         for (int i = 0; i < count; i++)
@@ -328,14 +419,37 @@ public final class Sequencer
         {
             return 0;
         }
-        final ByteBuf delivery = DeliveryFrames.delivery(DELIVERY_FRAMES, index, frame, offset, length, journaledAtMicros, 0, header);
+        int peers = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (recipients.get(i).isPeer())
+            {
+                peers++;
+            }
+        }
+        final int terminals = n - peers;
+        // One frame for all terminals and, only when a peer link is among the recipients, one peer variant (origin
+        // kind and region) for all links: the last of each takes it, the others a retained duplicate (own indices,
+        // shared bytes; the adaptive allocator recycles duplicates), so fan-out copies nothing.
+        final ByteBuf delivery = terminals == 0 ? null
+            : DeliveryFrames.delivery(DELIVERY_FRAMES, index, frame, offset, length, journaledAtMicros, 0, header);
+        final ByteBuf peerDelivery = peers == 0 ? null : DeliveryFrames.peerDelivery(DELIVERY_FRAMES, index, frame, offset,
+            length, journaledAtMicros, header, originKind, originRegion);
+        int terminalsLeft = terminals;
+        int peersLeft = peers;
         int handed = 0;
         for (int i = 0; i < n; i++)
         {
             final Session s = recipients.get(i);
-            // One frame for every recipient: the last takes it, the others a retained duplicate (own indices,
-            // shared bytes; the adaptive allocator recycles duplicates), so fan-out copies nothing.
-            final ByteBuf share = i == n - 1 ? delivery : delivery.retainedDuplicate();
+            final ByteBuf share;
+            if (s.isPeer())
+            {
+                share = --peersLeft == 0 ? peerDelivery : peerDelivery.retainedDuplicate();
+            }
+            else
+            {
+                share = --terminalsLeft == 0 ? delivery : delivery.retainedDuplicate();
+            }
             if (s.feed().handOff(share))
             {
                 handed++;
@@ -351,9 +465,15 @@ public final class Sequencer
         counters.incNotAuthorized();
         final String why = "terminal " + session.terminalId() + " (" + session.kind() + "@" + session.regionCode()
             + ") may not publish " + body + " to " + destination;
-        publishInternal(routerOrigin, Envelope.newBuilder().addTo(SECURITY_EVENTS).setPrecedence(Precedence.PRIORITY)
-            .setCreatedAtMicros(clockMicros.getAsLong()).setText(Text.newBuilder().setText("NOT_AUTHORIZED " + why)));
+        securityEvent("NOT_AUTHORIZED " + why);
         return nack(out, session.terminalId(), sequence, NackReason.NOT_AUTHORIZED, why);
+    }
+
+    /** Journals a security event (a refused publish or import) on {@link #SECURITY_EVENTS}. Any thread; not under the lock. */
+    void securityEvent(final String text)
+    {
+        publishInternal(routerOrigin, Envelope.newBuilder().addTo(SECURITY_EVENTS).setPrecedence(Precedence.PRIORITY)
+            .setCreatedAtMicros(clockMicros.getAsLong()).setText(Text.newBuilder().setText(text)));
     }
 
     /** The channel where the router journals security events (refused publishes) for review and live consoles. */

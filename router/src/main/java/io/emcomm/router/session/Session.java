@@ -2,6 +2,7 @@ package io.emcomm.router.session;
 
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.TerminalKind;
+import io.emcomm.router.address.PeerScope;
 import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.delivery.FeedOwner;
 import io.emcomm.router.terminal.TerminalIdentity;
@@ -45,6 +46,8 @@ public final class Session implements FeedOwner
     private final TerminalState terminal;
     private final PublishState publishing;
     private final Closer closer;
+    /** The link's scope for the session of a peer router; null for a terminal. */
+    private final PeerScope peerScope;
     /**
      * Stamps of routing slots below {@link #INLINE_ROUTE_SLOTS} (a router's few I/O threads); the rest, in tests that
      * run many routers in one JVM, go to {@link #moreRouteStamps}, made at its first stamp. Not 64 slots in every
@@ -79,12 +82,58 @@ public final class Session implements FeedOwner
     public Session(final TerminalIdentity identity, final Channel channel, final DeliveryFeed feed,
         final TerminalState terminal, final PublishState publishing, final Closer closer)
     {
+        this(identity, channel, feed, terminal, publishing, closer, null);
+    }
+
+    private Session(final TerminalIdentity identity, final Channel channel, final DeliveryFeed feed,
+        final TerminalState terminal, final PublishState publishing, final Closer closer, final PeerScope peerScope)
+    {
         this.identity = identity;
         this.channel = channel;
         this.feed = feed;
         this.terminal = terminal;
         this.publishing = publishing;
         this.closer = closer;
+        this.peerScope = peerScope;
+    }
+
+    /**
+     * The session of a peer link (federation, issue 16), made by the link layer when a peer's HELLO (child side:
+     * its WELCOME) is accepted, before it is registered for routing. The routing table keeps it apart from the
+     * terminals ({@code route.RoutingTable#register}), and its feed follows {@code scope}'s rules.
+     *
+     * @param identity   the peer as it logged in: terminal id = its router id ({@code scope.peerId()}), its kind
+     *                   and region
+     * @param channel    the link's connection
+     * @param feed       the link's delivery feed, to be started with this session as its owner
+     * @param terminal   the state kept under the peer's router id (its cursor in this router's journal)
+     * @param publishing what the link's imports are checked against (its access cache and rate limiter are unused
+     *                   by imports; the dedupe window is the peer router's own as an origin)
+     * @param closer     how the link's connection is ended with a fatal error
+     * @param scope      which messages cross the link
+     * @throws IllegalArgumentException when the identity's id is not the scope's peer id
+     */
+    public static Session peer(final TerminalIdentity identity, final Channel channel, final DeliveryFeed feed,
+        final TerminalState terminal, final PublishState publishing, final Closer closer, final PeerScope scope)
+    {
+        if (!identity.terminalId().equals(scope.peerId()))
+        {
+            throw new IllegalArgumentException("peer session " + identity.terminalId() + " with the scope of " + scope.peerId());
+        }
+        return new Session(identity, channel, feed, terminal, publishing, closer, scope);
+    }
+
+    /** Which messages cross this peer link; null for a terminal's session. Any thread. */
+    @Override
+    public PeerScope peerScope()
+    {
+        return peerScope;
+    }
+
+    /** True for the session of a peer router (federation), false for a terminal. */
+    public boolean isPeer()
+    {
+        return peerScope != null;
     }
 
     /**

@@ -47,6 +47,9 @@ class CounterNamesTest
         "emcomm_fanout_copies_total | live-session deliveries queued by routing, all sharing one frame per message"
             + " (rate(copies)/rate(messages) = mean fan-out)",
         "emcomm_fanout_messages_total | messages routed",
+        "emcomm_imported_total | messages from peer routers journaled",
+        "emcomm_import_duplicates_total | messages from peer routers already journaled",
+        "emcomm_import_refused_total | messages from peer routers refused (origin outside the peer's region, or malformed)",
         "emcomm_flash_resends_total | unacknowledged FLASH messages sent again",
         "emcomm_journal_append_seconds | time to append one message to the journal",
         "emcomm_journal_append_seconds_max | time to append one message to the journal",
@@ -82,6 +85,7 @@ class CounterNamesTest
         "emcomm_backlog_messages{terminal=\"uav-1\"}",
         "emcomm_delivery_acks_total", "emcomm_disk_free_bytes", "emcomm_disk_min_free_bytes", "emcomm_disk_refusing",
         "emcomm_expired_total", "emcomm_fanout_copies_total", "emcomm_fanout_messages_total", "emcomm_flash_resends_total",
+        "emcomm_imported_total", "emcomm_import_duplicates_total", "emcomm_import_refused_total",
         "emcomm_journal_append_seconds_count", "emcomm_journal_append_seconds_sum", "emcomm_journal_append_seconds_max",
         "emcomm_journal_files", "emcomm_journal_first_index", "emcomm_journal_last_index", "emcomm_journal_size_bytes",
         "emcomm_messages_duplicates_total",
@@ -140,13 +144,15 @@ class CounterNamesTest
             assertEquals(List.of("published", "journaled", "delivered", "nacked", "delivery_acks"),
                 fieldNames(status.get("rates_per_second")));
             assertEquals(List.of("published", "journaled", "duplicates", "delivered", "nacked", "expired",
-                "slow_consumer_deferrals", "slow_consumer_disconnects"), fieldNames(status.get("totals")));
+                "slow_consumer_deferrals", "slow_consumer_disconnects", "imported", "import_duplicates", "import_refused"),
+                fieldNames(status.get("totals")));
             assertEquals("{\"published\":5,\"journaled\":3,\"duplicates\":1,\"delivered\":6,\"nacked\":1,\"expired\":0,"
-                + "\"slow_consumer_deferrals\":0,\"slow_consumer_disconnects\":0}", status.get("totals").toString());
+                + "\"slow_consumer_deferrals\":0,\"slow_consumer_disconnects\":0,\"imported\":0,\"import_duplicates\":0,"
+                + "\"import_refused\":0}", status.get("totals").toString());
 
             final String text = AdminHttp.get(router.adminPort(), "/status?format=text").body();
             assertTrue(text.contains("\ntotals    published 5  journaled 3  duplicates 1  delivered 6  nacked 1  expired 0"
-                + "  slow-consumer deferrals 0  disconnects 0\n"), text);
+                + "  slow-consumer deferrals 0  disconnects 0  imported 0  import duplicates 0  import refused 0\n"), text);
             assertTrue(text.matches("(?s).*\nrates/s   published \\d+\\.\\d  journaled \\d+\\.\\d  delivered \\d+\\.\\d"
                 + "  nacked \\d+\\.\\d  acks \\d+\\.\\d\n.*"), text);
         }

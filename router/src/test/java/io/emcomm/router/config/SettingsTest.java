@@ -64,7 +64,7 @@ class SettingsTest
             }
             checked++;
         }
-        assertEquals(27, checked, "the numeric settings");
+        assertEquals(28, checked, "the numeric settings");
     }
 
     @Test
@@ -141,6 +141,56 @@ class SettingsTest
     }
 
     @Test
+    void federationSettingsAreCheckedWithTheSettingNamed()
+    {
+        assertEquals("emcomm.router.region: required with emcomm.uplink (a child router serves a region subtree of its "
+            + "parent's)", assertThrows(ConfigException.class, () -> base().uplink("city:7400", "city-1").build())
+            .getMessage());
+        assertEquals("emcomm.uplink.router.id: required with emcomm.uplink (the parent's emcomm.router.id, checked "
+            + "against its WELCOME)", assertThrows(ConfigException.class,
+            () -> base().region("520102").set("emcomm.uplink", "city:7400").build()).getMessage());
+        assertEquals("emcomm.uplink: 'city' is not HOST:PORT (for example city-router.example:7400)",
+            assertThrows(ConfigException.class, () -> base().region("520102").uplink("city", "city-1").build())
+                .getMessage());
+        assertEquals("emcomm.uplink: 'city:74000': the port 74000 is not 1-65535",
+            assertThrows(ConfigException.class, () -> base().region("520102").uplink("city:74000", "city-1").build())
+                .getMessage());
+        assertEquals("emcomm.uplink: 'city:port': the port 'port' is not a number",
+            assertThrows(ConfigException.class, () -> base().region("520102").uplink("city:port", "city-1").build())
+                .getMessage());
+        assertEquals("emcomm.uplink: '::1:7400': write an IPv6 address in brackets, [ADDRESS]:PORT",
+            assertThrows(ConfigException.class, () -> base().region("520102").uplink("::1:7400", "city-1").build())
+                .getMessage());
+        assertTrue(assertThrows(ConfigException.class, () -> base().region("5x").build()).getMessage()
+            .startsWith("emcomm.router.region: "));
+        assertEquals("emcomm.uplink.router.id: 'emcomm-1' is this router's own emcomm.router.id; the parent must have "
+            + "another", assertThrows(ConfigException.class,
+            () -> base().region("520102").uplink("city:7400", "emcomm-1").build()).getMessage());
+        assertEquals("emcomm.uplink.tls.cert and emcomm.uplink.tls.key: set both or neither",
+            assertThrows(ConfigException.class, () -> base().set("emcomm.uplink.tls.cert", "r.pem").build()).getMessage());
+    }
+
+    @Test
+    void anUplinkIsSplitIntoHostAndPort()
+    {
+        final FederationSettings city = base().region("520102").uplink("city.example:7400", "city-1")
+            .uplinkProfile("vsat").build().federation();
+        assertTrue(city.hasUplink());
+        assertEquals("city.example", city.uplinkHost());
+        assertEquals(7400, city.uplinkPort());
+        assertEquals("vsat", city.uplinkProfile());
+        assertEquals(2_000, city.reconnectMaxMs());
+        assertFalse(city.uplinkTls());
+        final FederationSettings v6 = base().region("52").uplink("[::1]:7401", "p").build().federation();
+        assertEquals("::1", v6.uplinkHost());
+        assertEquals(7401, v6.uplinkPort());
+        final FederationSettings none = base().build().federation();
+        assertFalse(none.hasUplink());
+        assertEquals("", none.region());
+        assertEquals(FederationSettings.none(), none);
+    }
+
+    @Test
     void anEmptyOptionalFileIsNone()
     {
         final RouterConfig config = base().set("emcomm.acl.file", "").build();
@@ -158,7 +208,10 @@ class SettingsTest
         final Map<String, Map<String, String>> companions = Map.of(
             "emcomm.auth.mode", Map.of("emcomm.auth.terminals.file", "terminals.csv"),
             "emcomm.tls.cert", Map.of("emcomm.tls.key", "server.key"),
-            "emcomm.tls.key", Map.of("emcomm.tls.cert", "server.pem"));
+            "emcomm.tls.key", Map.of("emcomm.tls.cert", "server.pem"),
+            "emcomm.uplink", Map.of("emcomm.router.region", "5201", "emcomm.uplink.router.id", "province"),
+            "emcomm.uplink.tls.cert", Map.of("emcomm.uplink.tls.key", "router.key"),
+            "emcomm.uplink.tls.key", Map.of("emcomm.uplink.tls.cert", "router.pem"));
         for (final Setting<?> setting : Settings.ALL)
         {
             final List<RouterConfig> built = new ArrayList<>();
@@ -192,6 +245,7 @@ class SettingsTest
             final long max = setting.max();
             return Stream.of(min, min + 1, max - 1, max, 65_536L, 131_072L).map(String::valueOf).toList();
         }
-        return List.of("false", "true", "none", "batch", "token", "HALF_HOURLY", "FAST_DAILY");
+        return List.of("false", "true", "none", "batch", "token", "HALF_HOURLY", "FAST_DAILY", "52", "5201",
+            "province.example:7400", "[::1]:7401");
     }
 }

@@ -43,7 +43,10 @@ class RouterCountersTest
         Map.entry(CounterDescriptor.SESSIONS_REPLACED, RouterCounters::incSessionsReplaced),
         Map.entry(CounterDescriptor.NOT_AUTHORIZED, RouterCounters::incNotAuthorized),
         Map.entry(CounterDescriptor.RATE_LIMITED, RouterCounters::incRateLimited),
-        Map.entry(CounterDescriptor.AUTHENTICATION_FAILURES, RouterCounters::incAuthenticationFailures)));
+        Map.entry(CounterDescriptor.AUTHENTICATION_FAILURES, RouterCounters::incAuthenticationFailures),
+        Map.entry(CounterDescriptor.IMPORTED, RouterCounters::incImported),
+        Map.entry(CounterDescriptor.IMPORT_DUPLICATES, RouterCounters::incImportDuplicates),
+        Map.entry(CounterDescriptor.IMPORT_REFUSED, RouterCounters::incImportRefused)));
 
     /** Counters that move together: a fan-out of one is a routed message and one copy. */
     private static final Map<CounterDescriptor, CounterDescriptor> ALSO = Map.of(CounterDescriptor.ROUTED_COPIES, CounterDescriptor.ROUTED);
@@ -70,7 +73,10 @@ class RouterCountersTest
         Map.entry(CounterDescriptor.SESSIONS_REPLACED, RouterCounters::sessionsReplaced),
         Map.entry(CounterDescriptor.NOT_AUTHORIZED, RouterCounters::notAuthorized),
         Map.entry(CounterDescriptor.RATE_LIMITED, RouterCounters::rateLimited),
-        Map.entry(CounterDescriptor.AUTHENTICATION_FAILURES, RouterCounters::authenticationFailures)));
+        Map.entry(CounterDescriptor.AUTHENTICATION_FAILURES, RouterCounters::authenticationFailures),
+        Map.entry(CounterDescriptor.IMPORTED, RouterCounters::imported),
+        Map.entry(CounterDescriptor.IMPORT_DUPLICATES, RouterCounters::importDuplicates),
+        Map.entry(CounterDescriptor.IMPORT_REFUSED, RouterCounters::importRefused)));
 
     @Test
     void everyCounterHasItsIncrement()

@@ -1,6 +1,8 @@
 package io.emcomm.router.net;
 
 import io.emcomm.protocol.wire.Error;
+import io.emcomm.router.conn.ConnectionCloser;
+import io.emcomm.router.conn.ControlFrames;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.ReplayEnd;

@@ -3,16 +3,19 @@ package io.emcomm.router.route;
 import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.address.Destination;
+import io.emcomm.router.address.PeerScope;
 import io.emcomm.router.session.Session;
 import io.emcomm.router.terminal.TerminalIdentity;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link LocalRoutingTable} by direct calls, no network: which sessions each address form reaches
@@ -205,5 +208,85 @@ final class LocalRoutingTableTest
         table.unregister(first); // the old connection closing later
         assertSame(second, table.terminal("cp"));
         assertEquals(List.of("cp"), reach("region:5202/ground"));
+    }
+
+    private static Session peer(final PeerScope scope)
+    {
+        // the kind is the link layer's (ROUTER); routing reads only the scope
+        return Session.peer(new TerminalIdentity(scope.peerId(), TerminalKind.COMMAND_POST, scope.region()), null, null, null,
+            null, null, scope);
+    }
+
+    @Test
+    void aPeerIsReachedByItsScopeAndNeverAsATerminal() throws Exception
+    {
+        login("uav-7", TerminalKind.AIR, "520102");
+        final PeerScope scope = PeerScope.child("county-r", "520102");
+        scope.advertise(Set.of("hh-9"), List.of(ChannelPattern.parse("flood.>")));
+        final Session county = peer(scope);
+        assertNull(table.register(county));
+
+        assertEquals(List.of("county-r", "uav-7"), sorted(reach("region:5201")), "the region overlaps the child's");
+        assertEquals(List.of("county-r"), reach("terminal:hh-9"), "advertised below");
+        assertEquals(List.of("county-r"), reach("channel:flood.x"));
+        assertEquals(List.of(), reach("region:520113"));
+        assertEquals(List.of(), reach("terminal:county-r"), "a peer's router id is not a terminal address");
+        assertNull(table.terminal("county-r"));
+        assertSame(county, table.peer("county-r"));
+        assertEquals(List.of(county), List.copyOf(table.peers()));
+        assertEquals(2, table.sessionCount(), "terminals and links");
+        assertTrue(table.sessions().contains(county), "timers and shutdown reach the link too");
+        assertEquals(List.of("county-r", "uav-7"), sorted(reach("region:5201", "terminal:hh-9", "channel:flood.x", "up:520102")),
+            "one message reaches a link once however many destinations cross it");
+    }
+
+    @Test
+    void aPeerDoesNotShadowATerminalOfTheSameName() throws Exception
+    {
+        final Session terminal = login("same-name", TerminalKind.GROUND, "5201");
+        final Session link = peer(PeerScope.child("same-name", "520102"));
+        assertNull(table.register(link), "a link does not replace a terminal");
+        assertSame(terminal, table.terminal("same-name"));
+        assertEquals(List.of("same-name"), reach("terminal:same-name"));
+        table.unregister(link);
+        assertSame(terminal, table.terminal("same-name"), "nor does its logout remove the terminal");
+        assertNull(table.peer("same-name"));
+    }
+
+    @Test
+    void aPeerIsReplacedByItsNextSessionAndTheOldOnesLogoutLeavesItAlone() throws Exception
+    {
+        final Session first = peer(PeerScope.child("county-r", "520102"));
+        final Session second = peer(PeerScope.child("county-r", "520102"));
+        assertNull(table.register(first));
+        assertSame(first, table.register(second));
+        assertEquals(1, table.peers().size());
+        table.unregister(first);
+        assertSame(second, table.peer("county-r"));
+        assertEquals(List.of("county-r"), reach("region:52"));
+        table.unregister(second);
+        assertEquals(List.of(), reach("region:52"));
+        assertEquals(0, table.sessionCount());
+    }
+
+    @Test
+    void theIngressPeerIsExcludedByTheCaller() throws Exception
+    {
+        final Session county = peer(PeerScope.child("county-r", "520102"));
+        final Session city = peer(PeerScope.parent("province-r", "5201", id -> false));
+        table.register(county);
+        table.register(city);
+        login("cp-5201", TerminalKind.COMMAND_POST, "5201");
+
+        final Recipients out = Recipients.forThread();
+        out.begin();
+        out.exclude(county); // the message came over the county's link
+        table.resolve(Destination.parse("region:52"), out);
+        final List<String> ids = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++)
+        {
+            ids.add(out.get(i).terminalId());
+        }
+        assertEquals(List.of("cp-5201", "province-r"), sorted(ids), "local terminals and the parent, not back down");
     }
 }

@@ -60,9 +60,10 @@ final class SequencerFixture implements AutoCloseable
 
         @Override
         public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
-            final int originKind, final String originRegion)
+            final int originKind, final String originRegion, final String ingress)
         {
-            return failing ? NOT_JOURNALED : journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion);
+            return failing ? NOT_JOURNALED
+                : journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion, ingress);
         }
 
         @Override

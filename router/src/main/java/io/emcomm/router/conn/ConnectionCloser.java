@@ -1,4 +1,4 @@
-package io.emcomm.router.net;
+package io.emcomm.router.conn;
 
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.router.session.Session;
@@ -19,16 +19,16 @@ import java.util.concurrent.TimeUnit;
  * themselves with ({@link Session.Closer}). Any method may be called on the channel's event loop; {@link #closeNow}
  * from any thread.
  */
-final class ConnectionCloser implements Session.Closer
+public final class ConnectionCloser implements Session.Closer
 {
     /** The one instance: the closer holds no state. */
-    static final ConnectionCloser INSTANCE = new ConnectionCloser();
+    public static final ConnectionCloser INSTANCE = new ConnectionCloser();
 
     /**
      * How long a connection told a fatal error by {@link #sendFatalAndLinger} stays half-closed, waiting for its
      * client to read up to the ERROR and close (protocol.md section 11).
      */
-    static final long LINGER_MS = 10_000;
+    public static final long LINGER_MS = 10_000;
 
     private ConnectionCloser()
     {
@@ -53,7 +53,7 @@ final class ConnectionCloser implements Session.Closer
     }
 
     /** Writes a fatal error and closes the connection once it is written (or fails to be). */
-    static void sendFatal(final Channel channel, final ErrorCode code, final String message)
+    public static void sendFatal(final Channel channel, final ErrorCode code, final String message)
     {
         if (channel.isActive())
         {
@@ -74,7 +74,7 @@ final class ConnectionCloser implements Session.Closer
      * client's kernel then throws away what the client had not read yet, the ERROR with it. The client saw a
      * reset, reconnected and took its terminal back from the newer login.
      */
-    static void sendFatalAndLinger(final Channel channel, final ErrorCode code, final String message)
+    public static void sendFatalAndLinger(final Channel channel, final ErrorCode code, final String message)
     {
         if (!channel.isActive() || !(channel instanceof DuplexChannel duplex))
         {

@@ -1,4 +1,4 @@
-package io.emcomm.router.net;
+package io.emcomm.router.conn;
 
 import io.emcomm.protocol.frame.Frames;
 import io.netty.buffer.ByteBuf;
@@ -9,7 +9,7 @@ import io.netty.buffer.ByteBuf;
  * no parse objects: one reader per connection keeps the two values of the last frame read. Event loop of the
  * connection.
  */
-final class DeliveryAckReader
+public final class DeliveryAckReader
 {
     private static final int JOURNAL_INDEX_TAG = 0x08;
     private static final int THROUGH_DELIVERY_SEQ_TAG = 0x10;
@@ -26,7 +26,7 @@ final class DeliveryAckReader
      * @return false when the payload does not parse: a varint cut short or longer than ten bytes, a length past the
      * end, or a wire type protobuf 3 does not use (groups, 6, 7).
      */
-    boolean read(final ByteBuf frame)
+    public boolean read(final ByteBuf frame)
     {
         journalIndex = 0;
         throughDeliverySeq = 0;
@@ -83,13 +83,13 @@ final class DeliveryAckReader
     }
 
     /** Field 1 of the last frame read, 0 when absent. */
-    long journalIndex()
+    public long journalIndex()
     {
         return journalIndex;
     }
 
     /** Field 2 of the last frame read, 0 when absent. */
-    long throughDeliverySeq()
+    public long throughDeliverySeq()
     {
         return throughDeliverySeq;
     }

@@ -1,8 +1,10 @@
-package io.emcomm.router.net;
+package io.emcomm.router.conn;
 
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.ErrorCode;
+import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.delivery.DrainBatch;
+import io.emcomm.router.journal.Journal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,29 +18,39 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * What the two protocol phases of a connection ({@link HelloHandler} before login, {@link SessionHandler} after)
- * share: each decoded frame is handled inside the read batch and released here; replies are written during the
- * batch and flushed once at its end; errors never escape into the event loop. A bad frame gets an ERROR naming
+ * What the protocol phases of a connection share ({@code net.HelloHandler} before login, then
+ * {@code net.SessionHandler} for a terminal or {@code link.PeerLinkHandler} for a peer link between routers): each
+ * decoded frame is handled inside the read batch and released here; replies are written during the batch and flushed
+ * once at its end; errors never escape into the event loop. A bad frame gets an ERROR naming
  * the problem; problems that leave the stream untrustworthy (framing, handshake) close only this connection.
  * One instance per connection, event loop of the connection.
  */
-abstract class FrameHandler extends ChannelInboundHandlerAdapter
+public abstract class FrameHandler extends ChannelInboundHandlerAdapter
 {
-    /** Named for the phase (HelloHandler, SessionHandler), so a log line says where the connection was. */
+    /** Named for the phase (HelloHandler, SessionHandler, PeerLinkHandler), so a log line says where the connection was. */
     private final Logger log = LoggerFactory.getLogger(getClass());
 
-    protected final RouterContext router;
+    private final RouterCounters counters;
+    private final Journal journal;
+    private final boolean syncEachBatch;
 
-    FrameHandler(final RouterContext router)
+    /**
+     * @param counters      where protocol errors are counted
+     * @param journal       the journal, synced at the end of each read batch when {@code syncEachBatch}
+     * @param syncEachBatch {@code emcomm.journal.sync=batch}
+     */
+    protected FrameHandler(final RouterCounters counters, final Journal journal, final boolean syncEachBatch)
     {
-        this.router = router;
+        this.counters = counters;
+        this.journal = journal;
+        this.syncEachBatch = syncEachBatch;
     }
 
     /** Handles one decoded frame (type byte then payload); the caller releases it. */
-    abstract void onFrame(ChannelHandlerContext ctx, ByteBuf frame);
+    protected abstract void onFrame(ChannelHandlerContext ctx, ByteBuf frame);
 
     /** Who is at the other end, for log lines. */
-    abstract String peer();
+    protected abstract String peer();
 
     @Override
     public final void channelRead(final ChannelHandlerContext ctx, final Object msg)
@@ -52,7 +64,7 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter
         catch (final RuntimeException ex)
         {
             log.error("unexpected failure handling a frame from {}", describe(ctx), ex);
-            router.counters().incProtocolErrors();
+            counters.incProtocolErrors();
             ConnectionCloser.sendFatal(ctx.channel(), ErrorCode.INTERNAL, "internal error: " + ex);
         }
         finally
@@ -65,9 +77,9 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx)
     {
-        if (router.syncEachBatch())
+        if (syncEachBatch)
         {
-            router.journal().sync();
+            journal.sync();
         }
         ctx.flush();
         // after the acks: subscribers are woken once per batch, and only once the batch is on disk when syncing
@@ -106,9 +118,9 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter
      * Counts a protocol error and tells the peer (protocol.md section 10): a fatal one is logged, sent and the
      * connection closed once it is written; a non-fatal one is written in the read batch.
      */
-    final void protocolError(final ChannelHandlerContext ctx, final ErrorCode code, final String message, final boolean fatal)
+    protected final void protocolError(final ChannelHandlerContext ctx, final ErrorCode code, final String message, final boolean fatal)
     {
-        router.counters().incProtocolErrors();
+        counters.incProtocolErrors();
         if (fatal)
         {
             log.info("closing {}: {} {}", describe(ctx), code, message);
@@ -121,18 +133,19 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter
     }
 
     /** The frame's payload as a view (no copy), for protobuf's parser. Control frames only: it allocates a view. */
-    static ByteBuffer payload(final ByteBuf frame)
+    public static ByteBuffer payload(final ByteBuf frame)
     {
         return frame.nioBuffer(frame.readerIndex() + Frames.TYPE_BYTES, frame.readableBytes() - Frames.TYPE_BYTES);
     }
 
     /** "type N" for a type byte not in protocol.md section 3. */
-    static int typeByte(final ByteBuf frame)
+    public static int typeByte(final ByteBuf frame)
     {
         return frame.getUnsignedByte(frame.readerIndex());
     }
 
-    private String describe(final ChannelHandlerContext ctx)
+    /** Who and where, for log lines. */
+    protected final String describe(final ChannelHandlerContext ctx)
     {
         return peer() + " at " + ctx.channel().remoteAddress();
     }

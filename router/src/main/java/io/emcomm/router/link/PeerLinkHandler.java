@@ -1,0 +1,453 @@
+package io.emcomm.router.link;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.emcomm.protocol.address.Address;
+import io.emcomm.protocol.address.AddressException;
+import io.emcomm.protocol.address.ChannelPattern;
+import io.emcomm.protocol.envelope.DeliveryHeader;
+import io.emcomm.protocol.frame.Frames;
+import io.emcomm.protocol.wire.Advertise;
+import io.emcomm.protocol.wire.Error;
+import io.emcomm.protocol.wire.ErrorCode;
+import io.emcomm.protocol.wire.FrameType;
+import io.emcomm.router.conn.ControlFrames;
+import io.emcomm.router.conn.DeliveryAcks;
+import io.emcomm.router.conn.FrameHandler;
+import io.emcomm.router.config.JournalSync;
+import io.emcomm.router.sequence.ImportOutcome;
+import io.emcomm.router.session.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The logged-in phase of a peer link between routers, the same at both ends (docs/protocol.md section 14.2): a
+ * DELIVERY is imported into this router's journal ({@link io.emcomm.router.sequence.Sequencer#importDelivery}) and
+ * acknowledged once per read batch, after the journal sync when {@code emcomm.journal.sync=batch} (cumulatively when
+ * the sender numbers its frames); a DELIVERY_ACK moves this router's cursor for the peer, as a terminal's does; at the
+ * parent end an ADVERTISE updates what the child serves (kept durably, passed upward) and a HEARTBEAT is answered; at
+ * the child end the advertisement is sent whole on link-up and as coalesced deltas after, and HEARTBEATs go out at
+ * the WELCOME's interval. Anything else is ERROR {@code UNEXPECTED_FRAME}.
+ *
+ * <p>One instance per link; event loop of the link. An import takes what {@code Sequencer.importDelivery} takes and
+ * nothing more: the DELIVERY is read in place by a reused {@link DeliveryHeader}.
+ */
+public final class PeerLinkHandler extends FrameHandler
+{
+    private static final Logger LOG = LoggerFactory.getLogger(PeerLinkHandler.class);
+
+    /** Name of the handler in the pipeline. */
+    public static final String NAME = "peer-link";
+    /** How long changes to the local advertisement are gathered before one delta goes to the parent. */
+    static final long ADVERTISE_COALESCE_MS = 200;
+
+    private final PeerLinks links;
+    private final Session session;
+    /** True at the parent's end (the peer is a child): ADVERTISE is taken, HEARTBEAT answered. */
+    private final boolean parentEnd;
+    /** Whether the sender of DELIVERY frames here takes a cumulative acknowledgement (its WELCOME said so). */
+    private final boolean cumulativeAcks;
+    /** Child end: the parent's largest frame; an ADVERTISE is split under it. */
+    private final int peerMaxFrameBytes;
+    /** Child end: the WELCOME's heartbeat interval, milliseconds; 0 at the parent's end. */
+    private final int heartbeatMs;
+    private final boolean syncEachBatch;
+    private final DeliveryAcks deliveryAcks = new DeliveryAcks();
+    private final DeliveryHeader delivery = new DeliveryHeader();
+
+    /** The read batch's imports to acknowledge: through this delivery_seq, and these indexes (unnumbered frames). */
+    private long ackThrough;
+    private long[] ackIndexes = new long[16];
+    private int ackIndexCount;
+    /** Set once the link is being closed for a failed import: nothing after it is imported or acknowledged. */
+    private boolean closing;
+
+    /** Parent end: the child's advertisement as ADVERTISE frames build it, and whether this batch changed it. */
+    private Advertisement.Builder advertised;
+    private boolean advertisedChanged;
+
+    /** Child end: what the parent holds of this router's advertisement, and whether a delta is already scheduled. */
+    private Advertisement sent = Advertisement.EMPTY;
+    private boolean deltaScheduled;
+
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> heartbeat;
+
+    private PeerLinkHandler(final PeerLinks links, final Session session, final boolean parentEnd,
+        final boolean cumulativeAcks, final int peerMaxFrameBytes, final int heartbeatMs)
+    {
+        super(links.counters(), links.journal(), links.config().journalSync() == JournalSync.BATCH);
+        this.links = links;
+        this.session = session;
+        this.parentEnd = parentEnd;
+        this.cumulativeAcks = cumulativeAcks;
+        this.peerMaxFrameBytes = peerMaxFrameBytes;
+        this.heartbeatMs = heartbeatMs;
+        this.syncEachBatch = links.config().journalSync() == JournalSync.BATCH;
+        if (parentEnd)
+        {
+            final ChildAdvertisements.Held held = links.children().held(session.terminalId());
+            advertised = (held == null ? Advertisement.EMPTY : held.advertisement()).toBuilder();
+        }
+    }
+
+    /**
+     * The handler of a link a child opened here. A child router is this software, which takes cumulative
+     * acknowledgements on every link.
+     */
+    public static PeerLinkHandler atParent(final PeerLinks links, final Session session)
+    {
+        return new PeerLinkHandler(links, session, true, true, 0, 0);
+    }
+
+    /**
+     * The handler of this router's uplink, once the parent's WELCOME was checked.
+     *
+     * @param cumulativeAcks      the WELCOME's {@code cumulative_delivery_ack}
+     * @param parentMaxFrameBytes the WELCOME's {@code max_frame_bytes}
+     * @param heartbeatMs         the WELCOME's {@code heartbeat_interval_ms}
+     */
+    static PeerLinkHandler atChild(final PeerLinks links, final Session session, final boolean cumulativeAcks,
+        final int parentMaxFrameBytes, final int heartbeatMs)
+    {
+        return new PeerLinkHandler(links, session, false, cumulativeAcks,
+            Math.max(Frames.MIN_MAX_FRAME_BYTES, parentMaxFrameBytes), heartbeatMs);
+    }
+
+    /** The link's peer session. */
+    public Session session()
+    {
+        return session;
+    }
+
+    /**
+     * Starts the feed's timer; at the child end also the heartbeats and the advertisement: the whole of it now, deltas
+     * from now on.
+     */
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        this.ctx = ctx;
+        final long timerMs = links.config().timerIntervalMs();
+        timer = ctx.executor().scheduleAtFixedRate(session.feed()::onTimer, timerMs, timerMs, TimeUnit.MILLISECONDS);
+        if (!parentEnd)
+        {
+            sent = links.localAdvertisement();
+            writeAdvertise(ctx, sent.full(peerMaxFrameBytes - Frames.TYPE_BYTES));
+            if (heartbeatMs > 0)
+            {
+                heartbeat = ctx.executor().scheduleAtFixedRate(() ->
+                {
+                    ControlFrames.heartbeat(ctx, links.clockMicros());
+                    ctx.flush();
+                }, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
+            }
+            links.uplinkUp(this);
+        }
+    }
+
+    @Override
+    protected void onFrame(final ChannelHandlerContext ctx, final ByteBuf frame)
+    {
+        if (closing)
+        {
+            return;
+        }
+        final FrameType type = Frames.typeOf(frame);
+        if (type == null)
+        {
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "unknown frame type " + typeByte(frame), false);
+            return;
+        }
+        switch (type)
+        {
+            case DELIVERY -> onDelivery(ctx, frame);
+            case DELIVERY_ACK ->
+            {
+                links.counters().incDeliveryAcks();
+                deliveryAcks.apply(this, ctx, frame, session.feed(), session.terminalId());
+            }
+            case ADVERTISE ->
+            {
+                if (parentEnd)
+                {
+                    onAdvertise(ctx, frame);
+                }
+                else
+                {
+                    protocolError(ctx, ErrorCode.UNEXPECTED_FRAME, "ADVERTISE goes from a child router to its parent", false);
+                }
+            }
+            case HEARTBEAT ->
+            {
+                if (parentEnd)
+                {
+                    ControlFrames.heartbeat(ctx, links.clockMicros()); // the child's is answered; ours is not
+                }
+            }
+            case ERROR, GOING_AWAY -> onPeerError(frame, type);
+            case HELLO -> protocolError(ctx, ErrorCode.DUPLICATE_HELLO, "HELLO on an established peer link is ignored", false);
+            default -> protocolError(ctx, ErrorCode.UNEXPECTED_FRAME, type + " is not a peer-link frame", false);
+        }
+    }
+
+    @Override
+    protected String peer()
+    {
+        return "peer link " + session;
+    }
+
+    /**
+     * DELIVERY (protocol.md 14.3): read in place and imported; acknowledged at the batch's end. One that does not parse
+     * cannot be acknowledged and closes the link (a router does not write one); one the journal cannot take closes it
+     * too, after acknowledging what came before, so the peer sends it again on the next link.
+     */
+    private void onDelivery(final ChannelHandlerContext ctx, final ByteBuf frame)
+    {
+        final int payload = frame.readerIndex() + Frames.TYPE_BYTES;
+        if (!delivery.wrap(frame, payload, frame.writerIndex() - payload))
+        {
+            closing = true;
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "DELIVERY does not parse: " + delivery.problem(), true);
+            return;
+        }
+        final ImportOutcome out = links.sequencer().importDelivery(session, frame, delivery.envelopeOffset(),
+            delivery.envelopeLength(), delivery.originKind(), delivery.originRegion());
+        if (!out.acknowledge())
+        {
+            closing = true;
+            writeAcks(ctx);
+            protocolError(ctx, ErrorCode.INTERNAL, "cannot import journal index " + delivery.journalIndex() + " from "
+                + session.terminalId() + ": " + out.detail() + "; it is sent again on the next link", true);
+            return;
+        }
+        if (out.kind() == ImportOutcome.Kind.REFUSED)
+        {
+            LOG.warn("peer link {}: refused journal index {}: {}", session, delivery.journalIndex(), out.detail());
+        }
+        final long seq = delivery.deliverySeq();
+        if (cumulativeAcks && seq > 0)
+        {
+            ackThrough = Math.max(ackThrough, seq);
+        }
+        else
+        {
+            if (ackIndexCount == ackIndexes.length)
+            {
+                ackIndexes = Arrays.copyOf(ackIndexes, ackIndexCount * 2);
+            }
+            ackIndexes[ackIndexCount++] = delivery.journalIndex();
+        }
+    }
+
+    /**
+     * Writes the batch's acknowledgements, after the journal sync when every batch is synced (the peer moves its
+     * cursor on them, so what they cover must be as durable as a PUBLISH_ACK says).
+     */
+    private void writeAcks(final ChannelHandlerContext ctx)
+    {
+        if (ackThrough == 0 && ackIndexCount == 0)
+        {
+            return;
+        }
+        if (syncEachBatch)
+        {
+            links.journal().sync();
+        }
+        if (ackThrough != 0)
+        {
+            ControlFrames.deliveryAck(ctx, 0, ackThrough);
+            ackThrough = 0;
+        }
+        for (int i = 0; i < ackIndexCount; i++)
+        {
+            ControlFrames.deliveryAck(ctx, ackIndexes[i], 0);
+        }
+        ackIndexCount = 0;
+    }
+
+    /** ADVERTISE (protocol.md 14.4) from a child: applied now, kept and passed upward at the batch's end. */
+    private void onAdvertise(final ChannelHandlerContext ctx, final ByteBuf frame)
+    {
+        final Advertise advertise;
+        try
+        {
+            advertise = Advertise.parseFrom(payload(frame));
+        }
+        catch (final InvalidProtocolBufferException ex)
+        {
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "ADVERTISE does not parse: " + ex.getMessage(), false);
+            return;
+        }
+        final String problem = problem(advertise);
+        if (problem != null)
+        {
+            protocolError(ctx, ErrorCode.MALFORMED_FRAME, "ADVERTISE ignored: " + problem, false);
+            return;
+        }
+        advertisedChanged |= advertised.apply(advertise);
+    }
+
+    /** The first terminal id or channel pattern of an ADVERTISE that is not one, or null. */
+    private static String problem(final Advertise advertise)
+    {
+        for (final List<String> ids : List.of(advertise.getAddTerminalsList(), advertise.getRemoveTerminalsList()))
+        {
+            for (final String id : ids)
+            {
+                if (!Address.isValidTerminalId(id))
+                {
+                    return "'" + id + "' is not a terminal id";
+                }
+            }
+        }
+        for (final List<String> patterns : List.of(advertise.getAddChannelsList(), advertise.getRemoveChannelsList()))
+        {
+            for (final String pattern : patterns)
+            {
+                try
+                {
+                    ChannelPattern.parse(pattern);
+                }
+                catch (final AddressException ex)
+                {
+                    return "channel pattern '" + pattern + "': " + ex.getMessage();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** An ERROR or GOING_AWAY from the peer: logged; a fatal one is followed by the peer's close. */
+    private void onPeerError(final ByteBuf frame, final FrameType type)
+    {
+        try
+        {
+            final Error error = Error.parseFrom(payload(frame));
+            LOG.info("peer link {}: {} {} {}", session, type, error.getCode(), error.getMessage());
+        }
+        catch (final InvalidProtocolBufferException ex)
+        {
+            LOG.info("peer link {}: {} that does not parse", session, type);
+        }
+    }
+
+    /**
+     * The local advertisement may have changed (child end): a delta goes to the parent after
+     * {@link #ADVERTISE_COALESCE_MS}, one for all the changes of that time. Any thread.
+     */
+    void advertisementChanged()
+    {
+        final ChannelHandlerContext c = ctx;
+        if (c == null)
+        {
+            return;
+        }
+        c.executor().execute(() ->
+        {
+            if (!deltaScheduled && c.channel().isActive())
+            {
+                deltaScheduled = true;
+                c.executor().schedule(this::sendDelta, ADVERTISE_COALESCE_MS, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private void sendDelta()
+    {
+        deltaScheduled = false;
+        if (!ctx.channel().isActive())
+        {
+            return;
+        }
+        final Advertisement now = links.localAdvertisement();
+        final List<Advertise> frames = now.deltaFrom(sent, peerMaxFrameBytes - Frames.TYPE_BYTES);
+        sent = now;
+        writeAdvertise(ctx, frames);
+    }
+
+    private static void writeAdvertise(final ChannelHandlerContext ctx, final List<Advertise> frames)
+    {
+        for (final Advertise a : frames)
+        {
+            ControlFrames.advertise(ctx, a);
+        }
+        ctx.flush();
+    }
+
+    /**
+     * Nothing arrived for too long: at the parent's end after {@code emcomm.idle.timeout.ms} (ERROR IDLE_TIMEOUT, as
+     * for a terminal); at the child's end after three heartbeat intervals, when it closes and dials again.
+     */
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
+    {
+        if (event instanceof IdleStateEvent)
+        {
+            if (parentEnd)
+            {
+                protocolError(ctx, ErrorCode.IDLE_TIMEOUT, "nothing received on the peer link for "
+                    + links.config().security().idleTimeoutMs() + " ms (send HEARTBEAT)", true);
+            }
+            else
+            {
+                LOG.warn("peer link {}: the parent was silent for three heartbeat intervals; closing to dial again", session);
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    /**
+     * End of the read batch: the imports' acknowledgements (after the sync when syncing per batch), a child's changed
+     * advertisement, this link's cursor; then the common sync, flush and wake-ups.
+     */
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        writeAcks(ctx);
+        if (advertisedChanged)
+        {
+            advertisedChanged = false;
+            links.childAdvertised(session.peerScope(), session.regionCode(), advertised.build());
+        }
+        session.feed().persist();
+        super.channelReadComplete(ctx);
+    }
+
+    /** The socket takes more again: the feed goes on. */
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        if (ctx.channel().isWritable())
+        {
+            session.feed().drain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Teardown: timers stop, the link leaves routing, its feed closes, the registry says it is down. */
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        if (timer != null)
+        {
+            timer.cancel(false);
+        }
+        if (heartbeat != null)
+        {
+            heartbeat.cancel(false);
+        }
+        links.closed(session, this);
+        ctx.fireChannelInactive();
+    }
+}
