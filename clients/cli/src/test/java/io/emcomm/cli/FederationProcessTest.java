@@ -280,6 +280,7 @@ class FederationProcessTest
         p.village.publishAll(texts(p.village, half, "stream up B", Precedence.ROUTINE, "terminal:" + p.province.id()));
         p.province.publishAll(texts(p.province, half, "stream down B", Precedence.ROUTINE, "region:" + VILLAGE_REGION));
         tree.restartCity();
+        p.city = login(tree.city(), p.city.id(), TerminalKind.COMMAND_POST, "5201"); // its session died with the router
 
         p.province.await(textStartingWith("stream up "), 2 * half, RECOVER);
         p.village.await(textStartingWith("stream down "), 2 * half, RECOVER);
@@ -342,7 +343,8 @@ class FederationProcessTest
     private final class Posts
     {
         final ListeningTerminal province;
-        final ListeningTerminal city;
+        /** Not final: its connection dies with the city router, and it logs in again when the city is back. */
+        ListeningTerminal city;
         final ListeningTerminal county;
         final ListeningTerminal village;
 
