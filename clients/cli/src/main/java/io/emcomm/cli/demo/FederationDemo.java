@@ -49,6 +49,8 @@ public final class FederationDemo
     static final String COUNTY_PROFILE = "vsat";
     private static final String VILLAGE = "vil-1";
     private static final int CUT_ROUTINE = 4;
+    /** How many of the county's redials the cut refuses before the link returns. */
+    private static final int REDIALS_WHILE_CUT = 4;
 
     private final PrintWriter out;
     private final Roster roster = new Roster()
@@ -230,6 +232,10 @@ public final class FederationDemo
         link.waitingDown = crossing(duringCut, false);
         out.println(String.format(Locale.ROOT, "  delivered on their own side of the cut: %d; waiting to cross: %d up, %d down",
             local.size() - missing, link.waitingUp.size(), link.waitingDown.size()));
+        // the link stays down until the county has noticed and tried again a few times (100 ms, 200 ms, 400 ms ...)
+        final boolean redialled = countyLink.awaitRefusedDials(REDIALS_WHILE_CUT, Demo.DELIVERY_WAIT.toMillis());
+        out.println("  the county " + (redialled ? "redialled the city " + countyLink.refused() + " times, refused by the cut"
+            : "did not redial within " + Demo.DELIVERY_WAIT.toSeconds() + " s"));
 
         step("5. the link returns: what waited crosses, most urgent first, each message once");
         final long bytesUpBefore = countyLink.bytesUp();

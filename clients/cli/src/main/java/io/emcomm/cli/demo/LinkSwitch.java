@@ -39,6 +39,7 @@ final class LinkSwitch implements AutoCloseable
     private final AtomicLong up = new AtomicLong();
     private final AtomicLong down = new AtomicLong();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
     private final int targetPort;
     private volatile boolean cut;
 
@@ -56,6 +57,7 @@ final class LinkSwitch implements AutoCloseable
                     if (cut)
                     {
                         client.close();
+                        refusedOne();
                         return;
                     }
                     connections.incrementAndGet();
@@ -96,6 +98,38 @@ final class LinkSwitch implements AutoCloseable
     long bytesDown()
     {
         return down.get();
+    }
+
+    /** The county's dials closed at once because the link was cut. */
+    int refused()
+    {
+        return refused.get();
+    }
+
+    /**
+     * Waits until {@code count} more of the county's dials have been refused by the cut (it noticed the link is down and
+     * keeps redialling with backoff); false when that has not happened within {@code timeoutMs}.
+     */
+    synchronized boolean awaitRefusedDials(final int count, final long timeoutMs) throws InterruptedException
+    {
+        final int target = refused.get() + count;
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (refused.get() < target)
+        {
+            final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (leftMs <= 0)
+            {
+                return false;
+            }
+            wait(leftMs);
+        }
+        return true;
+    }
+
+    private synchronized void refusedOne()
+    {
+        refused.incrementAndGet();
+        notifyAll();
     }
 
     /** Connections relayed so far: 1 + the county's redials that got through. */
