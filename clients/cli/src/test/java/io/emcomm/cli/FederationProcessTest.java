@@ -290,6 +290,66 @@ class FederationProcessTest
     }
 
     @Test
+    void killMinusNineOfTheCountyMidStreamLosesNothingItAcknowledgedAndTheProvinceGetsEachOnce() throws Exception
+    {
+        final Posts p = posts();
+        final int half = 40;
+        p.village.publishAll(texts(p.village, half, "county stream A", Precedence.ROUTINE, "terminal:" + p.province.id()));
+        p.province.await(textStartingWith("county stream A"), 3, CROSS);
+        tree.killAndRestartCounty(); // what it acknowledged and had not yet forwarded waits in its journal
+        p.county = login(tree.county(), p.county.id(), TerminalKind.COMMAND_POST, "520102");
+        p.village = login(tree.county(), p.village.id(), TerminalKind.GROUND, VILLAGE_REGION); // numbering goes on from WELCOME
+        p.village.publishAll(texts(p.village, half, "county stream B", Precedence.ROUTINE, "terminal:" + p.province.id()));
+
+        p.province.await(textStartingWith("county stream "), 2 * half, RECOVER);
+        p.endMarkersArrived();
+        assertOnce(p.province, textStartingWith("county stream "), 2 * half);
+    }
+
+    @Test
+    void anUnacknowledgedFlashToAVillageComesBackToTheProvinceAsANonDeliveryReceipt() throws Exception
+    {
+        final Posts p = posts();
+        final String deafRegion = "520102001002";
+        try (TestTerminal deaf = TestTerminal.login(tree.county().port(), "vil-deaf-" + t, TerminalKind.GROUND, deafRegion))
+        {
+            deaf.startHeartbeats(RouterTree.HEARTBEAT_MS); // alive, but never acknowledges
+            final Envelope order = p.province.text("FLASH evacuate the lower village", Precedence.FLASH, "region:" + deafRegion)
+                .build();
+            p.province.publish(order);
+            assertEquals(order.getOriginSequence(), deaf.awaitDelivery().getEnvelope().getOriginSequence(), "it arrives");
+
+            final Predicate<Delivery> notDelivered = d -> d.getEnvelope().hasReceipt()
+                && d.getEnvelope().getReceipt().getStatus() == Receipt.Status.NOT_DELIVERED
+                && d.getEnvelope().getReceipt().getMessageOrigin().equals(p.province.id())
+                && d.getEnvelope().getReceipt().getMessageOriginSequence() == order.getOriginSequence();
+            final Delivery r = p.province.await(notDelivered, 1, CROSS).get(0);
+            assertEquals(deaf.id(), r.getEnvelope().getReceipt().getTerminalId(), "the receipt names the village terminal");
+            assertEquals(RouterTree.COUNTY_ID, r.getEnvelope().getOrigin(), "made where the village is connected");
+        }
+    }
+
+    @Test
+    void aMessageThatExpiresWhileTheLinkIsCutDoesNotCross() throws Exception
+    {
+        final Posts p = posts();
+        tree.countyLink().cut();
+        final long expiresAtMicros = System.currentTimeMillis() * 1000 + 1_000_000;
+        p.city.publish(p.city.text("expires in a second", Precedence.PRIORITY, "region:520102")
+            .setExpiresAtMicros(expiresAtMicros).build());
+        awaitWallClockPast(expiresAtMicros + 100_000);
+        p.city.publish(p.city.text("still current", Precedence.ROUTINE, "region:520102").build());
+        tree.countyLink().restore();
+        // journal order is delivery order for one precedence and later for a lower one: had the expired message
+        // crossed, it would be here before the current one (it is PRIORITY, the current one ROUTINE)
+        p.county.await(textStartingWith("still current"), 1, CROSS);
+        p.village.await(textStartingWith("still current"), 1, CROSS);
+        p.endMarkersArrived();
+        assertEquals(List.of(), p.county.received(textStartingWith("expires in")), "expired before the link returned");
+        assertEquals(List.of(), p.village.received(textStartingWith("expires in")), "expired before the link returned");
+    }
+
+    @Test
     void aCountyPeerCannotPublishAsAProvinceCommandPost() throws Exception
     {
         final Posts p = posts();
@@ -345,8 +405,9 @@ class FederationProcessTest
         final ListeningTerminal province;
         /** Not final: its connection dies with the city router, and it logs in again when the city is back. */
         ListeningTerminal city;
-        final ListeningTerminal county;
-        final ListeningTerminal village;
+        /** Not final: these die with the county router and log in again when it is back. */
+        ListeningTerminal county;
+        ListeningTerminal village;
 
         Posts() throws IOException
         {
@@ -457,6 +518,16 @@ class FederationProcessTest
                     return;
                 }
             }
+        }
+    }
+
+    /** Returns once the wall clock has passed {@code micros}: the condition an expiry test waits for is time itself. */
+    private static void awaitWallClockPast(final long micros) throws InterruptedException
+    {
+        long leftMs;
+        while ((leftMs = micros / 1000 - System.currentTimeMillis()) > 0)
+        {
+            Thread.sleep(leftMs);
         }
     }
 

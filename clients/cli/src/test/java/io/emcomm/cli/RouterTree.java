@@ -18,8 +18,8 @@ import java.util.List;
  * </pre>
  * Each has its own data folder under the given folder ({@code prov/}, {@code city/}, {@code county/}) and its
  * output in {@code NAME.log} beside it. Heartbeats every 500 ms and a 3 s idle timeout (both ends of a link use
- * them) let a stalled link be noticed within seconds; one event loop each keeps three routers and the test on two
- * cores.
+ * them) let a stalled link be noticed within seconds, a 1.5 s FLASH deadline lets a non-delivery receipt be made
+ * within seconds; one event loop each keeps three routers and the test on two cores.
  */
 final class RouterTree implements AutoCloseable
 {
@@ -28,6 +28,8 @@ final class RouterTree implements AutoCloseable
     static final String COUNTY_ID = "county-520102";
     static final int IDLE_TIMEOUT_MS = 3_000;
     static final int HEARTBEAT_MS = 500;
+    /** A FLASH not acknowledged in this time is sent again, and after as long again reported NOT_DELIVERED. */
+    static final int FLASH_ACK_TIMEOUT_MS = 1_500;
 
     private final ChildCliRouter province;
     private final ChildCliRouter city;
@@ -47,7 +49,8 @@ final class RouterTree implements AutoCloseable
     static RouterTree start(final Path dir, final String countyProfile) throws IOException
     {
         final List<String> jvm = List.of("-Demcomm.heartbeat.interval.ms=" + HEARTBEAT_MS,
-            "-Demcomm.idle.timeout.ms=" + IDLE_TIMEOUT_MS, "-Demcomm.io.threads=1");
+            "-Demcomm.idle.timeout.ms=" + IDLE_TIMEOUT_MS, "-Demcomm.io.threads=1",
+            "-Demcomm.flash.ack.timeout.ms=" + FLASH_ACK_TIMEOUT_MS, "-Demcomm.timer.interval.ms=250");
         final List<AutoCloseable> started = new ArrayList<>();
         try
         {
@@ -113,6 +116,13 @@ final class RouterTree implements AutoCloseable
     {
         city.restart();
         countyLink.target(city.port());
+    }
+
+    /** {@code kill -9} of the county, then the county again on its data (its terminals must log in again). */
+    void killAndRestartCounty() throws IOException, InterruptedException
+    {
+        county.kill();
+        county.restart();
     }
 
     /** Brings back whatever a failed test left down: every router running, the county link relaying. */
