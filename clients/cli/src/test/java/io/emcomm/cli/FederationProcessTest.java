@@ -7,6 +7,7 @@ import io.emcomm.protocol.wire.DeliveryAck;
 import io.emcomm.protocol.wire.Envelope;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.Hello;
+import io.emcomm.protocol.wire.PositionReport;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.Receipt;
@@ -347,6 +348,40 @@ class FederationProcessTest
         p.endMarkersArrived();
         assertEquals(List.of(), p.county.received(textStartingWith("expires in")), "expired before the link returned");
         assertEquals(List.of(), p.village.received(textStartingWith("expires in")), "expired before the link returned");
+    }
+
+    @Test
+    void onABusyVsatLinkOnlyTheLatestPositionOfASourceCrossesAndNothingElseIsDropped() throws Exception
+    {
+        final Posts p = posts();
+        try (ListeningTerminal uav = login(tree.county(), "uav-" + t, TerminalKind.AIR, "520102"))
+        {
+            final String channel = "channel:positions.520102.air." + t;
+            p.city.raw().subscribe(channel);
+            // keep the county's vsat link busy for a few seconds: 60 kB of routine reports up the chain (32 kB burst, 8 kB/s)
+            final int reports = 60;
+            p.village.publishAll(texts(p.village, reports, "long report " + "x".repeat(1_000), Precedence.ROUTINE,
+                "up:" + VILLAGE_REGION));
+            // five positions of one UAV while they wait: on a shaped link only the newest waiting one goes on
+            final List<Envelope> positions = new ArrayList<>();
+            for (int i = 0; i < 5; i++)
+            {
+                positions.add(Envelope.newBuilder().setOrigin(uav.id()).setOriginSequence(uav.raw().nextSequence())
+                    .setPrecedence(Precedence.ROUTINE).setCreatedAtMicros(System.currentTimeMillis() * 1000).addTo(channel)
+                    .setPosition(PositionReport.newBuilder().setLat(26.57 + i * 0.001).setLon(106.71).setAltitudeM(850))
+                    .build());
+            }
+            uav.publishAll(positions);
+            final long newest = positions.get(positions.size() - 1).getOriginSequence();
+            p.city.await(d -> d.getEnvelope().getOrigin().equals(uav.id()) && d.getEnvelope().getOriginSequence() == newest,
+                1, CROSS);
+            p.city.await(textStartingWith("long report"), reports, CROSS);
+            p.endMarkersArrived();
+            final int crossed = p.city.received(from(uav.id())).size();
+            assertTrue(crossed < positions.size(), "older positions superseded on the busy link: " + crossed + " of "
+                + positions.size() + " crossed");
+            assertOnce(p.city, textStartingWith("long report"), reports);
+        }
     }
 
     @Test
