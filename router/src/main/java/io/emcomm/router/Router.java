@@ -102,6 +102,7 @@ public final class Router implements AutoCloseable, RouterView
         // the security files, the data folder (lock, permissions), the terminal port. A failure is one
         // StartFailure line and leaves the data as it was.
         final AccessControl accessControl = new AccessControl(config.security());
+        UplinkConnector.check(config.federation());
         dataFolder = DataFolder.claim(config.dataDir(), config.journalDir().getFileName().toString(), CURSORS_DIR, LINKS_DIR);
         final boolean epoll = Epoll.isAvailable();
         final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

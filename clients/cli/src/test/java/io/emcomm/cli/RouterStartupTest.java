@@ -192,6 +192,17 @@ class RouterStartupTest
     }
 
     @Test
+    void anUnknownUplinkProfileIsOneLineBeforeTheDataFolderIsMade()
+    {
+        final Run run = cli("router", "--region", "520102", "--uplink", "city:7400", "--uplink-router-id", "city-5201",
+            "--uplink-profile", "warp", "--port", "0", "--admin-port", "-1", "--data", dir.resolve("data").toString());
+        assertEquals("emcomm router: bad configuration: emcomm.uplink.profile: unknown link profile 'warp' (beidou, "
+            + "tiantong, vsat, rate:<bytes per second>)\n", run.err());
+        assertEquals(1, run.code());
+        assertFalse(Files.exists(dir.resolve("data")), "nothing was created");
+    }
+
+    @Test
     void aBadOptionIsAUsageError()
     {
         final Run run = cli("router", "--port", "seventy");

@@ -1,9 +1,6 @@
 package io.emcomm.router.link;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.emcomm.protocol.address.Address;
-import io.emcomm.protocol.address.AddressException;
-import io.emcomm.protocol.address.ChannelPattern;
 import io.emcomm.protocol.envelope.DeliveryHeader;
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.Advertise;
@@ -22,8 +19,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -45,39 +40,25 @@ public final class PeerLinkHandler extends FrameHandler
 
     /** Name of the handler in the pipeline. */
     public static final String NAME = "peer-link";
-    /** How long changes to the local advertisement are gathered before one delta goes to the parent. */
-    static final long ADVERTISE_COALESCE_MS = 200;
 
     private final PeerLinks links;
     private final Session session;
     /** True at the parent's end (the peer is a child): ADVERTISE is taken, HEARTBEAT answered. */
     private final boolean parentEnd;
-    /** Whether the sender of DELIVERY frames here takes a cumulative acknowledgement (its WELCOME said so). */
-    private final boolean cumulativeAcks;
     /** Child end: the parent's largest frame; an ADVERTISE is split under it. */
     private final int peerMaxFrameBytes;
     /** Child end: the WELCOME's heartbeat interval, milliseconds; 0 at the parent's end. */
     private final int heartbeatMs;
-    private final boolean syncEachBatch;
     private final DeliveryAcks deliveryAcks = new DeliveryAcks();
     private final DeliveryHeader delivery = new DeliveryHeader();
-
-    /** The read batch's imports to acknowledge: through this delivery_seq, and these indexes (unnumbered frames). */
-    private long ackThrough;
-    private long[] ackIndexes = new long[16];
-    private int ackIndexCount;
+    private final ImportAcks importAcks;
+    /** Parent end: the child's ADVERTISE frames; null at the child's end. */
+    private final AdvertiseIntake advertised;
+    /** Child end: this router's advertisement to the parent; null at the parent's end. */
+    private volatile AdvertiseSender advertising;
     /** Set once the link is being closed for a failed import: nothing after it is imported or acknowledged. */
     private boolean closing;
 
-    /** Parent end: the child's advertisement as ADVERTISE frames build it, and whether this batch changed it. */
-    private Advertisement.Builder advertised;
-    private boolean advertisedChanged;
-
-    /** Child end: what the parent holds of this router's advertisement, and whether a delta is already scheduled. */
-    private Advertisement sent = Advertisement.EMPTY;
-    private boolean deltaScheduled;
-
-    private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> heartbeat;
 
@@ -88,15 +69,10 @@ public final class PeerLinkHandler extends FrameHandler
         this.links = links;
         this.session = session;
         this.parentEnd = parentEnd;
-        this.cumulativeAcks = cumulativeAcks;
         this.peerMaxFrameBytes = peerMaxFrameBytes;
         this.heartbeatMs = heartbeatMs;
-        this.syncEachBatch = links.config().journalSync() == JournalSync.BATCH;
-        if (parentEnd)
-        {
-            final ChildAdvertisements.Held held = links.children().held(session.terminalId());
-            advertised = (held == null ? Advertisement.EMPTY : held.advertisement()).toBuilder();
-        }
+        this.importAcks = new ImportAcks(cumulativeAcks, links.journal(), links.config().journalSync() == JournalSync.BATCH);
+        this.advertised = parentEnd ? new AdvertiseIntake(links, session) : null;
     }
 
     /**
@@ -135,13 +111,12 @@ public final class PeerLinkHandler extends FrameHandler
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
-        this.ctx = ctx;
         final long timerMs = links.config().timerIntervalMs();
         timer = ctx.executor().scheduleAtFixedRate(session.feed()::onTimer, timerMs, timerMs, TimeUnit.MILLISECONDS);
         if (!parentEnd)
         {
-            sent = links.localAdvertisement();
-            writeAdvertise(ctx, sent.full(peerMaxFrameBytes - Frames.TYPE_BYTES));
+            advertising = new AdvertiseSender(links, ctx, peerMaxFrameBytes - Frames.TYPE_BYTES);
+            advertising.sendFull();
             if (heartbeatMs > 0)
             {
                 heartbeat = ctx.executor().scheduleAtFixedRate(() ->
@@ -224,7 +199,7 @@ public final class PeerLinkHandler extends FrameHandler
         if (!out.acknowledge())
         {
             closing = true;
-            writeAcks(ctx);
+            importAcks.write(ctx);
             protocolError(ctx, ErrorCode.INTERNAL, "cannot import journal index " + delivery.journalIndex() + " from "
                 + session.terminalId() + ": " + out.detail() + "; it is sent again on the next link", true);
             return;
@@ -233,45 +208,7 @@ public final class PeerLinkHandler extends FrameHandler
         {
             LOG.warn("peer link {}: refused journal index {}: {}", session, delivery.journalIndex(), out.detail());
         }
-        final long seq = delivery.deliverySeq();
-        if (cumulativeAcks && seq > 0)
-        {
-            ackThrough = Math.max(ackThrough, seq);
-        }
-        else
-        {
-            if (ackIndexCount == ackIndexes.length)
-            {
-                ackIndexes = Arrays.copyOf(ackIndexes, ackIndexCount * 2);
-            }
-            ackIndexes[ackIndexCount++] = delivery.journalIndex();
-        }
-    }
-
-    /**
-     * Writes the batch's acknowledgements, after the journal sync when every batch is synced (the peer moves its
-     * cursor on them, so what they cover must be as durable as a PUBLISH_ACK says).
-     */
-    private void writeAcks(final ChannelHandlerContext ctx)
-    {
-        if (ackThrough == 0 && ackIndexCount == 0)
-        {
-            return;
-        }
-        if (syncEachBatch)
-        {
-            links.journal().sync();
-        }
-        if (ackThrough != 0)
-        {
-            ControlFrames.deliveryAck(ctx, 0, ackThrough);
-            ackThrough = 0;
-        }
-        for (int i = 0; i < ackIndexCount; i++)
-        {
-            ControlFrames.deliveryAck(ctx, ackIndexes[i], 0);
-        }
-        ackIndexCount = 0;
+        importAcks.add(delivery.deliverySeq(), delivery.journalIndex());
     }
 
     /** ADVERTISE (protocol.md 14.4) from a child: applied now, kept and passed upward at the batch's end. */
@@ -287,43 +224,11 @@ public final class PeerLinkHandler extends FrameHandler
             protocolError(ctx, ErrorCode.MALFORMED_FRAME, "ADVERTISE does not parse: " + ex.getMessage(), false);
             return;
         }
-        final String problem = problem(advertise);
+        final String problem = advertised.apply(advertise);
         if (problem != null)
         {
             protocolError(ctx, ErrorCode.MALFORMED_FRAME, "ADVERTISE ignored: " + problem, false);
-            return;
         }
-        advertisedChanged |= advertised.apply(advertise);
-    }
-
-    /** The first terminal id or channel pattern of an ADVERTISE that is not one, or null. */
-    private static String problem(final Advertise advertise)
-    {
-        for (final List<String> ids : List.of(advertise.getAddTerminalsList(), advertise.getRemoveTerminalsList()))
-        {
-            for (final String id : ids)
-            {
-                if (!Address.isValidTerminalId(id))
-                {
-                    return "'" + id + "' is not a terminal id";
-                }
-            }
-        }
-        for (final List<String> patterns : List.of(advertise.getAddChannelsList(), advertise.getRemoveChannelsList()))
-        {
-            for (final String pattern : patterns)
-            {
-                try
-                {
-                    ChannelPattern.parse(pattern);
-                }
-                catch (final AddressException ex)
-                {
-                    return "channel pattern '" + pattern + "': " + ex.getMessage();
-                }
-            }
-        }
-        return null;
     }
 
     /** An ERROR or GOING_AWAY from the peer: logged; a fatal one is followed by the peer's close. */
@@ -340,47 +245,14 @@ public final class PeerLinkHandler extends FrameHandler
         }
     }
 
-    /**
-     * The local advertisement may have changed (child end): a delta goes to the parent after
-     * {@link #ADVERTISE_COALESCE_MS}, one for all the changes of that time. Any thread.
-     */
+    /** The local advertisement may have changed (child end): a delta goes to the parent soon. Any thread. */
     void advertisementChanged()
     {
-        final ChannelHandlerContext c = ctx;
-        if (c == null)
+        final AdvertiseSender sender = advertising;
+        if (sender != null)
         {
-            return;
+            sender.changed();
         }
-        c.executor().execute(() ->
-        {
-            if (!deltaScheduled && c.channel().isActive())
-            {
-                deltaScheduled = true;
-                c.executor().schedule(this::sendDelta, ADVERTISE_COALESCE_MS, TimeUnit.MILLISECONDS);
-            }
-        });
-    }
-
-    private void sendDelta()
-    {
-        deltaScheduled = false;
-        if (!ctx.channel().isActive())
-        {
-            return;
-        }
-        final Advertisement now = links.localAdvertisement();
-        final List<Advertise> frames = now.deltaFrom(sent, peerMaxFrameBytes - Frames.TYPE_BYTES);
-        sent = now;
-        writeAdvertise(ctx, frames);
-    }
-
-    private static void writeAdvertise(final ChannelHandlerContext ctx, final List<Advertise> frames)
-    {
-        for (final Advertise a : frames)
-        {
-            ControlFrames.advertise(ctx, a);
-        }
-        ctx.flush();
     }
 
     /**
@@ -414,11 +286,10 @@ public final class PeerLinkHandler extends FrameHandler
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx)
     {
-        writeAcks(ctx);
-        if (advertisedChanged)
+        importAcks.write(ctx);
+        if (advertised != null)
         {
-            advertisedChanged = false;
-            links.childAdvertised(session.peerScope(), session.regionCode(), advertised.build());
+            advertised.endOfBatch();
         }
         session.feed().persist();
         super.channelReadComplete(ctx);

@@ -2,6 +2,7 @@ package io.emcomm.router.link;
 
 import io.emcomm.protocol.address.AddressException;
 import io.emcomm.protocol.address.ChannelPattern;
+import io.emcomm.protocol.region.RegionCode;
 import io.emcomm.router.address.PeerScope;
 import io.emcomm.router.config.FederationSettings;
 import io.emcomm.router.config.RouterConfig;
@@ -169,7 +170,11 @@ public final class PeerLinks
         return cursors.contains(id) && !isRouter(id) || children.servesTerminal(id);
     }
 
-    private boolean isRouter(final String id)
+    /**
+     * Whether {@code id} is a router's: this one's, its parent's, or a child's this router has linked with or kept an
+     * advertisement of. Router ids and terminal ids share one namespace (one cursor store). Any thread; no allocation.
+     */
+    public boolean isRouter(final String id)
     {
         return id.equals(config.routerId()) || id.equals(federation.uplinkRouterId()) || children.held(id) != null
             || links.link(id) != null;
@@ -262,6 +267,17 @@ public final class PeerLinks
     void uplinkUp(final PeerLinkHandler handler)
     {
         uplink = handler;
+    }
+
+    /**
+     * Whether a child serving {@code childRegion} may advertise terminal {@code id}: not when this router's terminal
+     * registry lists the id in a region outside the child's subtree (a compromised child could otherwise draw messages
+     * for another region's terminal to itself).
+     */
+    boolean mayAdvertise(final String childRegion, final String id)
+    {
+        final String registered = accessControl.registeredRegion(id);
+        return registered == null || RegionCode.contains(childRegion, registered);
     }
 
     /**

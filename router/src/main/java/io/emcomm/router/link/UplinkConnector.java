@@ -67,14 +67,7 @@ public final class UplinkConnector implements AutoCloseable
         this.federation = links.config().federation();
         this.group = group;
         this.where = federation.uplink();
-        try
-        {
-            this.profile = LinkProfile.parse(federation.uplinkProfile());
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new ConfigException(Settings.UPLINK_PROFILE.key() + ": " + ex.getMessage());
-        }
+        this.profile = profile(federation);
         this.tls = federation.uplinkTls() ? tlsContext(federation) : null;
         this.bootstrap = new Bootstrap().group(group).channel(channelClass)
             .option(ChannelOption.TCP_NODELAY, true)
@@ -97,6 +90,36 @@ public final class UplinkConnector implements AutoCloseable
                     ch.pipeline().addLast(UplinkHandshake.NAME, new UplinkHandshake(links, UplinkConnector.this, profile));
                 }
             });
+    }
+
+    /**
+     * Checks what of the uplink's settings only this package can check (the link profile, the TLS files), so that the
+     * router refuses to start before it touches its data.
+     *
+     * @throws ConfigException naming the setting
+     */
+    public static void check(final FederationSettings federation)
+    {
+        if (federation.hasUplink())
+        {
+            profile(federation);
+            if (federation.uplinkTls())
+            {
+                tlsContext(federation);
+            }
+        }
+    }
+
+    private static LinkProfile profile(final FederationSettings federation)
+    {
+        try
+        {
+            return LinkProfile.parse(federation.uplinkProfile());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(Settings.UPLINK_PROFILE.key() + ": " + ex.getMessage());
+        }
     }
 
     private static SslContext tlsContext(final FederationSettings federation)

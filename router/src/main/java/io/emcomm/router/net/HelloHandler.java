@@ -143,6 +143,13 @@ final class HelloHandler extends HandshakePhase
                 + "' is the router's own id (receipts and escalations come from it)", true);
             return;
         }
+        if (kind != TerminalKind.ROUTER && router.links() != null && router.links().isRouter(hello.getTerminalId()))
+        {
+            // router ids and terminal ids share one namespace (one cursor store): a terminal may not take a link's
+            protocolError(ctx, ErrorCode.INVALID_TERMINAL_ID, "terminal id '" + hello.getTerminalId()
+                + "' is the id of a peer router of this one (docs/protocol.md section 14)", true);
+            return;
+        }
         final String regionProblem = kind == TerminalKind.ROUTER ? childRegionProblem(hello)
             : RegionCode.problem(hello.getRegionCode());
         if (regionProblem != null)

@@ -23,6 +23,8 @@ import java.util.function.LongSupplier;
  *   <li><b>Well formed</b>: the envelope's header parses, it has an origin, an origin_sequence of 1 or more and at
  *       least one destination, every one of which parses. Otherwise REFUSED (the peer's router accepted it, so this
  *       is a bug or an attack, not a user's mistake).</li>
+ *   <li><b>Not this router's own</b>: a message with this router's id as its origin never comes back over a link
+ *       (it is never sent back to its ingress), so one that does is forged or looped: REFUSED, from either side.</li>
  *   <li><b>Authority</b> (issue 16 item 5), for a link to a <i>child</i> only: the origin region must be non-empty and
  *       lie in the child's region, and when the terminal registry lists the origin id its registered region must lie
  *       there too. Otherwise REFUSED. What comes from the parent is trusted; the access policy applied where the
@@ -66,17 +68,22 @@ final class PeerImport
     };
 
     private final Sequencer sequencer;
+    private final Fanout fanout;
     private final Journal journal;
     private final RoutingTable table;
     private final RouterCounters counters;
     private final LongSupplier clockMicros;
     private final DedupeWindows origins;
     private final RegisteredRegions registered;
+    /** This router's own id: nothing of its own ever comes back over a link, so such a message is forged or looped. */
+    private final String routerId;
 
-    PeerImport(final Sequencer sequencer, final Journal journal, final RoutingTable table, final RouterCounters counters,
-        final LongSupplier clockMicros, final DedupeWindows origins, final RegisteredRegions registered)
+    PeerImport(final Sequencer sequencer, final Fanout fanout, final Journal journal, final RoutingTable table, final RouterCounters counters,
+        final LongSupplier clockMicros, final DedupeWindows origins, final RegisteredRegions registered, final String routerId)
     {
+        this.routerId = routerId;
         this.sequencer = sequencer;
+        this.fanout = fanout;
         this.journal = journal;
         this.table = table;
         this.counters = counters;
@@ -121,6 +128,11 @@ final class PeerImport
             }
             destinations[i] = d;
         }
+        if (header.originEquals(routerId))
+        {
+            clear(destinations, count);
+            return refuse(out, scope, "a message with this router's own id " + routerId + " as its origin");
+        }
         final DedupeWindow origin = window(t, header);
         if (scope.isChild())
         {
@@ -163,7 +175,7 @@ final class PeerImport
             // as for a local publish, the origin's own session (if it is connected here too) gets its message only
             // when addressed terminal: to it, which is what catch-up's matcher decides from the envelope's origin
             final Session self = table.terminal(origin.origin());
-            final int deliveredNow = sequencer.route(self, peer, header, destinations, count, buf, offset, length, index,
+            final int deliveredNow = fanout.route(self, peer, header, destinations, count, buf, offset, length, index,
                 now, originKind, originRegion);
             return out.set(ImportOutcome.Kind.IMPORTED, index, deliveredNow, null);
         }

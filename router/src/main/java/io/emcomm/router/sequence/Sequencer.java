@@ -10,11 +10,9 @@ import io.emcomm.protocol.envelope.EnvelopeValidator;
 import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.NackReason;
 import io.emcomm.router.counters.RouterCounters;
-import io.emcomm.router.delivery.DeliveryFrames;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.DedupeWindow;
 import io.emcomm.router.journal.DedupeWindows;
-import io.emcomm.router.route.Recipients;
 import io.emcomm.router.session.Session;
 import io.emcomm.protocol.wire.Envelope;
 import io.emcomm.protocol.wire.Precedence;
@@ -23,8 +21,6 @@ import io.emcomm.router.security.AccessPolicy;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.delivery.EnvelopeBodies;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.AdaptiveByteBufAllocator;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocal;
 
@@ -61,16 +57,7 @@ public final class Sequencer
         }
     };
 
-    /**
-     * Delivery frames are made on the publisher's event loop and released on each subscriber's, after the
-     * write. The pooled allocator's thread caches do not survive that (every allocation went to the shared
-     * arena, under its lock); Netty 4.2's adaptive allocator carves small buffers out of shared chunks and
-     * takes a release from any thread back cheaply.
-     */
-    private static final ByteBufAllocator DELIVERY_FRAMES = new AdaptiveByteBufAllocator(true);
-
     private final Journal journal;
-    private final RoutingTable table;
     private final RouterCounters counters;
     private final LongSupplier clockMicros;
     private final Object publishLock = new Object();
@@ -78,6 +65,7 @@ public final class Sequencer
     private final boolean validateBodies;
     private final TerminalDirectory directory;
     private final PeerImport imports;
+    private final Fanout fanout;
     /** The region this router serves, carried by the messages it originates; "" for none. Control plane writes. */
     private volatile String routerRegion = "";
 
@@ -115,10 +103,11 @@ public final class Sequencer
         this.validateBodies = validateBodies;
         this.routerOrigin = routerOrigin;
         this.journal = journal;
-        this.table = table;
         this.counters = counters;
         this.clockMicros = clockMicros;
-        this.imports = new PeerImport(this, journal, table, counters, clockMicros, origins, registered);
+        this.fanout = new Fanout(table, counters);
+        this.imports = new PeerImport(this, fanout, journal, table, counters, clockMicros, origins, registered,
+            routerOrigin.origin());
     }
 
     /**
@@ -261,7 +250,7 @@ public final class Sequencer
             }
             // routed before the ack is made, so that the ack can say how many sessions it reached; the ack still
             // follows the append (only journaled messages are acked) and goes out at the end of the read batch
-            final int deliveredNow = route(session, null, header, destinations, count, frame, offset, length, index, now,
+            final int deliveredNow = fanout.route(session, null, header, destinations, count, frame, offset, length, index, now,
                 session.kind().getNumber(), session.regionCode());
             out.accept(sequence, index, false, deliveredNow, unknown, unknownCount);
             return out;
@@ -338,7 +327,7 @@ public final class Sequencer
             {
                 origin.record(sequence, index);
                 counters.incJournaled(header.precedenceNumber());
-                route(null, null, header, t.destinations, count, buf, 0, bytes.length, index, now,
+                fanout.route(null, null, header, t.destinations, count, buf, 0, bytes.length, index, now,
                     TerminalKind.COMMAND_POST_VALUE, region);
             }
             return index;
@@ -370,92 +359,6 @@ public final class Sequencer
         final int envelopeLength, final int originKind, final String originRegion)
     {
         return imports.importDelivery(peer, buf, envelopeOffset, envelopeLength, originKind, originRegion);
-    }
-
-    /**
-     * Hands the journaled message to every session and peer link it reaches. Caller holds the publish lock.
-     *
-     * @param origin     the publishing terminal's session (kept out unless it addressed itself), or null
-     * @param ingress    the peer link the message came over (kept out), or null
-     * @param originKind the origin kind as journaled, for a peer link's DELIVERY
-     * @param originRegion the origin region as journaled, for a peer link's DELIVERY
-     * @return the sessions the message was handed to now (PUBLISH_ACK {@code delivered_now}).
-     */
-    int route(final Session origin, final Session ingress, final EnvelopeHeader header,
-        final Destination[] destinations, final int count, final ByteBuf frame, final int offset, final int length,
-        final long index, final long journaledAtMicros, final int originKind, final String originRegion)
-    {
-        final Recipients recipients = Recipients.forThread();
-        recipients.begin();
-        if (origin != null)
-        {
-            recipients.exclude(origin);
-        }
-        if (ingress != null)
-        {
-            recipients.exclude(ingress);
-        }
-        boolean includeSelf = false;
-        for (int i = 0; i < count; i++)
-        {
-            final Destination d = destinations[i];
-            destinations[i] = null;
-            if (origin != null && d.address().scheme() == Address.Scheme.TERMINAL && d.address().value().equals(origin.terminalId()))
-            {
-                includeSelf = true;
-            }
-            else
-            {
-                table.resolve(d, recipients);
-            }
-        }
-        if (includeSelf)
-        {
-            recipients.forceAdd(origin);
-        }
-        final int n = recipients.size();
-        counters.addFanOut(n);
-        if (n == 0)
-        {
-            return 0;
-        }
-        int peers = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (recipients.get(i).isPeer())
-            {
-                peers++;
-            }
-        }
-        final int terminals = n - peers;
-        // One frame for all terminals and, only when a peer link is among the recipients, one peer variant (origin
-        // kind and region) for all links: the last of each takes it, the others a retained duplicate (own indices,
-        // shared bytes; the adaptive allocator recycles duplicates), so fan-out copies nothing.
-        final ByteBuf delivery = terminals == 0 ? null
-            : DeliveryFrames.delivery(DELIVERY_FRAMES, index, frame, offset, length, journaledAtMicros, 0, header);
-        final ByteBuf peerDelivery = peers == 0 ? null : DeliveryFrames.peerDelivery(DELIVERY_FRAMES, index, frame, offset,
-            length, journaledAtMicros, header, originKind, originRegion);
-        int terminalsLeft = terminals;
-        int peersLeft = peers;
-        int handed = 0;
-        for (int i = 0; i < n; i++)
-        {
-            final Session s = recipients.get(i);
-            final ByteBuf share;
-            if (s.isPeer())
-            {
-                share = --peersLeft == 0 ? peerDelivery : peerDelivery.retainedDuplicate();
-            }
-            else
-            {
-                share = --terminalsLeft == 0 ? delivery : delivery.retainedDuplicate();
-            }
-            if (s.feed().handOff(share))
-            {
-                handed++;
-            }
-        }
-        return handed;
     }
 
     /** A publish the access policy does not allow: nacked, counted, and journaled as a security event. */

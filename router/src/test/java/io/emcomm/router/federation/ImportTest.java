@@ -293,4 +293,16 @@ final class ImportTest
             assertNull(plain.written(up).get(0).originRegion(), "an empty region is left out of the link's DELIVERY");
         }
     }
+
+    @Test
+    void aMessageInThisRoutersOwnNameIsRefusedFromEitherSide()
+    {
+        for (final Session link : List.of(county, province))
+        {
+            final ImportOutcome out = fx.importFrom(link, text(FederationFixture.ROUTER_ID, 1, "region:5201").build(),
+                TerminalKind.COMMAND_POST, "520102");
+            assertEquals(ImportOutcome.Kind.REFUSED, out.kind(), "forged or looped, over " + link.terminalId());
+        }
+        assertEquals(List.of(), fx.indexes(cityPost));
+    }
 }

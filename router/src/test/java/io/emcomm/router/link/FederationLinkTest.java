@@ -162,6 +162,9 @@ class FederationLinkTest
         first.close(); // cp-52 has a cursor at the province from now on
         province.close();
         await(() -> !city.uplinkUp(), "the city sees its uplink down");
+        final Links.LinkState down = city.links().link("province");
+        assertEquals(Links.Direction.UPLINK, down.direction());
+        assertFalse(down.connected(), "the registry says the uplink is down, and since when");
 
         final TestTerminal uav = login(city, "uav-1", AIR, "520102");
         final int routine = 40;
@@ -185,6 +188,9 @@ class FederationLinkTest
         cp52.sync();
         assertFalse(cp52.hasDeliveryQueued(), "nothing twice");
         assertEquals(routine + 1, province.counters().imported(), "imported once each");
+        assertTrue(city.links().link("province").connected());
+        assertEquals(List.of(new Links.LinkState("city", Links.Direction.DOWNLINK, "5201", true,
+            province.links().link("city").since())), province.links().links());
     }
 
     @Test

@@ -194,6 +194,21 @@ class PeerLoginTest
     }
 
     @Test
+    void aTerminalCannotTakeAPeerRoutersId() throws Exception
+    {
+        child("city", "5201");
+        final TestTerminal impostor = connect();
+        impostor.send(FrameType.HELLO, io.emcomm.protocol.wire.Hello.newBuilder().setProtocolVersion(1)
+            .setTerminalId("city").setKind(COMMAND_POST).setRegionCode("5201").build());
+        final Error error = impostor.expectError();
+        assertEquals(ErrorCode.INVALID_TERMINAL_ID, error.getCode());
+        assertEquals("terminal id 'city' is the id of a peer router of this one (docs/protocol.md section 14)",
+            error.getMessage());
+        impostor.awaitClosed();
+        assertTrue(province.routingTable().peer("city").channel().isActive(), "the link stays");
+    }
+
+    @Test
     void framesAPeerDoesNotSendAreRefusedOnTheLink() throws Exception
     {
         final TestTerminal city = child("city", "5201");
