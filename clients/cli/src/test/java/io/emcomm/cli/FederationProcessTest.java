@@ -266,6 +266,28 @@ class FederationProcessTest
     }
 
     @Test
+    void aVehicleThatMovesFromTheCountyToTheCityRouterGetsItsMessagesWhereItIsNow() throws Exception
+    {
+        final Posts p = posts();
+        final String id = "veh-moving-" + t;
+        try (ListeningTerminal atCounty = login(tree.county(), id, TerminalKind.GROUND, "520102"))
+        {
+            // known below the province through the county's advertisement, passed up by the city
+            awaitFileMentions(tree.province().data().resolve("links").resolve(RouterTree.CITY_ID + ".json"), id);
+            p.province.publish(p.province.text("to the vehicle in Nanming", Precedence.IMMEDIATE, "terminal:" + id).build());
+            atCounty.await(textStartingWith("to the vehicle in Nanming"), 1, CROSS);
+        }
+        // it drives into Guiyang and logs in to the city router with the same id
+        try (ListeningTerminal atCity = login(tree.city(), id, TerminalKind.GROUND, "520103"))
+        {
+            p.province.publish(p.province.text("to the vehicle in Guiyang", Precedence.IMMEDIATE, "terminal:" + id).build());
+            atCity.await(textStartingWith("to the vehicle in Guiyang"), 1, CROSS);
+            assertEquals(List.of(), atCity.received(textStartingWith("to the vehicle in Nanming")),
+                "what it took at the county is not delivered again at the city");
+        }
+    }
+
+    @Test
     void killMinusNineOfTheCityMidStreamLosesNothingAcknowledgedAndDuplicatesNothing() throws Exception
     {
         final Posts p = posts();
