@@ -288,6 +288,24 @@ class FederationProcessTest
     }
 
     @Test
+    void aCitySelectsForItsCutOffCountyByTheAdvertisementItKeptAcrossAKillMinusNine() throws Exception
+    {
+        final Posts p = posts();
+        awaitFileMentions(tree.province().data().resolve("links").resolve(RouterTree.CITY_ID + ".json"), p.village.id());
+        tree.countyLink().cut();
+        tree.killAndRestartCity(); // with the county away, the city knows the village only from its own disk
+        p.city = login(tree.city(), p.city.id(), TerminalKind.COMMAND_POST, "5201");
+        p.province.publish(p.province.text("for the village, kept while Nanming is away", Precedence.IMMEDIATE,
+            "terminal:" + p.village.id(), "terminal:" + p.city.id()).build());
+        // the city post has it, so the city routed it while the county was still away: by the kept advertisement
+        p.city.await(textStartingWith("for the village, kept"), 1, RECOVER);
+        tree.countyLink().restore();
+        p.village.await(textStartingWith("for the village, kept"), 1, RECOVER);
+        p.endMarkersArrived();
+        assertOnce(p.village, textStartingWith("for the village, kept"), 1);
+    }
+
+    @Test
     void killMinusNineOfTheCityMidStreamLosesNothingAcknowledgedAndDuplicatesNothing() throws Exception
     {
         final Posts p = posts();
