@@ -1,13 +1,7 @@
 package io.emcomm.testing;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -15,14 +9,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +48,7 @@ public final class TcpRelay implements AutoCloseable
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
-    private final List<Pair> pairs = new CopyOnWriteArrayList<>();
+    private final List<RelayedPair> pairs = new CopyOnWriteArrayList<>();
     private final AtomicLong bytesToTarget = new AtomicLong();
     private final AtomicLong bytesFromTarget = new AtomicLong();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -82,7 +72,7 @@ public final class TcpRelay implements AutoCloseable
                         ch.close();
                         return;
                     }
-                    final Pair pair = new Pair(ch);
+                    final RelayedPair pair = new RelayedPair(TcpRelay.this, ch);
                     pairs.add(pair);
                     ch.closeFuture().addListener(f -> pair.close());
                     if (mode == Mode.OPEN)
@@ -128,7 +118,7 @@ public final class TcpRelay implements AutoCloseable
         onLoop(() ->
         {
             mode = Mode.CUT;
-            for (final Pair p : pairs)
+            for (final RelayedPair p : pairs)
             {
                 p.close();
             }
@@ -155,11 +145,25 @@ public final class TcpRelay implements AutoCloseable
         onLoop(() ->
         {
             mode = Mode.OPEN;
-            for (final Pair p : pairs)
+            for (final RelayedPair p : pairs)
             {
                 p.resume();
             }
         });
+    }
+
+    /** Counts bytes a pair forwarded; called on the relay's loop. */
+    void forwarded(final int bytes, final boolean toTarget)
+    {
+        (toTarget ? bytesToTarget : bytesFromTarget).addAndGet(bytes);
+        changed();
+    }
+
+    /** A pair has closed: it is no longer counted. */
+    void closed(final RelayedPair pair)
+    {
+        pairs.remove(pair);
+        changed();
     }
 
     /** Bytes forwarded from the accepting side to the target so far. */
@@ -183,7 +187,7 @@ public final class TcpRelay implements AutoCloseable
     /** Accepted connections that are still open. */
     public int openConnections()
     {
-        return (int)pairs.stream().filter(p -> p.client.isActive()).count();
+        return (int)pairs.stream().filter(RelayedPair::isOpen).count();
     }
 
     /** Waits until {@code condition} holds, checking on every change the relay sees; false after the timeout. */
@@ -205,7 +209,8 @@ public final class TcpRelay implements AutoCloseable
         return true;
     }
 
-    private synchronized void changed()
+    /** Wakes {@link #await} callers: a byte count or the set of connections changed. */
+    synchronized void changed()
     {
         notifyAll();
     }
@@ -216,7 +221,7 @@ public final class TcpRelay implements AutoCloseable
         onLoop(() ->
         {
             mode = Mode.CUT;
-            pairs.forEach(Pair::close);
+            pairs.forEach(RelayedPair::close);
         });
         server.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -236,204 +241,6 @@ public final class TcpRelay implements AutoCloseable
         catch (final Exception ex)
         {
             throw new IllegalStateException("relay control failed: " + ex, ex);
-        }
-    }
-
-    /** One accepted connection and its dialled counterpart. Touched on the relay's one event loop only. */
-    private final class Pair
-    {
-        private final Channel client;
-        private Channel target;
-        /** Buffers read but held back by a stall, per direction. */
-        private final Queue<ByteBuf> heldToTarget = new ArrayDeque<>();
-        private final Queue<ByteBuf> heldFromTarget = new ArrayDeque<>();
-        private boolean clientWantsRead;
-        private boolean targetWantsRead;
-        private boolean closed;
-
-        Pair(final Channel client)
-        {
-            this.client = client;
-        }
-
-        void connect()
-        {
-            if (target != null || closed)
-            {
-                return;
-            }
-            final ChannelFuture f = new Bootstrap().group(client.eventLoop()).channel(NioSocketChannel.class)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new Forward(false))
-                .connect(new InetSocketAddress("127.0.0.1", targetPort));
-            target = f.channel();
-            f.addListener((ChannelFutureListener)done ->
-            {
-                if (!done.isSuccess())
-                {
-                    close(); // the target is down: the client sees the link drop, as with a router that is not there
-                    return;
-                }
-                target.closeFuture().addListener(c -> close());
-                client.pipeline().addLast(new Forward(true));
-                readClient();
-                readTarget();
-            });
-        }
-
-        void readClient()
-        {
-            clientWantsRead = true;
-            if (mode == Mode.OPEN && client.isActive())
-            {
-                clientWantsRead = false;
-                client.read();
-            }
-        }
-
-        void readTarget()
-        {
-            targetWantsRead = true;
-            if (mode == Mode.OPEN && target != null && target.isActive())
-            {
-                targetWantsRead = false;
-                target.read();
-            }
-        }
-
-        void resume()
-        {
-            if (closed)
-            {
-                return;
-            }
-            if (target == null)
-            {
-                connect();
-                return;
-            }
-            flushHeld(heldToTarget, target, true);
-            flushHeld(heldFromTarget, client, false);
-            if (clientWantsRead)
-            {
-                readClient();
-            }
-            if (targetWantsRead)
-            {
-                readTarget();
-            }
-        }
-
-        private void flushHeld(final Queue<ByteBuf> held, final Channel to, final boolean toTarget)
-        {
-            ByteBuf b;
-            while ((b = held.poll()) != null)
-            {
-                forward(b, to, toTarget);
-            }
-        }
-
-        void received(final ByteBuf data, final boolean fromClient)
-        {
-            if (closed)
-            {
-                data.release();
-                return;
-            }
-            if (mode != Mode.OPEN)
-            {
-                // a read was already under way when the stall began: hold it back, read nothing more
-                (fromClient ? heldToTarget : heldFromTarget).add(data);
-                if (fromClient)
-                {
-                    clientWantsRead = true;
-                }
-                else
-                {
-                    targetWantsRead = true;
-                }
-                return;
-            }
-            forward(data, fromClient ? target : client, fromClient);
-        }
-
-        private void forward(final ByteBuf data, final Channel to, final boolean toTarget)
-        {
-            final int bytes = data.readableBytes();
-            to.writeAndFlush(data).addListener((ChannelFutureListener)f ->
-            {
-                if (!f.isSuccess())
-                {
-                    close();
-                    return;
-                }
-                (toTarget ? bytesToTarget : bytesFromTarget).addAndGet(bytes);
-                changed();
-                // the next read on the side we just drained, once its data is out: the link's back-pressure
-                if (toTarget)
-                {
-                    readClient();
-                }
-                else
-                {
-                    readTarget();
-                }
-            });
-        }
-
-        void close()
-        {
-            if (!client.eventLoop().inEventLoop())
-            {
-                client.eventLoop().execute(this::close);
-                return;
-            }
-            if (closed)
-            {
-                return;
-            }
-            closed = true;
-            heldToTarget.forEach(ReferenceCountUtil::safeRelease);
-            heldFromTarget.forEach(ReferenceCountUtil::safeRelease);
-            heldToTarget.clear();
-            heldFromTarget.clear();
-            client.close();
-            if (target != null)
-            {
-                target.close();
-            }
-            pairs.remove(this);
-            changed();
-        }
-
-        /** Reads from one side and hands the bytes to the pair. */
-        private final class Forward extends ChannelInboundHandlerAdapter
-        {
-            private final boolean fromClient;
-
-            Forward(final boolean fromClient)
-            {
-                this.fromClient = fromClient;
-            }
-
-            @Override
-            public void channelRead(final ChannelHandlerContext ctx, final Object msg)
-            {
-                received((ByteBuf)msg, fromClient);
-            }
-
-            @Override
-            public void channelInactive(final ChannelHandlerContext ctx)
-            {
-                close();
-            }
-
-            @Override
-            public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
-            {
-                close(); // a reset connection: the other side sees the link drop
-            }
         }
     }
 }
