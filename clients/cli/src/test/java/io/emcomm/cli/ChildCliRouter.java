@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -130,6 +131,35 @@ final class ChildCliRouter implements AutoCloseable
         {
             launch(0);
         }
+    }
+
+    /**
+     * Waits until the child has printed a line containing {@code fragment} since its last (re)start; fails after
+     * {@code timeout}. For what only the router's log tells (an uplink is up), read from the log file it writes.
+     */
+    void awaitOutput(final String fragment, final Duration timeout) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline)
+        {
+            try
+            {
+                final String all = Files.readString(log, StandardCharsets.UTF_8);
+                if (all.substring(all.lastIndexOf("---- start ")).contains(fragment))
+                {
+                    return;
+                }
+            }
+            catch (final IOException ex)
+            {
+                // not written yet
+            }
+            synchronized (this)
+            {
+                wait(50); // the log is a file another process appends to: there is no event to wait on
+            }
+        }
+        throw new AssertionError(name + " never printed '" + fragment + "' within " + timeout.toSeconds() + " s\n" + tail());
     }
 
     /** The last lines the child printed, for failure messages. */

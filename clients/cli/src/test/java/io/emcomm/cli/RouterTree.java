@@ -4,6 +4,7 @@ import io.emcomm.testing.TcpRelay;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +29,7 @@ final class RouterTree implements AutoCloseable
     static final String COUNTY_ID = "county-520102";
     static final int IDLE_TIMEOUT_MS = 3_000;
     static final int HEARTBEAT_MS = 500;
+    private static final Duration LINK_UP = Duration.ofSeconds(30);
     /** A FLASH not acknowledged in this time is sent again, and after as long again reported NOT_DELIVERED. */
     static final int FLASH_ACK_TIMEOUT_MS = 1_500;
 
@@ -71,7 +73,18 @@ final class RouterTree implements AutoCloseable
             }
             final ChildCliRouter county = ChildCliRouter.start("county", dir.resolve("county"), jvm,
                 countyArgs.toArray(String[]::new));
+            started.add(county);
+            // A parent starts a child it has never seen at its journal's end (as a new terminal): until each link has
+            // been up once, what the parent journals for the child's region is not the child's. Tests start after.
+            city.awaitOutput("(" + PROVINCE_ID + ") is up", LINK_UP);
+            county.awaitOutput("(" + CITY_ID + ") is up", LINK_UP);
             return new RouterTree(province, city, county, relay);
+        }
+        catch (final InterruptedException ex)
+        {
+            started.forEach(RouterTree::closeQuietly);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the federation started", ex);
         }
         catch (final IOException | RuntimeException | Error ex)
         {
