@@ -58,6 +58,13 @@ final class Fanout
         if (ingress != null)
         {
             recipients.exclude(ingress);
+            // the link may have a newer session already (it reconnected while this one's last frames were read):
+            // that one is the same router, which has the message
+            final Session current = table.peer(ingress.terminalId());
+            if (current != null)
+            {
+                recipients.exclude(current);
+            }
         }
         boolean includeSelf = false;
         for (int i = 0; i < count; i++)

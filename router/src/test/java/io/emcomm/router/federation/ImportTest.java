@@ -305,4 +305,15 @@ final class ImportTest
         }
         assertEquals(List.of(), fx.indexes(cityPost));
     }
+
+    @Test
+    void whatTheLastFramesOfAReplacedSessionCarryDoesNotGoBackToItsSuccessor()
+    {
+        final Session old = county;
+        final Session next = fx.child("county-r", "520102"); // the link reconnected
+        final ImportOutcome out = fx.importFrom(old, text("uav-7", 1, "region:52").build(), TerminalKind.AIR, "520102");
+        assertEquals(ImportOutcome.Kind.IMPORTED, out.kind());
+        assertEquals(List.of(), fx.indexes(next), "the same router, by its id");
+        assertEquals(List.of(out.index()), fx.indexes(baiyun));
+    }
 }
