@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -139,15 +140,24 @@ final class ChildCliRouter implements AutoCloseable
      */
     void awaitOutput(final String fragment, final Duration timeout) throws InterruptedException
     {
+        awaitLine(line -> line.contains(fragment), "'" + fragment + "'", timeout);
+    }
+
+    /** Waits until the child has printed, since its last (re)start, a line that {@code which} accepts; returns it. */
+    String awaitLine(final Predicate<String> which, final String what, final Duration timeout) throws InterruptedException
+    {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline)
         {
             try
             {
-                final String all = Files.readString(log, StandardCharsets.UTF_8);
-                if (all.substring(all.lastIndexOf("---- start ")).contains(fragment))
+                final List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                for (int i = lines.size() - 1; i >= 0 && !lines.get(i).startsWith("---- start "); i--)
                 {
-                    return;
+                    if (which.test(lines.get(i)))
+                    {
+                        return lines.get(i);
+                    }
                 }
             }
             catch (final IOException ex)
@@ -159,7 +169,7 @@ final class ChildCliRouter implements AutoCloseable
                 wait(50); // the log is a file another process appends to: there is no event to wait on
             }
         }
-        throw new AssertionError(name + " never printed '" + fragment + "' within " + timeout.toSeconds() + " s\n" + tail());
+        throw new AssertionError(name + " never printed " + what + " within " + timeout.toSeconds() + " s\n" + tail());
     }
 
     /** The last lines the child printed, for failure messages. */

@@ -141,6 +141,23 @@ class FederationRoutingTest extends FederationFixture
     }
 
     @Test
+    void aChildThatExpectsAnotherParentSaysWhichIdsDifferAndDoesNotLink() throws Exception
+    {
+        final Path data = tree.city().data().resolveSibling("huaxi-" + System.nanoTime());
+        try (ChildCliRouter huaxi = ChildCliRouter.start("huaxi", data, List.of("-Demcomm.io.threads=1"),
+            "--router-id", "county-520111", "--region", "520111", "--uplink", "127.0.0.1:" + tree.city().port(),
+            "--uplink-router-id", "city-5203"))
+        {
+            // one line naming both ids (the operator fixes the setting); it does not link and keeps redialling
+            final String line = huaxi.awaitLine(l -> l.contains("city-5203") && l.contains(RouterTree.CITY_ID)
+                && !l.startsWith("---- start"), "a line naming both parent ids", CROSS);
+            assertTrue(line.contains("WARN"), line);
+            final String said = huaxi.tail();
+            assertTrue(!said.contains("(city-5203) is up"), "no link to the wrong parent: " + said);
+        }
+    }
+
+    @Test
     void aCountyPeerCannotPublishAsAProvinceCommandPost() throws Exception
     {
         final Posts p = posts();
