@@ -74,6 +74,7 @@ public final class TcpRelay implements AutoCloseable
                     }
                     final RelayedPair pair = new RelayedPair(TcpRelay.this, ch);
                     pairs.add(pair);
+                    changed();
                     ch.closeFuture().addListener(f -> pair.close());
                     if (mode == Mode.OPEN)
                     {

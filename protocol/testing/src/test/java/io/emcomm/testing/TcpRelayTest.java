@@ -99,8 +99,8 @@ class TcpRelayTest
             {
                 // accepted and held open, not relayed: no byte reaches the target while stalled
                 held.getOutputStream().write(1);
-                assertTrue(relay.await(() -> relay.accepted() == 2, WAIT), "the new connection is accepted");
-                assertEquals(2, relay.openConnections());
+                assertTrue(relay.await(() -> relay.accepted() == 2 && relay.openConnections() == 2, WAIT),
+                    "the new connection is accepted and held open");
                 assertEquals(toTarget, relay.bytesToTarget(), "nothing forwarded while stalled");
                 assertEquals(echoedBefore, echoed.get(), "the target received nothing while stalled");
                 relay.restore();
