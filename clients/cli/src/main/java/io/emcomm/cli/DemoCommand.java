@@ -1,6 +1,7 @@
 package io.emcomm.cli;
 
 import io.emcomm.cli.demo.Demo;
+import io.emcomm.cli.demo.FederationDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -9,7 +10,10 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code emcomm demo}: a short flood scenario in Guizhou on a private in-process router (see {@link Demo}). */
+/**
+ * {@code emcomm demo}: a short flood scenario in Guizhou on a private in-process router (see {@link Demo}), or with
+ * {@code --federation} on three federated routers (see {@link FederationDemo}).
+ */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
@@ -21,8 +25,11 @@ import java.util.concurrent.Callable;
         "FLASH flood alert, an incident up the chain, a task with a receipt and a",
         "vehicle that drops offline and catches up. Prints each delivery, a summary",
         "whose lost count is checked against the journal, and a journal replay.",
+        "With --federation: the same flood on three routers that federate (province 52,",
+        "city 5201, county 520102 on a shaped vsat uplink); the county's link is cut for",
+        "part of it while both sides keep publishing, then restored (docs/federation.md).",
         "Exit code 0 when no expected delivery was lost, 1 otherwise."},
-    footer = {"", "Examples:", "  emcomm demo", "  emcomm demo --data ./demo-data",
+    footer = {"", "Examples:", "  emcomm demo", "  emcomm demo --data ./demo-data", "  emcomm demo --federation",
         "  emcomm replay --data ./demo-data --precedence flash"})
 final class DemoCommand implements Callable<Integer>
 {
@@ -34,12 +41,19 @@ final class DemoCommand implements Callable<Integer>
             "(default: a temporary folder, deleted at the end).")
     Path data;
 
+    @Option(names = "--federation",
+        description = "Play the scenario on three federated routers (province, city, county) and cut the county's link; "
+            + "with --data, each router's data is in DIR/prov, DIR/city and DIR/county.")
+    boolean federation;
+
     @Override
     public Integer call()
     {
         try
         {
-            return Demo.run(spec.commandLine().getOut(), data) == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
+            final int lost = federation ? FederationDemo.run(spec.commandLine().getOut(), data)
+                : Demo.run(spec.commandLine().getOut(), data);
+            return lost == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
         }
         catch (final Demo.DemoException ex)
         {

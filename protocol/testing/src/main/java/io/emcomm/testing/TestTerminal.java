@@ -60,6 +60,7 @@ public final class TestTerminal implements AutoCloseable
 
     private final Object pauseLock = new Object();
     private volatile boolean paused;
+    private volatile Thread heartbeats;
 
     private TestTerminal(final int port) throws IOException
     {
@@ -172,6 +173,10 @@ public final class TestTerminal implements AutoCloseable
                 if (type == FrameType.DELIVERY_VALUE)
                 {
                     deliveries.add(f);
+                }
+                else if (type == FrameType.HEARTBEAT_VALUE && heartbeats != null)
+                {
+                    // the answers to our own keep-alives: not something a test awaits
                 }
                 else
                 {
@@ -362,6 +367,41 @@ public final class TestTerminal implements AutoCloseable
         return !deliveries.isEmpty();
     }
 
+    /**
+     * Keeps the session alive under a short {@code emcomm.idle.timeout.ms} for a terminal that only listens: a
+     * HEARTBEAT every {@code intervalMs} from a daemon thread, until {@link #close()}. The router's HEARTBEAT
+     * answers are dropped from then on, so {@link #sync()} cannot be used together with it.
+     */
+    public void startHeartbeats(final long intervalMs)
+    {
+        final Thread t = new Thread(() ->
+        {
+            try
+            {
+                while (!socket.isClosed())
+                {
+                    send(FrameType.HEARTBEAT, io.emcomm.protocol.wire.Heartbeat.newBuilder()
+                        .setSentAtMicros(System.currentTimeMillis() * 1000).build());
+                    Thread.sleep(intervalMs); // a keep-alive's period, not synchronisation
+                }
+            }
+            catch (final IOException | InterruptedException ex)
+            {
+                // closed: nothing left to keep alive
+            }
+        }, "test-terminal-heartbeats");
+        t.setDaemon(true);
+        heartbeats = t;
+        t.start();
+    }
+
+    /** The next delivery, or null when none arrives within {@code timeoutMs}. */
+    public Delivery pollDelivery(final long timeoutMs) throws InterruptedException
+    {
+        final Frame f = deliveries.poll(timeoutMs, TimeUnit.MILLISECONDS);
+        return f == null ? null : parse(f, Delivery.parser());
+    }
+
     public Delivery awaitDelivery() throws InterruptedException
     {
         final Frame f = deliveries.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -488,6 +528,11 @@ public final class TestTerminal implements AutoCloseable
     public void close() throws IOException
     {
         socket.close();
+        final Thread t = heartbeats;
+        if (t != null)
+        {
+            t.interrupt();
+        }
     }
 
     /** Wraps an interrupt so that helpers can be used in lambdas. */

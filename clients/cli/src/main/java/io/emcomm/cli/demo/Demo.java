@@ -393,7 +393,7 @@ public final class Demo
         online.clear();
     }
 
-    private static <T> T await(final CompletableFuture<T> f, final String what) throws InterruptedException
+    static <T> T await(final CompletableFuture<T> f, final String what) throws InterruptedException
     {
         try
         {
@@ -421,7 +421,7 @@ public final class Demo
         }
     }
 
-    private static boolean holdsFiles(final Path dir)
+    static boolean holdsFiles(final Path dir)
     {
         try (Stream<Path> files = Files.list(dir))
         {
@@ -433,7 +433,7 @@ public final class Demo
         }
     }
 
-    private static Path createTempDir()
+    static Path createTempDir()
     {
         try
         {
@@ -445,7 +445,7 @@ public final class Demo
         }
     }
 
-    private static void deleteQuietly(final Path dir)
+    static void deleteQuietly(final Path dir)
     {
         try (Stream<Path> files = Files.walk(dir))
         {

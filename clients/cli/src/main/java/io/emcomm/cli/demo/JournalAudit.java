@@ -89,6 +89,32 @@ final class JournalAudit
         return e != null && e.messageId().equals(messageId) && timesJournaled.get(messageId) == 1;
     }
 
+    /** How many times the message {@code messageId} is in this journal (a federation journals it at each router it reaches). */
+    int timesJournaled(final String messageId)
+    {
+        return timesJournaled.getOrDefault(messageId, 0);
+    }
+
+    /**
+     * How many DELIVERED receipts from {@code routerId} about the message {@code messageId} acknowledged by {@code terminal}
+     * this journal holds (made here, or imported from the router that made it).
+     */
+    int receiptsAbout(final String routerId, final String messageId, final String terminal)
+    {
+        int n = 0;
+        for (final Entry e : entries)
+        {
+            final Receipt r = e.envelope().getReceipt();
+            if (e.envelope().hasReceipt() && e.envelope().getOrigin().equals(routerId) && r.getTerminalId().equals(terminal)
+                && (r.getMessageOrigin() + "/" + r.getMessageOriginSequence()).equals(messageId)
+                && r.getStatus() == Receipt.Status.DELIVERED)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The only DELIVERED receipt from {@code routerId} for the message at {@code originalIndex} acknowledged by {@code terminal}, or null. */
     Entry onlyReceipt(final String routerId, final long originalIndex, final String terminal)
     {

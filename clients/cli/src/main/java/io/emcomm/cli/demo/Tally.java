@@ -37,23 +37,38 @@ final class Tally
     /**
      * A delivery the scenario expects: {@code receiver} gets the message journaled at {@code index}; or, for
      * a receipt ({@code receiptFor != 0}), a DELIVERED receipt for the message at {@code receiptFor}
-     * acknowledged by {@code receiptFrom}, whose own index only the router knows.
+     * acknowledged by {@code receiptFrom}, whose own index only the router knows. Across a federation of routers
+     * ({@code byId}) a message has an index of its own in each router's journal, so it is matched by its id
+     * (origin/sequence), and a receipt by the id of the message it is about ({@code receiptOf}).
      */
-    record Expected(String receiver, long index, String messageId, long receiptFor, String receiptFrom)
+    record Expected(String receiver, long index, String messageId, long receiptFor, String receiptFrom, boolean byId,
+        String receiptOf)
     {
         static Expected message(final String receiver, final long index, final String messageId)
         {
-            return new Expected(receiver, index, messageId, 0, null);
+            return new Expected(receiver, index, messageId, 0, null, false, null);
         }
 
         static Expected receipt(final String receiver, final long originalIndex, final String originalId, final String from)
         {
-            return new Expected(receiver, 0, "receipt for " + originalId + " from " + from, originalIndex, from);
+            return new Expected(receiver, 0, "receipt for " + originalId + " from " + from, originalIndex, from, false, null);
+        }
+
+        /** The message {@code messageId} at {@code receiver}, at whatever index the receiver's router journaled it. */
+        static Expected messageAnywhere(final String receiver, final String messageId)
+        {
+            return new Expected(receiver, 0, messageId, 0, null, true, null);
+        }
+
+        /** A DELIVERED receipt for the message {@code originalId} acknowledged by {@code from}, made by any router. */
+        static Expected receiptAnywhere(final String receiver, final String originalId, final String from)
+        {
+            return new Expected(receiver, 0, "receipt for " + originalId + " from " + from, 0, from, true, originalId);
         }
 
         boolean isReceipt()
         {
-            return receiptFor != 0;
+            return receiptFor != 0 || receiptOf != null;
         }
 
         boolean matches(final Received r)
@@ -64,15 +79,16 @@ final class Tally
             }
             if (!isReceipt())
             {
-                return r.index() == index;
+                return byId ? r.messageId().equals(messageId) : r.index() == index;
             }
             if (!r.envelope().hasReceipt())
             {
                 return false;
             }
             final Receipt receipt = r.envelope().getReceipt();
-            return receipt.getJournalIndex() == receiptFor && receipt.getTerminalId().equals(receiptFrom) &&
-                receipt.getStatus() == Receipt.Status.DELIVERED;
+            final boolean about = byId ? (receipt.getMessageOrigin() + "/" + receipt.getMessageOriginSequence()).equals(receiptOf)
+                : receipt.getJournalIndex() == receiptFor;
+            return about && receipt.getTerminalId().equals(receiptFrom) && receipt.getStatus() == Receipt.Status.DELIVERED;
         }
     }
 
@@ -149,7 +165,7 @@ final class Tally
     synchronized Received find(final Expected e)
     {
         final Map<Long, Received> mine = received.getOrDefault(e.receiver(), Map.of());
-        if (!e.isReceipt())
+        if (!e.isReceipt() && !e.byId())
         {
             return mine.get(e.index());
         }
@@ -161,6 +177,12 @@ final class Tally
             }
         }
         return null;
+    }
+
+    /** What {@code receiver} received, in arrival order (first arrival of each journal index). */
+    synchronized List<Received> receivedBy(final String receiver)
+    {
+        return new ArrayList<>(received.getOrDefault(receiver, Map.of()).values());
     }
 
     synchronized List<Received> all()
