@@ -74,20 +74,26 @@ class LinkStatusTest
             .loopback(dir.resolve("province")).port(provincePort).routerId("province").region("52").build()));
     }
 
-    private void startCity()
+    private void startCity(final String profile)
     {
         city = Router.start(new Router.Context().config(RouterConfig.loopback(dir.resolve("city")).routerId("city")
-            .region("5201").uplink("127.0.0.1:" + provincePort, "province").uplinkReconnectMaxMs(200).build()));
+            .region("5201").uplink("127.0.0.1:" + provincePort, "province").uplinkProfile(profile)
+            .uplinkReconnectMaxMs(200).build()));
     }
 
     private void linked() throws Exception
+    {
+        linked("");
+    }
+
+    private void linked(final String profile) throws Exception
     {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
         {
             provincePort = s.getLocalPort();
         }
         startProvince();
-        startCity();
+        startCity(profile);
         awaitLink(province, "city", l -> l.get("connected").asBoolean(), "the province shows the city connected");
         awaitLink(city, "province", l -> l.get("connected").asBoolean(), "the city shows its uplink connected");
     }
@@ -245,5 +251,29 @@ class LinkStatusTest
         {
             assertTrue(scrape.contains(help + "\n"), help + " in\n" + scrape);
         }
+    }
+
+    /**
+     * On a narrow link (beidou, 29 B/s) the FLASH crosses first out of a ROUTINE backlog and is acknowledged while the
+     * ROUTINE still trickles: it no longer counts, though the link's cursor is still below it.
+     */
+    @Test
+    void aFlashThatCrossedAheadOfTheBacklogNoLongerCounts() throws Exception
+    {
+        linked("beidou");
+        final TestTerminal uav = login(city, "uav-1", TerminalKind.AIR, "520102");
+        province.close();
+        awaitLink(city, "province", l -> !l.get("connected").asBoolean(), "the city sees the cut");
+        uav.publishMany(40, "backlog", Precedence.ROUTINE, "terminal:cp-52");
+        uav.publish(uav.text("levee breach", Precedence.FLASH, "terminal:cp-52").build());
+        awaitLink(city, "province", l -> backlog(l, 1, 0, 0, 40), "F1 R40 wait");
+
+        startProvince();
+        final TestTerminal cp52 = login(province, "cp-52", TerminalKind.COMMAND_POST, "52");
+        assertEquals(Precedence.FLASH, cp52.awaitAndAck().getEnvelope().getPrecedence(), "the FLASH crosses first");
+        final JsonNode after = awaitLink(city, "province", l -> l.get("connected").asBoolean()
+            && l.get("backlog").get("flash").asLong() == 0, "the FLASH no longer waits");
+        assertTrue(after.get("backlog").get("routine").asLong() > 0, "the ROUTINE still trickles: " + after);
+        assertFalse(after.get("oldestWaiting").isNull(), after.toString());
     }
 }
