@@ -34,7 +34,8 @@ import java.util.function.ToDoubleFunction;
  * nothing of Micrometer, and a counter declared in the descriptor is exported without a line here;
  * the one exception is the journal append timer, fed through {@link RouterCounters#recordJournalAppend}.
  * Per-terminal backlog gauges exist only for live sessions and are rebuilt at each scrape, so their number is
- * bounded by the sessions connected.
+ * bounded by the sessions connected. Peer links (federation) get {@code emcomm_link_*} series tagged {@code peer},
+ * one set per peer router the router knows, connected or not.
  */
 public final class RouterMetrics implements AutoCloseable
 {

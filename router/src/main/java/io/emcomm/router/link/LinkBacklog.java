@@ -48,9 +48,9 @@ public record LinkBacklog(long flash, long immediate, long priority, long routin
     }
 
     /**
-     * Counts the backlog of the link to {@code scope}'s peer. Any thread but the link's event loop would do; the
-     * operator's (admin) thread in practice. Reads the journal with a reader of its own; takes the terminal's monitor
-     * once per entry selected, to read its ledger state.
+     * Counts the backlog of the link to {@code scope}'s peer. An operator's thread (the admin endpoint's), never an
+     * event loop: it reads up to {@code maxRead} journal entries, with a reader of its own, and takes the terminal's
+     * monitor (which the link's loop takes per batch) once per entry selected, to read its ledger state.
      *
      * @param journal   this router's journal
      * @param terminal  the link's cursor and ledger (the peer's router id in the cursor store)
