@@ -17,6 +17,7 @@ import net.openhft.chronicle.queue.RollCycles;
 import io.emcomm.router.journal.JournalRecovery;
 import io.emcomm.router.link.ChildAdvertisements;
 import io.emcomm.router.link.Links;
+import io.emcomm.router.link.LinkStatus;
 import io.emcomm.router.link.PeerLinks;
 import io.emcomm.router.link.UplinkConnector;
 import io.emcomm.router.receipt.ReceiptPublisher;
@@ -54,6 +55,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -361,6 +363,12 @@ public final class Router implements AutoCloseable, RouterView
     public OutboundBudget outboundBudget()
     {
         return outboundBudget;
+    }
+
+    @Override
+    public List<LinkStatus> linkStatus()
+    {
+        return peerLinks.status();
     }
 
     /** The peer links of this router (federation, docs/protocol.md section 14) and their state. */

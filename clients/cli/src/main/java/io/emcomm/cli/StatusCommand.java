@@ -19,10 +19,12 @@ import java.util.concurrent.Callable;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-        "Print a running router's live summary: sessions, message rates over the last 10 s, the largest",
-        "backlogs, journal size and disk left, and every connected terminal (id, kind, region, address,",
-        "connected since, queued and unacknowledged deliveries, cursor). Reads the router's admin",
-        "endpoint (GET /status); journal indexes are decimal, times ISO-8601 UTC."},
+        "Print a running router's live summary: sessions, message rates over the last 10 s, one line per",
+        "peer link (uplink or downlink, connected or since when not, what waits for the peer by precedence",
+        "F I P R and the oldest waiting), the largest backlogs, journal size and disk left, and every",
+        "connected terminal (id, kind, region, address, connected since, queued and unacknowledged",
+        "deliveries, cursor). Reads the router's admin endpoint (GET /status); journal indexes are",
+        "decimal, times ISO-8601 UTC."},
     footer = {"", "Examples:", "  emcomm status", "  emcomm status --admin 10.0.0.5:7401 --json"})
 final class StatusCommand implements Callable<Integer>
 {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
+import io.emcomm.router.config.RouterConfig;
 import io.emcomm.testing.LeakWatch;
 import io.emcomm.testing.TestTerminal;
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,5 +66,51 @@ class StatusCommandTest
             assertEquals("uav-1", json.get("terminals").get(1).get("id").asText());
             assertEquals(index, json.get("journal").get("last_index").asLong());
         }
+    }
+
+    /** Issue 16, "Operations": one line per peer link, here the city's uplink while its parent is away. */
+    @Test
+    void statusPrintsOneLinePerPeerLink() throws Exception
+    {
+        final int provincePort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
+        {
+            provincePort = s.getLocalPort();
+        }
+        final Router province = Router.start(Router.Context.loopback(dir.resolve("province")).config(RouterConfig
+            .loopback(dir.resolve("province")).port(provincePort).routerId("province").region("52").build()));
+        try (Router city = Router.start(new Router.Context().config(RouterConfig.loopback(dir.resolve("city"))
+                 .routerId("city").region("5201").uplink("127.0.0.1:" + provincePort, "province")
+                 .uplinkReconnectMaxMs(200).build()));
+             TestTerminal uav = TestTerminal.login(city.port(), "uav-1", TerminalKind.AIR, "520102"))
+        {
+            try (province)
+            {
+                awaitLine(province, "link downlink city (5201) connected since ");
+            }
+            uav.publishMany(3, "backlog", Precedence.ROUTINE, "terminal:cp-52");
+            uav.publish(uav.text("levee breach", Precedence.FLASH, "terminal:cp-52").build());
+            final String line = awaitLine(city, "link uplink province (5201) DISCONNECTED since ");
+            assertTrue(line.matches("link uplink province \\(5201\\) DISCONNECTED since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ,"
+                + " backlog F1 I0 P0 R3, oldest waiting \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), line);
+        }
+    }
+
+    /** The {@code emcomm status} line that starts with {@code prefix} (and, for a backlog, shows F1), within 15 s. */
+    private static String awaitLine(final Router router, final String prefix)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        String text = "";
+        while (System.nanoTime() < deadline)
+        {
+            text = cli("status", "--admin", "127.0.0.1:" + router.adminPort())[0];
+            final java.util.Optional<String> line = text.lines().filter(l -> l.startsWith(prefix)).findFirst();
+            if (line.isPresent() && (prefix.contains("connected") || line.get().contains(" F1 ")))
+            {
+                return line.get();
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        throw new AssertionError("no line '" + prefix + "...' in\n" + text);
     }
 }

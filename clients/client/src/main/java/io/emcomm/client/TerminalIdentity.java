@@ -49,6 +49,13 @@ record TerminalIdentity(String terminalId, TerminalKind kind, String regionCode,
         {
             throw new IllegalArgumentException("terminal kind must be air, space, ground or command-post");
         }
+        if (kind == TerminalKind.ROUTER)
+        {
+            // a router's HELLO opens a peer link (protocol.md section 14): the router would take this client for a
+            // child router and expect ADVERTISE and imports, which a client never sends
+            throw new IllegalArgumentException("terminal kind router is for a child router's uplink (emcomm.uplink),"
+                + " never a client's: use air, space, ground or command-post");
+        }
         final String regionProblem = RegionCode.problem(regionCode);
         if (regionProblem != null)
         {

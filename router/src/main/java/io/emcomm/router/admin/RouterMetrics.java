@@ -6,6 +6,9 @@ import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.delivery.DeliveryFeed;
 import io.emcomm.router.journal.DiskGuard;
 import io.emcomm.router.journal.JournalRetention;
+import io.emcomm.router.link.LinkBacklog;
+import io.emcomm.router.link.LinkStatus;
+import io.emcomm.router.link.Links;
 import io.emcomm.router.route.RoutingTable;
 import io.emcomm.router.session.Session;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -18,8 +21,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -29,13 +34,20 @@ import java.util.function.ToDoubleFunction;
  * nothing of Micrometer, and a counter declared in the descriptor is exported without a line here;
  * the one exception is the journal append timer, fed through {@link RouterCounters#recordJournalAppend}.
  * Per-terminal backlog gauges exist only for live sessions and are rebuilt at each scrape, so their number is
- * bounded by the sessions connected.
+ * bounded by the sessions connected. Peer links (federation) get {@code emcomm_link_*} series tagged {@code peer},
+ * one set per peer router the router knows, connected or not.
  */
 public final class RouterMetrics implements AutoCloseable
 {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RoutingTable table;
     private final MultiGauge backlog;
+    private final RouterView router;
+    private final MultiGauge linkConnected;
+    private final MultiGauge linkBacklog;
+    private final MultiGauge linkOldest;
+    /** Peers whose link counters are registered; admin thread (scrapes). */
+    private final Set<String> linkPeers = new HashSet<>();
 
     /**
      * Registers every meter of {@code router} and points its journal append timing at the timer. Built once at
@@ -44,6 +56,7 @@ public final class RouterMetrics implements AutoCloseable
     public RouterMetrics(final RouterView router, final JournalRetention retention)
     {
         final RouterCounters c = router.counters();
+        this.router = router;
         table = router.routingTable();
         final DiskGuard disk = router.diskGuard();
 
@@ -74,6 +87,14 @@ public final class RouterMetrics implements AutoCloseable
         c.appendLatency(nanos -> append.record(nanos, TimeUnit.NANOSECONDS));
         backlog = MultiGauge.builder("emcomm.backlog").baseUnit("messages")
             .description("messages queued or sent-but-unacknowledged, per live terminal").register(registry);
+
+        linkConnected = MultiGauge.builder("emcomm.link.connected")
+            .description("1 while the link with the peer router is up, 0 while it is down").register(registry);
+        linkBacklog = MultiGauge.builder("emcomm.link.backlog").baseUnit("messages")
+            .description("messages this router still has to send the peer router (or sent, not acknowledged), by precedence")
+            .register(registry);
+        linkOldest = MultiGauge.builder("emcomm.link.oldest.waiting").baseUnit("seconds")
+            .description("age of the oldest message waiting for the peer router, 0 when none waits").register(registry);
 
         gauge("emcomm.journal.first.index", router, r -> r.journal().firstIndex(), "first journal index still held");
         gauge("emcomm.journal.last.index", router, r -> r.journal().lastIndex(), "last journal index appended");
@@ -159,7 +180,46 @@ public final class RouterMetrics implements AutoCloseable
             rows.add(MultiGauge.Row.of(Tags.of("terminal", s.terminalId()), feed, f -> f.queued() + f.unacked()));
         }
         backlog.register(rows, true);
+        links();
         return registry.scrape();
+    }
+
+    /**
+     * The {@code emcomm_link_*} series, one set per peer router this router has a link with (issue 16): gauges rebuilt
+     * from {@link RouterView#linkStatus()} at each scrape, counters registered when a peer is first seen (peers are
+     * few and are not forgotten while the router runs). Admin thread.
+     */
+    private void links()
+    {
+        final List<MultiGauge.Row<?>> connected = new ArrayList<>();
+        final List<MultiGauge.Row<?>> waiting = new ArrayList<>();
+        final List<MultiGauge.Row<?>> oldest = new ArrayList<>();
+        final long nowMillis = System.currentTimeMillis();
+        for (final LinkStatus l : router.linkStatus())
+        {
+            final String peer = l.state().peer();
+            connected.add(MultiGauge.Row.of(Tags.of("peer", peer), l.state().connected() ? 1 : 0));
+            final LinkBacklog b = l.backlog();
+            waiting.add(MultiGauge.Row.of(Tags.of("peer", peer, "precedence", "flash"), b.flash()));
+            waiting.add(MultiGauge.Row.of(Tags.of("peer", peer, "precedence", "immediate"), b.immediate()));
+            waiting.add(MultiGauge.Row.of(Tags.of("peer", peer, "precedence", "priority"), b.priority()));
+            waiting.add(MultiGauge.Row.of(Tags.of("peer", peer, "precedence", "routine"), b.routine()));
+            oldest.add(MultiGauge.Row.of(Tags.of("peer", peer),
+                b.oldestWaiting() == null ? 0 : Math.max(0, nowMillis - b.oldestWaiting().toEpochMilli()) / 1000.0));
+            if (linkPeers.add(peer))
+            {
+                final Links.Traffic t = l.traffic();
+                FunctionCounter.builder("emcomm.link.imported", t, Links.Traffic::imported).tag("peer", peer)
+                    .description("messages from the peer router journaled here").register(registry);
+                FunctionCounter.builder("emcomm.link.exported", t, Links.Traffic::exported).tag("peer", peer)
+                    .description("messages sent to the peer router and acknowledged by it").register(registry);
+                FunctionCounter.builder("emcomm.link.reconnects", t, Links.Traffic::reconnects).tag("peer", peer)
+                    .description("times the link with the peer router came up again").register(registry);
+            }
+        }
+        linkConnected.register(connected, true);
+        linkBacklog.register(waiting, true);
+        linkOldest.register(oldest, true);
     }
 
     @Override

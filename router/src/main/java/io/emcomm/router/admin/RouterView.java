@@ -5,7 +5,10 @@ import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.delivery.OutboundBudget;
 import io.emcomm.router.journal.DiskGuard;
 import io.emcomm.router.journal.Journal;
+import io.emcomm.router.link.LinkStatus;
 import io.emcomm.router.route.RoutingTable;
+
+import java.util.List;
 
 /**
  * What the admin endpoint, the status report and the metrics read from a running router. The router implements
@@ -37,4 +40,11 @@ public interface RouterView
 
     /** The router-wide budget of delivery bytes held in memory. */
     OutboundBudget outboundBudget();
+
+    /**
+     * The peer links (federation, issue 16) with what this router still has to send each peer: the uplink first, then
+     * the downlinks by peer id; empty for a router with no links. Counting reads the journal (bounded, at most once a
+     * second): operator threads only.
+     */
+    List<LinkStatus> linkStatus();
 }

@@ -4,6 +4,8 @@ import io.emcomm.router.counters.CounterDescriptor;
 import io.emcomm.router.counters.RouterCounters;
 import io.emcomm.router.journal.DiskGuard;
 import io.emcomm.router.journal.JournalRetention;
+import io.emcomm.router.link.LinkBacklog;
+import io.emcomm.router.link.LinkStatus;
 import io.emcomm.router.session.Session;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +24,7 @@ import java.util.TreeMap;
 
 /**
  * The live summary behind {@code GET /status} and {@code emcomm status}: sessions, message rates over the last
- * ten seconds, the largest backlogs, every connected terminal, journal size and disk left. {@link #sample} runs once a second on the
+ * ten seconds, the peer links, the largest backlogs, every connected terminal, journal size and disk left. {@link #sample} runs once a second on the
  * operations thread and keeps a ring of counter samples so rates need no second request.
  */
 public final class StatusReport
@@ -134,6 +138,7 @@ public final class StatusReport
                 .put("queued", t.queued()).put("unacked", t.unacked()).put("catching_up", t.catchingUp())
                 .put("cursor", t.cursor());
         }
+        links(root.putArray("links"));
         root.putObject("journal").put("first_index", router.journal().firstIndex())
             .put("last_index", router.journal().lastIndex())
             .put("bytes", retention.journalBytes()).put("files", retention.journalFiles())
@@ -149,6 +154,59 @@ public final class StatusReport
         {
             throw new IllegalStateException("cannot write the status document", ex); // a tree of plain values always writes
         }
+    }
+
+    /**
+     * The peer links (issue 16, docs/operations.md "Peer links"): field names as fixed by the federation design
+     * (camelCase, unlike the older fields), backlog = what this router still has to send the peer.
+     */
+    private void links(final ArrayNode out)
+    {
+        for (final LinkStatus l : router.linkStatus())
+        {
+            final LinkBacklog b = l.backlog();
+            final ObjectNode link = out.addObject().put("peer", l.state().peer()).put("direction", direction(l))
+                .put("region", l.state().region()).put("connected", l.state().connected())
+                .put("since", iso(l.state().since()));
+            link.putObject("backlog").put("flash", b.flash()).put("immediate", b.immediate()).put("priority", b.priority())
+                .put("routine", b.routine());
+            if (b.oldestWaiting() == null)
+            {
+                link.putNull("oldestWaiting");
+            }
+            else
+            {
+                link.put("oldestWaiting", iso(b.oldestWaiting()));
+            }
+            link.put("backlogComplete", b.complete()).put("imported", l.traffic().imported())
+                .put("exported", l.traffic().exported()).put("reconnects", l.traffic().reconnects());
+        }
+    }
+
+    /** One line per link, as {@code emcomm status} prints it. */
+    private void links(final StringBuilder b)
+    {
+        for (final LinkStatus l : router.linkStatus())
+        {
+            final LinkBacklog backlog = l.backlog();
+            final String more = backlog.complete() ? "" : "+";
+            b.append(String.format(Locale.ROOT, "link %s %s (%s) %s since %s, backlog F%d I%d P%d R%d%s, oldest waiting %s%n",
+                direction(l), l.state().peer(), l.state().region().isEmpty() ? "-" : l.state().region(),
+                l.state().connected() ? "connected" : "DISCONNECTED", iso(l.state().since()), backlog.flash(),
+                backlog.immediate(), backlog.priority(), backlog.routine(), more,
+                backlog.oldestWaiting() == null ? "-" : iso(backlog.oldestWaiting())));
+        }
+    }
+
+    private static String direction(final LinkStatus l)
+    {
+        return l.state().direction().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** ISO-8601 UTC to the second, as every time in the status document. */
+    private static String iso(final Instant t)
+    {
+        return t.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     private static Map<String, Integer> byKind(final List<Session> sessions)
@@ -203,6 +261,7 @@ public final class StatusReport
             router.journal().lastIndex(), retention.heldFiles(), retention.deletedFiles()));
         b.append(String.format(Locale.ROOT, "disk      %s free, publishes refused below %s%s%n", mib(disk.freeBytes()),
             mib(disk.minFreeBytes()), disk.refusing() ? " - REFUSING PUBLISHES NOW" : ""));
+        links(b);
         b.append("backlogs  ").append(largest.isEmpty() || backlog(largest.get(0)) == 0 ? "none" : "").append('\n');
         for (int i = 0; i < largest.size() && backlog(largest.get(i)) > 0; i++)
         {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The router's peer links and their state, for operators (status, metrics): one entry per peer router this router has
@@ -37,12 +38,59 @@ public final class Links
     {
     }
 
+    /**
+     * What crossed one link since the router started, for the {@code emcomm_link_*} metrics. Written by the link's
+     * event loop once per read batch (not per message), read from any thread.
+     */
+    public static final class Traffic
+    {
+        private final AtomicLong imported = new AtomicLong();
+        private final AtomicLong exported = new AtomicLong();
+        private final AtomicLong connects = new AtomicLong();
+
+        /** Messages from the peer journaled here (duplicates, expired and refused imports not counted). */
+        public long imported()
+        {
+            return imported.get();
+        }
+
+        /** Messages this router sent the peer that the peer acknowledged. */
+        public long exported()
+        {
+            return exported.get();
+        }
+
+        /** Times the link came up again after it had been up since the router started. */
+        public long reconnects()
+        {
+            return Math.max(0, connects.get() - 1);
+        }
+
+        void imported(final long n)
+        {
+            imported.addAndGet(n); // once per read batch
+        }
+
+        void exported(final long n)
+        {
+            exported.addAndGet(n);
+        }
+    }
+
     private final ConcurrentHashMap<String, LinkState> byPeer = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Traffic> traffic = new ConcurrentHashMap<>();
 
     /** Records that a link with {@code peer} is up from {@code now}. */
     public void up(final String peer, final Direction direction, final String region, final Instant now)
     {
         byPeer.put(peer, new LinkState(peer, direction, region, true, now));
+        traffic(peer).connects.incrementAndGet();
+    }
+
+    /** What crossed the link with {@code peer} since the router started (made on first use). Any thread. */
+    public Traffic traffic(final String peer)
+    {
+        return traffic.computeIfAbsent(peer, p -> new Traffic());
     }
 
     /** Records that the link with {@code peer} is down from {@code now} (known, not connected). */

@@ -58,6 +58,10 @@ public final class PeerLinkHandler extends FrameHandler
     private volatile AdvertiseSender advertising;
     /** Set once the link is being closed for a failed import: nothing after it is imported or acknowledged. */
     private boolean closing;
+    /** What crossed this link, for operators ({@link Links.Traffic}). */
+    private final Links.Traffic traffic;
+    /** Imports journaled in this read batch, added to {@link #traffic} at its end. */
+    private int importedInBatch;
 
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> heartbeat;
@@ -73,6 +77,7 @@ public final class PeerLinkHandler extends FrameHandler
         this.heartbeatMs = heartbeatMs;
         this.importAcks = new ImportAcks(cumulativeAcks, links.journal(), links.config().journalSync() == JournalSync.BATCH);
         this.advertised = parentEnd ? new AdvertiseIntake(links, session) : null;
+        this.traffic = links.links().traffic(session.terminalId());
     }
 
     /**
@@ -148,7 +153,10 @@ public final class PeerLinkHandler extends FrameHandler
             case DELIVERY_ACK ->
             {
                 links.counters().incDeliveryAcks();
+                // what the peer acknowledged: the feed's unacknowledged count drops by it (nothing is sent meanwhile)
+                final int before = session.feed().unacked();
                 deliveryAcks.apply(this, ctx, frame, session.feed(), session.terminalId());
+                traffic.exported(Math.max(0, before - session.feed().unacked()));
             }
             case ADVERTISE ->
             {
@@ -204,7 +212,11 @@ public final class PeerLinkHandler extends FrameHandler
                 + session.terminalId() + ": " + out.detail() + "; it is sent again on the next link", true);
             return;
         }
-        if (out.kind() == ImportOutcome.Kind.REFUSED)
+        if (out.kind() == ImportOutcome.Kind.IMPORTED)
+        {
+            importedInBatch++;
+        }
+        else if (out.kind() == ImportOutcome.Kind.REFUSED)
         {
             LOG.warn("peer link {}: refused journal index {}: {}", session, delivery.journalIndex(), out.detail());
         }
@@ -287,6 +299,11 @@ public final class PeerLinkHandler extends FrameHandler
     public void channelReadComplete(final ChannelHandlerContext ctx)
     {
         importAcks.write(ctx);
+        if (importedInBatch > 0)
+        {
+            traffic.imported(importedInBatch);
+            importedInBatch = 0;
+        }
         if (advertised != null)
         {
             advertised.endOfBatch();

@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -50,6 +52,8 @@ import java.util.function.LongSupplier;
 public final class PeerLinks
 {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
+    /** How long the backlogs of one {@link #status()} are shown again (the links' states are always read afresh). */
+    private static final long STATUS_MAX_AGE_NANOS = 1_000_000_000L;
 
     private final RouterConfig config;
     private final FederationSettings federation;
@@ -64,6 +68,9 @@ public final class PeerLinks
     private final AccessControl accessControl;
     private final ChildAdvertisements children;
     private final Links links = new Links();
+    /** The backlogs {@link #status()} counted last, by peer, and when ({@link System#nanoTime()}); guarded by {@code this}. */
+    private final Map<String, LinkBacklog> backlogs = new HashMap<>();
+    private long backlogsAtNanos;
     /** The uplink's handler while it is up: told when the local advertisement may have changed. */
     private volatile PeerLinkHandler uplink;
 
@@ -105,6 +112,49 @@ public final class PeerLinks
     public Links links()
     {
         return links;
+    }
+
+    /**
+     * Every link with what this router still has to send its peer ({@link LinkBacklog}): the uplink first, then the
+     * downlinks by peer id, connected or not (a child that is away is listed from its kept advertisement and its
+     * cursor). Made at most once a second (status and metrics share it); each makes one bounded read of the journal
+     * per link from the link's cursor. Operator threads; never an event loop.
+     */
+    public synchronized List<LinkStatus> status()
+    {
+        final long nanos = System.nanoTime();
+        final boolean recount = nanos - backlogsAtNanos >= STATUS_MAX_AGE_NANOS || backlogs.isEmpty();
+        final long now = clock.getAsLong(); // the router's clock decides expiry, as the feeds' does
+        final List<LinkStatus> all = new ArrayList<>();
+        for (final Links.LinkState state : links.links())
+        {
+            LinkBacklog backlog = recount ? null : backlogs.get(state.peer());
+            if (backlog == null)
+            {
+                backlog = backlog(state, now);
+                backlogs.put(state.peer(), backlog);
+            }
+            all.add(new LinkStatus(state, backlog, links.traffic(state.peer())));
+        }
+        if (recount)
+        {
+            backlogsAtNanos = nanos;
+        }
+        return all;
+    }
+
+    /** The backlog for one link's peer: over the live link's scope, or, while it is away, a scope made as on login. */
+    private LinkBacklog backlog(final Links.LinkState state, final long nowMicros)
+    {
+        if (!cursors.contains(state.peer()))
+        {
+            return LinkBacklog.NONE; // never linked: nothing was ever selected for it
+        }
+        final Session live = table.peer(state.peer());
+        final PeerScope scope = live != null ? live.peerScope()
+            : state.direction() == Links.Direction.UPLINK ? parentScope(state.peer()) : childScope(state.peer(), state.region());
+        return LinkBacklog.count(journal, cursors.terminal(state.peer(), journal.lastIndex()), scope, nowMicros,
+            LinkBacklog.MAX_READ);
     }
 
     /** What the children advertised. */
