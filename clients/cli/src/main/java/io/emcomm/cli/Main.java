@@ -43,6 +43,7 @@ public final class Main implements Runnable
     /** Every subcommand, in the order `emcomm --help` lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(
         RouterCommand.class,
+        KafkaCommand.class,
         SendCommand.class,
         ListenCommand.class,
         UnsubscribeCommand.class,

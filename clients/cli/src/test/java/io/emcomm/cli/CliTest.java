@@ -177,7 +177,7 @@ class CliTest
 
     @ParameterizedTest
     @ValueSource(strings = {"", "router", "send", "listen", "unsubscribe", "positions", "replay", "simulate", "demo", "status",
-        "credential", "journal", "journal export", "journal verify", "bench"})
+        "credential", "journal", "journal export", "journal verify", "bench", "kafka"})
     void everyCommandHasHelp(final String command)
     {
         final List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
