@@ -127,7 +127,9 @@ public final class Router implements AutoCloseable, RouterView
                     throw new StartFailure("emcomm.uplink: a router node on a Kafka journal cannot federate yet "
                         + "(imports are not journaled through the cluster; issue 15)");
                 }
-                opened = JournalBackend.provider(config.journal().backend()).open(config, clockMicros);
+                final JournalBackend.Provider provider = start.journalBackend() != null ? start.journalBackend()
+                    : JournalBackend.provider(config.journal().backend());
+                opened = provider.open(config, clockMicros);
                 diskGuard = new DiskGuard(config.journalDir(), config.diskMinFreeMb());
                 diskGuard.check();
                 // not guarded: the mirror must take every applied record, or this node's view would differ from the log
@@ -279,6 +281,7 @@ public final class Router implements AutoCloseable, RouterView
         private RouterConfig config;
         private LongSupplier clockMicros;
         private TimeProvider journalTime;
+        private JournalBackend.Provider journalBackend;
 
         /** A context for a router embedded on this machine, at the defaults of {@link RouterConfig#loopback}. */
         public static Context loopback(final java.nio.file.Path dataDir)
@@ -311,6 +314,22 @@ public final class Router implements AutoCloseable, RouterView
         public LongSupplier clockMicros()
         {
             return clockMicros;
+        }
+
+        /**
+         * The provider of the journal backend named by {@code emcomm.journal.backend} when it is not the router's own
+         * (Chronicle); by default the one {@link java.util.ServiceLoader} finds by that name. Tests and embedding
+         * applications give one with options of their own.
+         */
+        public Context journalBackend(final JournalBackend.Provider provider)
+        {
+            this.journalBackend = provider;
+            return this;
+        }
+
+        public JournalBackend.Provider journalBackend()
+        {
+            return journalBackend;
         }
 
         /** The time by which the journal rolls its files, the system time by default (tests of retention). */
