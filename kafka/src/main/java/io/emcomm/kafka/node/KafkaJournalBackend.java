@@ -15,7 +15,11 @@ import io.emcomm.router.sequence.Sequencer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +70,10 @@ final class KafkaJournalBackend implements JournalBackend
             {
                 LOG.info("created topics {} on {}", created, bootstrap);
             }
+            if (created.contains(options.topics().journal()))
+            {
+                reserveOffsetZero(bootstrap);
+            }
         }
         catch (final TopicRefused ex)
         {
@@ -108,6 +116,30 @@ final class KafkaJournalBackend implements JournalBackend
         producer = p;
         journal = new MirrorJournal(mirror);
         log = new KafkaLog(producer);
+    }
+
+    /**
+     * A new journal topic gets a value-less marker at offset 0, which every node skips as malformed: offset 0 is
+     * never a journal index (0 means "none" on the wire, {@link NodeApply#RESERVED_OFFSET}).
+     */
+    private void reserveOffsetZero(final String bootstrap)
+    {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer()))
+        {
+            p.send(new ProducerRecord<>(options.topics().journal(), 0, null, null))
+                .get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            throw new StartFailure("emcomm.kafka.bootstrap=" + bootstrap + ": cannot write the first record of "
+                + options.topics().journal() + ": " + ex, ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new StartFailure("interrupted while writing the first record of " + options.topics().journal(), ex);
+        }
     }
 
     @Override

@@ -38,11 +38,21 @@ final class NodeApply implements ApplyHandler
         this.onStop = onStop;
     }
 
+    /** Offset 0 is never a journal index: 0 means "none" in protocol version 1 (a DELIVERY_ACK's field, a cursor). */
+    static final long RESERVED_OFFSET = 0;
+
     @Override
     public void apply(final long offset, final JournalRecord record)
     {
-        final ByteBuf value = Unpooled.wrappedBuffer(record.array());
         final long token = record.producedBy(routerId) ? record.publishToken() : 0;
+        if (offset == RESERVED_OFFSET)
+        {
+            // every node skips it alike; a new journal topic gets a marker there (KafkaJournalBackend), so only a
+            // publish that raced the marker lands here, and its publisher is told to publish again
+            sequencer.logFailed(token, "offset 0 of the journal topic is not a journal index; publish again");
+            return;
+        }
+        final ByteBuf value = Unpooled.wrappedBuffer(record.array());
         journal.applying(offset, record);
         sequencer.apply(offset, value, record.envelopeOffset(), record.envelopeLength(), record.journaledAtMicros(),
             record.originKind(), region(record), token);
