@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,6 +201,17 @@ public record ClusterLayout(String clusterId, List<Node> nodes)
      */
     static void checkFree(final int port, final String role)
     {
+        // a listener answers a connection whatever socket options it was bound with; a bind alone can succeed
+        // beside a socket that allows address reuse
+        try (Socket probe = new Socket())
+        {
+            probe.connect(new InetSocketAddress(InetAddress.getByName(HOST), port), 500);
+            throw new ClusterFailure("port " + port + " is in use (" + role + "); choose other ports with --port");
+        }
+        catch (final IOException refused)
+        {
+            // nobody listens: now make sure it can be bound
+        }
         try (ServerSocket s = new ServerSocket())
         {
             s.setReuseAddress(true);

@@ -10,10 +10,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -34,12 +32,12 @@ public final class LocalKafkaCluster implements AutoCloseable
     /** The first port when none is given and the folder has none: brokers 19092.., controllers after them. */
     public static final int DEFAULT_BASE_PORT = 19092;
 
-    /** {@link Settings#basePort} that reuses the folder's ports, or takes {@link #DEFAULT_BASE_PORT} for a new folder. */
+    /** {@link ClusterSettings#basePort} that reuses the folder's ports, or takes {@link #DEFAULT_BASE_PORT} for a new folder. */
     public static final int REUSE_PORTS = -1;
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
-    private final Settings settings;
+    private final ClusterSettings settings;
     private final Path dir;
     private final ClusterLayout layout;
     private final ClusterFolderLock lock;
@@ -49,79 +47,7 @@ public final class LocalKafkaCluster implements AutoCloseable
     private final Set<BrokerProcess> ending = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private boolean closed;
 
-    /**
-     * How to start a cluster.
-     *
-     * @param dir          the data folder (created if missing)
-     * @param brokers      the number of nodes (1 or 3; a folder keeps the number it was made with)
-     * @param basePort     the first port ({@link ClusterLayout}); 0 for free ports; {@link #REUSE_PORTS}
-     * @param heapMb       each broker's maximum heap, in MiB
-     * @param readyTimeout how long {@link #start} and {@link #restart} wait for brokers to be ready
-     * @param progress     receives one line per step ("formatting node 1/3", "starting node 2/3", ...)
-     * @param jvmOptions   more options for the broker JVMs, after the heap
-     */
-    public record Settings(Path dir, int brokers, int basePort, int heapMb, Duration readyTimeout,
-        Consumer<String> progress, List<String> jvmOptions)
-    {
-        /**
-         * Checks the values.
-         *
-         * @param dir          the data folder
-         * @param brokers      the number of nodes
-         * @param basePort     the first port
-         * @param heapMb       the heap of each broker in MiB
-         * @param readyTimeout the readiness deadline
-         * @param progress     the progress lines' receiver
-         * @param jvmOptions   extra broker JVM options
-         */
-        public Settings
-        {
-            Objects.requireNonNull(dir, "dir");
-            Objects.requireNonNull(readyTimeout, "readyTimeout");
-            Objects.requireNonNull(progress, "progress");
-            jvmOptions = List.copyOf(jvmOptions);
-            if (brokers < 1)
-            {
-                throw new IllegalArgumentException("brokers must be at least 1, was " + brokers);
-            }
-            if (heapMb < 128)
-            {
-                throw new IllegalArgumentException("a broker needs at least 128 MiB of heap, was " + heapMb);
-            }
-        }
-
-        /**
-         * Defaults: folder's ports (else 19092), 384 MiB heap per broker, 120 s to be ready, no progress lines.
-         *
-         * @param dir     the data folder
-         * @param brokers the number of nodes
-         * @return the settings
-         */
-        public static Settings of(final Path dir, final int brokers)
-        {
-            return new Settings(dir, brokers, REUSE_PORTS, 384, Duration.ofSeconds(120), line -> { }, List.of());
-        }
-
-        /** @return these settings with another first port (0: free ports) */
-        public Settings basePort(final int port)
-        {
-            return new Settings(dir, brokers, port, heapMb, readyTimeout, progress, jvmOptions);
-        }
-
-        /** @return these settings with another progress receiver */
-        public Settings progress(final Consumer<String> receiver)
-        {
-            return new Settings(dir, brokers, basePort, heapMb, readyTimeout, receiver, jvmOptions);
-        }
-
-        /** @return these settings with another broker heap, in MiB */
-        public Settings heapMb(final int mb)
-        {
-            return new Settings(dir, brokers, basePort, mb, readyTimeout, progress, jvmOptions);
-        }
-    }
-
-    private LocalKafkaCluster(final Settings settings, final Path dir, final ClusterLayout layout,
+    private LocalKafkaCluster(final ClusterSettings settings, final Path dir, final ClusterLayout layout,
         final ClusterFolderLock lock, final String classpath)
     {
         this.settings = settings;
@@ -140,7 +66,7 @@ public final class LocalKafkaCluster implements AutoCloseable
      *                        the class path has no Kafka, formatting failed, or a broker did not become ready
      *                        (nothing keeps running then)
      */
-    public static LocalKafkaCluster start(final Settings settings)
+    public static LocalKafkaCluster start(final ClusterSettings settings)
     {
         final Path dir = settings.dir().toAbsolutePath().normalize();
         final String classpath = KafkaClasspath.currentAsArgument();
@@ -169,7 +95,7 @@ public final class LocalKafkaCluster implements AutoCloseable
         }
     }
 
-    private static ClusterLayout layout(final Path dir, final Settings settings)
+    private static ClusterLayout layout(final Path dir, final ClusterSettings settings)
     {
         final ClusterLayout existing = ClusterLayout.read(dir);
         if (existing == null)

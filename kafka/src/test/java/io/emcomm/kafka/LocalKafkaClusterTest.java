@@ -57,7 +57,7 @@ class LocalKafkaClusterTest
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     static void start()
     {
-        cluster = LocalKafkaCluster.start(LocalKafkaCluster.Settings.of(dir, 3).basePort(0).progress(progress::add));
+        cluster = LocalKafkaCluster.start(ClusterSettings.of(dir, 3).basePort(0).progress(progress::add));
     }
 
     @AfterAll
@@ -126,7 +126,7 @@ class LocalKafkaClusterTest
         {
             assertTrue(!cluster.isRunning(node), "stopped");
         }
-        cluster = LocalKafkaCluster.start(LocalKafkaCluster.Settings.of(dir, 3));
+        cluster = LocalKafkaCluster.start(ClusterSettings.of(dir, 3));
         assertEquals(before, cluster.layout(), "same cluster id and ports");
         try (Admin admin = cluster.admin())
         {
@@ -140,13 +140,20 @@ class LocalKafkaClusterTest
     void aSecondClusterOnTheFolderOrOnItsPortsIsRefused(@TempDir final Path other)
     {
         final ClusterFailure sameDir = assertThrows(ClusterFailure.class,
-            () -> LocalKafkaCluster.start(LocalKafkaCluster.Settings.of(dir, 3)));
+            () -> LocalKafkaCluster.start(ClusterSettings.of(dir, 3)));
         assertEquals("data folder " + dir.toAbsolutePath() + " is in use by process " + ProcessHandle.current().pid()
             + " (a running local Kafka cluster)", sameDir.getMessage());
 
         final int port = cluster.layout().node(1).brokerPort();
-        final ClusterFailure samePorts = assertThrows(ClusterFailure.class,
-            () -> LocalKafkaCluster.start(LocalKafkaCluster.Settings.of(other, 3).basePort(port)));
+        assertTrue(cluster.isRunning(1), "node 1 holds the port");
+        final ClusterFailure samePorts = assertThrows(ClusterFailure.class, () ->
+        {
+            try (LocalKafkaCluster second = LocalKafkaCluster.start(ClusterSettings.of(other, 3).basePort(port)))
+            {
+                // not refused: closed here so that its brokers do not outlive the test
+                second.size();
+            }
+        });
         assertEquals("port " + port + " is in use (broker of node 1); choose other ports with --port", samePorts.getMessage());
         try (ClusterFolderLock again = ClusterFolderLock.claim(other))
         {

@@ -3,6 +3,7 @@ package io.emcomm.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.emcomm.kafka.ClusterFailure;
+import io.emcomm.kafka.ClusterSettings;
 import io.emcomm.kafka.JournalTopics;
 import io.emcomm.kafka.LocalKafkaCluster;
 import io.emcomm.kafka.TopicRefused;
@@ -87,7 +88,7 @@ final class KafkaCommand implements Callable<Integer>
         final LocalKafkaCluster cluster;
         try
         {
-            cluster = LocalKafkaCluster.start(LocalKafkaCluster.Settings.of(data, brokers)
+            cluster = LocalKafkaCluster.start(ClusterSettings.of(data, brokers)
                 .basePort(port == null ? LocalKafkaCluster.REUSE_PORTS : port)
                 .progress(line -> progress(err, line)));
         }

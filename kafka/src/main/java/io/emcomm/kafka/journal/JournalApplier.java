@@ -101,7 +101,11 @@ public final class JournalApplier implements AutoCloseable
         return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** Starts the loop's thread. @return this */
+    /**
+     * Starts the loop's thread, {@value #THREAD_NAME}.
+     *
+     * @return this
+     */
     public JournalApplier start()
     {
         running = true;

@@ -86,7 +86,18 @@ public final class JournalProducer implements AutoCloseable
         /** Default ring: 65536 records in flight per lane. */
         public static final int DEFAULT_RING_SIZE = 1 << 16;
 
-        /** Checks the values. */
+        /**
+         * Checks the values.
+         *
+         * @param bootstrap       the bootstrap servers
+         * @param topic           the journal topic
+         * @param routerId        the node's router id
+         * @param deliveryTimeout Kafka's delivery timeout (at least 100 ms)
+         * @param routineBytesCap ROUTINE/PRIORITY value bytes in flight at most (positive)
+         * @param ringSize        records in flight per lane at most (a power of two)
+         * @param overrides       further producer settings
+         * @throws IllegalArgumentException when a value is out of range
+         */
         public Settings
         {
             if (routerId == null || !routerId.matches("[A-Za-z0-9._-]{1,255}"))
@@ -117,19 +128,28 @@ public final class JournalProducer implements AutoCloseable
             return new Settings(bootstrap, topic, routerId, DEFAULT_DELIVERY_TIMEOUT, DEFAULT_ROUTINE_BYTES_CAP, DEFAULT_RING_SIZE, Map.of());
         }
 
-        /** @return these settings with another delivery timeout */
+        /**
+         * @param timeout Kafka's delivery.timeout.ms
+         * @return these settings with another delivery timeout
+         */
         public Settings deliveryTimeout(final Duration timeout)
         {
             return new Settings(bootstrap, topic, routerId, timeout, routineBytesCap, ringSize, overrides);
         }
 
-        /** @return these settings with another ROUTINE/PRIORITY cap, in value bytes */
+        /**
+         * @param bytes ROUTINE/PRIORITY value bytes in flight at most
+         * @return these settings with another ROUTINE/PRIORITY cap
+         */
         public Settings routineBytesCap(final long bytes)
         {
             return new Settings(bootstrap, topic, routerId, deliveryTimeout, bytes, ringSize, overrides);
         }
 
-        /** @return these settings with further producer settings */
+        /**
+         * @param more further producer settings (acks, idempotence, linger and the timeouts are always this class's)
+         * @return these settings with further producer settings
+         */
         public Settings overrides(final Map<String, Object> more)
         {
             return new Settings(bootstrap, topic, routerId, deliveryTimeout, routineBytesCap, ringSize, more);

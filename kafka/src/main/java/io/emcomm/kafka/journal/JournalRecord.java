@@ -23,9 +23,10 @@ import java.nio.charset.StandardCharsets;
  * The envelope is last and unframed: its length is the value's length minus the header, so a record carries no
  * redundant length to disagree with.
  *
- * <p>Encoding ({@link #encode}) writes into an array the caller sized with {@link #encodedLength}; the producer's
- * serializer ({@link JournalRecordDraft}) allocates that array, the one allocation Kafka's {@code Serializer}
- * contract requires. Decoding ({@link #wrap}) copies nothing: the accessors read the consumer's {@code byte[]}
+ * <p>Encoding ({@link #encode}) writes into an array the caller sized with {@link #encodedLength}: the producer's
+ * serializer ({@link JournalRecordDraft}), which reuses one array per value length up to 2 KiB, since Kafka copies
+ * the value into its batch inside {@code send}. Decoding ({@link #wrap}) copies nothing: the accessors read the
+ * consumer's {@code byte[]}
  * in place, and {@link #problem()} names what is wrong with a malformed value as a constant (no allocation on
  * the apply thread even then). An instance is a single-threaded flyweight, valid while the wrapped array is.
  */
@@ -76,6 +77,17 @@ public final class JournalRecord
      * Writes one value into {@code dst} from {@code at}; the caller sized it with {@link #encodedLength}. Strings are
      * written one byte per char (they are ASCII: region codes, router ids and link names are checked where they enter).
      *
+     * @param dst               the value array
+     * @param at                where the value starts in it
+     * @param journaledAtMicros the accepting node's clock, microseconds since the epoch
+     * @param originKind        the publishing session's TerminalKind number
+     * @param region            the origin's region code
+     * @param ingress           "" for this site, else the federation link
+     * @param routerId          the producing node
+     * @param publishToken      the producing node's token for the waiting publisher
+     * @param envelope          the envelope bytes as received
+     * @param envelopeOffset    where they start in {@code envelope}
+     * @param envelopeLength    their length
      * @return the index just past the value
      * @throws IllegalArgumentException when a string is longer than {@link #MAX_TEXT} or the envelope is empty
      */
@@ -174,7 +186,12 @@ public final class JournalRecord
         return true;
     }
 
-    /** As {@link #wrap(byte[], int, int)} over the whole array. */
+    /**
+     * As {@link #wrap(byte[], int, int)} over the whole array.
+     *
+     * @param value the consumer's value array, or null
+     * @return true when the layout is well formed
+     */
     public boolean wrap(final byte[] value)
     {
         return wrap(value, 0, value == null ? 0 : value.length);

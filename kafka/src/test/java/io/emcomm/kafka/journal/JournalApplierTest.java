@@ -5,6 +5,8 @@ import io.emcomm.kafka.KafkaTestClusters;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.router.journal.DedupeWindows;
+import io.emcomm.router.journal.JournalEntry;
+import io.emcomm.router.journal.JournalReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,12 +25,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The apply loop on a real (one-broker, in-JVM) cluster (issue 15 Deliver 1): every record in offset order from
  * the offset asked, a malformed one skipped and counted without stopping, the producing node's token matched to
  * the record, lag and latency tracked, a clean stop; and an offset that retention deleted stops the loop loudly
- * instead of jumping (CLUSTER.md, MirrorMaker's silent gaps). One cluster for the class.
+ * instead of jumping (CLUSTER.md, MirrorMaker's silent gaps); and the parts composed on two nodes, a retry through
+ * the other node answered with the original offset. One cluster for the class.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -77,9 +83,16 @@ class JournalApplierTest
                 produce(producer, token, token, outcomes);
             }
             malformedAt = produceRaw(new byte[] {7, 7});
+            // a burst, not awaited one by one: values of one length share the serializer's array, and the tokens read
+            // back below prove Kafka copied each before the next overwrote it
             for (long token = 21; token <= 30; token++)
             {
-                produce(producer, token, token == 25 ? 3 : token, outcomes); // token 25 retries sequence 3
+                offer(producer, token, token == 25 ? 3 : token); // token 25 retries sequence 3
+            }
+            for (long token = 21; token <= 30; token++)
+            {
+                assertTrue(outcomes.await(token, 30));
+                offsets.add(outcomes.offset(token)); // one lane: committed in offer order
             }
         }
     }
@@ -87,10 +100,15 @@ class JournalApplierTest
     private static void produce(final JournalProducer producer, final long token, final long sequence, final Outcomes outcomes)
         throws InterruptedException
     {
-        final ByteBuf e = Unpooled.wrappedBuffer(Records.envelope("veh-1", sequence, Precedence.ROUTINE, 10));
-        assertEquals(JournalProducer.Offer.QUEUED, producer.offer(token, Precedence.ROUTINE_VALUE, e, 0, e.readableBytes(), 5L, 3, "R1", ""));
+        offer(producer, token, sequence);
         assertTrue(outcomes.await(token, 30)); // one at a time: the test's offsets are in token order
         offsets.add(outcomes.offset(token));
+    }
+
+    private static void offer(final JournalProducer producer, final long token, final long sequence)
+    {
+        final ByteBuf e = Unpooled.wrappedBuffer(Records.envelope("veh-1", sequence, Precedence.ROUTINE, 10));
+        assertEquals(JournalProducer.Offer.QUEUED, producer.offer(token, Precedence.ROUTINE_VALUE, e, 0, e.readableBytes(), 5L, 3, "R1", ""));
     }
 
     private static long produceRaw(final byte[] value) throws Exception
@@ -223,5 +241,108 @@ class JournalApplierTest
         assertTrue(node.applied.isEmpty(), "nothing applied past the gap");
         applier.close();
         assertFalse(applier.isRunning());
+    }
+
+    /**
+     * The parts composed as the router will compose them, on two nodes of one log: node A journals (veh-7, 1); the
+     * terminal's retry of it through node B is answered with A's offset (B's own token, matched at apply); a new
+     * sequence through B is journaled; both nodes decide alike and their mirrors hold the same first occurrences.
+     */
+    @Test
+    @Order(4)
+    void aRetryThroughAnotherNodeIsAnsweredWithTheOriginalOffsetAndBothMirrorsAgree(@TempDir final Path dir) throws Exception
+    {
+        final long from = 31; // the log's end after the records of start()
+        final ClusterNode a = new ClusterNode("node-a", dir.resolve("a"), from, 3);
+        final ClusterNode b = new ClusterNode("node-b", dir.resolve("b"), from, 3);
+        try (a; b)
+        {
+            a.publish(1, "veh-7", 1);
+            assertTrue(a.outcomes.await(1, 30), "committed through A");
+            b.publish(1, "veh-7", 1); // the terminal reconnected to B and retried
+            assertTrue(b.outcomes.await(1, 30));
+            b.publish(2, "veh-7", 2);
+            assertTrue(a.handled.await(60, TimeUnit.SECONDS) && b.handled.await(60, TimeUnit.SECONDS));
+
+            final long original = a.outcomes.offset(1);
+            assertEquals(original, a.acks.get(1L), "A's publisher: acked at the record's offset once applied");
+            assertEquals(original, b.acks.get(1L), "B's publisher of the retry: the original offset, not its own record's");
+            assertTrue(b.outcomes.offset(1) > original, "the retry is a record of its own in the log");
+            assertEquals(b.outcomes.offset(2), b.acks.get(2L));
+            assertEquals(a.decisions, b.decisions, "every node decides alike");
+            assertEquals(List.of(original, b.outcomes.offset(2)), mirrored(a.mirror));
+            assertEquals(mirrored(a.mirror), mirrored(b.mirror));
+        }
+    }
+
+    private static List<Long> mirrored(final OffsetMirror mirror)
+    {
+        final List<Long> offsets = new ArrayList<>();
+        final JournalEntry entry = new JournalEntry();
+        try (JournalReader reader = mirror.newReader())
+        {
+            while (reader.next(entry))
+            {
+                offsets.add(entry.index());
+            }
+        }
+        return offsets;
+    }
+
+    /**
+     * One router node's journal side, as the router will wire it: a producer whose completions only report failures,
+     * an apply loop that decides dedupe, mirrors first occurrences, and answers this node's publishers by token.
+     */
+    private static final class ClusterNode implements ApplyHandler, AutoCloseable
+    {
+        final String id;
+        final Outcomes outcomes = new Outcomes();
+        final JournalProducer producer;
+        final OffsetMirror mirror;
+        final ApplyDedupe dedupe = new ApplyDedupe(new DedupeWindows());
+        final JournalApplier applier;
+        final Map<Long, Long> acks = new ConcurrentHashMap<>();
+        final Map<Long, Long> decisions = new ConcurrentHashMap<>();
+        final CountDownLatch handled;
+
+        ClusterNode(final String id, final Path dir, final long from, final int records)
+        {
+            this.id = id;
+            this.handled = new CountDownLatch(records);
+            this.producer = new JournalProducer(JournalProducer.Settings.of(cluster.bootstrapServers(), TOPICS.journal(), id), outcomes);
+            this.mirror = new OffsetMirror(dir);
+            this.applier = new JournalApplier(JournalApplier.newConsumer(cluster.bootstrapServers(), id + "-apply", Map.of()),
+                TOPICS.journal(), from, this, () -> System.currentTimeMillis() * 1000).start();
+        }
+
+        void publish(final long token, final String origin, final long sequence)
+        {
+            final ByteBuf e = Unpooled.wrappedBuffer(Records.envelope(origin, sequence, Precedence.FLASH, 10));
+            assertEquals(JournalProducer.Offer.QUEUED, producer.offer(token, Precedence.FLASH_VALUE, e, 0, e.readableBytes(), 5L, 3, "R1", ""));
+        }
+
+        @Override
+        public void apply(final long offset, final JournalRecord record)
+        {
+            final long decision = dedupe.decide(offset, record);
+            decisions.put(offset, decision);
+            if (decision == ApplyDedupe.FIRST)
+            {
+                mirror.append(offset, record);
+            }
+            if (record.producedBy(id))
+            {
+                acks.put(record.publishToken(), decision == ApplyDedupe.FIRST ? offset : decision);
+            }
+            handled.countDown();
+        }
+
+        @Override
+        public void close()
+        {
+            applier.close();
+            producer.close();
+            mirror.close();
+        }
     }
 }
