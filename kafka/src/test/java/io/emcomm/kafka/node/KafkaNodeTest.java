@@ -253,6 +253,64 @@ class KafkaNodeTest
 
     @Test
     @Order(5)
+    void aRestartedNodeResumesAfterItsMirrorWithItsDedupeAndCursorsRebuilt() throws Exception
+    {
+        try (TestTerminal cp = TestTerminal.login(a.port(), "cp-a6", COMMAND_POST, "5201"))
+        {
+            cp.sync(); // node A knows the terminal: its cursor is at the journal's end
+        }
+        final Envelope first;
+        final long firstIndex;
+        try (TestTerminal veh = TestTerminal.login(a.port(), "veh-6", GROUND, "520113001"))
+        {
+            first = veh.text("before the restart", Precedence.ROUTINE, "terminal:cp-a6").build();
+            firstIndex = veh.publish(first).getJournalIndex();
+        }
+        a.close();
+        final long whileDown;
+        try (TestTerminal veh = TestTerminal.login(b.port(), "veh-6", GROUND, "520113001"))
+        {
+            whileDown = veh.publish(Envelope.newBuilder(first).setOriginSequence(first.getOriginSequence() + 1).build())
+                .getJournalIndex();
+        }
+        a = node("node-a"); // returns once its apply loop has caught up with the record published on B
+
+        try (TestTerminal veh = TestTerminal.login(a.port(), "veh-6", GROUND, "520113001"))
+        {
+            final PublishAck retry = veh.publish(first);
+            assertTrue(retry.getDuplicate(), "the dedupe window was rebuilt from the mirror");
+            assertEquals(firstIndex, retry.getJournalIndex());
+        }
+        try (TestTerminal cp = TestTerminal.login(a.port(), "cp-a6", COMMAND_POST, "5201"))
+        {
+            assertEquals(firstIndex, cp.awaitAndAck().getJournalIndex(), "caught up from the mirror");
+            assertEquals(whileDown, cp.awaitAndAck().getJournalIndex(), "applied after the restart, from the log");
+            cp.sync();
+            assertTrue(cp.drainDeliveries().isEmpty());
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aMisconfiguredJournalTopicRefusesTheStartNamingIt() throws Exception
+    {
+        final JournalTopics bad = JournalTopics.withPrefix("bad.");
+        try (org.apache.kafka.clients.admin.Admin admin = cluster.admin())
+        {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(bad.journal(), 2, (short)3))).all()
+                .get(60, TimeUnit.SECONDS);
+        }
+        final KafkaJournalProvider.Options options = new KafkaJournalProvider.Options(bad, s -> s, Duration.ofSeconds(60));
+        final RouterConfig config = RouterConfig.loopback(data.resolve("node-c")).routerId("node-c")
+            .kafka(cluster.bootstrapServers()).build();
+        final io.emcomm.router.config.StartFailure refused = org.junit.jupiter.api.Assertions.assertThrows(
+            io.emcomm.router.config.StartFailure.class,
+            () -> Router.start(new Router.Context().config(config).journalBackend(new KafkaJournalProvider(options))));
+        assertTrue(refused.getMessage().contains("topic bad.journal has 2 partitions; it must have 1"), refused.getMessage());
+    }
+
+    @Test
+    @Order(7)
     void twoBrokersDownNackJournalUnavailableAndServiceResumesWithNothingAcknowledgedLost() throws Exception
     {
         try (TestTerminal cp = TestTerminal.login(b.port(), "cp-b5", COMMAND_POST, "5202");
