@@ -37,6 +37,17 @@ final class SequencerLogTest
     private record Offered(long token, int precedence, byte[] envelope, long journaledAtMicros, int originKind,
         String region)
     {
+        long sequence()
+        {
+            try
+            {
+                return Envelope.parseFrom(envelope).getOriginSequence();
+            }
+            catch (final com.google.protobuf.InvalidProtocolBufferException ex)
+            {
+                throw new AssertionError(ex);
+            }
+        }
     }
 
     /** An ordered log that keeps its records for the test to apply, or answers as told. */
@@ -187,5 +198,21 @@ final class SequencerLogTest
         assertEquals(Journal.NOT_JOURNALED, apply(1, 8, log.records.get(1).token()));
         assertEquals(NackReason.EXPIRED_ON_ARRIVAL, fx.answered.get(1).reason());
         assertEquals(1, fx.counters.nacked(NackReason.EXPIRED_ON_ARRIVAL_VALUE));
+    }
+
+    @Test
+    void theRoutersOwnMessagesGoThroughTheLogEachWithItsOwnSequence()
+    {
+        final Envelope.Builder receipt = Envelope.newBuilder().addTo("terminal:cp-1").setPrecedence(Precedence.PRIORITY)
+            .setText(Text.newBuilder().setText("receipt"));
+        final io.emcomm.router.journal.DedupeWindow routerOrigin = fx.origins.state(SequencerFixture.ROUTER_ID);
+        assertEquals(Sequencer.OFFERED, fx.sequencer.publishInternal(routerOrigin, receipt.clone()));
+        assertEquals(Sequencer.OFFERED, fx.sequencer.publishInternal(routerOrigin, receipt.clone()), "offered before the first applied");
+        assertEquals(2, log.records.size());
+        assertEquals(0, log.records.get(0).token(), "no publisher waits for the router's own message");
+        assertEquals(3, apply(0, 3, 0));
+        assertEquals(4, apply(1, 4, 0), "a sequence of its own, not a duplicate of the first");
+        assertEquals(List.of(3L, 4L), fx.written(cp));
+        assertEquals(log.records.get(0).sequence() + 1, log.records.get(1).sequence());
     }
 }
