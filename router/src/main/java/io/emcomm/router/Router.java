@@ -86,7 +86,10 @@ public final class Router implements AutoCloseable, RouterView
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final DiskGuard diskGuard;
     private final OutboundBudget outboundBudget;
+    /** Retention, metrics, admin: null on a Kafka journal (not yet: issue 15 Deliver 6). */
     private final OperatorServices operations;
+    /** The replicated journal this node is part of, or null when the journal is its own ({@code emcomm.journal.backend}). */
+    private final JournalBackend backend;
     private final DataFolder dataFolder;
     private final PeerLinks peerLinks;
     /** The link to the parent router, or null when there is none ({@code emcomm.uplink}). */
@@ -113,16 +116,36 @@ public final class Router implements AutoCloseable, RouterView
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
         ChronicleJournal chronicle = null;
+        JournalBackend opened = null;
         CursorStore openedCursors = null;
         Channel server = null;
         try
         {
             server = bind(channelClass, children);
-            chronicle = new ChronicleJournal(config.journalDir(), RollCycles.valueOf(config.rollCycle()), journalTime,
-                config.journalSync());
-            diskGuard = new DiskGuard(config.journalDir(), config.diskMinFreeMb());
-            diskGuard.check();
-            journal = new GuardedJournal(chronicle, diskGuard, counters);
+            if (config.journal().onKafka())
+            {
+                if (config.federation().hasUplink())
+                {
+                    throw new StartFailure("emcomm.uplink: a router node on a Kafka journal cannot federate yet "
+                        + "(imports are not journaled through the cluster; issue 15)");
+                }
+                final JournalBackend.Provider provider = start.journalBackend() != null ? start.journalBackend()
+                    : JournalBackend.provider(config.journal().backend());
+                opened = provider.open(config, clockMicros);
+                diskGuard = new DiskGuard(config.journalDir(), config.diskMinFreeMb());
+                diskGuard.check();
+                // not guarded: the mirror must take every applied record, or this node's view would differ from the log
+                journal = opened.journal();
+            }
+            else
+            {
+                chronicle = new ChronicleJournal(config.journalDir(), RollCycles.valueOf(config.rollCycle()), journalTime,
+                    config.journalSync());
+                diskGuard = new DiskGuard(config.journalDir(), config.diskMinFreeMb());
+                diskGuard.check();
+                journal = new GuardedJournal(chronicle, diskGuard, counters);
+            }
+            backend = opened;
             openedCursors = new ChronicleCursorStore(config.dataDir().resolve(CURSORS_DIR));
             cursors = openedCursors;
             final DedupeWindows origins = new DedupeWindows();
@@ -134,6 +157,10 @@ public final class Router implements AutoCloseable, RouterView
                 origins.state(config.routerId()), config.security().validateBodies(),
                 id -> cursors.contains(id) || accessControl.registered(id), accessControl::registeredRegion);
             sequencer.routerRegion(config.federation().region());
+            if (opened != null)
+            {
+                sequencer.orderedLog(opened.log());
+            }
             final ReceiptPublisher receipts = new ReceiptPublisher(journal, sequencer, origins.state(config.routerId()), counters,
                 clockMicros, config.flashEscalate());
             final DeliveryContext delivery = new DeliveryContext(journal, cursors, sequencer.publishLock(), counters, clockMicros,
@@ -147,7 +174,11 @@ public final class Router implements AutoCloseable, RouterView
                 cursors, delivery, accessControl, peerLinks);
             children.target = new RouterChannelInitializer(context);
             serverChannel = server;
-            operations = new OperatorServices(this, chronicle);
+            if (opened != null)
+            {
+                opened.startApplying(sequencer); // publishes are taken only with this node's view caught up
+            }
+            operations = chronicle == null ? null : new OperatorServices(this, chronicle);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -164,14 +195,18 @@ public final class Router implements AutoCloseable, RouterView
             {
                 chronicle.close();
             }
+            if (opened != null)
+            {
+                opened.close();
+            }
             dataFolder.close();
             throw ex;
         }
         // connections waiting in the backlog since the bind are accepted from here on
         accepting = true;
         server.config().setAutoRead(true);
-        LOG.info("router {} listening on {} ({}, {} io threads)", config.routerId(), server.localAddress(),
-            epoll ? "epoll" : "nio", config.ioThreads());
+        LOG.info("router {} listening on {} ({}, {} io threads, journal {})", config.routerId(), server.localAddress(),
+            epoll ? "epoll" : "nio", config.ioThreads(), backend == null ? "chronicle" : backend.describe());
         if (uplink != null)
         {
             uplink.start();
@@ -248,6 +283,7 @@ public final class Router implements AutoCloseable, RouterView
         private RouterConfig config;
         private LongSupplier clockMicros;
         private TimeProvider journalTime;
+        private JournalBackend.Provider journalBackend;
 
         /** A context for a router embedded on this machine, at the defaults of {@link RouterConfig#loopback}. */
         public static Context loopback(final java.nio.file.Path dataDir)
@@ -280,6 +316,22 @@ public final class Router implements AutoCloseable, RouterView
         public LongSupplier clockMicros()
         {
             return clockMicros;
+        }
+
+        /**
+         * The provider of the journal backend named by {@code emcomm.journal.backend} when it is not the router's own
+         * (Chronicle); by default the one {@link java.util.ServiceLoader} finds by that name. Tests and embedding
+         * applications give one with options of their own.
+         */
+        public Context journalBackend(final JournalBackend.Provider provider)
+        {
+            this.journalBackend = provider;
+            return this;
+        }
+
+        public JournalBackend.Provider journalBackend()
+        {
+            return journalBackend;
         }
 
         /** The time by which the journal rolls its files, the system time by default (tests of retention). */
@@ -383,7 +435,7 @@ public final class Router implements AutoCloseable, RouterView
         return uplink != null && uplink.isUp();
     }
 
-    /** Metrics, admin endpoint, retention and the disk guard's schedule. */
+    /** Metrics, admin endpoint, retention and the disk guard's schedule; null on a Kafka journal (not yet). */
     public OperatorServices operations()
     {
         return operations;
@@ -399,7 +451,7 @@ public final class Router implements AutoCloseable, RouterView
     /** The port of the admin HTTP endpoint, or -1 when it is off. */
     public int adminPort()
     {
-        return operations.adminPort();
+        return operations == null ? -1 : operations.adminPort();
     }
 
     /**
@@ -436,9 +488,19 @@ public final class Router implements AutoCloseable, RouterView
             }
             GracefulShutdown.drain(serverChannel, table, workerGroup, journal, config.shutdownDrainMs());
             shutdownGroups();
-            operations.close();
+            if (operations != null)
+            {
+                operations.close();
+            }
             cursors.close();
-            journal.close();
+            if (backend != null)
+            {
+                backend.close(); // the apply loop, the producers, then the mirror
+            }
+            else
+            {
+                journal.close();
+            }
         }
         finally
         {

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
         "One router per data folder (DIR/router.lock). A router that cannot start prints one line and exits 1.",
         "Federation (docs/federation.md): a child router names its region and dials its parent, e.g.",
         "  emcomm router --router-id county-520102 --region 520102 --uplink city.example:7400 --uplink-router-id city-5201",
+        "Several routers on one Kafka cluster (docs/cluster.md; start one with `emcomm kafka`), each a node of the site:",
+        "  emcomm router --kafka 127.0.0.1:9092 --router-id node-1 --port 7401 --data node-1",
         "SIGTERM stops it gracefully: GOING_AWAY to every session, journal synced, exit 0."})
 final class RouterCommand implements Callable<Integer>
 {
@@ -60,6 +62,11 @@ final class RouterCommand implements Callable<Integer>
     @Option(names = "--region", paramLabel = "CODE",
         description = "The region subtree this router serves (emcomm.router.region; default everything), e.g. 520102.")
     String region;
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT",
+        description = "Journal to the site's Kafka cluster at these bootstrap servers (emcomm.journal.backend=kafka, "
+            + "emcomm.kafka.bootstrap); the local journal folder is then this node's mirror of it.")
+    String kafka;
 
     @Option(names = "--uplink", paramLabel = "HOST:PORT",
         description = "The parent router to dial and keep redialling (emcomm.uplink); needs --region and --uplink-router-id.")
@@ -121,7 +128,8 @@ final class RouterCommand implements Callable<Integer>
         // "listening" is what supervisors and scripts wait for, so it is printed only once a signal is a clean stop
         final PrintWriter out = spec.commandLine().getOut();
         out.println("EmComm router " + cfg.routerId() + " listening on " + cfg.host() + ":" + router.port() +
-            ", journal in " + cfg.journalDir().toAbsolutePath());
+            ", journal in " + cfg.journalDir().toAbsolutePath()
+            + (cfg.journal().onKafka() ? " (mirror of the Kafka journal at " + cfg.journal().kafkaBootstrap() + ")" : ""));
         if (router.adminPort() > 0)
         {
             out.println("admin endpoint on http://" + cfg.adminHost() + ":" + router.adminPort() + "/metrics");
@@ -178,6 +186,10 @@ final class RouterCommand implements Callable<Integer>
             }
             setIfGiven(b, Settings.ROUTER_ID, routerId);
             setIfGiven(b, Settings.ROUTER_REGION, region);
+            if (kafka != null)
+            {
+                b.kafka(kafka.trim());
+            }
             setIfGiven(b, Settings.UPLINK, uplink);
             setIfGiven(b, Settings.UPLINK_ROUTER_ID, uplinkRouterId);
             setIfGiven(b, Settings.UPLINK_CREDENTIAL, uplinkCredential);

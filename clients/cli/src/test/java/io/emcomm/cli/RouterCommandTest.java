@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code emcomm router}'s federation options (issue 16): each reaches its setting and wins over the configuration
@@ -72,5 +73,22 @@ class RouterCommandTest
     {
         final CliFailure failure = assertThrows(CliFailure.class, () -> parsed("--region", "52x"));
         assertEquals("bad configuration: emcomm.router.region: ", failure.getMessage().substring(0, 41));
+    }
+
+    @Test
+    void theKafkaOptionMakesTheRouterANodeOfTheSitesJournal()
+    {
+        final RouterConfig config = parsed("--kafka", "127.0.0.1:9092,127.0.0.1:9093", "--router-id", "node-1", "--data",
+            dir.toString());
+        assertEquals("kafka", config.journal().backend());
+        assertEquals("127.0.0.1:9092,127.0.0.1:9093", config.journal().kafkaBootstrap());
+        assertEquals("chronicle", parsed("--data", dir.toString()).journal().backend(), "the default stays Chronicle");
+    }
+
+    @Test
+    void aBadKafkaBootstrapIsRefusedNamingTheSetting()
+    {
+        final CliFailure failure = assertThrows(CliFailure.class, () -> parsed("--kafka", "kafka-without-port"));
+        assertTrue(failure.getMessage().startsWith("bad configuration: emcomm.kafka.bootstrap: "), failure.getMessage());
     }
 }

@@ -345,6 +345,16 @@ public record RouterConfig(String routerId, NetworkSettings network, JournalSett
             return set(SHUTDOWN_DRAIN_MS, shutdownDrainMs);
         }
 
+        /**
+         * The journal on the site's Kafka cluster (issue 15): {@code emcomm.journal.backend=kafka} and
+         * {@code emcomm.kafka.bootstrap=bootstrap}.
+         */
+        public Builder kafka(final String bootstrap)
+        {
+            set(Settings.JOURNAL_BACKEND, JournalSettings.KAFKA);
+            return set(Settings.KAFKA_BOOTSTRAP, bootstrap);
+        }
+
         public Builder rollCycle(final String rollCycle)
         {
             return set(ROLL_CYCLE, rollCycle);

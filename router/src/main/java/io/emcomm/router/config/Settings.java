@@ -93,6 +93,17 @@ public final class Settings
         + "`FAST_HOURLY`, `TWO_HOURLY`, `FOUR_HOURLY`, `SIX_HOURLY`, `FAST_DAILY`, `WEEKLY`; an existing journal "
         + "keeps its own. Retention deletes whole roll files").parsedBy(text -> text.toUpperCase(Locale.ROOT)));
 
+    /** The journal backends {@code emcomm.journal.backend} names. */
+    public static final List<String> JOURNAL_BACKENDS = List.of("chronicle", "kafka");
+    public static final Setting<String> JOURNAL_BACKEND = declare(Setting.text("emcomm.journal.backend", "chronicle",
+        backend -> JOURNAL_BACKENDS.contains(backend) ? null : "'" + backend + "' is not one of " + JOURNAL_BACKENDS,
+        "`chronicle`: the journal is this router's own Chronicle Queue; `kafka`: the site's journal topic on the Kafka "
+        + "cluster at `emcomm.kafka.bootstrap`, mirrored in `journal/` (issue 15, docs/cluster.md; needs emcomm-kafka "
+        + "on the class path, as the launcher has it)").parsedBy(text -> text.toLowerCase(Locale.ROOT)));
+    public static final Setting<String> KAFKA_BOOTSTRAP = declare(Setting.optionalText("emcomm.kafka.bootstrap", "- (none)",
+        Settings::bootstrapProblem, "the Kafka cluster's bootstrap servers as `HOST:PORT[,HOST:PORT...]` (`--kafka`); "
+        + "required with `emcomm.journal.backend=kafka`"));
+
     // ---- retention and disk (RetentionSettings) -----------------------------------------------------------
     public static final Setting<Integer> RETENTION_HOURS = declare(Setting.integer("emcomm.journal.retention.hours", 0,
         0, 876_000, "hours", "delete roll files whose cycle ended longer ago than this, except what a terminal's "
@@ -268,6 +279,20 @@ public final class Settings
             return "'" + value + "': the port '" + value.substring(colon + 1) + "' is not a number";
         }
         return port >= 1 && port <= 65_535 ? null : "'" + value + "': the port " + port + " is not 1-65535";
+    }
+
+    /** Kafka's bootstrap list: one or more HOST:PORT separated by commas. */
+    static String bootstrapProblem(final String value)
+    {
+        for (final String server : value.split(",", -1))
+        {
+            final String problem = hostPortProblem(server.trim());
+            if (problem != null)
+            {
+                return problem;
+            }
+        }
+        return null;
     }
 
     private static String routerIdProblem(final String id)

@@ -14,6 +14,7 @@ import io.emcomm.router.journal.Journal;
 import io.emcomm.router.replay.LatestPositions;
 import io.emcomm.router.replay.ReplayFilter;
 import io.emcomm.router.replay.ReplaySession;
+import io.emcomm.router.sequence.PublishAnswers;
 import io.emcomm.router.sequence.PublishOutcome;
 import io.emcomm.router.session.AckBatch;
 import io.emcomm.router.session.Session;
@@ -54,6 +55,13 @@ final class SessionHandler extends FrameHandler
     private ScheduledFuture<?> timer;
     /** This connection's side of the intake governor (precedence under overload); set in handlerAdded. */
     private IntakeGate intake;
+    /** This connection's context, for answers that come later (an ordered log); set in handlerAdded. */
+    private ChannelHandlerContext context;
+    /** Answers to publishes offered to an ordered log (issue 15): hopped onto this connection's event loop. */
+    private final PublishAnswers later = this::answerLater;
+    /** Whether a flush of the late answers is queued on the event loop already (event loop only). */
+    private boolean lateFlushQueued;
+    private final Runnable flushLate = this::flushLate;
 
     SessionHandler(final RouterContext router, final Session session)
     {
@@ -85,6 +93,7 @@ final class SessionHandler extends FrameHandler
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
+        context = ctx;
         intake = router.intake().open(ctx);
         final long timerMs = router.config().timerIntervalMs();
         timer = ctx.executor().scheduleAtFixedRate(session.feed()::onTimer, timerMs, timerMs, TimeUnit.MILLISECONDS);
@@ -133,7 +142,11 @@ final class SessionHandler extends FrameHandler
     /** PUBLISH (protocol.md 4.2): the sequencer decides, this answers; acks go out together at the batch's end. */
     private void onPublish(final ChannelHandlerContext ctx, final ByteBuf frame)
     {
-        final PublishOutcome out = router.sequencer().publish(session, frame);
+        final PublishOutcome out = router.sequencer().publish(session, frame, later);
+        if (out.pending())
+        {
+            return; // offered to the ordered log: answered when this node applies it (answerLater)
+        }
         if (out.accepted())
         {
             intake.published(out.precedence());
@@ -143,6 +156,49 @@ final class SessionHandler extends FrameHandler
         else
         {
             ControlFrames.publishNack(ctx, acks, out);
+        }
+    }
+
+    /**
+     * The answer to a publish offered to an ordered log (issue 15), from the apply thread or the log's I/O thread: it
+     * joins this connection's acks on its event loop, and one flush queued behind it sends every answer that came
+     * meanwhile. Acks may so leave in another order than their publishes (protocol.md 4.2: match by origin and
+     * sequence).
+     */
+    private void answerLater(final PublishOutcome out)
+    {
+        final ChannelHandlerContext ctx = context;
+        ctx.executor().execute(() ->
+        {
+            if (!ctx.channel().isActive())
+            {
+                return; // gone: a retry is answered from the journal (a duplicate) or offered again
+            }
+            if (out.accepted())
+            {
+                intake.published(out.precedence());
+                acks.ack(ctx, session.terminalIdBytes(), out.sequence(), out.index(), out.duplicate(), out.deliveredNow(),
+                    out.unknownTerminals(), out.unknownCount());
+            }
+            else
+            {
+                ControlFrames.publishNack(ctx, acks, out);
+            }
+            if (!lateFlushQueued)
+            {
+                lateFlushQueued = true;
+                ctx.executor().execute(flushLate);
+            }
+        });
+    }
+
+    private void flushLate()
+    {
+        lateFlushQueued = false;
+        if (context.channel().isActive())
+        {
+            acks.writeAtBatchEnd(context);
+            context.flush();
         }
     }
 

@@ -75,6 +75,12 @@ final class PeerImport
     private final LongSupplier clockMicros;
     private final DedupeWindows origins;
     private final RegisteredRegions registered;
+    /** An import not journaled for {@code detail}: the calling thread's outcome, UNAVAILABLE (not acknowledged). */
+    ImportOutcome unavailable(final String detail)
+    {
+        return PER_THREAD.get().outcome.set(ImportOutcome.Kind.UNAVAILABLE, -1, 0, detail);
+    }
+
     /** This router's own id: nothing of its own ever comes back over a link, so such a message is forged or looped. */
     private final String routerId;
 

@@ -13,6 +13,7 @@ import io.emcomm.protocol.wire.NackReason;
 public final class PublishOutcome
 {
     private boolean accepted;
+    private boolean pending;
     private String origin;
     private long sequence;
     private long index;
@@ -32,6 +33,7 @@ public final class PublishOutcome
         final String[] unknownTerminals, final int unknownCount)
     {
         this.accepted = true;
+        this.pending = false;
         this.origin = null;
         this.sequence = sequence;
         this.index = index;
@@ -46,6 +48,7 @@ public final class PublishOutcome
     void refuse(final String origin, final long sequence, final NackReason reason, final String detail)
     {
         this.accepted = false;
+        this.pending = false;
         this.origin = origin;
         this.sequence = sequence;
         this.index = -1;
@@ -55,6 +58,25 @@ public final class PublishOutcome
         this.unknownCount = 0;
         this.reason = reason;
         this.detail = detail == null ? "" : detail;
+    }
+
+    /**
+     * Neither yet: the publish was offered to the node's {@link OrderedLog} and is answered once this node applies
+     * its record (or the log fails it), through the {@link PublishAnswers} given to {@link Sequencer#publish}.
+     */
+    void pending(final long sequence)
+    {
+        refuse("", sequence, null, null);
+        this.pending = true;
+    }
+
+    /**
+     * True when the answer comes later, through {@link PublishAnswers} (an ordered log, issue 15): write nothing
+     * for this publish now. {@link #accepted()} is false and {@link #reason()} null meanwhile.
+     */
+    public boolean pending()
+    {
+        return pending;
     }
 
     /** The envelope's precedence number (protocol.md 7.4); set once the header parsed (so on every acknowledgement). */

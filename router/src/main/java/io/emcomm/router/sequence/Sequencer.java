@@ -4,7 +4,6 @@ import io.emcomm.router.address.Destination;
 import io.emcomm.router.address.DestinationCache;
 import io.emcomm.router.route.RoutingTable;
 import io.emcomm.router.route.TerminalDirectory;
-import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.envelope.EnvelopeValidator;
 import io.emcomm.protocol.frame.Frames;
@@ -66,6 +65,16 @@ public final class Sequencer
     private final TerminalDirectory directory;
     private final PeerImport imports;
     private final Fanout fanout;
+    private final DedupeWindows origins;
+    /**
+     * The replicated log admitted publishes are offered to, or null when this sequencer journals inline (Chronicle).
+     * Set once before traffic ({@link #orderedLog}); a plain field: the event loops see it through the channel
+     * registration that follows.
+     */
+    private OrderedLog log;
+    private LogApply logApply;
+    /** The next sequence of this router's own messages offered to the log: they are recorded only when applied. */
+    private long internalNext;
     /** The region this router serves, carried by the messages it originates; "" for none. Control plane writes. */
     private volatile String routerRegion = "";
 
@@ -106,6 +115,7 @@ public final class Sequencer
         this.counters = counters;
         this.clockMicros = clockMicros;
         this.fanout = new Fanout(table, counters);
+        this.origins = origins;
         this.imports = new PeerImport(this, fanout, journal, table, counters, clockMicros, origins, registered,
             routerOrigin.origin());
     }
@@ -144,14 +154,40 @@ public final class Sequencer
     }
 
     /**
+     * Makes this sequencer a node of a replicated log (issue 15, {@code emcomm.journal.backend=kafka}): admitted
+     * publishes (and this router's own messages) are offered to {@code log} and committed when the node's apply
+     * loop hands their record to {@link #apply}; {@code journal} (given at construction) is then the node's local
+     * mirror of the log, whose {@link Journal#append} stores the record being applied at its index. Control plane,
+     * before traffic.
+     */
+    public void orderedLog(final OrderedLog log)
+    {
+        this.logApply = new LogApply(publishLock, journal, fanout, counters, origins);
+        this.log = log;
+    }
+
+    /** As {@link #publish(Session, ByteBuf, PublishAnswers)} with no one to hear a later answer (inline journals). */
+    public PublishOutcome publish(final Session session, final ByteBuf frame)
+    {
+        return publish(session, frame, PublishAnswers.NONE);
+    }
+
+    /**
      * Orders, dedupes, journals and routes one PUBLISH (protocol.md 4.2). {@code frame} starts at the type byte;
      * the caller keeps ownership. Publisher's event loop.
      *
-     * @return the answer for the publisher: an ack (journaled now or a retry of an earlier one) or a nack with
-     *         its reason. The calling thread's reusable instance, valid until its next publish; the caller
-     *         writes it as a PUBLISH_ACK or PUBLISH_NACK frame.
+     * <p>Two steps: <em>admit</em> (header, origin, sequence, destinations, body, rate, access: no lock) and
+     * <em>commit</em> (dedupe, journal, route, answer: under the publish lock). On the router's own journal both run
+     * here, inline. On an {@link OrderedLog} the admitted envelope is offered to the log and the outcome is
+     * {@link PublishOutcome#pending()}: the commit runs on the apply thread ({@link #apply}) and the answer goes to
+     * {@code later}.
+     *
+     * @param later where an answer that is not known on return goes (any thread); unused by inline journals
+     * @return the answer for the publisher: an ack (journaled now or a retry of an earlier one), a nack with
+     *         its reason, or pending. The calling thread's reusable instance, valid until its next publish; the
+     *         caller writes it as a PUBLISH_ACK or PUBLISH_NACK frame.
      */
-    public PublishOutcome publish(final Session session, final ByteBuf frame)
+    public PublishOutcome publish(final Session session, final ByteBuf frame, final PublishAnswers later)
     {
         counters.incPublished();
         final PerThread t = PER_THREAD.get();
@@ -218,7 +254,11 @@ public final class Sequencer
 
         final DedupeWindow origin = session.originState();
         final String[] unknown = t.unknownTerminals;
-        final int unknownCount = unknownTerminals(destinations, count, unknown);
+        final int unknownCount = UnknownTerminals.collect(directory, destinations, count, unknown);
+        if (log != null)
+        {
+            return logApply.offer(log, session, header, frame, offset, length, now, unknown, unknownCount, later, out);
+        }
         synchronized (publishLock)
         {
             final long prior = origin.lookup(sequence);
@@ -258,51 +298,52 @@ public final class Sequencer
     }
 
     /**
-     * Collects the {@code terminal:} destinations naming an id the router has never seen into {@code out}, as
-     * the address text the publisher wrote ({@code terminal:veh-9}), each once. Allocates nothing: the strings
-     * are the cached destinations' own.
+     * Commits one record of the {@link OrderedLog}, in log order: the node's apply thread calls it for every record
+     * (see {@link LogApply} for the rules) and it answers this node's publisher waiting on {@code token}, if any.
+     * Takes the publish lock. {@code envelope} stays the caller's.
      *
-     * @return how many were collected.
+     * @param index             the record's position in the log: its journal index on every node
+     * @param journaledAtMicros the admitting node's clock, as carried in the record
+     * @param token             the token of this node's offer, or 0 for a record another node (or no publisher) offered
+     * @return {@code index} when the record was applied, the first occurrence's index for a duplicate, or
+     *         {@link Journal#NOT_JOURNALED} when it was not applied (stale, expired, malformed)
      */
-    private int unknownTerminals(final Destination[] destinations, final int count, final String[] out)
+    public long apply(final long index, final ByteBuf envelope, final int offset, final int length,
+        final long journaledAtMicros, final int originKind, final String originRegion, final long token)
     {
-        int n = 0;
-        for (int i = 0; i < count; i++)
-        {
-            final Address address = destinations[i].address();
-            if (address.scheme() == Address.Scheme.TERMINAL && !directory.everSeen(address.value())
-                && !contains(out, n, destinations[i].text()))
-            {
-                out[n++] = destinations[i].text();
-            }
-        }
-        return n;
+        return logApply.apply(index, envelope, offset, length, journaledAtMicros, originKind, originRegion, token);
     }
-
-    private static boolean contains(final String[] ids, final int n, final String id)
-    {
-        for (int i = 0; i < n; i++)
-        {
-            if (ids[i].equals(id))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
 
     /**
-     * Journals and routes a message the router itself originates (receipts, escalations). Any thread.
+     * The log could not commit this node's record of {@code token} (a timeout, too few in-sync replicas): its
+     * publisher is nacked JOURNAL_UNAVAILABLE with {@code detail}. Any thread (the log's I/O thread).
+     */
+    public void logFailed(final long token, final String detail)
+    {
+        logApply.failed(token, detail);
+    }
+
+    /** Publishes offered to the log and not answered yet. */
+    public int pendingPublishes()
+    {
+        return logApply == null ? 0 : logApply.pending();
+    }
+
+    /** Returned by {@link #publishInternal} on an ordered log: offered; its index is known when applied. */
+    public static final long OFFERED = -2;
+
+    /**
+     * Journals and routes a message the router itself originates (receipts, escalations). Any thread. On an
+     * {@link OrderedLog} it is offered to the log (precedence lanes as any publish) and committed when applied.
      *
-     * @return the journal index, or {@link Journal#NOT_JOURNALED}.
+     * @return the journal index, {@link #OFFERED} (an ordered log), or {@link Journal#NOT_JOURNALED}.
      */
     public long publishInternal(final DedupeWindow origin, final Envelope.Builder envelope)
     {
         final PerThread t = PER_THREAD.get();
         synchronized (publishLock)
         {
-            final long sequence = origin.highestSequence() + 1;
+            final long sequence = Math.max(origin.highestSequence() + 1, internalNext);
             final byte[] bytes = envelope.setOrigin(origin.origin()).setOriginSequence(sequence).build().toByteArray();
             final ByteBuf buf = Unpooled.wrappedBuffer(bytes);
             final EnvelopeHeader header = t.header;
@@ -322,6 +363,13 @@ public final class Sequencer
             }
             final long now = clockMicros.getAsLong();
             final String region = routerRegion;
+            if (log != null)
+            {
+                // recorded in the window only when applied: the next one must not take the same sequence meanwhile
+                internalNext = sequence + 1;
+                return log.offer(0, header.precedenceNumber(), buf, 0, bytes.length, now, TerminalKind.COMMAND_POST_VALUE,
+                    region, "") == OrderedLog.Offer.QUEUED ? OFFERED : Journal.NOT_JOURNALED;
+            }
             final long index = journal.append(buf, 0, bytes.length, now, TerminalKind.COMMAND_POST_VALUE, region);
             if (index != Journal.NOT_JOURNALED)
             {
@@ -358,6 +406,11 @@ public final class Sequencer
     public ImportOutcome importDelivery(final Session peer, final ByteBuf buf, final int envelopeOffset,
         final int envelopeLength, final int originKind, final String originRegion)
     {
+        if (log != null)
+        {
+            // not yet through the ordered log (issue 15 limitation): unacknowledged, so the peer keeps it
+            return imports.unavailable("imports from peer routers are not journaled on a Kafka journal yet");
+        }
         return imports.importDelivery(peer, buf, envelopeOffset, envelopeLength, originKind, originRegion);
     }
 
