@@ -35,9 +35,11 @@ import java.util.concurrent.TimeUnit;
     mixinStandardHelpOptions = true,
     description = {
         "Run a local Kafka cluster (KRaft, 1 or 3 brokers on 127.0.0.1) for EmComm routers until interrupted.",
-        "Each broker is a child process with its data and logs in DIR/node-N; starting again on DIR keeps its",
-        "cluster id, ports and data. Creates the topics emcomm.journal and emcomm.terminals when missing and refuses",
-        "ones with settings that would lose acknowledged messages (docs/cluster.md). One cluster per folder (DIR/kafka.lock)."})
+        "Each broker is a child process with its data and logs in DIR/node-N.",
+        "Starting again on DIR keeps its cluster id, ports and data.",
+        "Creates the topics emcomm.journal and emcomm.terminals when missing, and refuses",
+        "existing ones whose settings could lose acknowledged messages (docs/cluster.md).",
+        "One cluster per folder (DIR/kafka.lock). Prints the bootstrap address once ready."})
 final class KafkaCommand implements Callable<Integer>
 {
     private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(60);
