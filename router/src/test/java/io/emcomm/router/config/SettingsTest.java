@@ -210,6 +210,7 @@ class SettingsTest
             "emcomm.tls.cert", Map.of("emcomm.tls.key", "server.key"),
             "emcomm.tls.key", Map.of("emcomm.tls.cert", "server.pem"),
             "emcomm.uplink", Map.of("emcomm.router.region", "5201", "emcomm.uplink.router.id", "province"),
+            "emcomm.journal.backend", Map.of("emcomm.kafka.bootstrap", "kafka.example:9092"),
             "emcomm.uplink.tls.cert", Map.of("emcomm.uplink.tls.key", "router.key"),
             "emcomm.uplink.tls.key", Map.of("emcomm.uplink.tls.cert", "router.pem"));
         for (final Setting<?> setting : Settings.ALL)
@@ -246,6 +247,6 @@ class SettingsTest
             return Stream.of(min, min + 1, max - 1, max, 65_536L, 131_072L).map(String::valueOf).toList();
         }
         return List.of("false", "true", "none", "batch", "token", "HALF_HOURLY", "FAST_DAILY", "52", "5201",
-            "province.example:7400", "[::1]:7401");
+            "province.example:7400", "[::1]:7401", "chronicle", "kafka");
     }
 }
