@@ -245,6 +245,7 @@ final class KafkaJournalBackend implements JournalBackend
     @Override
     public void close()
     {
+        terminals.close(); // the router closed it already (its cursor store) unless its start failed; a second close does nothing
         producer.close(); // records in flight still get their answers while the loop applies them
         if (applier != null)
         {
