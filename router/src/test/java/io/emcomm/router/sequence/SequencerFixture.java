@@ -52,6 +52,8 @@ final class SequencerFixture implements AutoCloseable
     static final class SwitchableJournal extends ForwardingJournal
     {
         volatile boolean failing;
+        /** When set (>= 0), an append returns it instead of the real index: a mirror of an ordered log (issue 15). */
+        volatile long mirrorIndex = -1;
 
         SwitchableJournal(final ChronicleJournal real)
         {
@@ -62,8 +64,12 @@ final class SequencerFixture implements AutoCloseable
         public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
             final int originKind, final String originRegion, final String ingress)
         {
-            return failing ? NOT_JOURNALED
-                : journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion, ingress);
+            if (failing)
+            {
+                return NOT_JOURNALED;
+            }
+            final long index = journal.append(envelope, offset, length, journaledAtMicros, originKind, originRegion, ingress);
+            return mirrorIndex >= 0 ? mirrorIndex : index;
         }
 
         @Override
@@ -238,6 +244,10 @@ final class SequencerFixture implements AutoCloseable
         return sinks.get(feeds.indexOf(session.feed())).written;
     }
 
+    /** The answers that came later (an ordered log), in the order they came. */
+    final List<PublishOutcome> answered = new ArrayList<>();
+    private final PublishAnswers answers = answered::add;
+
     /** Publishes an envelope as the session's PUBLISH frame (type byte then envelope), on this thread. */
     PublishOutcome publish(final Session session, final Envelope envelope)
     {
@@ -250,7 +260,7 @@ final class SequencerFixture implements AutoCloseable
         frame.writeByte(FrameType.PUBLISH_VALUE).writeBytes(envelope);
         try
         {
-            return sequencer.publish(session, frame);
+            return sequencer.publish(session, frame, answers);
         }
         finally
         {
