@@ -9,10 +9,14 @@ import io.emcomm.router.delivery.EnvelopeBodies;
 import io.emcomm.router.journal.DedupeWindow;
 import io.emcomm.router.journal.DedupeWindows;
 import io.emcomm.router.journal.Journal;
+import io.emcomm.router.session.Session;
 import io.netty.buffer.ByteBuf;
 
+import java.util.Arrays;
+
 /**
- * The commit step of the publish path on an {@link OrderedLog} (issue 15): for each record of the log, in log order,
+ * The publish path on an {@link OrderedLog} (issue 15): the offer of an admitted publish, with its publisher waiting
+ * by token ({@link #offer}), and the commit step: for each record of the log, in log order,
  * on the node's apply thread and under the publish lock, the rules the {@link Sequencer} applies inline on a journal
  * of its own — dedupe by (origin, sequence) with first occurrence winning (a later one answers with the first's
  * index), a stale sequence refused, expiry judged at the admitting node's clock as carried in the record (so every
@@ -20,7 +24,8 @@ import io.netty.buffer.ByteBuf;
  * this node's publisher, if it is waiting for the record. Every node applies the same log through these rules, so
  * every node decides the same.
  *
- * <p>The apply thread only; the flyweights here are its own.
+ * <p>{@link #offer} and {@link #failed} from any thread; {@link #apply} on the apply thread only, and the flyweights
+ * here are its own.
  */
 final class LogApply
 {
@@ -29,21 +34,78 @@ final class LogApply
     private final Fanout fanout;
     private final RouterCounters counters;
     private final DedupeWindows origins;
-    private final PendingPublishes pending;
+    /** Publishes offered to the log and waiting for their record to be applied. */
+    private final PendingPublishes pending = new PendingPublishes();
     private final EnvelopeHeader header = new EnvelopeHeader();
     private final Destination[] destinations = new Destination[EnvelopeHeader.MAX_DESTINATIONS];
     /** The window of the last record's origin: a run of one origin's records looks it up once. */
     private DedupeWindow last;
 
     LogApply(final Object publishLock, final Journal journal, final Fanout fanout, final RouterCounters counters,
-        final DedupeWindows origins, final PendingPublishes pending)
+        final DedupeWindows origins)
     {
         this.publishLock = publishLock;
         this.journal = journal;
         this.fanout = fanout;
         this.counters = counters;
         this.origins = origins;
-        this.pending = pending;
+    }
+
+    /**
+     * The admitted publish goes to the log; its answer comes when this node applies the record ({@link #apply}), or
+     * when the log fails it ({@link #failed}). Allocates the waiter (the log path's one allocation here). Publisher's
+     * event loop.
+     *
+     * @return {@code out}: pending, or a refusal when the log did not take the record
+     */
+    PublishOutcome offer(final OrderedLog log, final Session session, final EnvelopeHeader header, final ByteBuf frame,
+        final int offset, final int length, final long now, final String[] unknown, final int unknownCount,
+        final PublishAnswers later, final PublishOutcome out)
+    {
+        final long sequence = header.originSequence();
+        final int precedence = header.precedenceNumber();
+        final long token = pending.add(new PendingPublishes.Waiter(session, later, sequence,
+            Arrays.copyOf(unknown, unknownCount), unknownCount, precedence));
+        final OrderedLog.Offer offered = log.offer(token, precedence, frame, offset, length, now, session.kind().getNumber(),
+            session.regionCode(), "");
+        if (offered == OrderedLog.Offer.QUEUED)
+        {
+            out.pending(sequence);
+            return out;
+        }
+        pending.take(token);
+        final NackReason reason;
+        final String detail;
+        if (offered == OrderedLog.Offer.BUSY)
+        {
+            // no BUSY reason in protocol version 1: RATE_LIMITED tells the client to retry later (protocol.md 4.3)
+            reason = NackReason.RATE_LIMITED;
+            detail = "the journal is busy: too much ROUTINE/PRIORITY in flight to the cluster; retry later";
+        }
+        else
+        {
+            reason = NackReason.JOURNAL_UNAVAILABLE;
+            detail = log.unavailableDetail();
+        }
+        counters.incNacked(reason.getNumber());
+        out.refuse(session.terminalId(), sequence, reason, detail);
+        return out;
+    }
+
+    /** See {@link Sequencer#logFailed}. Any thread. */
+    void failed(final long token, final String detail)
+    {
+        final PendingPublishes.Waiter waiter = pending.take(token);
+        if (waiter != null)
+        {
+            answer(waiter, refusal(waiter, NackReason.JOURNAL_UNAVAILABLE, detail));
+        }
+    }
+
+    /** @return publishes offered and not answered yet */
+    int pending()
+    {
+        return pending.size();
     }
 
     /** See {@link Sequencer#apply}. */

@@ -4,7 +4,6 @@ import io.emcomm.router.address.Destination;
 import io.emcomm.router.address.DestinationCache;
 import io.emcomm.router.route.RoutingTable;
 import io.emcomm.router.route.TerminalDirectory;
-import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.envelope.EnvelopeValidator;
 import io.emcomm.protocol.frame.Frames;
@@ -67,8 +66,6 @@ public final class Sequencer
     private final PeerImport imports;
     private final Fanout fanout;
     private final DedupeWindows origins;
-    /** Publishes offered to the ordered log and waiting for their record to be applied (issue 15). */
-    private final PendingPublishes pending = new PendingPublishes();
     /**
      * The replicated log admitted publishes are offered to, or null when this sequencer journals inline (Chronicle).
      * Set once before traffic ({@link #orderedLog}); a plain field: the event loops see it through the channel
@@ -165,7 +162,7 @@ public final class Sequencer
      */
     public void orderedLog(final OrderedLog log)
     {
-        this.logApply = new LogApply(publishLock, journal, fanout, counters, origins, pending);
+        this.logApply = new LogApply(publishLock, journal, fanout, counters, origins);
         this.log = log;
     }
 
@@ -257,10 +254,10 @@ public final class Sequencer
 
         final DedupeWindow origin = session.originState();
         final String[] unknown = t.unknownTerminals;
-        final int unknownCount = unknownTerminals(destinations, count, unknown);
+        final int unknownCount = UnknownTerminals.collect(directory, destinations, count, unknown);
         if (log != null)
         {
-            return offer(session, header, frame, offset, length, now, unknown, unknownCount, later, out);
+            return logApply.offer(log, session, header, frame, offset, length, now, unknown, unknownCount, later, out);
         }
         synchronized (publishLock)
         {
@@ -301,35 +298,6 @@ public final class Sequencer
     }
 
     /**
-     * The admitted publish goes to the log; its answer comes when this node applies the record ({@link LogApply}),
-     * or when the log fails it ({@link #logFailed}). Allocates the waiter (the log path's one allocation here).
-     */
-    private PublishOutcome offer(final Session session, final EnvelopeHeader header, final ByteBuf frame, final int offset,
-        final int length, final long now, final String[] unknown, final int unknownCount, final PublishAnswers later,
-        final PublishOutcome out)
-    {
-        final long sequence = header.originSequence();
-        final int precedence = header.precedenceNumber();
-        final long token = pending.add(new PendingPublishes.Waiter(session, later, sequence,
-            java.util.Arrays.copyOf(unknown, unknownCount), unknownCount, precedence));
-        final OrderedLog.Offer offered = log.offer(token, precedence, frame, offset, length, now, session.kind().getNumber(),
-            session.regionCode(), "");
-        if (offered == OrderedLog.Offer.QUEUED)
-        {
-            out.pending(sequence);
-            return out;
-        }
-        pending.take(token);
-        if (offered == OrderedLog.Offer.BUSY)
-        {
-            // no BUSY reason in protocol version 1: RATE_LIMITED tells the client to retry later (protocol.md 4.3)
-            return nack(out, session.terminalId(), sequence, NackReason.RATE_LIMITED,
-                "the journal is busy: too much ROUTINE/PRIORITY in flight to the cluster; retry later");
-        }
-        return nack(out, session.terminalId(), sequence, NackReason.JOURNAL_UNAVAILABLE, log.unavailableDetail());
-    }
-
-    /**
      * Commits one record of the {@link OrderedLog}, in log order: the node's apply thread calls it for every record
      * (see {@link LogApply} for the rules) and it answers this node's publisher waiting on {@code token}, if any.
      * Takes the publish lock. {@code envelope} stays the caller's.
@@ -352,55 +320,14 @@ public final class Sequencer
      */
     public void logFailed(final long token, final String detail)
     {
-        final PendingPublishes.Waiter waiter = pending.take(token);
-        if (waiter != null)
-        {
-            counters.incNacked(NackReason.JOURNAL_UNAVAILABLE_VALUE);
-            waiter.answers().answer(LogApply.refusal(waiter.session().terminalId(), waiter.sequence(),
-                NackReason.JOURNAL_UNAVAILABLE, detail));
-        }
+        logApply.failed(token, detail);
     }
 
     /** Publishes offered to the log and not answered yet. */
     public int pendingPublishes()
     {
-        return pending.size();
+        return logApply == null ? 0 : logApply.pending();
     }
-
-    /**
-     * Collects the {@code terminal:} destinations naming an id the router has never seen into {@code out}, as
-     * the address text the publisher wrote ({@code terminal:veh-9}), each once. Allocates nothing: the strings
-     * are the cached destinations' own.
-     *
-     * @return how many were collected.
-     */
-    private int unknownTerminals(final Destination[] destinations, final int count, final String[] out)
-    {
-        int n = 0;
-        for (int i = 0; i < count; i++)
-        {
-            final Address address = destinations[i].address();
-            if (address.scheme() == Address.Scheme.TERMINAL && !directory.everSeen(address.value())
-                && !contains(out, n, destinations[i].text()))
-            {
-                out[n++] = destinations[i].text();
-            }
-        }
-        return n;
-    }
-
-    private static boolean contains(final String[] ids, final int n, final String id)
-    {
-        for (int i = 0; i < n; i++)
-        {
-            if (ids[i].equals(id))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
 
     /** Returned by {@link #publishInternal} on an ordered log: offered; its index is known when applied. */
     public static final long OFFERED = -2;
