@@ -317,8 +317,27 @@ public record JournalTopics(String prefix, long journalRetentionBytes)
     private static Config config(final Admin admin, final String topic, final long deadline)
     {
         final ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return call(() -> admin.describeConfigs(List.of(r)).all().get(remaining(deadline), TimeUnit.NANOSECONDS).get(r),
-            "read the settings of topic " + topic);
+        return call(() ->
+        {
+            while (true)
+            {
+                try
+                {
+                    return admin.describeConfigs(List.of(r)).all().get(remaining(deadline), TimeUnit.NANOSECONDS).get(r);
+                }
+                catch (final ExecutionException ex)
+                {
+                    // the topic was described, so it exists: a broker the new topic's metadata has not reached yet
+                    // answers unknown topic for a moment after its creation
+                    if (!(ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline)
+                    {
+                        throw ex;
+                    }
+                    TimeUnit.MILLISECONDS.sleep(100); // a poll interval against the cluster's metadata propagation
+                }
+            }
+        }, "read the settings of topic " + topic);
     }
 
     private static long remaining(final long deadline)

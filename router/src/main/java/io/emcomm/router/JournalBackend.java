@@ -54,6 +54,18 @@ public interface JournalBackend extends AutoCloseable
      */
     void startApplying(Sequencer sequencer);
 
+    /**
+     * The cursor store of a node that shares its terminals with the other nodes (issue 15 Deliver 2: every node
+     * serves every terminal), or null for the router's own store in its data folder. Opened with the backend; the
+     * router closes it before the backend.
+     *
+     * @return the store, or null
+     */
+    default io.emcomm.router.terminal.ClusterCursorStore cursorStore()
+    {
+        return null;
+    }
+
     /** One line for the status report: where the node stands in the log. */
     default String describe()
     {

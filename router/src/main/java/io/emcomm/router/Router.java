@@ -146,12 +146,18 @@ public final class Router implements AutoCloseable, RouterView
                 journal = new GuardedJournal(chronicle, diskGuard, counters);
             }
             backend = opened;
-            openedCursors = new ChronicleCursorStore(config.dataDir().resolve(CURSORS_DIR));
+            // a Kafka node's terminals live in the cluster (issue 15 Deliver 2): any node serves any terminal
+            openedCursors = opened != null && opened.cursorStore() != null ? opened.cursorStore()
+                : new ChronicleCursorStore(config.dataDir().resolve(CURSORS_DIR));
             cursors = openedCursors;
             final DedupeWindows origins = new DedupeWindows();
             final long entries = JournalRecovery.recover(journal, origins.recovery(), LatestPositions.recovery(cursors));
             LOG.info("dedupe state and latest positions rebuilt from {} journal entries ({} origins)", entries, origins.size());
             table = new LocalRoutingTable();
+            if (cursors instanceof io.emcomm.router.terminal.ClusterCursorStore cluster)
+            {
+                cluster.onTerminalLost(new io.emcomm.router.net.TerminalTakeovers(table));
+            }
             // imports from peer links dedupe in the windows local publishes use; the registry vouches for origins' regions
             final Sequencer sequencer = new Sequencer(journal, table, counters, clockMicros, origins,
                 origins.state(config.routerId()), config.security().validateBodies(),

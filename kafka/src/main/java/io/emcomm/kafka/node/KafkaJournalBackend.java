@@ -6,12 +6,14 @@ import io.emcomm.kafka.TopicRefused;
 import io.emcomm.kafka.journal.JournalApplier;
 import io.emcomm.kafka.journal.JournalProducer;
 import io.emcomm.kafka.journal.OffsetMirror;
+import io.emcomm.kafka.terminals.KafkaCursorStoreConfig;
 import io.emcomm.router.JournalBackend;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.config.StartFailure;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.sequence.OrderedLog;
 import io.emcomm.router.sequence.Sequencer;
+import io.emcomm.router.terminal.ClusterCursorStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -52,6 +54,8 @@ final class KafkaJournalBackend implements JournalBackend
     private final MirrorJournal journal;
     private final JournalProducer producer;
     private final KafkaLog log;
+    /** Cursors, acks and subscriptions in the terminals topic; the router closes it (its cursor store). */
+    private final NodeTerminals terminals;
     /** Where the producers' failures go: the sequencer, once {@link #startApplying} named it. */
     private volatile Sequencer sequencer;
     private JournalApplier applier;
@@ -115,6 +119,30 @@ final class KafkaJournalBackend implements JournalBackend
         producer = p;
         journal = new MirrorJournal(mirror);
         log = new KafkaLog(producer);
+        try
+        {
+            terminals = NodeTerminals.open(options.terminals().apply(KafkaCursorStoreConfig.of(bootstrap, options.topics(),
+                config.routerId())));
+        }
+        catch (final TopicRefused ex)
+        {
+            producer.close();
+            mirror.close();
+            throw new StartFailure("emcomm.kafka.bootstrap=" + bootstrap + ": " + ex.getMessage(), ex);
+        }
+        catch (final ClusterFailure | KafkaException ex)
+        {
+            producer.close();
+            mirror.close();
+            throw new StartFailure("emcomm.kafka.bootstrap=" + bootstrap + ": the terminals topic: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** {@inheritDoc} The terminals topic's store (issue 15 Deliver 2): any node serves any terminal. */
+    @Override
+    public ClusterCursorStore cursorStore()
+    {
+        return terminals;
     }
 
     /**
@@ -216,6 +244,7 @@ final class KafkaJournalBackend implements JournalBackend
     @Override
     public void close()
     {
+        terminals.close(); // the router closed it already (its cursor store) unless its start failed; a second close does nothing
         producer.close(); // records in flight still get their answers while the loop applies them
         if (applier != null)
         {

@@ -2,6 +2,7 @@ package io.emcomm.kafka.node;
 
 import io.emcomm.kafka.JournalTopics;
 import io.emcomm.kafka.journal.JournalProducer;
+import io.emcomm.kafka.terminals.KafkaCursorStoreConfig;
 import io.emcomm.router.JournalBackend;
 import io.emcomm.router.config.JournalSettings;
 import io.emcomm.router.config.RouterConfig;
@@ -23,9 +24,24 @@ public final class KafkaJournalProvider implements JournalBackend.Provider
      * @param topics       the topics' names and the journal's size cap ({@link JournalTopics#defaults()})
      * @param producer     adjusts the producers' settings (delivery timeout, ROUTINE cap); identity by default
      * @param startTimeout the deadline for the topics' check and for the apply loop to catch up at start
+     * @param terminals    adjusts the terminals store's settings (flush interval, claim timeout); identity by default
      */
-    public record Options(JournalTopics topics, UnaryOperator<JournalProducer.Settings> producer, Duration startTimeout)
+    public record Options(JournalTopics topics, UnaryOperator<JournalProducer.Settings> producer, Duration startTimeout,
+        UnaryOperator<KafkaCursorStoreConfig> terminals)
     {
+        /**
+         * Options with the terminals store at its defaults.
+         *
+         * @param topics       the topics
+         * @param producer     adjusts the producers' settings
+         * @param startTimeout the start deadline
+         */
+        public Options(final JournalTopics topics, final UnaryOperator<JournalProducer.Settings> producer,
+            final Duration startTimeout)
+        {
+            this(topics, producer, startTimeout, UnaryOperator.identity());
+        }
+
         /** @return the defaults: topics {@code emcomm.journal} and {@code emcomm.terminals}, 60 s to start */
         public static Options defaults()
         {

@@ -21,6 +21,7 @@ import io.emcomm.router.security.AccessControl;
 import io.emcomm.router.security.PublishRateLimiter;
 import io.emcomm.router.session.PublishState;
 import io.emcomm.router.session.Session;
+import io.emcomm.router.terminal.ClusterCursorStore;
 import io.emcomm.router.terminal.TerminalIdentity;
 import io.emcomm.router.terminal.TerminalState;
 import io.netty.buffer.ByteBuf;
@@ -48,6 +49,11 @@ final class HelloHandler extends HandshakePhase
     static final String NAME = "hello";
 
     private final RouterContext router;
+    /**
+     * Frames read after the HELLO while the terminal is claimed in the cluster (issue 15), null when no claim is
+     * under way; reading is paused meanwhile. Event loop.
+     */
+    private java.util.ArrayDeque<ByteBuf> claiming;
 
     HelloHandler(final RouterContext router)
     {
@@ -75,6 +81,12 @@ final class HelloHandler extends HandshakePhase
     @Override
     protected void onFrame(final ChannelHandlerContext ctx, final ByteBuf frame)
     {
+        if (claiming != null)
+        {
+            // pipelined behind the HELLO while the cluster confirms the login: the session handles it after WELCOME
+            claiming.add(frame.retain());
+            return;
+        }
         final FrameType type = Frames.typeOf(frame);
         if (type == FrameType.HELLO)
         {
@@ -210,10 +222,88 @@ final class HelloHandler extends HandshakePhase
     private void login(final ChannelHandlerContext ctx, final TerminalIdentity identity, final LinkProfile link)
     {
         final String terminalId = identity.terminalId();
+        final boolean firstLogin = !router.cursors().contains(terminalId);
+        if (router.cursors() instanceof ClusterCursorStore cluster)
+        {
+            claimThenLogin(ctx, cluster, identity, link, firstLogin);
+            return;
+        }
+        loggedIn(ctx, identity, link, router.cursors().terminal(terminalId, router.journal().lastIndex()), firstLogin);
+    }
+
+    /**
+     * Issue 15 Deliver 2: on a node whose terminals live in the cluster the login waits, off the event loop, for
+     * this node's claim of the terminal (the state the last owner left, on any node). Reading pauses and frames
+     * already read are kept; the login continues on this connection's loop. A claim that fails or times out is a
+     * fatal ERROR (INTERNAL, naming the cluster): the terminal is not half logged in. The handshake timer stops:
+     * the claim has its own timeout.
+     */
+    private void claimThenLogin(final ChannelHandlerContext ctx, final ClusterCursorStore cluster,
+        final TerminalIdentity identity, final LinkProfile link, final boolean firstLogin)
+    {
+        cancelTimer();
+        claiming = new java.util.ArrayDeque<>();
+        ctx.channel().config().setAutoRead(false);
+        cluster.claim(identity.terminalId(), router.journal().lastIndex()).whenCompleteAsync((terminal, failure) ->
+        {
+            if (!ctx.channel().isActive() || ctx.isRemoved())
+            {
+                releaseClaiming();
+                return;
+            }
+            if (failure != null)
+            {
+                releaseClaiming();
+                final Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+                LOG.warn("login of {} refused: the cluster did not confirm its claim: {}", identity.terminalId(), cause.toString());
+                protocolError(ctx, ErrorCode.INTERNAL, "the cluster did not confirm the login of terminal "
+                    + identity.terminalId() + (cause instanceof java.util.concurrent.TimeoutException
+                    ? " within " + cluster.claimTimeoutMs() + " ms" : ": " + cause) + "; log in again", true);
+                return;
+            }
+            terminal.resetRecordedCursor(); // the claim reset the state to the cluster's: the store guards from here
+            final java.util.ArrayDeque<ByteBuf> pending = claiming;
+            claiming = null;
+            ctx.channel().config().setAutoRead(true); // before the session handler's intake gate, which may pause it
+            loggedIn(ctx, identity, link, terminal, firstLogin);
+            // the frames read meanwhile go to the session handler that replaced this one (the removed context
+            // forwards to its replacement), then reading resumes
+            ByteBuf frame;
+            while ((frame = pending.poll()) != null)
+            {
+                ctx.fireChannelRead(frame);
+            }
+            ctx.fireChannelReadComplete();
+        }, ctx.executor());
+    }
+
+    private void releaseClaiming()
+    {
+        if (claiming != null)
+        {
+            ByteBuf frame;
+            while ((frame = claiming.poll()) != null)
+            {
+                frame.release();
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        releaseClaiming();
+        super.channelInactive(ctx);
+    }
+
+    /** The login with the terminal's state in hand: on the connection's event loop. */
+    private void loggedIn(final ChannelHandlerContext ctx, final TerminalIdentity identity, final LinkProfile link,
+        final TerminalState terminal, final boolean firstLogin)
+    {
+        final String terminalId = identity.terminalId();
         final AccessControl accessControl = router.accessControl();
         final DedupeWindow origin = router.origins().state(terminalId);
-        final boolean firstLogin = !router.cursors().contains(terminalId);
-        final TerminalState terminal = router.cursors().terminal(terminalId, router.journal().lastIndex());
         final DeliveryFeed feed = new DeliveryFeed(router.delivery(), terminal, link, new ChannelSink(ctx.channel()));
         final PublishState publishing = new PublishState(origin, new AccessCache(accessControl.policy()),
             new PublishRateLimiter(accessControl.config().messagesPerSecond(), accessControl.config().bytesPerSecond(),

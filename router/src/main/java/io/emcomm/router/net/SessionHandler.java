@@ -330,6 +330,10 @@ final class SessionHandler extends FrameHandler
         router.table().unregister(session);
         acks.release();
         session.feed().close();
+        if (router.cursors() instanceof io.emcomm.router.terminal.ClusterCursorStore cluster)
+        {
+            cluster.flush(session.terminal()); // issue 15: the next node to claim the terminal finds the last acks
+        }
         LOG.info("session closed {}", session);
         ctx.fireChannelInactive();
     }

@@ -7,9 +7,13 @@ import io.emcomm.protocol.wire.Subscribe;
 import io.emcomm.protocol.wire.Unsubscribe;
 import io.emcomm.router.conn.ControlFrames;
 import io.emcomm.router.session.Session;
+import io.emcomm.router.terminal.ClusterCursorStore;
 import io.netty.channel.ChannelHandlerContext;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 
 /**
@@ -126,6 +130,11 @@ final class SubscriptionRequests
     private void apply(final ChannelHandlerContext ctx, final long requestId, final ChannelPattern[] patterns,
         final boolean subscribe)
     {
+        if (router.cursors() instanceof ClusterCursorStore cluster)
+        {
+            applyCommitted(ctx, cluster, requestId, patterns, subscribe);
+            return;
+        }
         boolean added = false;
         synchronized (session.terminal())
         {
@@ -159,5 +168,63 @@ final class SubscriptionRequests
             router.links().localChanged(); // the parent learns the subtree's channels (protocol.md 14.4)
         }
         ControlFrames.subscriptionAccepted(ctx, requestId);
+    }
+
+    /**
+     * Issue 15 Deliver 2: on a node whose terminals live in the cluster, the routing table changes at once (as on one
+     * router) but the SUBSCRIPTION_ACK waits until every pattern's change is committed in the terminal's epoch; a
+     * change refused by the cluster (another node claimed the terminal, or the timeout passed) refuses the request
+     * with the cluster's reason. A refused change may still have been written: a repeat of the request is harmless
+     * (the store writes the whole set again). The answer is written and flushed on this connection's loop.
+     */
+    private void applyCommitted(final ChannelHandlerContext ctx, final ClusterCursorStore cluster, final long requestId,
+        final ChannelPattern[] patterns, final boolean subscribe)
+    {
+        final CompletableFuture<?>[] commits = new CompletableFuture<?>[patterns.length];
+        synchronized (session.terminal())
+        {
+            if (!session.feed().ownsTerminal())
+            {
+                ControlFrames.subscriptionRefused(ctx, requestId, "terminal " + session.terminalId() + " has a newer session");
+                return;
+            }
+            for (int i = 0; i < patterns.length; i++)
+            {
+                if (subscribe)
+                {
+                    router.table().subscribe(session, patterns[i]);
+                }
+                else
+                {
+                    router.table().unsubscribe(session, patterns[i]);
+                }
+                commits[i] = cluster.changeSubscriptionCommitted(session.terminal(), patterns[i].pattern(), subscribe);
+            }
+        }
+        if (subscribe)
+        {
+            // protocol.md section 6: a new pattern selects matching messages since the cursor, read or not yet read
+            session.feed().reevaluateBacklog();
+        }
+        CompletableFuture.allOf(commits).whenCompleteAsync((v, failure) ->
+        {
+            if (!ctx.channel().isActive())
+            {
+                return;
+            }
+            if (failure == null)
+            {
+                ControlFrames.subscriptionAccepted(ctx, requestId);
+            }
+            else
+            {
+                final Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+                ControlFrames.subscriptionRefused(ctx, requestId, cause instanceof TimeoutException
+                    ? "not committed in the cluster within " + cluster.claimTimeoutMs() + " ms; subscribe again"
+                    : "not committed in the cluster: " + cause.getMessage());
+            }
+            ctx.flush();
+        }, ctx.executor());
     }
 }

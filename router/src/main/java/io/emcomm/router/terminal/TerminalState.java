@@ -96,6 +96,19 @@ public final class TerminalState
         }
     }
 
+    /**
+     * Forgets which cursor was last written, so the next move is written whatever it is (a cluster claim reset this
+     * terminal to the cluster's state, which may lie below a cursor this node wrote in an epoch that was then fenced;
+     * the store keeps its own records monotonic within an epoch). Any thread.
+     */
+    public void resetRecordedCursor()
+    {
+        synchronized (recordLock)
+        {
+            recordedCursor = Long.MIN_VALUE;
+        }
+    }
+
     /** The durable channel subscriptions, as an array safe to iterate from any thread. */
     public ChannelPattern[] subscriptions()
     {

@@ -74,6 +74,13 @@ final class ConnectionFixture implements AutoCloseable
     /** As above, with the router's journal seen through {@code wrap} (to observe appends and syncs). */
     ConnectionFixture(final Path dir, final Consumer<RouterConfig.Builder> settings, final UnaryOperator<Journal> wrap)
     {
+        this(dir, settings, wrap, c -> c);
+    }
+
+    /** As above, with the cursor store seen through {@code store} (a cluster's store, faked over the local one). */
+    ConnectionFixture(final Path dir, final Consumer<RouterConfig.Builder> settings, final UnaryOperator<Journal> wrap,
+        final java.util.function.Function<ChronicleCursorStore, io.emcomm.router.terminal.CursorStore> store)
+    {
         final RouterConfig.Builder builder = RouterConfig.loopback(dir);
         settings.accept(builder);
         config = builder.build();
@@ -91,7 +98,8 @@ final class ConnectionFixture implements AutoCloseable
         final DeliveryContext delivery = new DeliveryContext(routerJournal, cursors, sequencer.publishLock(), counters, clock,
             receipts, config.routerId(), config.deliveryWindow(), config.inFlightLimit(), config.outboundQueueLimit(),
             config.flashAckTimeoutMs() * 1000L, config.slowConsumerDisconnectMs() * 1000L, outbound);
-        context = new RouterContext(config, routerJournal, origins, table, sequencer, counters, clock, cursors, delivery, accessControl);
+        context = new RouterContext(config, routerJournal, origins, table, sequencer, counters, clock, store.apply(cursors),
+            delivery, accessControl);
         initializer = new RouterChannelInitializer(context);
     }
 
