@@ -127,9 +127,15 @@ final class PostSession implements AutoCloseable
             {
                 // A delivery says who sent it, not what kind of terminal or where: those come from /status.
                 roster.heard(d.origin(), "", "", d.journaledAtMicros() / 1000);
-                final Feed.Recorded r = feed.record(d.journalIndex(), envelopes.delivery(d),
-                    d.precedence() == Precedence.FLASH);
-                events.publish("entry", r.entry());
+                final Feed.Recorded r;
+                // Recorded and queued for the pages under the feed's lock, as acknowledge() does: otherwise a
+                // resent FLASH's copy (still held) could reach the page after the officer's release and raise the
+                // banner again for good. publish() only queues on the one writer thread, so the lock is short.
+                synchronized (feed)
+                {
+                    r = feed.record(d.journalIndex(), envelopes.delivery(d), d.precedence() == Precedence.FLASH);
+                    events.publish("entry", r.entry());
+                }
                 if (r.ackNow())
                 {
                     client().ack(d.journalIndex());
@@ -162,13 +168,17 @@ final class PostSession implements AutoCloseable
      */
     boolean acknowledge(final long journalIndex)
     {
-        final ObjectNode entry = feed.acknowledge(journalIndex, clockMillis.getAsLong());
-        if (entry == null)
+        final ObjectNode entry;
+        synchronized (feed) // the event order is the order of the feed's changes (see onDelivery)
         {
-            return false;
+            entry = feed.acknowledge(journalIndex, clockMillis.getAsLong());
+            if (entry == null)
+            {
+                return false;
+            }
+            events.publish("entry", entry);
         }
         client().ack(journalIndex);
-        events.publish("entry", entry);
         return true;
     }
 
