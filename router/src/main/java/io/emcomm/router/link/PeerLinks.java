@@ -31,6 +31,7 @@ import io.netty.channel.ChannelHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +39,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -53,9 +55,13 @@ public final class PeerLinks
 {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
     /** How long the backlogs of one {@link #status()} are shown again (the links' states are always read afresh). */
+    /** A link replaced after less than this was most likely taken by a second router with the same id. */
+    static final Duration FLAPPING_LINK = Duration.ofSeconds(10);
     private static final long STATUS_MAX_AGE_NANOS = 1_000_000_000L;
 
     private final RouterConfig config;
+    /** Peer ids whose shared-id warning was logged (once per id; repeats at debug). */
+    private final Set<String> sharedIdWarned = ConcurrentHashMap.newKeySet();
     private final FederationSettings federation;
     private final Journal journal;
     private final DedupeWindows origins;
@@ -287,12 +293,42 @@ public final class PeerLinks
         {
             LOG.warn("the cursor of peer link {} lay beyond the journal's end; forwarding resumes from the end", peerId);
         }
+        if (replaced != null)
+        {
+            replacedLink(peerId, channel);
+        }
         links.up(peerId, scope.isChild() ? Links.Direction.DOWNLINK : Links.Direction.UPLINK,
             scope.isChild() ? identity.regionCode() : federation.region(), Instant.now());
         LOG.info("peer link {} {} from {}{}{}", scope.isChild() ? "from child" : "to parent", identity,
             channel.remoteAddress(), profile.isShaped() ? " link " + profile.name() : "",
             replaced != null ? " (replaced an older link)" : "");
         return session;
+    }
+
+    /**
+     * A link replaced an open link of the same peer id. A router that restarts does so too, and that stays at INFO; but
+     * a link that had been up for less than {@link #FLAPPING_LINK} is most likely a second router started with the
+     * same id (the two take the link from each other at every login): one WARN per peer id, then debug. Before
+     * {@link Links#up} of the new link (the registry still holds the old one's since).
+     */
+    private void replacedLink(final String peerId, final Channel channel)
+    {
+        final Links.LinkState old = links.link(peerId);
+        if (old == null || !old.connected() || Duration.between(old.since(), Instant.now()).compareTo(FLAPPING_LINK) >= 0)
+        {
+            return;
+        }
+        final String what = "peer link " + peerId + " from " + channel.remoteAddress() + " replaced a link of the same id "
+            + "that was up for only " + Duration.between(old.since(), Instant.now()).toMillis() + " ms: two routers share "
+            + "the id " + peerId + "?";
+        if (sharedIdWarned.add(peerId))
+        {
+            LOG.warn(what);
+        }
+        else
+        {
+            LOG.debug(what);
+        }
     }
 
     /** The link of {@code session} closed: it leaves routing, its feed stops, the registry says since when. */
