@@ -227,6 +227,16 @@ public final class PeerLinks
     }
 
     /**
+     * Whether a child advertised terminal {@code id} (it is connected or known somewhere below this router), so that a
+     * PUBLISH_ACK does not call it unknown (docs/protocol.md section 4.2). Publishing event loops; no lock, no
+     * allocation.
+     */
+    public boolean servedBelow(final String id)
+    {
+        return children.servesTerminal(id);
+    }
+
+    /**
      * Whether {@code id} is a router's: this one's, its parent's, or a child's this router has linked with or kept an
      * advertisement of. Router ids and terminal ids share one namespace (one cursor store). Any thread; no allocation.
      */

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Precedence;
+import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
 import io.emcomm.router.config.RouterConfig;
@@ -33,6 +34,7 @@ import java.util.function.BooleanSupplier;
 
 import static io.emcomm.protocol.wire.TerminalKind.AIR;
 import static io.emcomm.protocol.wire.TerminalKind.COMMAND_POST;
+import static io.emcomm.protocol.wire.TerminalKind.GROUND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -191,6 +193,25 @@ class FederationLinkTest
         assertTrue(city.links().link("province").connected());
         assertEquals(List.of(new Links.LinkState("city", Links.Direction.DOWNLINK, "5201", true,
             province.links().link("city").since())), province.links().links());
+    }
+
+    @Test
+    void aPublishAckCallsATerminalUnknownOnlyWhenNoChildAdvertisesItAndThereIsNoUplink() throws Exception
+    {
+        linked();
+        login(city, "veh-9", GROUND, "520102");
+        final Session link = province.routingTable().peer("city");
+        await(() -> link.peerScope().advertisedTerminals().contains("veh-9"), "the city advertises veh-9");
+        final TestTerminal cp52 = login(province, "cp-52", COMMAND_POST, "52");
+        final PublishAck atTop = cp52.publish(cp52.text("where are you", Precedence.PRIORITY, "terminal:veh-9",
+            "terminal:veh-99").build());
+        assertEquals(List.of("terminal:veh-99"), atTop.getUnknownTerminalsList(),
+            "veh-9 is under the city; nobody anywhere serves veh-99");
+
+        final TestTerminal uav = login(city, "uav-1", AIR, "520102");
+        final PublishAck below = uav.publish(uav.text("to the province", Precedence.PRIORITY, "terminal:cp-52",
+            "terminal:veh-99").build());
+        assertEquals(List.of(), below.getUnknownTerminalsList(), "a router with an uplink cannot know every terminal above it");
     }
 
     @Test
