@@ -62,6 +62,11 @@ public final class PeerLinks
     private final RouterConfig config;
     /** Peer ids whose shared-id warning was logged (once per id; repeats at debug). */
     private final Set<String> sharedIdWarned = ConcurrentHashMap.newKeySet();
+    /**
+     * Children whose link is open but not completed (no ADVERTISE yet) and that were never linked before (no cursor, no
+     * kept advertisement): if the link closes so, they leave nothing behind ({@link #closed}).
+     */
+    private final Set<String> unproven = ConcurrentHashMap.newKeySet();
     private final FederationSettings federation;
     private final Journal journal;
     private final DedupeWindows origins;
@@ -278,6 +283,10 @@ public final class PeerLinks
     Session open(final Channel channel, final TerminalIdentity identity, final LinkProfile profile, final PeerScope scope)
     {
         final String peerId = identity.terminalId();
+        if (scope.isChild() && !cursors.contains(peerId) && children.held(peerId) == null)
+        {
+            unproven.add(peerId);
+        }
         final TerminalState terminal = cursors.terminal(peerId, journal.lastIndex());
         final DeliveryFeed feed = new DeliveryFeed(delivery, terminal, profile, new ChannelSink(channel));
         // imports are not publishes: no access policy and no rate limit apply to them (the first router applied both)
@@ -356,7 +365,27 @@ public final class PeerLinks
         {
             uplink = null;
         }
+        if (table.peer(session.terminalId()) == null && unproven.remove(session.terminalId()))
+        {
+            // e.g. a child configured for another parent id: it closes after the WELCOME; no DISCONNECTED downlink,
+            // growing backlog or cursor may stay behind for a router that never linked
+            links.forget(session.terminalId());
+            cursors.forget(session.terminalId());
+            synchronized (this)
+            {
+                backlogs.remove(session.terminalId());
+            }
+            LOG.info("peer link closed {} before it was completed (no ADVERTISE); never linked before, so nothing of it "
+                + "is kept", session);
+            return;
+        }
         LOG.info("peer link closed {}", session);
+    }
+
+    /** A child's first ADVERTISE arrived: its link is completed and is kept from now on. Event loop of the link. */
+    void advertiseReceived(final String peerId)
+    {
+        unproven.remove(peerId);
     }
 
     /** The uplink is up with {@code handler}: it is told of changes to the local advertisement from now on. */

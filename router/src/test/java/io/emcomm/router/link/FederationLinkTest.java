@@ -240,6 +240,25 @@ class FederationLinkTest
         }
     }
 
+    @Test
+    void aChildRefusedForAnotherParentIdLeavesNothingBehindAtTheParent() throws Exception
+    {
+        provincePort = freePort();
+        startProvince();
+        startCity("guizhou");
+        await(() -> province.counters().sessionsOpened() >= 2, "the city dials, is welcomed and closes");
+        city.close();
+        city = null;
+        await(() -> province.routingTable().peer("city") == null && province.links().links().isEmpty(),
+            "no link entry is left for a child that never completed its link: " + province.links().links());
+        assertFalse(province.cursors().contains("city"), "no cursor is left for it");
+
+        province.close();
+        startProvince();
+        assertFalse(province.cursors().contains("city"), "nor after a restart");
+        assertTrue(province.links().links().isEmpty());
+    }
+
     private static int freePort() throws IOException
     {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
