@@ -57,11 +57,14 @@ public final class PeerLinks
     /** How long the backlogs of one {@link #status()} are shown again (the links' states are always read afresh). */
     /** A link replaced after less than this was most likely taken by a second router with the same id. */
     static final Duration FLAPPING_LINK = Duration.ofSeconds(10);
+    private static final int MAX_REFUSALS_WARNED = 1024;
     private static final long STATUS_MAX_AGE_NANOS = 1_000_000_000L;
 
     private final RouterConfig config;
     /** Peer ids whose shared-id warning was logged (once per id; repeats at debug). */
     private final Set<String> sharedIdWarned = ConcurrentHashMap.newKeySet();
+    /** (router id, reason) of the child HELLOs refused and warned about; cleared when it grows past a bound. */
+    private final Set<String> refusalsWarned = ConcurrentHashMap.newKeySet();
     /**
      * Children whose link is open but not completed (no ADVERTISE yet) and that were never linked before (no cursor, no
      * kept advertisement): if the link closes so, they leave nothing behind ({@link #closed}).
@@ -270,6 +273,32 @@ public final class PeerLinks
             config.heartbeatIntervalMs(), replacing, accessControl.config().idleTimeoutMs(),
             accessControl.config().handshakeTimeoutMs(), true);
         ctx.pipeline().replace(handshake, PeerLinkHandler.NAME, PeerLinkHandler.atParent(this, session));
+    }
+
+    /**
+     * A child router's HELLO was refused ({@code net.HelloHandler}): one WARN per (router id, reason), then debug, since
+     * the child redials every few seconds until someone fixes its configuration. The connection's event loop.
+     *
+     * @param peerId the router id of the HELLO
+     * @param from   the remote address, for the log line
+     * @param code   the ERROR code sent
+     * @param reason the ERROR message sent
+     */
+    public void refusedChild(final String peerId, final String from, final String code, final String reason)
+    {
+        if (refusalsWarned.size() >= MAX_REFUSALS_WARNED)
+        {
+            refusalsWarned.clear(); // ids in a HELLO are the peer's to choose: the set must not grow without bound
+        }
+        if (refusalsWarned.add(peerId + '\n' + code + '\n' + reason))
+        {
+            LOG.warn("refused the peer link of child router {} from {}: {} {} (repeats are logged at debug)", peerId, from,
+                code, reason);
+        }
+        else
+        {
+            LOG.debug("refused the peer link of child router {} from {}: {} {}", peerId, from, code, reason);
+        }
     }
 
     /**

@@ -241,6 +241,40 @@ class FederationLinkTest
     }
 
     @Test
+    void theParentWarnsOnceAboutAChildItRefusesAgainAndAgain() throws Exception
+    {
+        final Logger linksLog = (Logger)LoggerFactory.getLogger(PeerLinks.class);
+        final Logger helloLog = (Logger)LoggerFactory.getLogger("io.emcomm.router.net.HelloHandler");
+        final ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        linksLog.addAppender(log);
+        helloLog.addAppender(log);
+        try
+        {
+            provincePort = freePort();
+            startProvince();
+            // region 53 does not lie inside the province's 52: INVALID_REGION at every dial
+            city = Router.start(new Router.Context().config(RouterConfig.loopback(dir.resolve("city")).routerId("city")
+                .region("53").uplink("127.0.0.1:" + provincePort, "province").uplinkReconnectMaxMs(200).build()));
+            await(() -> province.counters().protocolErrors() >= 3, "the city dials again and again");
+            final List<ILoggingEvent> events = List.copyOf(log.list);
+            final List<String> warnings = events.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("child router city") && warnings.get(0).contains("INVALID_REGION"),
+                warnings.get(0));
+            assertEquals(List.of(), events.stream().filter(e -> e.getLevel() == Level.INFO
+                && e.getFormattedMessage().contains("INVALID_REGION")).map(ILoggingEvent::getFormattedMessage).toList(),
+                "the repeats are not logged at INFO");
+        }
+        finally
+        {
+            linksLog.detachAppender(log);
+            helloLog.detachAppender(log);
+        }
+    }
+
+    @Test
     void aChildRefusedForAnotherParentIdLeavesNothingBehindAtTheParent() throws Exception
     {
         provincePort = freePort();
