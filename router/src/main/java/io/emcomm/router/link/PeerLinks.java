@@ -31,6 +31,7 @@ import io.netty.channel.ChannelHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,6 +66,8 @@ public final class PeerLinks
     private final Set<String> sharedIdWarned = ConcurrentHashMap.newKeySet();
     /** (router id, reason) of the child HELLOs refused and warned about; cleared when it grows past a bound. */
     private final Set<String> refusalsWarned = ConcurrentHashMap.newKeySet();
+    /** The local address of the uplink's latest connection, to recognise an uplink that dialled this router itself. */
+    private volatile SocketAddress uplinkLocal;
     /**
      * Children whose link is open but not completed (no ADVERTISE yet) and that were never linked before (no cursor, no
      * kept advertisement): if the link closes so, they leave nothing behind ({@link #closed}).
@@ -273,6 +276,28 @@ public final class PeerLinks
             config.heartbeatIntervalMs(), replacing, accessControl.config().idleTimeoutMs(),
             accessControl.config().handshakeTimeoutMs(), true);
         ctx.pipeline().replace(handshake, PeerLinkHandler.NAME, PeerLinkHandler.atParent(this, session));
+    }
+
+    /** The uplink's connection from {@code local} is about to say HELLO. Event loop of the uplink. */
+    void uplinkDialling(final SocketAddress local)
+    {
+        uplinkLocal = local;
+    }
+
+    /** "emcomm.uplink HOST:PORT is this router itself", for the refusal of such a HELLO. */
+    public String selfLinkProblem()
+    {
+        return UplinkHandshake.selfLink(federation.uplink());
+    }
+
+    /**
+     * Whether a HELLO from {@code remote} is this router's own uplink: {@code emcomm.uplink} points at this router
+     * itself. Event loop of the accepted connection.
+     */
+    public boolean isOwnUplink(final SocketAddress remote)
+    {
+        final SocketAddress local = uplinkLocal;
+        return local != null && local.equals(remote);
     }
 
     /**

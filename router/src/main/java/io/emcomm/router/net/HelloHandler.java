@@ -149,6 +149,12 @@ final class HelloHandler extends HandshakePhase
             refuse(ctx, hello, ErrorCode.AUTHENTICATION_FAILED, refused);
             return;
         }
+        if (hello.getTerminalId().equals(router.config().routerId()) && kind == TerminalKind.ROUTER
+            && router.links() != null && router.links().isOwnUplink(ctx.channel().remoteAddress()))
+        {
+            refuse(ctx, hello, ErrorCode.INVALID_TERMINAL_ID, router.links().selfLinkProblem());
+            return;
+        }
         if (hello.getTerminalId().equals(router.config().routerId()))
         {
             refuse(ctx, hello, ErrorCode.INVALID_TERMINAL_ID, "terminal id '" + hello.getTerminalId()

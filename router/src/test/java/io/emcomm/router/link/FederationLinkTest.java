@@ -275,6 +275,32 @@ class FederationLinkTest
     }
 
     @Test
+    void anUplinkPointingAtThisRouterItselfIsSaidSo() throws Exception
+    {
+        final Logger logger = (Logger)LoggerFactory.getLogger(UplinkConnector.class);
+        final ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try
+        {
+            provincePort = freePort();
+            // the city's uplink names its own port (and another router id)
+            city = Router.start(new Router.Context().config(RouterConfig.loopback(dir.resolve("city")).routerId("self-2")
+                .port(provincePort).region("5201").uplink("127.0.0.1:" + provincePort, "province")
+                .uplinkReconnectMaxMs(200).build()));
+            final String expected = "emcomm.uplink 127.0.0.1:" + provincePort + " is this router itself";
+            await(() -> List.copyOf(log.list).stream().anyMatch(e -> e.getLevel() == Level.WARN
+                && e.getFormattedMessage().startsWith(expected)), "the router says its uplink is itself: "
+                + log.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+            assertFalse(city.uplinkUp());
+        }
+        finally
+        {
+            logger.detachAppender(log);
+        }
+    }
+
+    @Test
     void aChildRefusedForAnotherParentIdLeavesNothingBehindAtTheParent() throws Exception
     {
         provincePort = freePort();
