@@ -32,7 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,18 +55,12 @@ public final class PeerLinks
 {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
     /** How long the backlogs of one {@link #status()} are shown again (the links' states are always read afresh). */
-    /** A link replaced after less than this was most likely taken by a second router with the same id. */
-    static final Duration FLAPPING_LINK = Duration.ofSeconds(10);
-    private static final int MAX_REFUSALS_WARNED = 1024;
     private static final long STATUS_MAX_AGE_NANOS = 1_000_000_000L;
 
     private final RouterConfig config;
-    /** Peer ids whose shared-id warning was logged (once per id; repeats at debug). */
-    private final Set<String> sharedIdWarned = ConcurrentHashMap.newKeySet();
-    /** (router id, reason) of the child HELLOs refused and warned about; cleared when it grows past a bound. */
-    private final Set<String> refusalsWarned = ConcurrentHashMap.newKeySet();
     /** The local address of the uplink's latest connection, to recognise an uplink that dialled this router itself. */
     private volatile SocketAddress uplinkLocal;
+    private final LinkWarnings warnings = new LinkWarnings();
     /**
      * Children whose link is open but not completed (no ADVERTISE yet) and that were never linked before (no cursor, no
      * kept advertisement): if the link closes so, they leave nothing behind ({@link #closed}).
@@ -284,6 +277,20 @@ public final class PeerLinks
         uplinkLocal = local;
     }
 
+    /**
+     * A child router's HELLO was refused ({@code net.HelloHandler}): one WARN per (router id, reason), then debug
+     * ({@link LinkWarnings#refusedChild}). The connection's event loop.
+     *
+     * @param peerId the router id of the HELLO
+     * @param from   the remote address, for the log line
+     * @param code   the ERROR code sent
+     * @param reason the ERROR message sent
+     */
+    public void refusedChild(final String peerId, final String from, final String code, final String reason)
+    {
+        warnings.refusedChild(peerId, from, code, reason);
+    }
+
     /** "emcomm.uplink HOST:PORT is this router itself", for the refusal of such a HELLO. */
     public String selfLinkProblem()
     {
@@ -298,32 +305,6 @@ public final class PeerLinks
     {
         final SocketAddress local = uplinkLocal;
         return local != null && local.equals(remote);
-    }
-
-    /**
-     * A child router's HELLO was refused ({@code net.HelloHandler}): one WARN per (router id, reason), then debug, since
-     * the child redials every few seconds until someone fixes its configuration. The connection's event loop.
-     *
-     * @param peerId the router id of the HELLO
-     * @param from   the remote address, for the log line
-     * @param code   the ERROR code sent
-     * @param reason the ERROR message sent
-     */
-    public void refusedChild(final String peerId, final String from, final String code, final String reason)
-    {
-        if (refusalsWarned.size() >= MAX_REFUSALS_WARNED)
-        {
-            refusalsWarned.clear(); // ids in a HELLO are the peer's to choose: the set must not grow without bound
-        }
-        if (refusalsWarned.add(peerId + '\n' + code + '\n' + reason))
-        {
-            LOG.warn("refused the peer link of child router {} from {}: {} {} (repeats are logged at debug)", peerId, from,
-                code, reason);
-        }
-        else
-        {
-            LOG.debug("refused the peer link of child router {} from {}: {} {}", peerId, from, code, reason);
-        }
     }
 
     /**
@@ -368,7 +349,7 @@ public final class PeerLinks
         }
         if (replaced != null)
         {
-            replacedLink(peerId, channel);
+            warnings.replacedLink(peerId, channel.remoteAddress(), links.link(peerId), Instant.now());
         }
         links.up(peerId, scope.isChild() ? Links.Direction.DOWNLINK : Links.Direction.UPLINK,
             scope.isChild() ? identity.regionCode() : federation.region(), Instant.now());
@@ -376,32 +357,6 @@ public final class PeerLinks
             channel.remoteAddress(), profile.isShaped() ? " link " + profile.name() : "",
             replaced != null ? " (replaced an older link)" : "");
         return session;
-    }
-
-    /**
-     * A link replaced an open link of the same peer id. A router that restarts does so too, and that stays at INFO; but
-     * a link that had been up for less than {@link #FLAPPING_LINK} is most likely a second router started with the
-     * same id (the two take the link from each other at every login): one WARN per peer id, then debug. Before
-     * {@link Links#up} of the new link (the registry still holds the old one's since).
-     */
-    private void replacedLink(final String peerId, final Channel channel)
-    {
-        final Links.LinkState old = links.link(peerId);
-        if (old == null || !old.connected() || Duration.between(old.since(), Instant.now()).compareTo(FLAPPING_LINK) >= 0)
-        {
-            return;
-        }
-        final String what = "peer link " + peerId + " from " + channel.remoteAddress() + " replaced a link of the same id "
-            + "that was up for only " + Duration.between(old.since(), Instant.now()).toMillis() + " ms: two routers share "
-            + "the id " + peerId + "?";
-        if (sharedIdWarned.add(peerId))
-        {
-            LOG.warn(what);
-        }
-        else
-        {
-            LOG.debug(what);
-        }
     }
 
     /** The link of {@code session} closed: it leaves routing, its feed stops, the registry says since when. */
