@@ -32,6 +32,7 @@ import io.emcomm.router.net.RouterContext;
 import io.emcomm.router.replay.LatestPositions;
 import io.emcomm.router.route.LocalRoutingTable;
 import io.emcomm.router.route.RoutingTable;
+import io.emcomm.router.route.TerminalDirectory;
 import io.emcomm.router.sequence.Sequencer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -159,9 +160,13 @@ public final class Router implements AutoCloseable, RouterView
                 cluster.onTerminalLost(new io.emcomm.router.net.TerminalTakeovers(table));
             }
             // imports from peer links dedupe in the windows local publishes use; the registry vouches for origins' regions
+            // a PUBLISH_ACK calls a terminal unknown (protocol.md section 4.2) only when it has no cursor here, is not
+            // registered and no child advertised it; a router with an uplink cannot know every terminal above it
+            final TerminalDirectory everSeen = config.federation().hasUplink() ? id -> true
+                : id -> cursors.contains(id) || accessControl.registered(id) || servedBelow(id);
             final Sequencer sequencer = new Sequencer(journal, table, counters, clockMicros, origins,
                 origins.state(config.routerId()), config.security().validateBodies(),
-                id -> cursors.contains(id) || accessControl.registered(id), accessControl::registeredRegion);
+                everSeen, accessControl::registeredRegion);
             sequencer.routerRegion(config.federation().region());
             if (opened != null)
             {
@@ -521,5 +526,12 @@ public final class Router implements AutoCloseable, RouterView
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.terminationFuture().syncUninterruptibly();
+    }
+
+    /** Whether a child router advertised terminal {@code id}; false before the links are set up. Any thread. */
+    private boolean servedBelow(final String id)
+    {
+        final PeerLinks links = peerLinks;
+        return links != null && links.servedBelow(id);
     }
 }

@@ -39,6 +39,7 @@ final class AdvertiseIntake
     /** Applies one ADVERTISE; returns why it was ignored whole (an id or pattern that is none), or null. */
     String apply(final Advertise advertise)
     {
+        links.advertiseReceived(session.terminalId());
         final String problem = problem(advertise);
         if (problem != null)
         {

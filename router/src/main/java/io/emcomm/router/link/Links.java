@@ -99,6 +99,13 @@ public final class Links
         byPeer.put(peer, new LinkState(peer, direction, region, false, now));
     }
 
+    /** Forgets the link with {@code peer} and what crossed it (a link that was never completed). */
+    void forget(final String peer)
+    {
+        byPeer.remove(peer);
+        traffic.remove(peer);
+    }
+
     /** The state of the link with {@code peer}, or null when there is none. */
     public LinkState link(final String peer)
     {

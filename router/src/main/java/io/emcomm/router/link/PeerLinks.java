@@ -31,6 +31,7 @@ import io.netty.channel.ChannelHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +39,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -56,6 +58,14 @@ public final class PeerLinks
     private static final long STATUS_MAX_AGE_NANOS = 1_000_000_000L;
 
     private final RouterConfig config;
+    /** The local address of the uplink's latest connection, to recognise an uplink that dialled this router itself. */
+    private volatile SocketAddress uplinkLocal;
+    private final LinkWarnings warnings = new LinkWarnings();
+    /**
+     * Children whose link is open but not completed (no ADVERTISE yet) and that were never linked before (no cursor, no
+     * kept advertisement): if the link closes so, they leave nothing behind ({@link #closed}).
+     */
+    private final Set<String> unproven = ConcurrentHashMap.newKeySet();
     private final FederationSettings federation;
     private final Journal journal;
     private final DedupeWindows origins;
@@ -221,6 +231,16 @@ public final class PeerLinks
     }
 
     /**
+     * Whether a child advertised terminal {@code id} (it is connected or known somewhere below this router), so that a
+     * PUBLISH_ACK does not call it unknown (docs/protocol.md section 4.2). Publishing event loops; no lock, no
+     * allocation.
+     */
+    public boolean servedBelow(final String id)
+    {
+        return children.servesTerminal(id);
+    }
+
+    /**
      * Whether {@code id} is a router's: this one's, its parent's, or a child's this router has linked with or kept an
      * advertisement of. Router ids and terminal ids share one namespace (one cursor store). Any thread; no allocation.
      */
@@ -251,6 +271,42 @@ public final class PeerLinks
         ctx.pipeline().replace(handshake, PeerLinkHandler.NAME, PeerLinkHandler.atParent(this, session));
     }
 
+    /** The uplink's connection from {@code local} is about to say HELLO. Event loop of the uplink. */
+    void uplinkDialling(final SocketAddress local)
+    {
+        uplinkLocal = local;
+    }
+
+    /**
+     * A child router's HELLO was refused ({@code net.HelloHandler}): one WARN per (router id, reason), then debug
+     * ({@link LinkWarnings#refusedChild}). The connection's event loop.
+     *
+     * @param peerId the router id of the HELLO
+     * @param from   the remote address, for the log line
+     * @param code   the ERROR code sent
+     * @param reason the ERROR message sent
+     */
+    public void refusedChild(final String peerId, final String from, final String code, final String reason)
+    {
+        warnings.refusedChild(peerId, from, code, reason);
+    }
+
+    /** "emcomm.uplink HOST:PORT is this router itself", for the refusal of such a HELLO. */
+    public String selfLinkProblem()
+    {
+        return UplinkHandshake.selfLink(federation.uplink());
+    }
+
+    /**
+     * Whether a HELLO from {@code remote} is this router's own uplink: {@code emcomm.uplink} points at this router
+     * itself. Event loop of the accepted connection.
+     */
+    public boolean isOwnUplink(final SocketAddress remote)
+    {
+        final SocketAddress local = uplinkLocal;
+        return local != null && local.equals(remote);
+    }
+
     /**
      * Opens the peer session of a link that has just been accepted (the child's HELLO here) or welcomed (the uplink):
      * its cursor, its feed over this router's journal (shaped by {@code profile}), its registration for routing; a
@@ -262,6 +318,10 @@ public final class PeerLinks
     Session open(final Channel channel, final TerminalIdentity identity, final LinkProfile profile, final PeerScope scope)
     {
         final String peerId = identity.terminalId();
+        if (scope.isChild() && !cursors.contains(peerId) && children.held(peerId) == null)
+        {
+            unproven.add(peerId);
+        }
         final TerminalState terminal = cursors.terminal(peerId, journal.lastIndex());
         final DeliveryFeed feed = new DeliveryFeed(delivery, terminal, profile, new ChannelSink(channel));
         // imports are not publishes: no access policy and no rate limit apply to them (the first router applied both)
@@ -287,6 +347,10 @@ public final class PeerLinks
         {
             LOG.warn("the cursor of peer link {} lay beyond the journal's end; forwarding resumes from the end", peerId);
         }
+        if (replaced != null)
+        {
+            warnings.replacedLink(peerId, channel.remoteAddress(), links.link(peerId), Instant.now());
+        }
         links.up(peerId, scope.isChild() ? Links.Direction.DOWNLINK : Links.Direction.UPLINK,
             scope.isChild() ? identity.regionCode() : federation.region(), Instant.now());
         LOG.info("peer link {} {} from {}{}{}", scope.isChild() ? "from child" : "to parent", identity,
@@ -310,7 +374,27 @@ public final class PeerLinks
         {
             uplink = null;
         }
+        if (table.peer(session.terminalId()) == null && unproven.remove(session.terminalId()))
+        {
+            // e.g. a child configured for another parent id: it closes after the WELCOME; no DISCONNECTED downlink,
+            // growing backlog or cursor may stay behind for a router that never linked
+            links.forget(session.terminalId());
+            cursors.forget(session.terminalId());
+            synchronized (this)
+            {
+                backlogs.remove(session.terminalId());
+            }
+            LOG.info("peer link closed {} before it was completed (no ADVERTISE); never linked before, so nothing of it "
+                + "is kept", session);
+            return;
+        }
         LOG.info("peer link closed {}", session);
+    }
+
+    /** A child's first ADVERTISE arrived: its link is completed and is kept from now on. Event loop of the link. */
+    void advertiseReceived(final String peerId)
+    {
+        unproven.remove(peerId);
     }
 
     /** The uplink is up with {@code handler}: it is told of changes to the local advertisement from now on. */

@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * router's own event loops, over TLS 1.3 when {@code emcomm.uplink.tls.*} is set (mutual with a certificate and key),
  * says HELLO as a router, checks the WELCOME ({@link UplinkHandshake}) and then runs the link with a
  * {@link PeerLinkHandler}. After any close, or a dial that fails, it dials again after a backoff: 100 ms, doubling up
- * to {@code emcomm.uplink.reconnect.max.ms}, back to 100 ms once a link was welcomed. One log line for each new
+ * to {@code emcomm.uplink.reconnect.max.ms}, back to 100 ms once a link was welcomed; after the parent replaced the
+ * link with another login of this router's id (SESSION_REPLACED, {@link UplinkReplacedWatch}) it waits the longest
+ * backoff and warns once that two routers may share one id. One log line for each new
  * problem (a repeat of the same one is logged at debug), one when the link comes up.
  *
  * <p>Thread-safe: {@link #start} and {@link #close} from the router's thread, the rest on an event loop.
@@ -54,6 +56,10 @@ public final class UplinkConnector implements AutoCloseable
     /** Event loop of the dial and redial (one at a time): the next backoff and the last problem logged. */
     private volatile long backoffMs = FederationSettings.RECONNECT_MIN_MS;
     private volatile String lastProblem;
+    /** The parent said SESSION_REPLACED on the current connection: the next redial waits the longest backoff. */
+    private volatile boolean replacedAtParent;
+    /** The shared-id warning was logged (once per router run; repeats at debug). */
+    private volatile boolean sharedIdWarned;
 
     /**
      * @param links        this router's federation side
@@ -87,6 +93,7 @@ public final class UplinkConnector implements AutoCloseable
                     }
                     // before the WELCOME the parent's limit is unknown: accept what any router may send
                     ch.pipeline().addLast("frames", new FrameDecoder(Frames.MAX_MAX_FRAME_BYTES + Frames.ROUTER_FRAME_ALLOWANCE));
+                    ch.pipeline().addLast(UplinkReplacedWatch.NAME, new UplinkReplacedWatch(UplinkConnector.this));
                     ch.pipeline().addLast(UplinkHandshake.NAME, new UplinkHandshake(links, UplinkConnector.this, profile));
                 }
             });
@@ -192,6 +199,13 @@ public final class UplinkConnector implements AutoCloseable
         {
             return;
         }
+        if (replacedAtParent)
+        {
+            // another router with this id takes the link at each login: dialling at once would flap the link (and
+            // move this router's messages to the other one) several times a second
+            replacedAtParent = false;
+            backoffMs = federation.reconnectMaxMs();
+        }
         final long delay = backoffMs;
         backoffMs = Math.min(backoffMs * 2, federation.reconnectMaxMs());
         redial = loop.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
@@ -203,6 +217,26 @@ public final class UplinkConnector implements AutoCloseable
         backoffMs = FederationSettings.RECONNECT_MIN_MS;
         lastProblem = null;
         LOG.info("uplink to {} ({}) is up", where, federation.uplinkRouterId());
+    }
+
+    /**
+     * The parent ended the link with SESSION_REPLACED: another login with this router's id took it. One WARN naming the
+     * likely cause (two routers sharing one id), repeats at debug; the next redial waits the longest backoff. Event
+     * loop of the link.
+     */
+    void replacedAtParent()
+    {
+        replacedAtParent = true;
+        final String what = "another router with id " + links.config().routerId() + " linked to the parent at " + where
+            + "; two routers share one id? (the parent replaced this router's link; dialling again in "
+            + federation.reconnectMaxMs() + " ms)";
+        if (sharedIdWarned)
+        {
+            LOG.debug(what);
+            return;
+        }
+        sharedIdWarned = true;
+        LOG.warn(what);
     }
 
     /** One log line for each new problem; the same one again (every redial) only at debug. Event loop. */

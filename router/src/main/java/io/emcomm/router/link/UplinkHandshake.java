@@ -60,6 +60,7 @@ final class UplinkHandshake extends HandshakePhase
                 + timeoutMs + " ms");
             ctx.close();
         });
+        links.uplinkDialling(ctx.channel().localAddress());
         ControlFrames.hello(ctx.channel(), Hello.newBuilder()
             .setProtocolVersion(Frames.PROTOCOL_VERSION)
             .setTerminalId(links.config().routerId())
@@ -108,7 +109,11 @@ final class UplinkHandshake extends HandshakePhase
 
     private void onRefused(final ChannelHandlerContext ctx, final Error error)
     {
-        if (error.getCode() == ErrorCode.INVALID_KIND)
+        if (error.getMessage().equals(selfLink(federation.uplink())))
+        {
+            connector.problem(error.getMessage()); // our own HELLO, refused by this very router
+        }
+        else if (error.getCode() == ErrorCode.INVALID_KIND)
         {
             connector.problem("the router at " + connector.where() + " does not accept peer links (" + error.getMessage() + ")");
         }
@@ -120,10 +125,22 @@ final class UplinkHandshake extends HandshakePhase
         ctx.close();
     }
 
+    /** What is said when {@code emcomm.uplink} points at this router itself (at the child's end and its own parent's). */
+    static String selfLink(final String uplink)
+    {
+        return "emcomm.uplink " + uplink + " is this router itself; not linking";
+    }
+
     /** The WELCOME must come from the parent named in the configuration, and accept a peer link. */
     private void onWelcome(final ChannelHandlerContext ctx, final Welcome welcome)
     {
         final String expected = federation.uplinkRouterId();
+        if (welcome.getRouterId().equals(links.config().routerId()))
+        {
+            connector.problem(selfLink(federation.uplink()));
+            ctx.close();
+            return;
+        }
         if (!welcome.getRouterId().equals(expected))
         {
             connector.problem("the router at " + connector.where() + " is '" + welcome.getRouterId() + "', not '" + expected

@@ -146,13 +146,19 @@ final class HelloHandler extends HandshakePhase
         if (refused != null)
         {
             router.counters().incAuthenticationFailures();
-            protocolError(ctx, ErrorCode.AUTHENTICATION_FAILED, refused, true);
+            refuse(ctx, hello, ErrorCode.AUTHENTICATION_FAILED, refused);
+            return;
+        }
+        if (hello.getTerminalId().equals(router.config().routerId()) && kind == TerminalKind.ROUTER
+            && router.links() != null && router.links().isOwnUplink(ctx.channel().remoteAddress()))
+        {
+            refuse(ctx, hello, ErrorCode.INVALID_TERMINAL_ID, router.links().selfLinkProblem());
             return;
         }
         if (hello.getTerminalId().equals(router.config().routerId()))
         {
-            protocolError(ctx, ErrorCode.INVALID_TERMINAL_ID, "terminal id '" + hello.getTerminalId()
-                + "' is the router's own id (receipts and escalations come from it)", true);
+            refuse(ctx, hello, ErrorCode.INVALID_TERMINAL_ID, "terminal id '" + hello.getTerminalId()
+                + "' is the router's own id (receipts and escalations come from it)");
             return;
         }
         if (kind != TerminalKind.ROUTER && router.links() != null && router.links().isRouter(hello.getTerminalId()))
@@ -166,7 +172,7 @@ final class HelloHandler extends HandshakePhase
             : RegionCode.problem(hello.getRegionCode());
         if (regionProblem != null)
         {
-            protocolError(ctx, ErrorCode.INVALID_REGION, regionProblem, true);
+            refuse(ctx, hello, ErrorCode.INVALID_REGION, regionProblem);
             return;
         }
         final LinkProfile link;
@@ -176,7 +182,7 @@ final class HelloHandler extends HandshakePhase
         }
         catch (final IllegalArgumentException ex)
         {
-            protocolError(ctx, ErrorCode.UNKNOWN_LINK_PROFILE, ex.getMessage(), true);
+            refuse(ctx, hello, ErrorCode.UNKNOWN_LINK_PROFILE, ex.getMessage());
             return;
         }
         // interned: thousands of terminals share a village's code, and 100,000 copies of it are ~5 MB of heap
@@ -188,6 +194,24 @@ final class HelloHandler extends HandshakePhase
             return;
         }
         login(ctx, identity, link);
+    }
+
+    /**
+     * A fatal refusal of a HELLO (protocol.md section 2). A child router's is logged by {@code link.PeerLinks} at WARN
+     * once per (router id, reason) and then at debug: a misconfigured child redials every few seconds for ever, and
+     * its parent's operator must see it once, not drown in it. A terminal's is logged as every protocol error.
+     */
+    private void refuse(final ChannelHandlerContext ctx, final Hello hello, final ErrorCode code, final String message)
+    {
+        if (hello.getKind() == TerminalKind.ROUTER && router.links() != null)
+        {
+            router.counters().incProtocolErrors();
+            router.links().refusedChild(hello.getTerminalId(), String.valueOf(ctx.channel().remoteAddress()),
+                code.name(), message);
+            ConnectionCloser.sendFatal(ctx.channel(), code, message);
+            return;
+        }
+        protocolError(ctx, code, message, true);
     }
 
     /**

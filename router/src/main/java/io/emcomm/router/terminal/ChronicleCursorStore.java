@@ -32,6 +32,8 @@ public final class ChronicleCursorStore implements CursorStore
     private static final int ACK = 2;
     private static final int SUBSCRIBE = 3;
     private static final int UNSUBSCRIBE = 4;
+    /** The terminal is forgotten ({@link #forget}); an older router skips the record (and keeps the terminal). */
+    private static final int FORGET = 5;
 
     /**
      * Cursor records are ~30 bytes, one or a few per subscriber read batch: 2 MiB ahead is far more than one
@@ -67,6 +69,11 @@ public final class ChronicleCursorStore implements CursorStore
                     final Bytes<?> bytes = dc.wire().bytes();
                     final int type = bytes.readUnsignedByte();
                     final String id = bytes.readUtf8();
+                    if (type == FORGET)
+                    {
+                        terminals.remove(id);
+                        continue;
+                    }
                     final TerminalState state = terminals.computeIfAbsent(id, k -> CursorStore.newState(k, -1));
                     switch (type)
                     {
@@ -108,6 +115,17 @@ public final class ChronicleCursorStore implements CursorStore
     public boolean contains(final String terminalId)
     {
         return terminals.containsKey(terminalId);
+    }
+
+    @Override
+    public boolean forget(final String terminalId)
+    {
+        if (terminals.remove(terminalId) == null)
+        {
+            return false;
+        }
+        write(FORGET, terminalId, 0, null);
+        return true;
     }
 
     @Override

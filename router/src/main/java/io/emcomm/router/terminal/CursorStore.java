@@ -21,6 +21,18 @@ public interface CursorStore extends AutoCloseable
     /** Whether a terminal id ever logged in (has a recorded cursor). Any thread; must not block or allocate. */
     boolean contains(String terminalId);
 
+    /**
+     * Forgets a terminal as if it had never logged in (its cursor, acks and subscriptions), durably. For a peer link
+     * that closed before it was ever completed (docs/federation.md): it must leave nothing behind. Control plane; the
+     * caller makes sure nothing records for the id any more. A store that cannot forget keeps the state.
+     *
+     * @return whether the id was known and is forgotten
+     */
+    default boolean forget(final String terminalId)
+    {
+        return false;
+    }
+
     /** Records that everything up to and including {@code cursor} is acknowledged. */
     void recordCursor(TerminalState terminal, long cursor);
 

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Precedence;
+import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.emcomm.router.Router;
 import io.emcomm.router.config.RouterConfig;
@@ -33,6 +34,7 @@ import java.util.function.BooleanSupplier;
 
 import static io.emcomm.protocol.wire.TerminalKind.AIR;
 import static io.emcomm.protocol.wire.TerminalKind.COMMAND_POST;
+import static io.emcomm.protocol.wire.TerminalKind.GROUND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -194,6 +196,25 @@ class FederationLinkTest
     }
 
     @Test
+    void aPublishAckCallsATerminalUnknownOnlyWhenNoChildAdvertisesItAndThereIsNoUplink() throws Exception
+    {
+        linked();
+        login(city, "veh-9", GROUND, "520102");
+        final Session link = province.routingTable().peer("city");
+        await(() -> link.peerScope().advertisedTerminals().contains("veh-9"), "the city advertises veh-9");
+        final TestTerminal cp52 = login(province, "cp-52", COMMAND_POST, "52");
+        final PublishAck atTop = cp52.publish(cp52.text("where are you", Precedence.PRIORITY, "terminal:veh-9",
+            "terminal:veh-99").build());
+        assertEquals(List.of("terminal:veh-99"), atTop.getUnknownTerminalsList(),
+            "veh-9 is under the city; nobody anywhere serves veh-99");
+
+        final TestTerminal uav = login(city, "uav-1", AIR, "520102");
+        final PublishAck below = uav.publish(uav.text("to the province", Precedence.PRIORITY, "terminal:cp-52",
+            "terminal:veh-99").build());
+        assertEquals(List.of(), below.getUnknownTerminalsList(), "a router with an uplink cannot know every terminal above it");
+    }
+
+    @Test
     void aParentWithAnotherRouterIdIsNotLinkedAndSaidOnce() throws Exception
     {
         final Logger logger = (Logger)LoggerFactory.getLogger(UplinkConnector.class);
@@ -217,6 +238,85 @@ class FederationLinkTest
         {
             logger.detachAppender(log);
         }
+    }
+
+    @Test
+    void theParentWarnsOnceAboutAChildItRefusesAgainAndAgain() throws Exception
+    {
+        final Logger linksLog = (Logger)LoggerFactory.getLogger(PeerLinks.class);
+        final Logger helloLog = (Logger)LoggerFactory.getLogger("io.emcomm.router.net.HelloHandler");
+        final ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        linksLog.addAppender(log);
+        helloLog.addAppender(log);
+        try
+        {
+            provincePort = freePort();
+            startProvince();
+            // region 53 does not lie inside the province's 52: INVALID_REGION at every dial
+            city = Router.start(new Router.Context().config(RouterConfig.loopback(dir.resolve("city")).routerId("city")
+                .region("53").uplink("127.0.0.1:" + provincePort, "province").uplinkReconnectMaxMs(200).build()));
+            await(() -> province.counters().protocolErrors() >= 3, "the city dials again and again");
+            final List<ILoggingEvent> events = List.copyOf(log.list);
+            final List<String> warnings = events.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("child router city") && warnings.get(0).contains("INVALID_REGION"),
+                warnings.get(0));
+            assertEquals(List.of(), events.stream().filter(e -> e.getLevel() == Level.INFO
+                && e.getFormattedMessage().contains("INVALID_REGION")).map(ILoggingEvent::getFormattedMessage).toList(),
+                "the repeats are not logged at INFO");
+        }
+        finally
+        {
+            linksLog.detachAppender(log);
+            helloLog.detachAppender(log);
+        }
+    }
+
+    @Test
+    void anUplinkPointingAtThisRouterItselfIsSaidSo() throws Exception
+    {
+        final Logger logger = (Logger)LoggerFactory.getLogger(UplinkConnector.class);
+        final ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try
+        {
+            provincePort = freePort();
+            // the city's uplink names its own port (and another router id)
+            city = Router.start(new Router.Context().config(RouterConfig.loopback(dir.resolve("city")).routerId("self-2")
+                .port(provincePort).region("5201").uplink("127.0.0.1:" + provincePort, "province")
+                .uplinkReconnectMaxMs(200).build()));
+            final String expected = "emcomm.uplink 127.0.0.1:" + provincePort + " is this router itself";
+            await(() -> List.copyOf(log.list).stream().anyMatch(e -> e.getLevel() == Level.WARN
+                && e.getFormattedMessage().startsWith(expected)), "the router says its uplink is itself: "
+                + log.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+            assertFalse(city.uplinkUp());
+        }
+        finally
+        {
+            logger.detachAppender(log);
+        }
+    }
+
+    @Test
+    void aChildRefusedForAnotherParentIdLeavesNothingBehindAtTheParent() throws Exception
+    {
+        provincePort = freePort();
+        startProvince();
+        startCity("guizhou");
+        await(() -> province.counters().sessionsOpened() >= 2, "the city dials, is welcomed and closes");
+        city.close();
+        city = null;
+        await(() -> province.routingTable().peer("city") == null && province.links().links().isEmpty(),
+            "no link entry is left for a child that never completed its link: " + province.links().links());
+        assertFalse(province.cursors().contains("city"), "no cursor is left for it");
+
+        province.close();
+        startProvince();
+        assertFalse(province.cursors().contains("city"), "nor after a restart");
+        assertTrue(province.links().links().isEmpty());
     }
 
     private static int freePort() throws IOException
