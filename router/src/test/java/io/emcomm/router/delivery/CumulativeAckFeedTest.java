@@ -152,4 +152,42 @@ class CumulativeAckFeedTest
             assertTrue(first > f.terminal.cursor());
         }
     }
+
+    /**
+     * The middle router of a chain forwards what it imports through its uplink's feed (issue 16): when that feed's
+     * delivery window fills it falls back to the journal, and cumulative acknowledgements alone - no timer tick, the
+     * clock never moves - must carry it through the backlog and back to live, where the next message is written at
+     * its hand-off.
+     */
+    @Test
+    void aFeedWhoseWindowFilledIsCarriedBackToLiveByCumulativeAcksAloneWithoutATimer()
+    {
+        try (FeedFixture f = new FeedFixture(dir, new Limits(8, 4, 65_536)))
+        {
+            final DeliveryFeed feed = f.login();
+            f.settle(feed);
+            final List<Long> published = new ArrayList<>();
+            for (int i = 0; i < 30; i++)
+            {
+                published.add(f.publish(TO_ME, ROUTINE));
+            }
+            f.sink.runTasks();
+            assertEquals(DeliveryFeed.State.CATCHING_UP, feed.state(), "the window filled: the rest is left to the journal");
+            final long drops = f.counters.slowConsumerDrops();
+            assertTrue(drops > 0);
+            for (int round = 0; round < 100 && (f.sink.indexes().size() < published.size() || !feed.isLive()); round++)
+            {
+                assertTrue(feed.onAckThrough(feed.lastDeliverySeq()));
+                feed.persist(); // the end of the read batch
+                f.sink.runTasks();
+            }
+            assertEquals(published, f.sink.indexes(), "every message, in order, once");
+            assertTrue(feed.isLive(), "back to live on acknowledgements alone");
+
+            final long next = f.publish(TO_ME, ROUTINE);
+            f.sink.runTasks();
+            assertEquals(next, f.sink.indexes().get(f.sink.indexes().size() - 1), "written at its hand-off");
+            assertEquals(drops, f.counters.slowConsumerDrops(), "live again: not left to the journal");
+        }
+    }
 }
