@@ -66,6 +66,17 @@ public interface JournalBackend extends AutoCloseable
         return null;
     }
 
+    /**
+     * Where this node stands in the cluster, for {@code /status} and the {@code emcomm_cluster_*} metrics
+     * (docs/operations.md). Read-only, cheap, any thread (operations and admin threads call it about once a second).
+     *
+     * @return a snapshot, or null when the backend reports none (the default)
+     */
+    default io.emcomm.router.admin.ClusterStatus clusterStatus()
+    {
+        return null;
+    }
+
     /** One line for the status report: where the node stands in the log. */
     default String describe()
     {

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the people who run the router need beside the routing: metrics, the admin HTTP endpoint, journal
- * retention and the disk guard's checks. Everything here runs on one scheduled control-plane thread
+ * retention and the disk guard's checks. A node on a Kafka journal (issue 15) gets all but retention: its mirror is
+ * kept whole for now, and {@link #retention()} is null there. Everything here runs on one scheduled control-plane thread
  * ({@code emcomm-ops}) or the admin server's own event loop, never on the routing event loops.
  */
 public final class OperatorServices implements AutoCloseable
@@ -32,12 +33,13 @@ public final class OperatorServices implements AutoCloseable
     private final ScheduledExecutorService scheduler;
     private final AdminServer admin;
 
+    /** @param journal the router's own journal, or null on a Kafka node (no retention) */
     OperatorServices(final Router router, final ChronicleJournal journal)
     {
         this.router = router;
         final RouterConfig config = router.config();
-        retention = new JournalRetention(journal, this::laggard, config.retentionHours() * 3_600_000L,
-            config.retentionMb() << 20);
+        retention = journal == null ? null : new JournalRetention(journal, this::laggard,
+            config.retentionHours() * 3_600_000L, config.retentionMb() << 20);
         metrics = new RouterMetrics(router, retention);
         status = new StatusReport(router, retention);
         scheduler = Executors.newSingleThreadScheduledExecutor(r ->
@@ -48,7 +50,10 @@ public final class OperatorServices implements AutoCloseable
         });
         scheduler.scheduleWithFixedDelay(this::checkDisk, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(status::sample, 0, 1, TimeUnit.SECONDS);
-        scheduler.scheduleWithFixedDelay(this::runRetention, 0, config.retentionIntervalMs(), TimeUnit.MILLISECONDS);
+        if (retention != null)
+        {
+            scheduler.scheduleWithFixedDelay(this::runRetention, 0, config.retentionIntervalMs(), TimeUnit.MILLISECONDS);
+        }
         AdminServer server = null;
         if (config.adminPort() >= 0)
         {
@@ -94,10 +99,14 @@ public final class OperatorServices implements AutoCloseable
     /**
      * One retention pass now (it also runs every {@code emcomm.journal.retention.interval.ms}).
      *
-     * @return roll files deleted.
+     * @return roll files deleted (0 on a Kafka node, which has no retention yet).
      */
     public int runRetention()
     {
+        if (retention == null)
+        {
+            return 0;
+        }
         try
         {
             return retention.run();
@@ -110,6 +119,7 @@ public final class OperatorServices implements AutoCloseable
         }
     }
 
+    /** @return the journal's retention, or null on a Kafka node (its mirror has none yet) */
     public JournalRetention retention()
     {
         return retention;

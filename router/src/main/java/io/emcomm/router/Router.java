@@ -87,7 +87,7 @@ public final class Router implements AutoCloseable, RouterView
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final DiskGuard diskGuard;
     private final OutboundBudget outboundBudget;
-    /** Retention, metrics, admin: null on a Kafka journal (not yet: issue 15 Deliver 6). */
+    /** Metrics, admin, and retention with a Chronicle journal (a Kafka node's mirror has none yet: issue 15). */
     private final OperatorServices operations;
     /** The replicated journal this node is part of, or null when the journal is its own ({@code emcomm.journal.backend}). */
     private final JournalBackend backend;
@@ -189,7 +189,7 @@ public final class Router implements AutoCloseable, RouterView
             {
                 opened.startApplying(sequencer); // publishes are taken only with this node's view caught up
             }
-            operations = chronicle == null ? null : new OperatorServices(this, chronicle);
+            operations = new OperatorServices(this, chronicle); // chronicle null on a Kafka node: no retention
         }
         catch (final RuntimeException | Error ex)
         {
@@ -446,7 +446,17 @@ public final class Router implements AutoCloseable, RouterView
         return uplink != null && uplink.isUp();
     }
 
-    /** Metrics, admin endpoint, retention and the disk guard's schedule; null on a Kafka journal (not yet). */
+    /** {@inheritDoc} The journal backend's report; null with the router's own journal. */
+    @Override
+    public io.emcomm.router.admin.ClusterStatus cluster()
+    {
+        return backend == null ? null : backend.clusterStatus();
+    }
+
+    /**
+     * Metrics, admin endpoint and the disk guard's schedule, and retention with the router's own journal (a Kafka
+     * node's mirror has no retention yet: issue 15). Null only while starting or after a failed start.
+     */
     public OperatorServices operations()
     {
         return operations;

@@ -98,13 +98,20 @@ public final class RouterMetrics implements AutoCloseable
 
         gauge("emcomm.journal.first.index", router, r -> r.journal().firstIndex(), "first journal index still held");
         gauge("emcomm.journal.last.index", router, r -> r.journal().lastIndex(), "last journal index appended");
-        gauge("emcomm.journal.size.bytes", retention, JournalRetention::journalBytes, "size of the journal's roll files");
-        gauge("emcomm.journal.files", retention, JournalRetention::journalFiles, "roll files in the journal");
-        counter("emcomm.retention.deleted.files", retention, JournalRetention::deletedFiles, "roll files deleted by retention");
-        counter("emcomm.retention.cursor.overrun.files", retention, JournalRetention::overrunFiles,
-            "roll files deleted by the size limit although a terminal's cursor still needed them");
-        gauge("emcomm.retention.held.files", retention, JournalRetention::heldFiles,
-            "roll files past the age limit kept because a terminal's cursor still needs them");
+        if (retention != null)
+        {
+            gauge("emcomm.journal.size.bytes", retention, JournalRetention::journalBytes, "size of the journal's roll files");
+            gauge("emcomm.journal.files", retention, JournalRetention::journalFiles, "roll files in the journal");
+            counter("emcomm.retention.deleted.files", retention, JournalRetention::deletedFiles, "roll files deleted by retention");
+            counter("emcomm.retention.cursor.overrun.files", retention, JournalRetention::overrunFiles,
+                "roll files deleted by the size limit although a terminal's cursor still needed them");
+            gauge("emcomm.retention.held.files", retention, JournalRetention::heldFiles,
+                "roll files past the age limit kept because a terminal's cursor still needs them");
+        }
+        if (router.cluster() != null)
+        {
+            clusterMeters(router);
+        }
         gauge("emcomm.disk.free.bytes", disk, DiskGuard::freeBytes, "free space on the journal's disk");
         gauge("emcomm.disk.min.free.bytes", disk, DiskGuard::minFreeBytes, "free space below which publishes are refused");
         gauge("emcomm.disk.refusing", disk, d -> d.refusing() ? 1 : 0, "1 while publishes are refused for lack of disk");
@@ -112,6 +119,26 @@ public final class RouterMetrics implements AutoCloseable
             "delivery bytes all sessions hold in memory (queued, or written and not on the socket)");
         gauge("emcomm.outbound.limit.bytes", router, r -> r.outboundBudget().limit(), "the router-wide budget of those bytes");
         gauge("emcomm.ready", router, r -> r.isAccepting() ? 1 : 0, "1 while the router accepts connections and publishes");
+    }
+
+    /** The {@code emcomm_cluster_*} meters of a node on a shared journal (issue 15); each scrape reads a fresh snapshot. */
+    private void clusterMeters(final RouterView router)
+    {
+        gauge("emcomm.cluster.apply.lag.records", router, r -> cluster(r).applyLag(),
+            "journal records in the cluster's log this node has not applied yet, as of its last fetch");
+        gauge("emcomm.cluster.produce.latency.seconds", router, r -> cluster(r).produceLatencyMicros() / 1e6,
+            "the last applied record's time from its produce timestamp to its apply on this node");
+        gauge("emcomm.cluster.produce.latency.max.seconds", router, r -> cluster(r).produceLatencyMaxMicros() / 1e6,
+            "the largest such time since start");
+        counter("emcomm.cluster.claims", router, r -> cluster(r).claims(), "terminal claims this node made (logins)");
+        counter("emcomm.cluster.takeovers", router, r -> cluster(r).takeovers(),
+            "sessions closed because another node claimed their terminal");
+    }
+
+    private static ClusterStatus cluster(final RouterView router)
+    {
+        final ClusterStatus c = router.cluster();
+        return c == null ? new ClusterStatus("", "", -1, 0, 0, 0, 0, 0, 0) : c; // closing: the backend is gone
     }
 
     /** One function counter for a plain counter, one per member (tagged) for a counter with a breakdown. */

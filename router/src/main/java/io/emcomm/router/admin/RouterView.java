@@ -47,4 +47,13 @@ public interface RouterView
      * second): operator threads only.
      */
     List<LinkStatus> linkStatus();
+
+    /**
+     * Where this node stands in its cluster (issue 15), or null for a router with its own journal (Chronicle). Any
+     * thread; a fresh snapshot per call.
+     */
+    default ClusterStatus cluster()
+    {
+        return null;
+    }
 }

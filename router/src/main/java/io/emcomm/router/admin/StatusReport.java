@@ -7,6 +7,7 @@ import io.emcomm.router.journal.JournalRetention;
 import io.emcomm.router.link.LinkBacklog;
 import io.emcomm.router.link.LinkStatus;
 import io.emcomm.router.session.Session;
+import io.emcomm.protocol.wire.NackReason;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,7 +48,10 @@ public final class StatusReport
     private int next;
     private int filled;
 
-    /** A report on {@code router}, its journal's size and retention read from {@code retention}. */
+    /**
+     * A report on {@code router}, its journal's size and retention read from {@code retention}, which is null on a
+     * Kafka node (no retention there yet: the {@code journal} object then has only the indexes).
+     */
     public StatusReport(final RouterView router, final JournalRetention retention)
     {
         this.router = router;
@@ -139,11 +143,26 @@ public final class StatusReport
                 .put("cursor", t.cursor());
         }
         links(root.putArray("links"));
-        root.putObject("journal").put("first_index", router.journal().firstIndex())
-            .put("last_index", router.journal().lastIndex())
-            .put("bytes", retention.journalBytes()).put("files", retention.journalFiles())
-            .put("retention_held_files", retention.heldFiles())
-            .put("retention_deleted_files", retention.deletedFiles());
+        final ObjectNode journal = root.putObject("journal").put("first_index", router.journal().firstIndex())
+            .put("last_index", router.journal().lastIndex());
+        if (retention != null)
+        {
+            journal.put("bytes", retention.journalBytes()).put("files", retention.journalFiles())
+                .put("retention_held_files", retention.heldFiles())
+                .put("retention_deleted_files", retention.deletedFiles());
+        }
+        final ClusterStatus cluster = router.cluster();
+        if (cluster != null)
+        {
+            // camelCase as the issue 15 design names them (as the links' fields)
+            root.putObject("cluster").put("backend", cluster.backend()).put("bootstrap", cluster.bootstrap())
+                .put("routerId", router.config().routerId()).put("appliedOffset", cluster.appliedOffset())
+                .put("endOffset", cluster.endOffset()).put("applyLag", cluster.applyLag())
+                .put("produceLatencyMicros", cluster.produceLatencyMicros())
+                .put("produceLatencyMaxMicros", cluster.produceLatencyMaxMicros())
+                .put("journalUnavailable", journalUnavailable(c))
+                .put("claims", cluster.claims()).put("takeovers", cluster.takeovers());
+        }
         root.putObject("disk").put("free_bytes", disk.freeBytes()).put("min_free_bytes", disk.minFreeBytes())
             .put("refusing_publishes", disk.refusing());
         try
@@ -180,6 +199,25 @@ public final class StatusReport
             }
             link.put("backlogComplete", b.complete()).put("imported", l.traffic().imported())
                 .put("exported", l.traffic().exported()).put("reconnects", l.traffic().reconnects());
+        }
+    }
+
+    /** Publishes refused JOURNAL_UNAVAILABLE since start (on a Kafka node: the cluster did not take them). */
+    private static long journalUnavailable(final RouterCounters c)
+    {
+        return c.nacked(NackReason.JOURNAL_UNAVAILABLE_VALUE);
+    }
+
+    /** The cluster line of {@code emcomm status}, nothing for a router with its own journal. */
+    private void cluster(final StringBuilder b)
+    {
+        final ClusterStatus cluster = router.cluster();
+        if (cluster != null)
+        {
+            b.append(String.format(Locale.ROOT, "cluster   %s %s node %s: applied %d/%d (lag %d), produce %.1f ms (max %.1f), "
+                + "claims %d, takeovers %d, journal unavailable %d%n", cluster.backend(), cluster.bootstrap(), router.config().routerId(),
+                cluster.appliedOffset(), cluster.endOffset(), cluster.applyLag(), cluster.produceLatencyMicros() / 1e3,
+                cluster.produceLatencyMaxMicros() / 1e3, cluster.claims(), cluster.takeovers(), journalUnavailable(router.counters())));
         }
     }
 
@@ -256,9 +294,18 @@ public final class StatusReport
         }
         b.append('\n');
         // indexes in decimal, as send, replay and every JSON document print them
-        b.append(String.format(Locale.ROOT, "journal   %s in %d roll file(s), indexes %d..%d; retention holding %d file(s), deleted %d%n",
-            mib(retention.journalBytes()), retention.journalFiles(), router.journal().firstIndex(),
-            router.journal().lastIndex(), retention.heldFiles(), retention.deletedFiles()));
+        if (retention == null)
+        {
+            b.append(String.format(Locale.ROOT, "journal   mirror of the cluster's log, indexes %d..%d; no retention%n",
+                router.journal().firstIndex(), router.journal().lastIndex()));
+        }
+        else
+        {
+            b.append(String.format(Locale.ROOT, "journal   %s in %d roll file(s), indexes %d..%d; retention holding %d file(s), deleted %d%n",
+                mib(retention.journalBytes()), retention.journalFiles(), router.journal().firstIndex(),
+                router.journal().lastIndex(), retention.heldFiles(), retention.deletedFiles()));
+        }
+        cluster(b);
         b.append(String.format(Locale.ROOT, "disk      %s free, publishes refused below %s%s%n", mib(disk.freeBytes()),
             mib(disk.minFreeBytes()), disk.refusing() ? " - REFUSING PUBLISHES NOW" : ""));
         links(b);
