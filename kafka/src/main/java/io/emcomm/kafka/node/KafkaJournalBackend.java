@@ -8,6 +8,7 @@ import io.emcomm.kafka.journal.JournalProducer;
 import io.emcomm.kafka.journal.OffsetMirror;
 import io.emcomm.kafka.terminals.KafkaCursorStoreConfig;
 import io.emcomm.router.JournalBackend;
+import io.emcomm.router.admin.ClusterStatus;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.config.StartFailure;
 import io.emcomm.router.journal.Journal;
@@ -58,7 +59,8 @@ final class KafkaJournalBackend implements JournalBackend
     private final NodeTerminals terminals;
     /** Where the producers' failures go: the sequencer, once {@link #startApplying} named it. */
     private volatile Sequencer sequencer;
-    private JournalApplier applier;
+    /** Set once by {@link #startApplying}; volatile as the status reads it from the operations and admin threads. */
+    private volatile JournalApplier applier;
 
     KafkaJournalBackend(final RouterConfig config, final KafkaJournalProvider.Options options, final LongSupplier clockMicros)
     {
@@ -233,6 +235,24 @@ final class KafkaJournalBackend implements JournalBackend
     {
         return "kafka " + options.topics().journal() + " at " + config.journal().kafkaBootstrap() + ", mirror to offset "
             + mirror.lastOffset();
+    }
+
+    /**
+     * {@inheritDoc} The apply loop's offsets, lag and produce-to-apply latency (values it keeps anyway), and this
+     * node's terminal claims and takeovers. Before the loop starts: nothing applied, lag 0.
+     */
+    @Override
+    public ClusterStatus clusterStatus()
+    {
+        final JournalApplier a = applier;
+        final String bootstrap = config.journal().kafkaBootstrap();
+        if (a == null)
+        {
+            return new ClusterStatus("kafka", bootstrap, mirror.lastOffset(), mirror.lastOffset() + 1, 0, 0, 0,
+                terminals.claims(), terminals.takeovers());
+        }
+        return new ClusterStatus("kafka", bootstrap, a.appliedOffset(), a.endOffset(), a.lag(), a.lastLatencyMicros(),
+            a.maxLatencyMicros(), terminals.claims(), terminals.takeovers());
     }
 
     /** The apply loop (so far), for tests and status. */

@@ -6,6 +6,7 @@ import io.emcomm.router.terminal.TerminalState;
 
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A router node's cursor store on the site's terminals topic (issue 15 Deliver 2: every node serves every terminal):
@@ -20,6 +21,10 @@ final class NodeTerminals implements ClusterCursorStore
 {
     private final long claimTimeoutMs;
     private volatile TerminalLost listener;
+    /** Claims made here (logins); status and metrics. */
+    private final LongAdder claims = new LongAdder();
+    /** Terminals this node owned that another node claimed (the store's lost-terminal calls); status and metrics. */
+    private final LongAdder takeovers = new LongAdder();
     private KafkaCursorStore store;
 
     private NodeTerminals(final long claimTimeoutMs)
@@ -39,6 +44,7 @@ final class NodeTerminals implements ClusterCursorStore
         final NodeTerminals terminals = new NodeTerminals(config.claimTimeout().toMillis());
         terminals.store = KafkaCursorStore.open(config, (terminalId, newOwner, epoch) ->
         {
+            terminals.takeovers.increment(); // counted whether or not a session was open here
             final TerminalLost l = terminals.listener;
             if (l != null)
             {
@@ -46,6 +52,18 @@ final class NodeTerminals implements ClusterCursorStore
             }
         });
         return terminals;
+    }
+
+    /** @return terminal claims made on this node since it opened (one per login taken here); any thread */
+    long claims()
+    {
+        return claims.sum();
+    }
+
+    /** @return terminals this node owned that another node claimed since it opened; any thread */
+    long takeovers()
+    {
+        return takeovers.sum();
     }
 
     /** The store underneath, for tests and status. */
@@ -57,6 +75,7 @@ final class NodeTerminals implements ClusterCursorStore
     @Override
     public CompletableFuture<TerminalState> claim(final String terminalId, final long initialCursor)
     {
+        claims.increment();
         return store.claim(terminalId, initialCursor);
     }
 

@@ -12,7 +12,10 @@ import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.PublishNack;
 import io.emcomm.router.Router;
 import io.emcomm.router.config.RouterConfig;
+import io.emcomm.testing.AdminHttp;
 import io.emcomm.testing.TestTerminal;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static io.emcomm.protocol.wire.TerminalKind.COMMAND_POST;
 import static io.emcomm.protocol.wire.TerminalKind.GROUND;
@@ -105,6 +109,49 @@ class KafkaNodeTest
             }
             System.out.printf("KafkaNodeTest: %.1f s with the cluster's start and stop%n", (System.nanoTime() - started) / 1e9);
         }
+    }
+
+    /**
+     * Issue 15 Deliver 6: a Kafka node runs its admin endpoint; /status has the {@code cluster} object (no apply lag
+     * once a publish is acknowledged: the ack is given on apply) and the scrape has the {@code emcomm_cluster_*} meters.
+     */
+    @Test
+    @Order(0)
+    void aKafkaNodeReportsItsPlaceInTheClusterInStatusAndMetrics() throws Exception
+    {
+        assertTrue(a.adminPort() > 0, "the admin endpoint runs on a Kafka node");
+        final long index;
+        try (TestTerminal veh = TestTerminal.login(a.port(), "veh-ops", GROUND, "520113001"))
+        {
+            index = veh.publish(veh.text("status check", Precedence.ROUTINE, "terminal:cp-ops").build()).getJournalIndex();
+        }
+        JsonNode node = null;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) // the loop records the applied offset right after the apply that acked
+        {
+            node = new ObjectMapper().readTree(AdminHttp.get(a.adminPort(), "/status").body()).get("cluster");
+            if (node.get("appliedOffset").asLong() >= index && node.get("applyLag").asLong() == 0)
+            {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        assertEquals("kafka", node.get("backend").asText());
+        assertEquals(cluster.bootstrapServers(), node.get("bootstrap").asText());
+        assertEquals("node-a", node.get("routerId").asText());
+        assertTrue(node.get("appliedOffset").asLong() >= index, node.toString());
+        assertEquals(0, node.get("applyLag").asLong(), node.toString());
+        assertTrue(node.get("endOffset").asLong() > index, node.toString());
+        assertTrue(node.get("claims").asLong() >= 1, "the login claimed its terminal: " + node);
+        assertEquals(0, node.get("journalUnavailable").asLong());
+        assertTrue(node.has("produceLatencyMicros") && node.has("takeovers"), node.toString());
+
+        final String scrape = AdminHttp.get(a.adminPort(), "/metrics").body();
+        assertEquals(0, AdminHttp.sample(scrape, "emcomm_cluster_apply_lag_records"), scrape);
+        assertTrue(AdminHttp.sample(scrape, "emcomm_cluster_claims_total") >= 1, scrape);
+        assertTrue(scrape.contains("emcomm_cluster_produce_latency_seconds "), scrape);
+        assertTrue(scrape.contains("emcomm_cluster_takeovers_total "), scrape);
+        assertFalse(scrape.contains("emcomm_journal_files"), "no retention on a Kafka node's mirror yet");
     }
 
     @Test
