@@ -147,6 +147,7 @@ class KafkaClaimsTest
                 assertEquals(ErrorCode.SESSION_REPLACED, error.getCode(), error.toString());
                 assertTrue(error.getMessage().contains("node-b"), error.getMessage());
                 onA.awaitClosed();
+                assertTrue(a.cluster().takeovers() >= 1, "node A counts the takeover: " + a.cluster());
                 final long index = veh.publish(veh.text("for the new session", Precedence.PRIORITY, "terminal:cp-r").build())
                     .getJournalIndex();
                 assertEquals(index, onB.awaitAndAck().getJournalIndex(), "the session on node B serves the terminal");

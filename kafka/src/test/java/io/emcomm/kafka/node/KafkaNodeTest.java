@@ -152,6 +152,9 @@ class KafkaNodeTest
         assertTrue(scrape.contains("emcomm_cluster_produce_latency_seconds "), scrape);
         assertTrue(scrape.contains("emcomm_cluster_takeovers_total "), scrape);
         assertFalse(scrape.contains("emcomm_journal_files"), "no retention on a Kafka node's mirror yet");
+
+        final String text = AdminHttp.get(a.adminPort(), "/status?format=text").body();
+        assertTrue(text.contains("cluster   kafka " + cluster.bootstrapServers() + " node node-a: applied "), text);
     }
 
     @Test
