@@ -7,6 +7,8 @@ import io.emcomm.protocol.wire.TerminalKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
@@ -29,8 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * mixing both) to two receiving terminals (one addressed by {@code terminal:}, one by a channel subscription), each
  * terminal on a different node first. Ten SIGKILLs during the stream, alternating a router node (started again on
  * its data folder) and the broker leading the journal partition (started again, and back in sync before the next
- * kill); after each, the test waits until every publisher has a publish issued after the kill acknowledged, and logs
- * one line: what was killed and how long until acks flowed again.
+ * broker kill); after each, the test waits until every publisher has a publish issued after the kill acknowledged,
+ * and logs one line: what was killed and how long until acks flowed again. A killed process is started again in the
+ * background while the loop goes on to the next kill, of the other kind: a node and a broker may be down together,
+ * never two of either.
  *
  * <p>Then, with the stream stopped and the receivers drained, the journal topic is read back whole
  * ({@link JournalAudit}) and every <b>acknowledged</b> (origin, sequence):
@@ -66,14 +73,24 @@ class ClusterChaosTest
     private static final Duration RECOVER = Duration.ofSeconds(60);
     private static final Duration DRAIN = Duration.ofSeconds(60);
 
+    private final long started = System.nanoTime();
+    /** Starts killed nodes and brokers again while the loop goes on to the next kill, of the other kind. */
+    private final ExecutorService restarts = Executors.newFixedThreadPool(2, r ->
+    {
+        final Thread t = new Thread(r, "chaos-restart");
+        t.setDaemon(true);
+        return t;
+    });
+    private CompletableFuture<Void> nodeBack = CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> brokerBack = CompletableFuture.completedFuture(null);
+
     @Test
     void tenKillsOfNodesAndOfTheJournalLeaderLoseNothingAcknowledged() throws Exception
     {
-        final long started = System.nanoTime();
         final Path dir = Path.of("target", "cluster-chaos", String.valueOf(System.currentTimeMillis())).toAbsolutePath();
         Files.createDirectories(dir);
         final List<AutoCloseable> terminals = new ArrayList<>();
-        try (ChaosSite site = ChaosSite.start(dir, 3, ClusterChaosTest::log))
+        try (ChaosSite site = ChaosSite.start(dir, 3, this::log))
         {
             try
             {
@@ -81,6 +98,7 @@ class ClusterChaosTest
             }
             finally
             {
+                restarts.shutdownNow();
                 // before the site: terminals would otherwise keep redialling nodes that are stopping
                 for (final AutoCloseable t : terminals)
                 {
@@ -125,6 +143,9 @@ class ClusterChaosTest
             }
         }
 
+        // the site whole again before the end of the stream, so that the drain does not wait on a restart
+        nodeBack.get(RECOVER.toSeconds(), TimeUnit.SECONDS);
+        brokerBack.get(RECOVER.toSeconds(), TimeUnit.SECONDS);
         for (final ChaosPublisher p : publishers)
         {
             p.stopAndAwaitAnswers(Duration.ofSeconds(45));
@@ -133,14 +154,17 @@ class ClusterChaosTest
         for (final ChaosPublisher p : publishers)
         {
             p.acked().keySet().forEach(seq -> acked.add(p.id() + "/" + seq));
-            log(p.id() + ": offered " + p.offered() + ", acknowledged " + p.acked().size() + ", not acknowledged " + p.refused());
+            log(p.id() + ": offered " + p.offered() + ", acknowledged " + p.acked().size() + " ("
+                + p.acked().values().stream().filter(ChaosPublisher.Acked::duplicate).count() + " as duplicates of a retry), not acknowledged "
+                + p.refused());
         }
         final Set<String> missingA = byTerminal.awaitAll(acked, DRAIN);
         final Set<String> missingB = byChannel.awaitAll(acked, DRAIN);
         final JournalAudit audit = JournalAudit.read(site.kafka().bootstrapServers(), ChaosSite.TOPICS.journal(), PUBLISHERS,
             Duration.ofSeconds(60));
         log("journal: " + audit.recordsRead() + " records, " + audit.entries().size() + " messages of the publishers, "
-            + audit.reOffers() + " re-offers skipped by the appliers");
+            + audit.reOffers() + " re-offers skipped by the appliers, "
+            + audit.entries().keySet().stream().filter(id -> !acked.contains(id)).count() + " journaled but never acknowledged");
         for (final ChaosSubscriber s : List.of(byTerminal, byChannel))
         {
             log(s.id() + ": " + s.received().size() + " deliveries over " + s.connections() + " connections, "
@@ -155,32 +179,60 @@ class ClusterChaosTest
         assertDeliveredUnderTheirJournalIndex(byChannel, audit);
     }
 
+    /**
+     * Kills node {@code n} once the previous node kill's restart is done, starts it again in the background (the next
+     * kill, of a broker, need not wait for it) and waits until every publisher's acks flow again.
+     */
     private void killNode(final ChaosSite site, final List<ChaosPublisher> publishers, final int k, final int n) throws Exception
     {
-        final ChildCliRouter node = site.node(n);
+        nodeBack.get(RECOVER.toSeconds(), TimeUnit.SECONDS);
+        final String name = site.node(n).name();
         final long killed = System.nanoTime();
         site.killNode(n);
-        site.restartNode(n);
-        final long back = System.nanoTime();
-        final String resumed = awaitAcksFlowing(publishers, killed);
-        log(String.format("kill %d/%d: SIGKILL router %s; back listening after %.1f s; acks again %s", k, KILLS, node.name(),
-            seconds(back - killed), resumed));
+        nodeBack = CompletableFuture.runAsync(() ->
+        {
+            try
+            {
+                site.restartNode(n);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            log(String.format("  %s back listening %.1f s after its kill", name, seconds(System.nanoTime() - killed)));
+        }, restarts);
+        log(String.format("kill %d/%d: SIGKILL router %s; acks again %s", k, KILLS, name, awaitAcksFlowing(publishers, killed)));
     }
 
+    /**
+     * Kills the journal's leader broker once the previous broker kill's restart is done and back in sync, waits until
+     * every publisher's acks flow again, and starts the broker again in the background.
+     */
     private void killJournalLeader(final ChaosSite site, final List<ChaosPublisher> publishers, final int k) throws Exception
     {
+        brokerBack.get(RECOVER.toSeconds(), TimeUnit.SECONDS);
         final int broker = site.journalLeader();
         final long killed = System.nanoTime();
         site.killBroker(broker);
-        final String resumed = awaitAcksFlowing(publishers, killed);
-        final long restarting = System.nanoTime();
-        site.restartBroker(broker);
-        log(String.format("kill %d/%d: SIGKILL broker %d (journal leader); acks again %s; broker back in sync %.1f s after its restart",
-            k, KILLS, broker, resumed, seconds(System.nanoTime() - restarting)));
+        log(String.format("kill %d/%d: SIGKILL broker %d (journal leader); acks again %s", k, KILLS, broker,
+            awaitAcksFlowing(publishers, killed)));
+        brokerBack = CompletableFuture.runAsync(() ->
+        {
+            try
+            {
+                site.restartBroker(broker);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+            log(String.format("  broker %d back and in sync %.1f s after its kill", broker, seconds(System.nanoTime() - killed)));
+        }, restarts);
     }
 
     /** Waits until each publisher has an ack for a publish issued after {@code since}; says after how long, per terminal. */
-    private static String awaitAcksFlowing(final List<ChaosPublisher> publishers, final long since) throws InterruptedException
+    private String awaitAcksFlowing(final List<ChaosPublisher> publishers, final long since) throws InterruptedException
     {
         final List<String> each = new ArrayList<>();
         double worst = 0;
@@ -279,8 +331,8 @@ class ClusterChaosTest
         return nanos / 1e9;
     }
 
-    private static void log(final String line)
+    private void log(final String line)
     {
-        System.out.println("chaos: " + line);
+        System.out.printf("chaos %6.1f s: %s%n", seconds(System.nanoTime() - started), line);
     }
 }
