@@ -35,6 +35,7 @@ final class ChaosPublisher implements AutoCloseable
     }
 
     private final EmcommClient client;
+    private final ConnectionTrail trail;
     private final String[] to;
     private final IntFunction<Precedence> precedence;
     private final long intervalNanos;
@@ -50,13 +51,15 @@ final class ChaosPublisher implements AutoCloseable
 
     /**
      * @param client     the logged-in terminal
+     * @param trail      the client's connection listener
      * @param perSecond  the offered rate
      * @param precedence the precedence of the i-th publish (from 0)
      * @param to         the addresses of every publish
      */
-    ChaosPublisher(final EmcommClient client, final int perSecond, final IntFunction<Precedence> precedence, final String... to)
+    ChaosPublisher(final EmcommClient client, final ConnectionTrail trail, final int perSecond, final IntFunction<Precedence> precedence, final String... to)
     {
         this.client = client;
+        this.trail = trail;
         this.to = to.clone();
         this.precedence = precedence;
         this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
@@ -190,6 +193,11 @@ final class ChaosPublisher implements AutoCloseable
     Map<Long, Acked> acked()
     {
         return new TreeMap<>(acked);
+    }
+
+    ConnectionTrail trail()
+    {
+        return trail;
     }
 
     long offered()

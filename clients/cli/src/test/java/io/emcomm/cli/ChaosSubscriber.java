@@ -1,7 +1,6 @@
 package io.emcomm.cli;
 
 import io.emcomm.client.ClientOptions;
-import io.emcomm.client.ConnectionListener;
 import io.emcomm.client.ConnectionState;
 import io.emcomm.client.Delivery;
 import io.emcomm.client.DeliveryListener;
@@ -22,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * number of the connection it came on (1 for the first login, +1 at every WELCOME after a reconnect), so the test
  * can tell a repeat across a reconnect (allowed, docs/delivery.md) from a repeat on one connection (not allowed).
  */
-final class ChaosSubscriber implements DeliveryListener, ConnectionListener, AutoCloseable
+final class ChaosSubscriber extends ConnectionTrail implements DeliveryListener, AutoCloseable
 {
     /** One delivery: the message's id, its journal index, the connection it came on. */
     record Received(String id, long journalIndex, int connection)
@@ -76,16 +75,15 @@ final class ChaosSubscriber implements DeliveryListener, ConnectionListener, Aut
     @Override
     public synchronized void onStateChange(final ConnectionState state, final Throwable cause)
     {
+        // counted here, under this object's lock as deliveries are, on the dispatch thread that also delivers
         if (state == ConnectionState.CONNECTED)
         {
             connection++;
         }
-    }
-
-    /** How many times the client was welcomed (1 when it never reconnected). */
-    synchronized int connections()
-    {
-        return connection;
+        else if (state == ConnectionState.DISCONNECTED)
+        {
+            lost(cause);
+        }
     }
 
     /**

@@ -156,7 +156,8 @@ class ClusterChaosTest
             p.acked().keySet().forEach(seq -> acked.add(p.id() + "/" + seq));
             log(p.id() + ": offered " + p.offered() + ", acknowledged " + p.acked().size() + " ("
                 + p.acked().values().stream().filter(ChaosPublisher.Acked::duplicate).count() + " as duplicates of a retry), not acknowledged "
-                + p.refused());
+                + p.refused() + "; on " + p.trail().describe(site::nameOfPort)
+                + "; lost " + p.trail().losses());
         }
         final Set<String> missingA = byTerminal.awaitAll(acked, DRAIN);
         final Set<String> missingB = byChannel.awaitAll(acked, DRAIN);
@@ -168,7 +169,7 @@ class ClusterChaosTest
         for (final ChaosSubscriber s : List.of(byTerminal, byChannel))
         {
             log(s.id() + ": " + s.received().size() + " deliveries over " + s.connections() + " connections, "
-                + s.repeatsAcrossReconnects() + " repeats across reconnects");
+                + s.repeatsAcrossReconnects() + " repeats across reconnects; on " + s.describe(site::nameOfPort) + "; lost " + s.losses());
         }
 
         assertAckedOnceInTheJournal(publishers, audit);
@@ -309,16 +310,19 @@ class ClusterChaosTest
 
     private static ChaosPublisher publisher(final ChaosSite site, final int n, final int firstNode, final IntFunction<Precedence> precedence)
     {
-        final EmcommClient client = EmcommClient.connect(options(site, PUBLISHERS + n, firstNode).build());
-        return new ChaosPublisher(client, RATE_PER_PUBLISHER, precedence, "terminal:chaos-sub-a", "channel:" + CHANNEL);
+        final ConnectionTrail trail = new ConnectionTrail();
+        final EmcommClient client = EmcommClient.connect(options(site, PUBLISHERS + n, firstNode).connectionListener(trail).build());
+        return new ChaosPublisher(client, trail, RATE_PER_PUBLISHER, precedence, "terminal:chaos-sub-a", "channel:" + CHANNEL);
     }
 
-    /** A terminal's options: its router list starts with node {@code firstNode}; short backoff so failover is quick. */
+    /**
+     * A terminal's options: all three nodes, starting with node {@code firstNode} ({@link ClientOptions.Builder#routers}:
+     * on a lost connection the client goes to the next node at once and resends its unacknowledged publishes there).
+     */
     private static ClientOptions.Builder options(final ChaosSite site, final String id, final int firstNode)
     {
-        final ChildCliRouter first = site.node(firstNode);
-        return ClientOptions.builder().router("127.0.0.1", first.port()).terminal(id, TerminalKind.GROUND, REGION)
-            .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500)).heartbeatInterval(Duration.ofMillis(500));
+        return ClientOptions.builder().routers(site.routersFrom(firstNode)).terminal(id, TerminalKind.GROUND, REGION)
+            .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500));
     }
 
     private static <T> List<T> first(final java.util.Collection<T> all)
