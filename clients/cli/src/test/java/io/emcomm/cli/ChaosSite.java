@@ -99,13 +99,13 @@ final class ChaosSite implements AutoCloseable
         return nodes.size();
     }
 
-    /** Every node's terminal address, starting with node {@code first} and going round: a terminal's router list. */
-    List<InetSocketAddress> routersFrom(final int first)
+    /** The terminal addresses of the nodes numbered {@code order} (from 1), in that order: a terminal's router list. */
+    List<InetSocketAddress> routers(final int... order)
     {
         final List<InetSocketAddress> list = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++)
+        for (final int n : order)
         {
-            list.add(new InetSocketAddress("127.0.0.1", nodes.get((first - 1 + i) % nodes.size()).port()));
+            list.add(new InetSocketAddress("127.0.0.1", node(n).port()));
         }
         return list;
     }

@@ -81,6 +81,8 @@ class ClusterChaosTest
         t.setDaemon(true);
         return t;
     });
+    /** Every terminal's trail, to say how many were on a node when it was killed. */
+    private final List<ConnectionTrail> trails = new ArrayList<>();
     private CompletableFuture<Void> nodeBack = CompletableFuture.completedFuture(null);
     private CompletableFuture<Void> brokerBack = CompletableFuture.completedFuture(null);
 
@@ -115,18 +117,23 @@ class ClusterChaosTest
     private void stream(final ChaosSite site, final List<AutoCloseable> terminals) throws Exception
     {
         log("site up");
-        final ChaosSubscriber byTerminal = new ChaosSubscriber(PUBLISHERS).connect(options(site, "chaos-sub-a", 1));
+        final ChaosSubscriber byTerminal = new ChaosSubscriber(PUBLISHERS).connect(options(site, "chaos-sub-a", 1, 2, 3));
         terminals.add(byTerminal);
-        final ChaosSubscriber byChannel = new ChaosSubscriber(PUBLISHERS).connect(options(site, "chaos-sub-b", 2));
+        final ChaosSubscriber byChannel = new ChaosSubscriber(PUBLISHERS).connect(options(site, "chaos-sub-b", 2, 1, 3));
         terminals.add(byChannel);
+        trails.add(byTerminal);
+        trails.add(byChannel);
         byChannel.client().subscribe(CHANNEL).get(30, TimeUnit.SECONDS);
 
         final List<ChaosPublisher> publishers = new ArrayList<>();
-        publishers.add(publisher(site, 1, 3, i -> Precedence.ROUTINE));
-        publishers.add(publisher(site, 2, 1, i -> Precedence.ROUTINE));
-        publishers.add(publisher(site, 3, 2, i -> Precedence.FLASH));
-        publishers.add(publisher(site, 4, 3, i -> i % 3 == 0 ? Precedence.FLASH : Precedence.ROUTINE));
+        // each on another node first, half of them going round the nodes the other way: a node's terminals fail over
+        // to different nodes, so publisher and receiver stay apart more often than not
+        publishers.add(publisher(site, 1, i -> Precedence.ROUTINE, 3, 1, 2));
+        publishers.add(publisher(site, 2, i -> Precedence.ROUTINE, 1, 3, 2));
+        publishers.add(publisher(site, 3, i -> Precedence.FLASH, 2, 3, 1));
+        publishers.add(publisher(site, 4, i -> i % 3 == 0 ? Precedence.FLASH : Precedence.ROUTINE, 3, 2, 1));
         terminals.addAll(publishers);
+        publishers.forEach(p -> trails.add(p.trail()));
         final long streamStart = System.nanoTime();
         publishers.forEach(ChaosPublisher::start);
         awaitAcksFlowing(publishers, streamStart);
@@ -188,6 +195,7 @@ class ClusterChaosTest
     {
         nodeBack.get(RECOVER.toSeconds(), TimeUnit.SECONDS);
         final String name = site.node(n).name();
+        final long on = trails.stream().filter(t -> t.lastPort() == site.node(n).port()).count();
         final long killed = System.nanoTime();
         site.killNode(n);
         nodeBack = CompletableFuture.runAsync(() ->
@@ -202,7 +210,8 @@ class ClusterChaosTest
             }
             log(String.format("  %s back listening %.1f s after its kill", name, seconds(System.nanoTime() - killed)));
         }, restarts);
-        log(String.format("kill %d/%d: SIGKILL router %s; acks again %s", k, KILLS, name, awaitAcksFlowing(publishers, killed)));
+        log(String.format("kill %d/%d: SIGKILL router %s (%d of %d terminals on it); acks again %s", k, KILLS, name, on, trails.size(),
+            awaitAcksFlowing(publishers, killed)));
     }
 
     /**
@@ -308,20 +317,21 @@ class ClusterChaosTest
         assertEquals(Map.of(), s.repeatsOnOneConnection(), s.id() + ": messages repeated on one connection");
     }
 
-    private static ChaosPublisher publisher(final ChaosSite site, final int n, final int firstNode, final IntFunction<Precedence> precedence)
+    private static ChaosPublisher publisher(final ChaosSite site, final int n, final IntFunction<Precedence> precedence,
+        final int... nodes)
     {
         final ConnectionTrail trail = new ConnectionTrail();
-        final EmcommClient client = EmcommClient.connect(options(site, PUBLISHERS + n, firstNode).connectionListener(trail).build());
+        final EmcommClient client = EmcommClient.connect(options(site, PUBLISHERS + n, nodes).connectionListener(trail).build());
         return new ChaosPublisher(client, trail, RATE_PER_PUBLISHER, precedence, "terminal:chaos-sub-a", "channel:" + CHANNEL);
     }
 
     /**
-     * A terminal's options: all three nodes, starting with node {@code firstNode} ({@link ClientOptions.Builder#routers}:
-     * on a lost connection the client goes to the next node at once and resends its unacknowledged publishes there).
+     * A terminal's options: the nodes numbered {@code nodes}, in that order ({@link ClientOptions.Builder#routers}: on a
+     * lost connection the client goes to the next node at once and resends its unacknowledged publishes there).
      */
-    private static ClientOptions.Builder options(final ChaosSite site, final String id, final int firstNode)
+    private static ClientOptions.Builder options(final ChaosSite site, final String id, final int... nodes)
     {
-        return ClientOptions.builder().routers(site.routersFrom(firstNode)).terminal(id, TerminalKind.GROUND, REGION)
+        return ClientOptions.builder().routers(site.routers(nodes)).terminal(id, TerminalKind.GROUND, REGION)
             .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500));
     }
 

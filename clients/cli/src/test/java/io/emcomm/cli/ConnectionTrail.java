@@ -49,6 +49,12 @@ class ConnectionTrail implements ConnectionListener
         ports.add(router.getPort());
     }
 
+    /** The port of the router that welcomed the client last, -1 before the first WELCOME. */
+    synchronized int lastPort()
+    {
+        return ports.isEmpty() ? -1 : ports.get(ports.size() - 1);
+    }
+
     /** How many times the client was welcomed (1 when it never reconnected). */
     synchronized int connections()
     {
