@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChaosSubscriber extends ConnectionTrail implements DeliveryListener, AutoCloseable
 {
-    /** One delivery: the message's id, its journal index, the connection it came on. */
-    record Received(String id, long journalIndex, int connection)
+    /** One delivery: the message's id, its journal index, the connection it came on, when (nanoTime). */
+    record Received(String id, long journalIndex, int connection, long atNanos)
     {
     }
 
@@ -32,6 +32,8 @@ final class ChaosSubscriber extends ConnectionTrail implements DeliveryListener,
     private final List<Received> received = new ArrayList<>();
     private final Set<String> distinct = new HashSet<>();
     private int connection;
+    /** When each connection (by number) was lost, nanoTime. */
+    private final Map<Integer, Long> lostAt = new HashMap<>();
     private EmcommClient client;
 
     /** @param originPrefix deliveries from origins starting with it are kept (the test's publishers), others ignored */
@@ -65,7 +67,7 @@ final class ChaosSubscriber extends ConnectionTrail implements DeliveryListener,
             return;
         }
         final String id = d.messageId();
-        received.add(new Received(id, d.journalIndex(), Math.max(1, connection)));
+        received.add(new Received(id, d.journalIndex(), Math.max(1, connection), System.nanoTime()));
         if (distinct.add(id))
         {
             notifyAll();
@@ -82,6 +84,7 @@ final class ChaosSubscriber extends ConnectionTrail implements DeliveryListener,
         }
         else if (state == ConnectionState.DISCONNECTED)
         {
+            lostAt.putIfAbsent(connection, System.nanoTime());
             lost(cause);
         }
     }
@@ -105,6 +108,12 @@ final class ChaosSubscriber extends ConnectionTrail implements DeliveryListener,
             }
             wait(leftMs);
         }
+    }
+
+    /** How many of {@code ids} arrived at least once. */
+    synchronized long receivedOf(final Set<String> ids)
+    {
+        return ids.stream().filter(distinct::contains).count();
     }
 
     /** Everything received from the test's publishers, in arrival order. */
@@ -139,6 +148,26 @@ final class ChaosSubscriber extends ConnectionTrail implements DeliveryListener,
             }
         }
         return repeats;
+    }
+
+    /**
+     * Of the messages repeated across a reconnect, the longest time between a message's first delivery (acknowledged
+     * at once) and the loss of the connection it came on, in ms: how far behind the stored cursor was when the node
+     * died (docs/cluster.md: cursors are written at most every 50 ms; a record lost with a node means redelivery).
+     */
+    synchronized long oldestRepeatMs()
+    {
+        final Map<String, Received> first = new HashMap<>();
+        long oldest = 0;
+        for (final Received r : received)
+        {
+            final Received f = first.putIfAbsent(r.id(), r);
+            if (f != null && f.connection() < r.connection() && lostAt.containsKey(f.connection()))
+            {
+                oldest = Math.max(oldest, TimeUnit.NANOSECONDS.toMillis(lostAt.get(f.connection()) - f.atNanos()));
+            }
+        }
+        return oldest;
     }
 
     @Override

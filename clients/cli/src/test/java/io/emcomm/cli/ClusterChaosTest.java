@@ -72,6 +72,8 @@ class ClusterChaosTest
     /** A kill's recovery: a node's terminals reconnect, or the controller fences the dead leader (~6 s) and elects. */
     private static final Duration RECOVER = Duration.ofSeconds(60);
     private static final Duration DRAIN = Duration.ofSeconds(60);
+    /** A restart in the background: a JVM start (up to 2 minutes to be ready on a loaded machine), then back in sync. */
+    private static final Duration RESTART = Duration.ofSeconds(150);
 
     private final long started = System.nanoTime();
     /** Starts killed nodes and brokers again while the loop goes on to the next kill, of the other kind. */
@@ -151,8 +153,8 @@ class ClusterChaosTest
         }
 
         // the site whole again before the end of the stream, so that the drain does not wait on a restart
-        nodeBack.get(RECOVER.toSeconds(), TimeUnit.SECONDS);
-        brokerBack.get(RECOVER.toSeconds(), TimeUnit.SECONDS);
+        nodeBack.get(RESTART.toSeconds(), TimeUnit.SECONDS);
+        brokerBack.get(RESTART.toSeconds(), TimeUnit.SECONDS);
         for (final ChaosPublisher p : publishers)
         {
             p.stopAndAwaitAnswers(Duration.ofSeconds(45));
@@ -170,13 +172,18 @@ class ClusterChaosTest
         final Set<String> missingB = byChannel.awaitAll(acked, DRAIN);
         final JournalAudit audit = JournalAudit.read(site.kafka().bootstrapServers(), ChaosSite.TOPICS.journal(), PUBLISHERS,
             Duration.ofSeconds(60));
+        // nacked JOURNAL_UNAVAILABLE (or timed out) and yet journaled: nothing is asserted about them (see the class doc)
+        final Set<String> unacknowledged = audit.entries().keySet().stream().filter(id -> !acked.contains(id))
+            .collect(Collectors.toSet());
         log("journal: " + audit.recordsRead() + " records, " + audit.entries().size() + " messages of the publishers, "
             + audit.reOffers() + " re-offers skipped by the appliers, "
-            + audit.entries().keySet().stream().filter(id -> !acked.contains(id)).count() + " journaled but never acknowledged");
+            + unacknowledged.size() + " journaled but never acknowledged (" + byTerminal.receivedOf(unacknowledged) + " of them delivered to "
+            + byTerminal.id() + ")");
         for (final ChaosSubscriber s : List.of(byTerminal, byChannel))
         {
             log(s.id() + ": " + s.received().size() + " deliveries over " + s.connections() + " connections, "
-                + s.repeatsAcrossReconnects() + " repeats across reconnects; on " + s.describe(site::nameOfPort) + "; lost " + s.losses());
+                + s.repeatsAcrossReconnects() + " repeats across reconnects (first delivered at most " + s.oldestRepeatMs()
+                + " ms before their connection was lost); on " + s.describe(site::nameOfPort) + "; lost " + s.losses());
         }
 
         assertAckedOnceInTheJournal(publishers, audit);
@@ -193,7 +200,7 @@ class ClusterChaosTest
      */
     private void killNode(final ChaosSite site, final List<ChaosPublisher> publishers, final int k, final int n) throws Exception
     {
-        nodeBack.get(RECOVER.toSeconds(), TimeUnit.SECONDS);
+        nodeBack.get(RESTART.toSeconds(), TimeUnit.SECONDS);
         final String name = site.node(n).name();
         final long on = trails.stream().filter(t -> t.lastPort() == site.node(n).port()).count();
         final long killed = System.nanoTime();
@@ -220,7 +227,7 @@ class ClusterChaosTest
      */
     private void killJournalLeader(final ChaosSite site, final List<ChaosPublisher> publishers, final int k) throws Exception
     {
-        brokerBack.get(RECOVER.toSeconds(), TimeUnit.SECONDS);
+        brokerBack.get(RESTART.toSeconds(), TimeUnit.SECONDS);
         final int broker = site.journalLeader();
         final long killed = System.nanoTime();
         site.killBroker(broker);
