@@ -379,7 +379,11 @@ public final class ClientOptions
             return this;
         }
 
-        /** Reconnect delays start at {@code min} and double on each failed attempt up to {@code max}. */
+        /**
+         * Reconnect delays start at {@code min} and double on each failed attempt up to {@code max} (defaults 100 ms
+         * and 10 s); with several {@link #routers}, on each failed round of the list, failing over within a round at
+         * once.
+         */
         public Builder reconnectBackoff(final Duration min, final Duration max)
         {
             this.reconnect = new ReconnectPolicy(min, max);

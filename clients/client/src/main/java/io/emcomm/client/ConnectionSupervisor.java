@@ -24,8 +24,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Threads: the network thread reports connection events ({@link #onWelcome}, {@link #onFatalError},
  * {@link #onDisconnect}, {@link #onDialFailed}); any thread may call {@link #shutdown}. The attempt counter, the
- * router dialled and whether to reconnect are guarded by {@code this}, which is never held while calling out. Listener callbacks run
- * on the {@link Dispatcher}'s thread, in the order they happen.
+ * router dialled and whether to reconnect are guarded by {@code this}, which is never held while calling out.
+ * Listener callbacks run on the {@link Dispatcher}'s thread, in the order they happen.
  */
 final class ConnectionSupervisor
 {
