@@ -66,6 +66,41 @@ final class NodeTerminals implements ClusterCursorStore
         return takeovers.sum();
     }
 
+    /** @return claims of this node that took a terminal from another node (see {@link KafkaCursorStore#failovers()}) */
+    long failovers()
+    {
+        return store.failovers();
+    }
+
+    /** @return terminals whose newest claim is this node's; any thread */
+    long terminalsHere()
+    {
+        return store.terminalsOwnedHere();
+    }
+
+    /** @return node id → terminals whose newest claim is that node's, sorted; any thread */
+    java.util.Map<String, Long> terminalsByNode()
+    {
+        return store.terminalsByNode();
+    }
+
+    /**
+     * Where a terminal is: its newest claim as read here. Any thread.
+     *
+     * @param terminalId the terminal
+     * @return its place, or null when no claim of it was read
+     */
+    io.emcomm.router.admin.ClusterTerminal where(final String terminalId)
+    {
+        final io.emcomm.kafka.terminals.TerminalSnapshot s = store.snapshot(terminalId);
+        if (s == null || s.epoch() < 0)
+        {
+            return null;
+        }
+        return new io.emcomm.router.admin.ClusterTerminal(terminalId, s.owner(), s.epoch(),
+            s.cursor() == null ? 0 : s.cursor().cursor(), s.subscriptions().size());
+    }
+
     /** The store underneath, for tests and status. */
     KafkaCursorStore store()
     {
