@@ -293,7 +293,7 @@ class KafkaClaimsTest
     }
 
     /**
-     * A node of a site's cluster takes no peer links (docs/cluster.md, "Federation"): a child router's HELLO is refused
+     * A node of a site's cluster takes no peer links (docs/cluster.md, "Topology"): a child router's HELLO is refused
      * at once with a fatal ERROR naming why, instead of a link whose imports would never be acknowledged.
      */
     @Test

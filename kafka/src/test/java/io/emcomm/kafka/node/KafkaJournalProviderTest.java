@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The router finds the Kafka journal by {@code emcomm.journal.backend=kafka} through its ServiceLoader, with this
  * module on the class path (as the launcher has it), and names the setting when no backend of that name is there.
- * A node of a Kafka cluster with an uplink is refused before it opens anything (docs/cluster.md, "Federation").
+ * A node of a Kafka cluster with an uplink is refused before it opens anything (docs/cluster.md, "Topology").
  */
 class KafkaJournalProviderTest
 {

@@ -156,7 +156,7 @@ public final class StatusReport
         if (cluster != null)
         {
             // camelCase as the issue 15 design names them (as the links' fields)
-            root.putObject("cluster").put("backend", cluster.backend()).put("bootstrap", cluster.bootstrap())
+            final ObjectNode clustered = root.putObject("cluster").put("backend", cluster.backend()).put("bootstrap", cluster.bootstrap())
                 .put("routerId", router.config().routerId()).put("appliedOffset", cluster.appliedOffset())
                 .put("endOffset", cluster.endOffset()).put("applyLag", cluster.applyLag())
                 .put("produceLatencyMicros", cluster.produceLatencyMicros())
@@ -164,7 +164,7 @@ public final class StatusReport
                 .put("journalUnavailable", journalUnavailable(c))
                 .put("claims", cluster.claims()).put("takeovers", cluster.takeovers())
                 .put("failovers", cluster.failovers()).put("terminalsHere", cluster.terminalsHere());
-            final ObjectNode byNode = ((ObjectNode)root.get("cluster")).putObject("terminalsByNode");
+            final ObjectNode byNode = clustered.putObject("terminalsByNode");
             cluster.terminalsByNode().forEach(byNode::put);
         }
         root.putObject("disk").put("free_bytes", disk.freeBytes()).put("min_free_bytes", disk.minFreeBytes())

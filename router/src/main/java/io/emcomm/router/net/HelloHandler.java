@@ -156,7 +156,7 @@ final class HelloHandler extends HandshakePhase
         if (kind == TerminalKind.ROUTER && router.config().journal().onKafka())
         {
             // a peer's imports cannot be journaled through the cluster's log yet: acknowledging none, the child would
-            // redial and resend for ever; refused at once instead, naming why (docs/cluster.md, "Federation")
+            // redial and resend for ever; refused at once instead, naming why (docs/cluster.md, "Topology")
             refuse(ctx, hello, ErrorCode.INVALID_KIND, KAFKA_NODE_NO_PEERS);
             return;
         }
