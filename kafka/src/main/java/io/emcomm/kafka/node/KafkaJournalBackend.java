@@ -9,9 +9,11 @@ import io.emcomm.kafka.journal.OffsetMirror;
 import io.emcomm.kafka.terminals.KafkaCursorStoreConfig;
 import io.emcomm.router.JournalBackend;
 import io.emcomm.router.admin.ClusterStatus;
+import io.emcomm.router.admin.ClusterTerminal;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.config.StartFailure;
 import io.emcomm.router.journal.Journal;
+import io.emcomm.router.journal.RetainedQueue;
 import io.emcomm.router.sequence.OrderedLog;
 import io.emcomm.router.sequence.Sequencer;
 import io.emcomm.router.terminal.ClusterCursorStore;
@@ -173,7 +175,7 @@ final class KafkaJournalBackend implements JournalBackend
 
     /** {@inheritDoc} The mirror: the router's retention settings apply to it (the topic has its own). */
     @Override
-    public io.emcomm.router.journal.RetainedQueue retainedQueue()
+    public RetainedQueue retainedQueue()
     {
         return mirror;
     }
@@ -266,7 +268,7 @@ final class KafkaJournalBackend implements JournalBackend
 
     /** {@inheritDoc} From the terminals topic as this node's reader has read it (every node reads all of it). */
     @Override
-    public io.emcomm.router.admin.ClusterTerminal clusterTerminal(final String terminalId)
+    public ClusterTerminal clusterTerminal(final String terminalId)
     {
         return terminals.where(terminalId);
     }

@@ -1,10 +1,13 @@
 package io.emcomm.kafka.node;
 
 import io.emcomm.kafka.terminals.KafkaCursorStore;
+import io.emcomm.kafka.terminals.TerminalSnapshot;
+import io.emcomm.router.admin.ClusterTerminal;
 import io.emcomm.router.terminal.ClusterCursorStore;
 import io.emcomm.router.terminal.TerminalState;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -79,7 +82,7 @@ final class NodeTerminals implements ClusterCursorStore
     }
 
     /** @return node id → terminals whose newest claim is that node's, sorted; any thread */
-    java.util.Map<String, Long> terminalsByNode()
+    Map<String, Long> terminalsByNode()
     {
         return store.terminalsByNode();
     }
@@ -90,14 +93,14 @@ final class NodeTerminals implements ClusterCursorStore
      * @param terminalId the terminal
      * @return its place, or null when no claim of it was read
      */
-    io.emcomm.router.admin.ClusterTerminal where(final String terminalId)
+    ClusterTerminal where(final String terminalId)
     {
-        final io.emcomm.kafka.terminals.TerminalSnapshot s = store.snapshot(terminalId);
+        final TerminalSnapshot s = store.snapshot(terminalId);
         if (s == null || s.epoch() < 0)
         {
             return null;
         }
-        return new io.emcomm.router.admin.ClusterTerminal(terminalId, s.owner(), s.epoch(),
+        return new ClusterTerminal(terminalId, s.owner(), s.epoch(),
             s.cursor() == null ? 0 : s.cursor().cursor(), s.subscriptions().size());
     }
 

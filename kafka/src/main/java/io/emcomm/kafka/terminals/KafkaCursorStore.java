@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -375,7 +376,7 @@ public final class KafkaCursorStore implements CursorStore
      *
      * @return node id → terminal count; nodes with none are absent
      */
-    public java.util.Map<String, Long> terminalsByNode()
+    public Map<String, Long> terminalsByNode()
     {
         return counts.byNode();
     }

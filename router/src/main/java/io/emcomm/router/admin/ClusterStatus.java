@@ -1,5 +1,7 @@
 package io.emcomm.router.admin;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -33,7 +35,7 @@ public record ClusterStatus(String backend, String bootstrap, long appliedOffset
     /** Copies the map (its order kept). */
     public ClusterStatus
     {
-        terminalsByNode = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(terminalsByNode));
+        terminalsByNode = Collections.unmodifiableMap(new LinkedHashMap<>(terminalsByNode));
     }
 
     /** A report with nothing in it, for a node whose backend is gone (closing). */
