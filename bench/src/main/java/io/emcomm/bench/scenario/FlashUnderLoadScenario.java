@@ -16,7 +16,8 @@ import io.emcomm.bench.sut.SystemUnderTest;
  * nothing else going on, then while a second publisher
  * saturates the same subscriber with ROUTINE traffic (offered at 1.2 x the system's own 1to1 maximum from
  * this run, or the configured rate when that is unknown). Peers carry the same FLASH marker in the payload
- * but have no precedence: their numbers show what head-of-line blocking costs.
+ * but have no precedence: their numbers show what head-of-line blocking costs. {@link #acrossCluster()} is the same on
+ * a cluster of the system (issue 15): publishers on node 1, the subscriber on node 2.
  */
 final class FlashUnderLoadScenario implements Scenario
 {
