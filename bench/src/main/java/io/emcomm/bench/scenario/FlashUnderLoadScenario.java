@@ -76,7 +76,7 @@ final class FlashUnderLoadScenario implements Scenario
         final Destination channel = Destination.channel(prefix + "orders");
         try (Topology t = new Topology())
         {
-            final Cluster cluster = acrossCluster ? t.own(system.cluster(name)) : null;
+            final Cluster cluster = acrossCluster ? t.own(ThroughputScenario.startCluster(system, name, settings)) : null;
             final ClientSpec subscriber = ClientSpec.subscriber(prefix + "sub", new FlashSplitter(flashSink, routineSink));
             t.add(cluster == null ? system.connect(subscriber) : cluster.connect(1, subscriber)).subscribe(channel.name());
             final ClientSpec routineSpec = ClientSpec.publisher(prefix + "routine");

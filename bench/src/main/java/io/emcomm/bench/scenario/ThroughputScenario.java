@@ -245,12 +245,20 @@ final class ThroughputScenario implements Scenario
         return new ThroughputScenario("cluster_1to1", Capability.CLUSTER_PUB_SUB, (system, settings, sink, prefix) ->
         {
             final Topology t = new Topology();
-            final Cluster cluster = t.own(system.cluster("cluster_1to1"));
-            final Destination channel = Destination.channel(prefix + "one");
-            t.add(cluster.connect(1, ClientSpec.subscriber(prefix + "sub", sink))).subscribe(channel.name());
-            final BenchClient publisher = t.add(cluster.connect(0, ClientSpec.publisher(prefix + "pub")));
-            t.source = Topology.single(publisher, channel, false);
-            return t;
+            try
+            {
+                final Cluster cluster = t.own(startCluster(system, "cluster_1to1", settings));
+                final Destination channel = Destination.channel(prefix + "one");
+                t.add(cluster.connect(1, ClientSpec.subscriber(prefix + "sub", sink))).subscribe(channel.name());
+                final BenchClient publisher = t.add(cluster.connect(0, ClientSpec.publisher(prefix + "pub")));
+                t.source = Topology.single(publisher, channel, false);
+                return t;
+            }
+            catch (final Exception ex)
+            {
+                t.close(); // a client that did not connect must not leave five processes running for the rest of the run
+                throw ex;
+            }
         });
     }
 
@@ -264,13 +272,33 @@ final class ThroughputScenario implements Scenario
         return new ThroughputScenario("cluster_persisted", Capability.CLUSTER_PERSISTED, (system, settings, sink, prefix) ->
         {
             final Topology t = new Topology();
-            final Cluster cluster = t.own(system.cluster("cluster_persisted"));
-            final ClientSpec spec = new ClientSpec(prefix + "pub", "52", false, false, true, PERSISTED_WINDOW,
-                MessageListener.IGNORE, sink);
-            final BenchClient publisher = t.add(cluster.connect(0, spec));
-            t.source = Topology.single(publisher, Destination.channel(prefix + "stored"), false);
-            return t;
+            try
+            {
+                final Cluster cluster = t.own(startCluster(system, "cluster_persisted", settings));
+                final ClientSpec spec = new ClientSpec(prefix + "pub", "52", false, false, true, PERSISTED_WINDOW,
+                    MessageListener.IGNORE, sink);
+                final BenchClient publisher = t.add(cluster.connect(0, spec));
+                t.source = Topology.single(publisher, Destination.channel(prefix + "stored"), false);
+                return t;
+            }
+            catch (final Exception ex)
+            {
+                t.close();
+                throw ex;
+            }
         });
+    }
+
+    /** Starts the system's cluster for scenario {@code name}, saying what it started on the progress stream. */
+    static Cluster startCluster(final SystemUnderTest system, final String name, final BenchSettings settings)
+        throws Exception
+    {
+        final Cluster cluster = system.cluster(name);
+        if (settings.progress() != null)
+        {
+            settings.progress().println(name + " on " + system.name() + ": " + cluster.describe());
+        }
+        return cluster;
     }
 
     /** Publishes that must be stored and acknowledged; the receipt is the acknowledgement. */

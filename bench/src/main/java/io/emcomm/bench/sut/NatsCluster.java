@@ -56,6 +56,7 @@ final class NatsCluster implements Cluster
      * @param workDir  configs and logs.
      * @param storeDir JetStream stores, {@code storeDir/n<i>}.
      * @throws IOException when a server does not start or the cluster does not form within 60 s (all are stopped).
+     * @throws SystemUnderTest.Unavailable when nats-server is not installed (and may not be).
      */
     static NatsCluster start(final String label, final boolean jetStream, final Path workDir, final Path storeDir)
         throws Exception
