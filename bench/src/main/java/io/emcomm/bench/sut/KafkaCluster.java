@@ -88,6 +88,20 @@ final class KafkaCluster implements Cluster
         kafka.close();
     }
 
+    /** Process ids of the brokers now running (for the test that closing leaves nothing behind). */
+    List<Long> pids()
+    {
+        final List<Long> pids = new java.util.ArrayList<>();
+        for (int id = 1; id <= kafka.size(); id++)
+        {
+            if (kafka.pid(id) > 0)
+            {
+                pids.add(kafka.pid(id));
+            }
+        }
+        return pids;
+    }
+
     /** A producer, and a consumer once subscribed. */
     static final class Client implements BenchClient
     {

@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The clusters of the cluster scenarios (issue 15 item 7), started and stopped as a scenario does: EmComm's 3 Kafka
  * brokers and 2 router nodes carry a message published on node 1 to a subscriber on node 2, and closing the cluster
- * leaves none of the five processes running; the 3-server NATS cluster acknowledges a JetStream publish in its R3
- * stream, and closing leaves no server running. Real processes over real TCP on loopback.
+ * leaves none of the five processes running; the same brokers driven by kafka-clients alone (the {@code kafka} baseline)
+ * acknowledge and deliver; the 3-server NATS cluster acknowledges a JetStream publish in its R3 stream, and closing
+ * leaves no server running. Real processes over real TCP on loopback.
  */
 class ClusterSystemsTest
 {
@@ -87,6 +88,40 @@ class ClusterSystemsTest
         for (final long pid : pids)
         {
             assertFalse(alive(pid), "nats-server " + pid + " left running after close");
+        }
+    }
+
+    /** The cluster rows' baseline: the same brokers, kafka-clients alone (no router). */
+    @Test
+    @Timeout(180)
+    void theBrokersAloneAcknowledgeAndDeliverAndStopEveryBroker() throws Exception
+    {
+        final List<Long> pids;
+        final CountDownLatch delivered = new CountDownLatch(MESSAGES);
+        final CountDownLatch acked = new CountDownLatch(MESSAGES);
+        final AtomicLong lastStamp = new AtomicLong();
+        try (KafkaCluster cluster = KafkaCluster.start(dir.resolve("data")))
+        {
+            pids = cluster.pids();
+            assertEquals(EmcommCluster.BROKERS, pids.size());
+            try (BenchClient subscriber = cluster.connect(1, ClientSpec.subscriber("k-sub", (stamp, flash) ->
+                {
+                    lastStamp.set(stamp);
+                    delivered.countDown();
+                }));
+                 BenchClient publisher = cluster.connect(0, ClientSpec.publisher("k-pub")
+                     .persistedWithAcks((stamp, flash) -> acked.countDown())))
+            {
+                subscriber.subscribe("k-orders");
+                publishAll(publisher, Destination.channel("k-orders"));
+                assertTrue(acked.await(60, TimeUnit.SECONDS), "acknowledged: " + (MESSAGES - acked.getCount()));
+                assertTrue(delivered.await(60, TimeUnit.SECONDS), "delivered: " + (MESSAGES - delivered.getCount()));
+                assertEquals(MESSAGES, lastStamp.get(), "in order, the last published last");
+            }
+        }
+        for (final long pid : pids)
+        {
+            assertFalse(alive(pid), "broker " + pid + " left running after close");
         }
     }
 
