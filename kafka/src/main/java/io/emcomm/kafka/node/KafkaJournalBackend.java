@@ -77,7 +77,9 @@ final class KafkaJournalBackend implements JournalBackend
             {
                 LOG.info("created topics {} on {}", created, bootstrap);
             }
-            if (created.contains(options.topics().journal()))
+            // whoever made the topic (this node, `emcomm kafka`, an operator's kafka-topics.sh), an empty journal
+            // gets its marker before the first publish can take offset 0
+            if (endOffset(bootstrap) == 0)
             {
                 reserveOffsetZero(bootstrap);
             }
@@ -150,8 +152,10 @@ final class KafkaJournalBackend implements JournalBackend
     }
 
     /**
-     * A new journal topic gets a value-less marker at offset 0, which every node skips as malformed: offset 0 is
-     * never a journal index (0 means "none" on the wire, {@link NodeApply#RESERVED_OFFSET}).
+     * An empty journal topic gets a value-less marker at offset 0, which every node skips as malformed: offset 0 is
+     * never a journal index (0 means "none" on the wire, {@link NodeApply#RESERVED_OFFSET}). Two nodes starting on
+     * one empty topic at once may both write one; the second lands at offset 1 and is skipped the same way, a gap in
+     * the index like a duplicate dropped at apply.
      */
     private void reserveOffsetZero(final String bootstrap)
     {
