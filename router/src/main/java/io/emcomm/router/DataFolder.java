@@ -39,19 +39,19 @@ public final class DataFolder implements AutoCloseable
     /** The lock file in the data folder; holds the id of the process that has it locked. */
     public static final String LOCK_FILE = "router.lock";
 
-    /** Real paths of the data folders claimed in this JVM. */
+    /** Real paths of the lock files of the folders claimed in this JVM. */
     private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
-    private final Path key;
+    private final Path lockPath;
     private final FileChannel channel;
     private final FileLock lock;
     private boolean closed;
 
-    private DataFolder(final Path dir, final Path key, final FileChannel channel, final FileLock lock)
+    private DataFolder(final Path dir, final Path lockPath, final FileChannel channel, final FileLock lock)
     {
         this.dir = dir;
-        this.key = key;
+        this.lockPath = lockPath;
         this.channel = channel;
         this.lock = lock;
     }
@@ -66,6 +66,21 @@ public final class DataFolder implements AutoCloseable
      */
     public static DataFolder claim(final Path dataDir, final String... subfolders)
     {
+        return claimAs(dataDir, LOCK_FILE, "", subfolders);
+    }
+
+    /**
+     * Claims {@code dataDir} as {@link #claim(Path, String...)} does, with another lock file and a word on who
+     * holds such a folder, for the other programs that own a folder the same way (the local Kafka cluster of
+     * {@code emcomm kafka}: {@code kafka.lock}, "a running local Kafka cluster").
+     *
+     * @param lockFile   the lock file's name inside the folder
+     * @param holder     added in brackets to the in-use message; empty for none
+     * @param subfolders subfolders whose files must be readable and writable by this user
+     * @throws StartFailure as {@link #claim(Path, String...)}, the in-use message ending in "({@code holder})"
+     */
+    public static DataFolder claimAs(final Path dataDir, final String lockFile, final String holder, final String... subfolders)
+    {
         final Path dir = dataDir.toAbsolutePath().normalize();
         final Path key;
         try
@@ -77,14 +92,15 @@ public final class DataFolder implements AutoCloseable
         {
             throw new StartFailure("cannot create data folder " + dir + ": " + FileProblem.reason(ex), ex);
         }
-        if (!CLAIMED.add(key))
+        final Path lockPath = key.resolve(lockFile);
+        if (!CLAIMED.add(lockPath))
         {
-            throw inUse(dir, ProcessHandle.current().pid());
+            throw inUse(dir, ProcessHandle.current().pid(), holder);
         }
         FileChannel channel = null;
         try
         {
-            channel = FileChannel.open(key.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
+            channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
             final FileLock lock;
             try
@@ -96,30 +112,30 @@ public final class DataFolder implements AutoCloseable
                 // This JVM holds the lock through another path to the same file (a bind mount, another class
                 // loader). Closing this channel would release that lock, so it is left open on purpose.
                 channel = null;
-                throw inUse(dir, ProcessHandle.current().pid());
+                throw inUse(dir, ProcessHandle.current().pid(), holder);
             }
             if (lock == null)
             {
                 final long pid = readPid(channel);
-                throw pid > 0 ? inUse(dir, pid) : new StartFailure("data folder " + dir + " is in use by another process");
+                throw inUse(dir, pid, holder);
             }
             writePid(channel);
             for (final String sub : subfolders)
             {
                 checkWritable(dir, key.resolve(sub));
             }
-            return new DataFolder(dir, key, channel, lock);
+            return new DataFolder(dir, lockPath, channel, lock);
         }
         catch (final IOException ex)
         {
             close(channel);
-            CLAIMED.remove(key);
+            CLAIMED.remove(lockPath);
             throw new StartFailure("cannot use data folder " + dir + ": " + FileProblem.reason(ex), ex);
         }
         catch (final RuntimeException ex)
         {
             close(channel);
-            CLAIMED.remove(key);
+            CLAIMED.remove(lockPath);
             throw ex;
         }
     }
@@ -150,12 +166,13 @@ public final class DataFolder implements AutoCloseable
             // closing the channel below releases the lock whatever happened here
         }
         close(channel);
-        CLAIMED.remove(key);
+        CLAIMED.remove(lockPath);
     }
 
-    private static StartFailure inUse(final Path dir, final long pid)
+    private static StartFailure inUse(final Path dir, final long pid, final String holder)
     {
-        return new StartFailure("data folder " + dir + " is in use by process " + pid);
+        final String who = pid > 0 ? "process " + pid : "another process";
+        return new StartFailure("data folder " + dir + " is in use by " + who + (holder.isEmpty() ? "" : " (" + holder + ")"));
     }
 
     /** A subfolder that does not exist yet is made by Chronicle in a folder this process could lock, so it can. */

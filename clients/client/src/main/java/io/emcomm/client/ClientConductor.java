@@ -20,6 +20,7 @@ import io.netty.channel.Channel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 
@@ -65,6 +66,8 @@ final class ClientConductor
     private RouterProxy link;
     /** The current connection once the router has welcomed it, else null; guarded by this. */
     private RouterProxy welcomedLink;
+    /** The router whose WELCOME set {@link #routerMaxFrameBytes}, for messages; null before the first. */
+    private InetSocketAddress limitRouter;
     private volatile boolean closed;
     private ConnectionState state = ConnectionState.DISCONNECTED;
     /** Why the session ended (null while it runs, or after a close by the user): what later calls fail with. */
@@ -121,6 +124,7 @@ final class ClientConductor
             deliveries.welcomed(welcomed);
             lastSequence = Math.max(lastSequence, welcome.getLastOriginSequence());
             routerMaxFrameBytes = LinkLimits.maxFrameBytes(welcome);
+            limitRouter = welcomed.router();
             limit = routerMaxFrameBytes;
             // Every unanswered publish goes again from the ledger, in sequence order, the unflushed ones included.
             batch.skipUnflushed();
@@ -265,6 +269,12 @@ final class ClientConductor
     synchronized ConnectionState state()
     {
         return state;
+    }
+
+    /** The router of the welcomed connection, as given in {@link ClientOptions#routers()}; null while there is none. */
+    synchronized InetSocketAddress connectedRouter()
+    {
+        return welcomedLink == null ? null : welcomedLink.router();
     }
 
     /** The current connection or null; for tests that break it at a chosen moment. */
@@ -537,7 +547,7 @@ final class ClientConductor
     private EmcommException frameTooLarge(final int frameBytes, final int limit)
     {
         return new EmcommException("message too large: its PUBLISH frame would be " + frameBytes +
-            " bytes, the router at " + options.routerAddress() + " accepts at most " + limit +
+            " bytes, the router at " + (limitRouter == null ? options.routerAddress() : ClientOptions.describe(limitRouter)) + " accepts at most " + limit +
             " (max_frame_bytes in its WELCOME)", ErrorCode.FRAME_TOO_LARGE, null);
     }
 

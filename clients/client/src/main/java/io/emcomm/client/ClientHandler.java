@@ -20,6 +20,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 final class ClientHandler extends ChannelInboundHandlerAdapter
 {
     private final ClientOptions options;
+    /** The router of the list this connection goes to. */
+    private final InetSocketAddress router;
     private final ClientClock clock;
     private final ClientConductor conductor;
     private final DeliveryDispatch deliveries;
@@ -45,10 +48,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     private long readerIdleMillis;
     private Throwable cause;
 
-    ClientHandler(final ClientOptions options, final ClientClock clock, final ClientConductor conductor,
-        final DeliveryDispatch deliveries, final ConnectionSupervisor supervisor)
+    ClientHandler(final ClientOptions options, final InetSocketAddress router, final ClientClock clock,
+        final ClientConductor conductor, final DeliveryDispatch deliveries, final ConnectionSupervisor supervisor)
     {
         this.options = options;
+        this.router = router;
         this.clock = clock;
         this.conductor = conductor;
         this.deliveries = deliveries;
@@ -58,7 +62,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelActive(final ChannelHandlerContext ctx)
     {
-        link = new RouterProxy(ctx.channel());
+        link = new RouterProxy(ctx.channel(), router);
         acks = new AckBatch(ctx.channel());
         if (conductor.onActive(link))
         {
@@ -160,7 +164,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
         acks.cumulative(welcome.getCumulativeDeliveryAck());
         if (conductor.onWelcome(link, welcome))
         {
-            supervisor.onWelcome();
+            supervisor.onWelcome(router);
         }
     }
 
@@ -190,7 +194,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
             if (!tls.isSuccess())
             {
                 // A handshake timeout arrives only as this event, not as an exception.
-                final EmcommException explained = LinkFailure.tls(tls.cause(), options.routerAddress(), options.tlsCertificate() != null);
+                final EmcommException explained = LinkFailure.tls(tls.cause(), ClientOptions.describe(router), options.tlsCertificate() != null);
                 closeWith(ctx, explained != null ? explained : tls.cause());
             }
             ctx.fireUserEventTriggered(evt);
@@ -217,7 +221,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable ex)
     {
-        final EmcommException tls = LinkFailure.tls(ex, options.routerAddress(), options.tlsCertificate() != null);
+        final EmcommException tls = LinkFailure.tls(ex, ClientOptions.describe(router), options.tlsCertificate() != null);
         if (tls != null)
         {
             closeWith(ctx, tls);

@@ -4,8 +4,11 @@ import io.emcomm.protocol.frame.Frames;
 import io.emcomm.protocol.wire.TerminalKind;
 import io.netty.handler.ssl.SslContext;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Everything an {@link EmcommClient} needs to know before it connects: where the router is, how to reach it
@@ -20,6 +23,10 @@ import java.time.Duration;
  *     .terminal("uav-07", TerminalKind.AIR, "520111")
  *     .build();
  * }</pre>
+ *
+ * <p>A site that runs several router nodes on one cluster (docs/cluster.md) gives them all, in the order to try
+ * them: {@code .routers(ClientOptions.parseRouters("node-a:7400,node-b:7400"))}; the client fails over between
+ * them as {@link Builder#routers} describes, and {@link EmcommClient#connectedRouter()} says which one it is on.
  *
  * <p>Frame sizes are not an option: the router's WELCOME announces {@code max_frame_bytes}, and the client
  * sends frames up to it and accepts frames up to it plus {@link Frames#ROUTER_FRAME_ALLOWANCE}
@@ -36,8 +43,7 @@ public final class ClientOptions
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_PENDING_PUBLISHES = 65_536;
 
-    private final String host;
-    private final int port;
+    private final List<InetSocketAddress> routers;
     private final TerminalIdentity identity;
     private final boolean autoAck;
     private final Timeouts timeouts;
@@ -50,10 +56,9 @@ public final class ClientOptions
     private final PublishListener publishListener;
     private final ConnectionListener connectionListener;
 
-    private ClientOptions(final Builder b, final SslContext sslContext)
+    private ClientOptions(final Builder b, final List<InetSocketAddress> routers, final SslContext sslContext)
     {
-        host = b.host;
-        port = b.port;
+        this.routers = routers;
         identity = b.identity;
         autoAck = b.autoAck;
         timeouts = b.timeouts;
@@ -76,8 +81,7 @@ public final class ClientOptions
     public Builder toBuilder()
     {
         final Builder b = new Builder();
-        b.host = host;
-        b.port = port;
+        b.routers = routers;
         b.identity = identity;
         b.autoAck = autoAck;
         b.timeouts = timeouts;
@@ -91,14 +95,105 @@ public final class ClientOptions
         return b;
     }
 
-    public String host()
+    /**
+     * The routers this client dials, in the order given to {@link Builder#routers} (one for
+     * {@link Builder#router}); never empty, immutable. Entries may be unresolved: the host is looked up at each dial.
+     */
+    public List<InetSocketAddress> routers()
     {
-        return host;
+        return routers;
     }
 
+    /** The host of the first router of {@link #routers()} (the only one unless a list was given). */
+    public String host()
+    {
+        return routers.get(0).getHostString();
+    }
+
+    /** The port of the first router of {@link #routers()} (the only one unless a list was given). */
     public int port()
     {
-        return port;
+        return routers.get(0).getPort();
+    }
+
+    /**
+     * Parses a router list as operators write it: {@code HOST:PORT[,HOST:PORT...]}, where an entry may also be
+     * {@code HOST} (port {@value #DEFAULT_PORT}), {@code :PORT} (host {@value #DEFAULT_HOST}) or {@code [IPv6]:PORT};
+     * blanks around entries are ignored. The addresses are left unresolved.
+     *
+     * @return the routers in the order written, for {@link Builder#routers}
+     * @throws IllegalArgumentException naming the first bad entry, e.g. {@code bad router 'b:http' in 'a:7400,b:http':
+     *                                  not HOST:PORT with a port in 1..65535}
+     */
+    public static List<InetSocketAddress> parseRouters(final String text)
+    {
+        if (text == null || text.isBlank())
+        {
+            throw new IllegalArgumentException("no router given (HOST:PORT[,HOST:PORT...])");
+        }
+        final String[] entries = text.split(",", -1);
+        final List<InetSocketAddress> routers = new ArrayList<>(entries.length);
+        for (final String raw : entries)
+        {
+            final InetSocketAddress router = parseRouter(raw.trim());
+            if (router == null)
+            {
+                throw new IllegalArgumentException("bad router '" + raw.trim() + "'" +
+                    (entries.length > 1 ? " in '" + text + "'" : "") + ": not HOST:PORT with a port in 1..65535");
+            }
+            routers.add(router);
+        }
+        return List.copyOf(routers);
+    }
+
+    /** One entry of {@link #parseRouters}, or null when it is not one. */
+    private static InetSocketAddress parseRouter(final String entry)
+    {
+        if (entry.isEmpty())
+        {
+            return null; // "a,,b" or a trailing comma: a slip, not a wish for the default router
+        }
+        final int colon = entry.lastIndexOf(':');
+        final boolean bracketed = entry.startsWith("[");
+        final boolean hasPort = colon >= 0 && (!bracketed || colon > entry.indexOf(']')) &&
+            (bracketed || entry.indexOf(':') == colon);
+        String host = hasPort ? entry.substring(0, colon) : entry;
+        if (bracketed)
+        {
+            if (!host.endsWith("]") || host.length() < 3)
+            {
+                return null;
+            }
+            host = host.substring(1, host.length() - 1);
+        }
+        else if (host.indexOf(':') >= 0 || host.indexOf('[') >= 0 || host.indexOf(']') >= 0)
+        {
+            return null; // an IPv6 literal needs brackets, or its last group would be taken for the port
+        }
+        int port = DEFAULT_PORT;
+        if (hasPort)
+        {
+            try
+            {
+                port = Integer.parseInt(entry.substring(colon + 1));
+            }
+            catch (final NumberFormatException ex)
+            {
+                return null;
+            }
+        }
+        if (port < 1 || port > 65535 || host.chars().anyMatch(Character::isWhitespace))
+        {
+            return null;
+        }
+        return InetSocketAddress.createUnresolved(host.isEmpty() ? DEFAULT_HOST : host, port);
+    }
+
+    /** {@code host:port} of a router as it was given, for messages ({@link InetSocketAddress#toString} adds the IP). */
+    static String describe(final InetSocketAddress router)
+    {
+        final String host = router.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + router.getPort();
     }
 
     public String terminalId()
@@ -216,10 +311,10 @@ public final class ClientOptions
         return reconnect;
     }
 
-    /** "host:port" of the router, for messages. */
+    /** "host:port" of the first router, for messages. */
     String routerAddress()
     {
-        return host + ":" + port;
+        return describe(routers.get(0));
     }
 
     /** Receives every DELIVERY; may be null when the terminal only publishes. */
@@ -249,7 +344,7 @@ public final class ClientOptions
     @Override
     public String toString()
     {
-        return "ClientOptions{" + identity + " @ " + host + ":" + port + (tls() ? " (TLS)" : "") + ", autoAck=" + autoAck + "}";
+        return "ClientOptions{" + identity + " @ " + String.join(",", routers.stream().map(ClientOptions::describe).toList()) + (tls() ? " (TLS)" : "") + ", autoAck=" + autoAck + "}";
     }
 
     /** Collects and validates options. Not thread-safe. */
@@ -257,6 +352,8 @@ public final class ClientOptions
     {
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
+        /** Set by {@link #routers}; null while {@link #router} (host and port) is in force. */
+        private List<InetSocketAddress> routers;
         private TerminalIdentity identity = TerminalIdentity.UNNAMED;
         private boolean autoAck = true;
         private Timeouts timeouts = Timeouts.DEFAULT;
@@ -272,11 +369,53 @@ public final class ClientOptions
         {
         }
 
-        /** The router to dial (default 127.0.0.1:7400). Validated in {@link #build()}. */
+        /**
+         * The one router to dial (default 127.0.0.1:7400): a list of one for {@link #routers}. Validated in
+         * {@link #build()}. Replaces an earlier {@link #routers} list.
+         */
         public Builder router(final String host, final int port)
         {
             this.host = host;
             this.port = port;
+            this.routers = null;
+            return this;
+        }
+
+        /**
+         * The router nodes of a site that serve every terminal (several nodes on one cluster, docs/cluster.md), in
+         * the order to try them, as nats.java takes a server list. Replaces {@link #router}; {@link #host()} and
+         * {@link #port()} then name the first. Addresses may be unresolved
+         * ({@link InetSocketAddress#createUnresolved}); each dial looks the host up again. With TLS, each router's
+         * certificate is checked against the host given for it.
+         *
+         * <p>Failover: {@link EmcommClient#connect} tries the routers in order and fails only when none of them
+         * welcomed the terminal. Once connected, whenever the connection to router {@code i} is lost, or an attempt
+         * to reach router {@code i} fails, the next attempt goes to router {@code i + 1} (after the last, the
+         * first). An attempt to a router not yet tried since the loss goes at once; only the attempt that comes
+         * back round to the router the round began with waits the {@link #reconnectBackoff} delay, and that delay
+         * doubles per whole round of the list that failed. So a terminal whose node died is on the next node
+         * without waiting, and a site that is down entirely is retried as gently as a single router. With one
+         * router every attempt closes a round: the backoff is the single-router backoff. On every node reached the
+         * client does what it does on any reconnect (HELLO, unacknowledged publishes sent again with their
+         * original origin sequence so that the router deduplicates them, subscriptions renewed).
+         *
+         * @param routers one or more router addresses, no null entries (see {@link ClientOptions#parseRouters})
+         * @throws IllegalArgumentException when the list is null, empty or holds a null entry
+         */
+        public Builder routers(final List<InetSocketAddress> routers)
+        {
+            if (routers == null || routers.isEmpty())
+            {
+                throw new IllegalArgumentException("a client needs at least one router");
+            }
+            for (final InetSocketAddress router : routers)
+            {
+                if (router == null) // List.of's contains(null) would throw rather than answer
+                {
+                    throw new IllegalArgumentException("the router list holds a null entry");
+                }
+            }
+            this.routers = List.copyOf(routers);
             return this;
         }
 
@@ -445,6 +584,20 @@ public final class ClientOptions
          */
         public ClientOptions build()
         {
+            final List<InetSocketAddress> dialled = routers != null ? routers : List.of(single());
+            identity.validate();
+            timeouts.validate(reconnect);
+            if (maxPendingPublishes < 1)
+            {
+                throw new IllegalArgumentException("max pending publishes must be at least 1");
+            }
+            identity.validateClientName();
+            return new ClientOptions(this, dialled, tls.context());
+        }
+
+        /** The router of {@link #router}, checked. */
+        private InetSocketAddress single()
+        {
             if (host == null || host.isEmpty())
             {
                 throw new IllegalArgumentException("router host is empty");
@@ -453,14 +606,7 @@ public final class ClientOptions
             {
                 throw new IllegalArgumentException("router port " + port + " is not in 1..65535");
             }
-            identity.validate();
-            timeouts.validate(reconnect);
-            if (maxPendingPublishes < 1)
-            {
-                throw new IllegalArgumentException("max pending publishes must be at least 1");
-            }
-            identity.validateClientName();
-            return new ClientOptions(this, tls.context());
+            return InetSocketAddress.createUnresolved(host, port);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +81,8 @@ final class ClientSession implements EmcommClient
     static ClientSession connect(final ClientOptions options, final ClientClock clock)
     {
         final ClientSession session = new ClientSession(options, clock);
-        session.supervisor.connect(options.connectTimeout().multipliedBy(2));
+        // Each router may take the connect timeout to fail (an address that drops SYNs), then one more for a WELCOME.
+        session.supervisor.connect(options.connectTimeout().multipliedBy(options.routers().size() + 1L));
         if (options.requestTimeout().toNanos() > 0)
         {
             session.schedule(session::sweep, session.sweepNanos);
@@ -88,13 +90,16 @@ final class ClientSession implements EmcommClient
         return session;
     }
 
-    /** Opens a connection; the handler takes it from channelActive, a failure goes to the supervisor. */
-    private void dial()
+    /**
+     * Opens a connection to {@code router} (looked up now when unresolved); the handler takes it from channelActive, a
+     * failure goes to the supervisor. The bootstrap's copy carries the router to the channel's pipeline.
+     */
+    private void dial(final InetSocketAddress router)
     {
         final ChannelFuture connect;
         try
         {
-            connect = bootstrap.connect(options.host(), options.port());
+            connect = bootstrap.clone().attr(ClientChannelInitializer.ROUTER, router).connect(router);
         }
         catch (final RejectedExecutionException ex)
         {
@@ -104,7 +109,7 @@ final class ClientSession implements EmcommClient
         {
             if (!f.isSuccess())
             {
-                supervisor.onDialFailed(f.cause());
+                supervisor.onDialFailed(router, f.cause());
             }
         });
     }
@@ -129,6 +134,12 @@ final class ClientSession implements EmcommClient
             conductor.expirePublishes();
             schedule(this::sweep, sweepNanos);
         }
+    }
+
+    @Override
+    public InetSocketAddress connectedRouter()
+    {
+        return conductor.connectedRouter();
     }
 
     /** The live connection or null; for tests that need to break it at a chosen moment. */

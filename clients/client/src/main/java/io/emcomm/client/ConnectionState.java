@@ -5,7 +5,10 @@ public enum ConnectionState
 {
     /** The router welcomed this terminal (first time, or again after a reconnect). */
     CONNECTED,
-    /** The connection was lost; the client is reconnecting with backoff and keeps unacknowledged publishes. */
+    /**
+     * The connection was lost; the client is reconnecting (to the next router of its list, with backoff once the
+     * whole list has failed) and keeps unacknowledged publishes.
+     */
     DISCONNECTED,
     /**
      * The router closed this session because the same terminal id logged in again elsewhere

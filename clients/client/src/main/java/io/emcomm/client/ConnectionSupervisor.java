@@ -4,7 +4,10 @@ import io.emcomm.protocol.wire.Error;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.netty.channel.ChannelFuture;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,24 +15,25 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Connects and reconnects (a supervisor in Erlang's sense: it decides what a failure means): the first connection
- * and its deadline, reconnects with {@link Backoff} after a lost connection or a failed attempt, the
+ * and its deadline, reconnects with {@link Backoff} after a lost connection or a failed attempt, which router of
+ * {@link ClientOptions#routers()} each attempt dials (failover, as {@link ClientOptions.Builder#routers} states), the
  * {@link ConnectionListener} callbacks, and the end of the session: {@link ConnectionState#REPLACED} on
  * SESSION_REPLACED and {@link ConnectionState#CLOSED} on {@link #shutdown} or a router error that would recur on
  * every reconnect (protocol.md §2, §10). It opens connections through a {@link Dialer} and waits on the
  * {@link Scheduler}, so a test drives it on a manual clock; the session's state is the {@link ClientConductor}'s.
  *
  * <p>Threads: the network thread reports connection events ({@link #onWelcome}, {@link #onFatalError},
- * {@link #onDisconnect}, {@link #onDialFailed}); any thread may call {@link #shutdown}. The attempt counter and
- * whether to reconnect are guarded by {@code this}, which is never held while calling out. Listener callbacks run
+ * {@link #onDisconnect}, {@link #onDialFailed}); any thread may call {@link #shutdown}. The attempt counter, the
+ * router dialled and whether to reconnect are guarded by {@code this}, which is never held while calling out. Listener callbacks run
  * on the {@link Dispatcher}'s thread, in the order they happen.
  */
 final class ConnectionSupervisor
 {
-    /** Opens one connection to the router; a failure comes back through {@link #onDialFailed}. */
+    /** Opens one connection to {@code router}; a failure comes back through {@link #onDialFailed}. */
     @FunctionalInterface
     interface Dialer
     {
-        void dial();
+        void dial(InetSocketAddress router);
     }
 
     private final ClientOptions options;
@@ -41,6 +45,12 @@ final class ConnectionSupervisor
     /** Run once when the session has ended: releases what the client holds (its share of the event loop). */
     private final Runnable release;
     private final CompletableFuture<Void> firstWelcome = new CompletableFuture<>();
+    private final List<InetSocketAddress> routers;
+    /** The index in {@link #routers} of the router dialled last; once welcomed, the one connected to. */
+    private int current;
+    /** Why each router tried by the first connect failed, in order (for its message when all have). */
+    private final List<EmcommException> firstFailures = new ArrayList<>(0);
+    /** Attempts since the last WELCOME; the lost connection and the failed attempts make {@code attempt} failures. */
     private int attempt;
     private boolean reconnectAllowed = true;
 
@@ -54,6 +64,7 @@ final class ConnectionSupervisor
         this.scheduler = scheduler;
         this.dialer = dialer;
         this.release = release;
+        this.routers = options.routers();
     }
 
     /** Completed by the first WELCOME; failed when the first connection fails or the session ends before it. */
@@ -63,9 +74,10 @@ final class ConnectionSupervisor
     }
 
     /**
-     * Dials and waits for the first WELCOME; a first connection that fails is not retried.
+     * Dials the routers in order until one welcomes the terminal and waits for that WELCOME; when every router
+     * failed once (or one refused the terminal for good) the connect fails and is not retried.
      *
-     * @param timeout how long to wait for the WELCOME, dial included
+     * @param timeout how long to wait for the WELCOME, every dial included
      * @throws EmcommException why the router could not be reached or refused the terminal; the session has ended
      */
     void connect(final Duration timeout)
@@ -84,8 +96,8 @@ final class ConnectionSupervisor
         }
         catch (final TimeoutException ex)
         {
-            final EmcommException failure = new EmcommException("the router at " + options.routerAddress() +
-                " did not welcome terminal " + options.terminalId() + " within " + timeout.toMillis() + " ms");
+            final EmcommException failure = new EmcommException(routersNamed() + " did not welcome terminal " +
+                options.terminalId() + " within " + timeout.toMillis() + " ms");
             shutdown(failure);
             throw failure;
         }
@@ -97,22 +109,35 @@ final class ConnectionSupervisor
         }
     }
 
+    /** "the router at host:port", or "none of the routers a:p, b:p" for a list, for the first connect's failure. */
+    private String routersNamed()
+    {
+        return routers.size() == 1 ? "the router at " + ClientOptions.describe(routers.get(0)) :
+            "none of the routers " + String.join(", ", routers.stream().map(ClientOptions::describe).toList());
+    }
+
+    /** Dials the current router, unless the session has ended. */
     private void dial()
     {
+        final InetSocketAddress router;
+        synchronized (this)
+        {
+            router = routers.get(current);
+        }
         if (!conductor.isClosed())
         {
-            dialer.dial();
+            dialer.dial(router);
         }
     }
 
-    /** A connection attempt failed before the connection was up. */
-    void onDialFailed(final Throwable why)
+    /** A connection attempt to {@code router} failed before the connection was up. */
+    void onDialFailed(final InetSocketAddress router, final Throwable why)
     {
-        final EmcommException cause = new EmcommException("cannot reach the router at " + options.routerAddress() + ": " +
-            LinkFailure.connectFailure(why), why);
+        final EmcommException cause = new EmcommException("cannot reach the router at " + ClientOptions.describe(router) +
+            ": " + LinkFailure.connectFailure(why), why);
         if (!firstWelcome.isDone())
         {
-            firstWelcome.completeExceptionally(cause);
+            firstAttemptFailed(cause);
         }
         else
         {
@@ -120,7 +145,44 @@ final class ConnectionSupervisor
         }
     }
 
-    /** Schedules the next attempt with backoff and tells the listener (ConnectionListener#onReconnecting). */
+    /**
+     * The first connect's attempt failed: dials the next router at once, or, when every router has failed once,
+     * fails the connect (with one router, with that router's failure; with several, naming each one's).
+     */
+    private void firstAttemptFailed(final EmcommException cause)
+    {
+        final EmcommException failure;
+        synchronized (this)
+        {
+            firstFailures.add(cause);
+            if (firstFailures.size() < routers.size() && !conductor.isClosed())
+            {
+                current = (current + 1) % routers.size();
+                failure = null;
+            }
+            else
+            {
+                failure = routers.size() == 1 ? cause : new EmcommException(routersNamed() + " welcomed terminal " +
+                    options.terminalId() + ": " + String.join("; ", firstFailures.stream().map(Throwable::getMessage).toList()),
+                    cause.errorCode(), cause);
+            }
+        }
+        if (failure == null)
+        {
+            dial();
+        }
+        else
+        {
+            firstWelcome.completeExceptionally(failure);
+        }
+    }
+
+    /**
+     * Schedules the next attempt, to the next router of the list, and tells the listener
+     * (ConnectionListener#onReconnecting). It goes at once unless it comes back to the router the round began with,
+     * that is, unless every router has failed once more: then it waits the backoff of the rounds failed so far. With
+     * one router every attempt ends a round, which is the single-router backoff.
+     */
     private void scheduleReconnect(final Throwable cause)
     {
         final long delay;
@@ -131,8 +193,10 @@ final class ConnectionSupervisor
             {
                 return;
             }
-            delay = backoff.delayNanos(attempt);
             thisAttempt = ++attempt;
+            current = (current + 1) % routers.size();
+            final boolean roundFailed = thisAttempt % routers.size() == 0;
+            delay = roundFailed ? backoff.delayNanos(thisAttempt / routers.size() - 1) : 0;
         }
         final ConnectionListener listener = options.connectionListener();
         if (listener != null)
@@ -143,14 +207,22 @@ final class ConnectionSupervisor
         scheduler.schedule(this::dial, delay);
     }
 
-    /** The conductor accepted a WELCOME: the next loss starts the backoff from the beginning. */
-    void onWelcome()
+    /**
+     * The conductor accepted the WELCOME of {@code router}: the next loss starts the backoff from the beginning and
+     * fails over to the router after this one.
+     */
+    void onWelcome(final InetSocketAddress router)
     {
         synchronized (this)
         {
-            attempt = 0;
+            attempt = 0; // current already names the router welcomed: dials are one at a time
         }
         notifyState(ConnectionState.CONNECTED, null);
+        final ConnectionListener listener = options.connectionListener();
+        if (listener != null)
+        {
+            dispatcher.execute(() -> listener.onConnected(router));
+        }
         firstWelcome.complete(null);
     }
 
@@ -186,16 +258,18 @@ final class ConnectionSupervisor
     void onDisconnect(final RouterProxy lost, final Throwable cause)
     {
         final boolean first = !firstWelcome.isDone();
-        final boolean reconnect = !first && reconnectAllowed();
+        final boolean allowed = reconnectAllowed();
+        final boolean reconnect = !first && allowed;
         final LinkLoss loss = conductor.linkLost(lost, first || reconnect);
         if (loss == null)
         {
             return; // not the current connection: the client closed it
         }
         final boolean wasConnected = loss.wasWelcomed();
+        final String router = ClientOptions.describe(lost.router());
         final EmcommException why = cause instanceof EmcommException e && !wasConnected ? e :
-            new EmcommException((wasConnected ? "connection to the router at " + options.routerAddress() + " lost" :
-                "the router at " + options.routerAddress() + " closed the connection before welcoming terminal " +
+            new EmcommException((wasConnected ? "connection to the router at " + router + " lost" :
+                "the router at " + router + " closed the connection before welcoming terminal " +
                     options.terminalId()) + (cause == null ? notTlsHint() : ": " + cause.getMessage()),
                 cause instanceof EmcommException e ? e.errorCode() : ErrorCode.ERROR_CODE_UNSPECIFIED, cause);
         for (final ReplayCall call : loss.replays())
@@ -203,9 +277,13 @@ final class ConnectionSupervisor
             dispatcher.execute(() -> call.future.completeExceptionally(why));
         }
         loss.unsubscribes().forEach(call -> call.future().completeExceptionally(why));
-        if (first)
+        if (first && allowed)
         {
-            firstWelcome.completeExceptionally(why);
+            firstAttemptFailed(why); // e.g. a node going away: the next may welcome the terminal
+        }
+        else if (first)
+        {
+            firstWelcome.completeExceptionally(why); // refused for good: every node would say the same
         }
         else if (reconnect)
         {

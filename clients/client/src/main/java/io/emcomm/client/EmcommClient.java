@@ -3,6 +3,7 @@ package io.emcomm.client;
 import io.emcomm.protocol.wire.Envelope;
 import io.emcomm.protocol.wire.ReplayRequest;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,6 +26,12 @@ import java.util.concurrent.CompletableFuture;
  * error that would recur on every reconnect (a refused login: bad id, region, kind, link profile or
  * credential; a frame the router could not accept). Everything else (a dropped link, a router restart, idle or
  * slow-consumer disconnects, GOING_AWAY) is retried with backoff, and the listener sees each attempt.
+ *
+ * <h2>Several routers</h2>
+ * Given the router nodes of a site ({@link ClientOptions.Builder#routers}), the client connects to the first that
+ * welcomes it and, when that connection is lost, goes on to the next node at once, backing off only after the
+ * whole list has failed; everything above (resend with the same origin sequence, re-subscribe) happens against
+ * whichever node it reaches. {@link #connectedRouter()} and {@link ConnectionListener#onConnected} say which.
  *
  * <h2>Frame sizes</h2>
  * The router's WELCOME states its {@code max_frame_bytes}; the client accepts frames up to that plus 128 and
@@ -63,6 +70,13 @@ public interface EmcommClient extends AutoCloseable
 
     /** The current connection state. */
     ConnectionState state();
+
+    /**
+     * The router this client is connected to: the entry of {@link ClientOptions#routers()} (the very object given
+     * there, possibly unresolved) whose WELCOME the current connection received; null while not
+     * {@link ConnectionState#CONNECTED} (disconnected, reconnecting, or ended). Any thread.
+     */
+    InetSocketAddress connectedRouter();
 
     /**
      * Publishes a message. The client stamps the origin, the next origin sequence and the creation time.

@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 
 import javax.net.ssl.SSLException;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
@@ -33,6 +34,10 @@ final class LinkFailure
         if (cause instanceof ConnectException)
         {
             return "connection refused";
+        }
+        if (cause instanceof UnknownHostException)
+        {
+            return "unknown host (" + cause.getMessage() + ")";
         }
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }

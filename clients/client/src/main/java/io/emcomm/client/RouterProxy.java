@@ -13,6 +13,7 @@ import io.emcomm.protocol.wire.Unsubscribe;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -30,10 +31,22 @@ import java.util.List;
 final class RouterProxy
 {
     private final Channel channel;
+    private final InetSocketAddress router;
 
-    RouterProxy(final Channel channel)
+    /**
+     * @param channel the connection
+     * @param router  the entry of {@link ClientOptions#routers()} it was dialled to, as given there
+     */
+    RouterProxy(final Channel channel, final InetSocketAddress router)
     {
         this.channel = channel;
+        this.router = router;
+    }
+
+    /** The router this connection goes to: the entry of {@link ClientOptions#routers()} it was dialled to. */
+    InetSocketAddress router()
+    {
+        return router;
     }
 
     /** The connection this proxy writes to. */

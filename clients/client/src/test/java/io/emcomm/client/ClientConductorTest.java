@@ -38,6 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(10)
 class ClientConductorTest
 {
+    private static final java.net.InetSocketAddress ROUTER = java.net.InetSocketAddress.createUnresolved("127.0.0.1", 7400);
+
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
     private final ManualClock clock = new ManualClock();
@@ -71,7 +73,7 @@ class ClientConductorTest
     {
         final EmbeddedChannel ch = new EmbeddedChannel();
         channels.add(ch);
-        final RouterProxy link = new RouterProxy(ch);
+        final RouterProxy link = new RouterProxy(ch, ROUTER);
         assertTrue(conductor.onActive(link));
         assertTrue(conductor.onWelcome(link, welcome));
         return link;
@@ -242,7 +244,7 @@ class ClientConductorTest
         assertEquals(List.of(publish, replay.toCompletableFuture()), end.outstanding());
         assertNull(conductor.end(null), "only once");
         assertNull(conductor.linkLost(link, true), "the link is no longer the session's");
-        assertFalse(conductor.onActive(new RouterProxy(new EmbeddedChannel())), "no connection is taken after the end");
+        assertFalse(conductor.onActive(new RouterProxy(new EmbeddedChannel(), ROUTER)), "no connection is taken after the end");
 
         final CompletableFuture<PublishResult> after = conductor.publish(Message.text("y").to("up:5201"), null);
         assertSame(replaced, assertThrows(CompletionException.class, after::join).getCause());

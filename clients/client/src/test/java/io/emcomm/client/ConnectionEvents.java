@@ -1,5 +1,6 @@
 package io.emcomm.client;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,8 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 /** Records what a {@link ConnectionListener} is told, in order, for tests to take one by one. */
 final class ConnectionEvents implements ConnectionListener
 {
-    /** A state change ({@code attempt} 0) or a reconnect announcement ({@code state} null). */
-    record Event(ConnectionState state, int attempt, Throwable cause)
+    /**
+     * A state change ({@code attempt} 0), a reconnect announcement ({@code state} null, with its {@code delay}), or
+     * the router named after a CONNECTED ({@link #routers()}, not an event).
+     */
+    record Event(ConnectionState state, int attempt, Throwable cause, Duration delay)
     {
         @Override
         public String toString()
@@ -22,17 +26,30 @@ final class ConnectionEvents implements ConnectionListener
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final java.util.List<InetSocketAddress> routers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public void onStateChange(final ConnectionState state, final Throwable cause)
     {
-        events.add(new Event(state, 0, cause));
+        events.add(new Event(state, 0, cause, null));
     }
 
     @Override
     public void onReconnecting(final int attempt, final Duration delay, final Throwable cause)
     {
-        events.add(new Event(null, attempt, cause));
+        events.add(new Event(null, attempt, cause, delay));
+    }
+
+    @Override
+    public void onConnected(final InetSocketAddress router)
+    {
+        routers.add(router);
+    }
+
+    /** The router of every {@link #onConnected}, in order (told after each CONNECTED). */
+    java.util.List<InetSocketAddress> routers()
+    {
+        return java.util.List.copyOf(routers);
     }
 
     /** The next event, failing the test when none comes within 10 s. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,20 +40,34 @@ class ConnectionSupervisorTest
 
     private final ManualClock clock = new ManualClock();
     private final ConnectionEvents events = new ConnectionEvents();
-    private final ClientOptions options = ClientOptions.builder().terminal("uav-7", TerminalKind.AIR, "520102")
-        .reconnectBackoff(MIN, MAX).connectionListener(events).build();
     private final ReplayBook replays = new ReplayBook();
     private final Dispatcher dispatcher = new Dispatcher(new DirectExecutor());
-    private final DeliveryDispatch deliveries = new DeliveryDispatch(options, dispatcher, replays);
-    private final ClientConductor conductor = new ClientConductor(options, clock, replays, deliveries);
     /** What each dial does, in order; a dial with nothing scripted leaves the attempt hanging. */
     private final Deque<Runnable> attempts = new ArrayDeque<>();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private int dials;
     private int released;
     private RouterProxy link;
-    private final ConnectionSupervisor supervisor = new ConnectionSupervisor(options, conductor, dispatcher,
-        options.reconnectPolicy().backoff(), clock, this::dial, () -> released++);
+    /** The router of each dial, in order. */
+    private final List<InetSocketAddress> dialled = new ArrayList<>();
+    private ClientOptions options;
+    private ClientConductor conductor;
+    private ConnectionSupervisor supervisor;
+
+    ConnectionSupervisorTest()
+    {
+        start(ClientOptions.builder());
+    }
+
+    /** The parts under test, for a terminal uav-7 with the test's backoff and listener on {@code builder}'s routers. */
+    private void start(final ClientOptions.Builder builder)
+    {
+        options = builder.terminal("uav-7", TerminalKind.AIR, "520102").reconnectBackoff(MIN, MAX).connectionListener(events).build();
+        final DeliveryDispatch deliveries = new DeliveryDispatch(options, dispatcher, replays);
+        conductor = new ClientConductor(options, clock, replays, deliveries);
+        supervisor = new ConnectionSupervisor(options, conductor, dispatcher, options.reconnectPolicy().backoff(), clock,
+            this::dial, () -> released++);
+    }
 
     @AfterEach
     void closeChannels()
@@ -60,9 +75,10 @@ class ConnectionSupervisorTest
         channels.forEach(EmbeddedChannel::finishAndReleaseAll);
     }
 
-    private void dial()
+    private void dial(final InetSocketAddress router)
     {
         dials++;
+        dialled.add(router);
         final Runnable attempt = attempts.poll();
         if (attempt != null)
         {
@@ -75,17 +91,22 @@ class ConnectionSupervisorTest
     {
         final EmbeddedChannel ch = new EmbeddedChannel();
         channels.add(ch);
-        link = new RouterProxy(ch);
+        link = new RouterProxy(ch, lastDialled());
         assertTrue(conductor.onActive(link));
         if (conductor.onWelcome(link, Welcome.newBuilder().setProtocolVersion(1).setMaxFrameBytes(65_536).build()))
         {
-            supervisor.onWelcome();
+            supervisor.onWelcome(link.router());
         }
     }
 
     private void refused()
     {
-        supervisor.onDialFailed(new ConnectException("Connection refused"));
+        supervisor.onDialFailed(lastDialled(), new ConnectException("Connection refused"));
+    }
+
+    private InetSocketAddress lastDialled()
+    {
+        return dialled.get(dialled.size() - 1);
     }
 
     /** Connects with the first attempt welcomed. */
@@ -174,7 +195,7 @@ class ConnectionSupervisorTest
         {
             final EmbeddedChannel ch = new EmbeddedChannel();
             channels.add(ch);
-            link = new RouterProxy(ch);
+            link = new RouterProxy(ch, lastDialled());
             conductor.onActive(link);
             supervisor.onFatalError(Error.newBuilder().setCode(ErrorCode.AUTHENTICATION_FAILED).setMessage("bad token").setFatal(true).build());
             supervisor.onDisconnect(link, refusedLogin);
@@ -223,5 +244,132 @@ class ConnectionSupervisorTest
         assertEquals(1, dials, "the scheduled attempt found the client closed");
         assertInstanceOf(EmcommException.class, assertThrows(CompletionException.class,
             () -> conductor.publish(Message.text("x").to("up:5201"), null).join()).getCause());
+    }
+
+    private static final InetSocketAddress A = InetSocketAddress.createUnresolved("node-a", 7400);
+    private static final InetSocketAddress B = InetSocketAddress.createUnresolved("node-b", 7400);
+    private static final InetSocketAddress C = InetSocketAddress.createUnresolved("10.52.0.3", 7410);
+
+    /** Every scheduled attempt that is due now runs (the failover attempts, which wait nothing). */
+    private void runDueNow()
+    {
+        clock.advance(0);
+    }
+
+    @Test
+    void aLostConnectionFailsOverToTheNextRouterAtOnceAndBacksOffOnlyAfterAWholeRoundOfTheListFailed() throws Exception
+    {
+        start(ClientOptions.builder().routers(List.of(A, B, C)));
+        connected();
+        assertEquals(List.of(A), dialled);
+        assertSame(A, conductor.connectedRouter());
+        assertEquals(List.of(A), events.routers());
+
+        supervisor.onDisconnect(link, null);
+        assertEquals("connection to the router at node-a:7400 lost (if its terminal port uses TLS, give the client the router's CA)",
+            events.expect(ConnectionState.DISCONNECTED).cause().getMessage());
+        assertNull(conductor.connectedRouter());
+        assertEquals(Duration.ZERO, events.expectReconnecting(1).delay(), "the next router is tried at once");
+        for (int i = 0; i < 5; i++)
+        {
+            attempts.add(this::refused); // node-b and node-c now, then node-a, node-b and node-c again
+        }
+        runDueNow();
+        assertEquals(List.of(A, B), dialled.subList(0, 2));
+        assertEquals("cannot reach the router at node-b:7400: connection refused", events.expectReconnecting(2).cause().getMessage());
+        assertEquals(List.of(A, B, C), dialled, "node-c is tried at once too: node-a is the only one that failed this round");
+        final ConnectionEvents.Event backToA = events.expectReconnecting(3);
+        assertEquals("cannot reach the router at 10.52.0.3:7410: connection refused", backToA.cause().getMessage());
+        assertEquals(backToA.delay().toNanos(), scheduledWithin(1), "a whole round failed: back to node-a after the backoff");
+        clock.advance(backToA.delay().toNanos() - 1);
+        assertEquals(3, dials, "not before the backoff has passed");
+        clock.advance(1);
+        assertEquals(List.of(A, B, C, A, B, C), dialled, "the second round: node-a after the backoff, the others at once");
+        assertEquals(Duration.ZERO, events.expectReconnecting(4).delay());
+        assertEquals(Duration.ZERO, events.expectReconnecting(5).delay());
+        events.expectReconnecting(6);
+        scheduledWithin(2); // the backoff doubles per round, not per attempt
+
+        attempts.add(this::welcomed);
+        clock.advance(MAX.toNanos());
+        assertEquals(List.of(A, B, C, A, B, C, A), dialled);
+        events.expect(ConnectionState.CONNECTED);
+        assertSame(A, conductor.connectedRouter());
+
+        supervisor.onDisconnect(link, null);
+        events.expect(ConnectionState.DISCONNECTED);
+        assertEquals(Duration.ZERO, events.expectReconnecting(1).delay(), "a WELCOME starts the count afresh");
+        attempts.add(this::welcomed);
+        runDueNow();
+        events.expect(ConnectionState.CONNECTED);
+        assertEquals(B, lastDialled());
+        assertSame(B, conductor.connectedRouter());
+        assertEquals(List.of(A, A, B), events.routers());
+
+        supervisor.onDisconnect(link, null);
+        events.expect(ConnectionState.DISCONNECTED);
+        events.expectReconnecting(1);
+        attempts.add(this::welcomed);
+        runDueNow();
+        assertEquals(C, lastDialled(), "the one after the router lost, not the first of the list");
+        events.expect(ConnectionState.CONNECTED);
+        assertEquals(List.of(), events.pending());
+    }
+
+    @Test
+    void theFirstConnectTriesTheRoutersInOrderUntilOneWelcomesTheTerminal() throws Exception
+    {
+        start(ClientOptions.builder().routers(List.of(A, B, C)));
+        attempts.add(this::refused);
+        attempts.add(this::welcomed);
+        supervisor.connect(Duration.ofSeconds(5));
+        events.expect(ConnectionState.CONNECTED);
+        assertEquals(List.of(A, B), dialled);
+        assertSame(B, conductor.connectedRouter());
+        assertEquals(List.of(B), events.routers());
+        assertEquals(0, clock.pendingTasks());
+        assertEquals(List.of(), events.pending(), "no reconnect is announced before the first WELCOME");
+    }
+
+    @Test
+    void aFirstConnectFailsOnlyWhenEveryRouterFailedAndNamesEachOnesReason()
+    {
+        start(ClientOptions.builder().routers(List.of(A, B)));
+        attempts.add(this::refused);
+        attempts.add(() ->
+        {
+            final EmbeddedChannel ch = new EmbeddedChannel();
+            channels.add(ch);
+            link = new RouterProxy(ch, lastDialled());
+            conductor.onActive(link);
+            supervisor.onDisconnect(link, new EmcommException("router error SHUTTING_DOWN: going away", ErrorCode.SHUTTING_DOWN, null));
+        });
+        final EmcommException failure = assertThrows(EmcommException.class, () -> supervisor.connect(Duration.ofSeconds(5)));
+        assertEquals("none of the routers node-a:7400, node-b:7400 welcomed terminal uav-7: cannot reach the router at " +
+            "node-a:7400: connection refused; router error SHUTTING_DOWN: going away", failure.getMessage());
+        assertEquals(ErrorCode.SHUTTING_DOWN, failure.errorCode());
+        assertEquals(List.of(A, B), dialled);
+        assertEquals(0, clock.pendingTasks());
+        assertEquals(1, released);
+        assertEquals(ConnectionState.CLOSED, conductor.state());
+    }
+
+    @Test
+    void aLoginRefusedByTheFirstRouterIsNotTriedOnTheNext()
+    {
+        start(ClientOptions.builder().routers(List.of(A, B)));
+        final EmcommException refusedLogin = new EmcommException("router error AUTHENTICATION_FAILED: bad token",
+            ErrorCode.AUTHENTICATION_FAILED, null);
+        attempts.add(() ->
+        {
+            final EmbeddedChannel ch = new EmbeddedChannel();
+            channels.add(ch);
+            link = new RouterProxy(ch, lastDialled());
+            conductor.onActive(link);
+            supervisor.onFatalError(Error.newBuilder().setCode(ErrorCode.AUTHENTICATION_FAILED).setMessage("bad token").setFatal(true).build());
+            supervisor.onDisconnect(link, refusedLogin);
+        });
+        assertSame(refusedLogin, assertThrows(EmcommException.class, () -> supervisor.connect(Duration.ofSeconds(5))));
+        assertEquals(List.of(A), dialled, "every node of a site would refuse the same credential");
     }
 }

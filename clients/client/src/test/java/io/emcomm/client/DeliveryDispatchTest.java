@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(10)
 class DeliveryDispatchTest
 {
+    private static final java.net.InetSocketAddress ROUTER = java.net.InetSocketAddress.createUnresolved("127.0.0.1", 7400);
+
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final List<Delivery> delivered = new ArrayList<>();
     private final ReplayBook replays = new ReplayBook();
@@ -84,12 +86,12 @@ class DeliveryDispatchTest
     void withoutAListenerADeliveryIsAcknowledgedAtOnceAndWithAutoAckOffNotAtAll() throws Exception
     {
         final DeliveryDispatch auto = dispatch(options());
-        auto.welcomed(new RouterProxy(channel));
+        auto.welcomed(new RouterProxy(channel, ROUTER));
         auto.onDelivery(channel, item(0, 21));
         assertEquals(21, OutboundFrames.single(channel).parse(DeliveryAck::parseFrom).getJournalIndex());
 
         final DeliveryDispatch manual = dispatch(options().autoAck(false).deliveryListener(delivered::add));
-        manual.welcomed(new RouterProxy(channel));
+        manual.welcomed(new RouterProxy(channel, ROUTER));
         manual.onDelivery(channel, item(0, 22));
         assertEquals(1, delivered.size());
         assertEquals(List.of(), OutboundFrames.drain(channel), "the application acknowledges");
@@ -106,7 +108,7 @@ class DeliveryDispatchTest
     @Test
     void theProxySaysHelloWithTheTerminalsIdentityAndStampsHeartbeats() throws Exception
     {
-        final RouterProxy proxy = new RouterProxy(channel);
+        final RouterProxy proxy = new RouterProxy(channel, ROUTER);
         proxy.hello(options().linkProfile("beidou").credential("t0ken").clientName("console/2").build());
         final Hello hello = OutboundFrames.single(channel).parse(Hello::parseFrom);
         assertEquals("cp-5201", hello.getTerminalId());
