@@ -52,7 +52,7 @@ final class DemoSite implements AutoCloseable
         {
             site.progress("starting " + BROKERS + " Kafka brokers (KRaft, one JVM each) in " + dir.resolve("kafka"));
             site.kafka = LocalKafkaCluster.start(ClusterSettings.of(dir.resolve("kafka"), BROKERS).basePort(0)
-                .progress(line -> site.progress("kafka: " + line)));
+                .progress(line -> site.progress("kafka: " + line + (line.startsWith("waiting") ? " (20-40 s on a small machine)" : ""))));
             site.brokersSeconds = site.elapsed();
             site.progress("kafka: " + BROKERS + " brokers ready at " + site.kafka.bootstrapServers());
             // the nodes create the topics (the first one to start wins): a node that creates the journal topic also
