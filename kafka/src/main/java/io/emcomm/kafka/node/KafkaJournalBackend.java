@@ -9,9 +9,11 @@ import io.emcomm.kafka.journal.OffsetMirror;
 import io.emcomm.kafka.terminals.KafkaCursorStoreConfig;
 import io.emcomm.router.JournalBackend;
 import io.emcomm.router.admin.ClusterStatus;
+import io.emcomm.router.admin.ClusterTerminal;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.config.StartFailure;
 import io.emcomm.router.journal.Journal;
+import io.emcomm.router.journal.RetainedQueue;
 import io.emcomm.router.sequence.OrderedLog;
 import io.emcomm.router.sequence.Sequencer;
 import io.emcomm.router.terminal.ClusterCursorStore;
@@ -171,6 +173,13 @@ final class KafkaJournalBackend implements JournalBackend
         }
     }
 
+    /** {@inheritDoc} The mirror: the router's retention settings apply to it (the topic has its own). */
+    @Override
+    public RetainedQueue retainedQueue()
+    {
+        return mirror;
+    }
+
     @Override
     public Journal journal()
     {
@@ -238,8 +247,8 @@ final class KafkaJournalBackend implements JournalBackend
     }
 
     /**
-     * {@inheritDoc} The apply loop's offsets, lag and produce-to-apply latency (values it keeps anyway), and this
-     * node's terminal claims and takeovers. Before the loop starts: nothing applied, lag 0.
+     * {@inheritDoc} The apply loop's offsets, lag and produce-to-apply latency (values it keeps anyway), this
+     * node's terminal claims, takeovers and failovers, and where the cluster's terminals are by node. Before the loop starts: nothing applied, lag 0.
      */
     @Override
     public ClusterStatus clusterStatus()
@@ -249,10 +258,19 @@ final class KafkaJournalBackend implements JournalBackend
         if (a == null)
         {
             return new ClusterStatus("kafka", bootstrap, mirror.lastOffset(), mirror.lastOffset() + 1, 0, 0, 0,
-                terminals.claims(), terminals.takeovers());
+                terminals.claims(), terminals.takeovers(), terminals.failovers(), terminals.terminalsHere(),
+                terminals.terminalsByNode());
         }
         return new ClusterStatus("kafka", bootstrap, a.appliedOffset(), a.endOffset(), a.lag(), a.lastLatencyMicros(),
-            a.maxLatencyMicros(), terminals.claims(), terminals.takeovers());
+            a.maxLatencyMicros(), terminals.claims(), terminals.takeovers(), terminals.failovers(),
+            terminals.terminalsHere(), terminals.terminalsByNode());
+    }
+
+    /** {@inheritDoc} From the terminals topic as this node's reader has read it (every node reads all of it). */
+    @Override
+    public ClusterTerminal clusterTerminal(final String terminalId)
+    {
+        return terminals.where(terminalId);
     }
 
     /** The apply loop (so far), for tests and status. */
