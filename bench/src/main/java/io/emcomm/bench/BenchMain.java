@@ -29,7 +29,7 @@ import java.util.Map;
  * The bench command line.
  *
  * <pre>
- *   compare [--duration SECONDS] [--json FILE] [--out DIR] [--scenarios NAME...] [--systems NAME...]
+ *   compare [--duration SECONDS] [--json FILE] [--out DIR] [--scenarios NAME|GROUP...] [--systems NAME...]
  *           [--search-trials N] [--slo-p99-ms MS] [--connections N] [--smoke]
  *   jmh [JMH options]          e.g. jmh -prof gc FrameCodec
  *   soak --duration DURATION [--terminals N] [--interval SECONDS] [--out DIR]
@@ -82,6 +82,8 @@ public final class BenchMain
         out.println("       bench jmh [JMH options]     (e.g. jmh -prof gc -f 1 FrameCodec)");
         out.println("       bench soak --duration DURATION [--terminals N] [--interval SECONDS] [--out DIR]");
         out.println("scenarios: " + String.join(" ", Scenarios.NAMES));
+        out.println("           (without --scenarios: all but " + String.join(" ", Scenarios.CLUSTER) + ")");
+        Scenarios.GROUPS.forEach((group, names) -> out.println("groups:    " + group + " = " + String.join(" ", names)));
         out.println("systems:   " + String.join(" ", Systems.NAMES));
     }
 
@@ -94,7 +96,7 @@ public final class BenchMain
         // never land in the source tree by accident.
         Path outDir = java.nio.file.Files.isDirectory(Path.of("bench", "target")) ? Path.of("bench", "target", "results")
             : Path.of("bench-results");
-        List<String> scenarios = Scenarios.NAMES;
+        List<String> scenarios = Scenarios.DEFAULT;
         List<String> systems = Systems.NAMES;
         Integer searchTrials = null;
         Long sloMillis = null;

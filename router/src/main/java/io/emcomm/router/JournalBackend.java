@@ -77,6 +77,29 @@ public interface JournalBackend extends AutoCloseable
         return null;
     }
 
+    /**
+     * Where one terminal is in the cluster: the node of its newest claim, as this node has read the cluster's
+     * terminals record. Any thread; does not wait for the cluster.
+     *
+     * @param terminalId the terminal
+     * @return its place, or null when the cluster has no claim of it (the default: the backend keeps no terminals)
+     */
+    default io.emcomm.router.admin.ClusterTerminal clusterTerminal(final String terminalId)
+    {
+        return null;
+    }
+
+    /**
+     * The node's mirror as retention sees it: {@code emcomm.journal.retention.*} delete its oldest roll files as they
+     * do the router's own journal's (a terminal's cursor holds them against the age limit, the size limit wins).
+     *
+     * @return the mirror's queue and index map, or null when the backend's journal needs no retention (the default)
+     */
+    default io.emcomm.router.journal.RetainedQueue retainedQueue()
+    {
+        return null;
+    }
+
     /** One line for the status report: where the node stands in the log. */
     default String describe()
     {

@@ -5,7 +5,7 @@ import io.emcomm.router.admin.RouterMetrics;
 import io.emcomm.router.admin.StatusReport;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.terminal.TerminalState;
-import io.emcomm.router.journal.ChronicleJournal;
+import io.emcomm.router.journal.RetainedQueue;
 import io.emcomm.router.journal.JournalRetention;
 import io.emcomm.router.journal.RetentionFloor;
 import io.emcomm.router.session.Session;
@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the people who run the router need beside the routing: metrics, the admin HTTP endpoint, journal
- * retention and the disk guard's checks. A node on a Kafka journal (issue 15) gets all but retention: its mirror is
- * kept whole for now, and {@link #retention()} is null there. Everything here runs on one scheduled control-plane thread
+ * retention and the disk guard's checks. On a node of a Kafka cluster (issue 15) retention applies to the node's
+ * mirror of the cluster's log, under the same settings ({@code emcomm.journal.retention.*}): the cluster's topic has
+ * its own. Everything here runs on one scheduled control-plane thread
  * ({@code emcomm-ops}) or the admin server's own event loop, never on the routing event loops.
  */
 public final class OperatorServices implements AutoCloseable
@@ -33,8 +34,8 @@ public final class OperatorServices implements AutoCloseable
     private final ScheduledExecutorService scheduler;
     private final AdminServer admin;
 
-    /** @param journal the router's own journal, or null on a Kafka node (no retention) */
-    OperatorServices(final Router router, final ChronicleJournal journal)
+    /** @param journal the queue retention keeps in bounds: the router's own journal or a Kafka node's mirror; null for none */
+    OperatorServices(final Router router, final RetainedQueue journal)
     {
         this.router = router;
         final RouterConfig config = router.config();
@@ -99,7 +100,7 @@ public final class OperatorServices implements AutoCloseable
     /**
      * One retention pass now (it also runs every {@code emcomm.journal.retention.interval.ms}).
      *
-     * @return roll files deleted (0 on a Kafka node, which has no retention yet).
+     * @return roll files deleted (0 without retention).
      */
     public int runRetention()
     {
@@ -119,7 +120,7 @@ public final class OperatorServices implements AutoCloseable
         }
     }
 
-    /** @return the journal's retention, or null on a Kafka node (its mirror has none yet) */
+    /** @return the journal's retention (of a Kafka node's mirror on a node), or null when there is none */
     public JournalRetention retention()
     {
         return retention;

@@ -9,6 +9,7 @@ import io.emcomm.router.delivery.DeliveryContext;
 import io.emcomm.router.delivery.OutboundBudget;
 import io.emcomm.router.terminal.ChronicleCursorStore;
 import io.emcomm.router.journal.ChronicleJournal;
+import io.emcomm.router.journal.RetainedQueue;
 import io.emcomm.router.journal.DiskGuard;
 import io.emcomm.router.journal.GuardedJournal;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
@@ -87,7 +88,7 @@ public final class Router implements AutoCloseable, RouterView
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final DiskGuard diskGuard;
     private final OutboundBudget outboundBudget;
-    /** Metrics, admin, and retention with a Chronicle journal (a Kafka node's mirror has none yet: issue 15). */
+    /** Metrics, admin, and retention of the journal (a Kafka node's: of its mirror). */
     private final OperatorServices operations;
     /** The replicated journal this node is part of, or null when the journal is its own ({@code emcomm.journal.backend}). */
     private final JournalBackend backend;
@@ -127,8 +128,8 @@ public final class Router implements AutoCloseable, RouterView
             {
                 if (config.federation().hasUplink())
                 {
-                    throw new StartFailure("emcomm.uplink: a router node on a Kafka journal cannot federate yet "
-                        + "(imports are not journaled through the cluster; issue 15)");
+                    throw new StartFailure("emcomm.uplink is not supported with emcomm.journal.backend=kafka (a node of a "
+                        + "site's cluster takes no peer links: imports are not journaled through the cluster's log; docs/cluster.md)");
                 }
                 final JournalBackend.Provider provider = start.journalBackend() != null ? start.journalBackend()
                     : JournalBackend.provider(config.journal().backend());
@@ -189,7 +190,8 @@ public final class Router implements AutoCloseable, RouterView
             {
                 opened.startApplying(sequencer); // publishes are taken only with this node's view caught up
             }
-            operations = new OperatorServices(this, chronicle); // chronicle null on a Kafka node: no retention
+            // retention of the router's journal, or of a Kafka node's mirror of the cluster's log (issue 15)
+            operations = new OperatorServices(this, chronicle != null ? RetainedQueue.of(chronicle) : opened.retainedQueue());
         }
         catch (final RuntimeException | Error ex)
         {
@@ -453,9 +455,16 @@ public final class Router implements AutoCloseable, RouterView
         return backend == null ? null : backend.clusterStatus();
     }
 
+    /** {@inheritDoc} The journal backend's answer; null with the router's own journal. */
+    @Override
+    public io.emcomm.router.admin.ClusterTerminal clusterTerminal(final String terminalId)
+    {
+        return backend == null ? null : backend.clusterTerminal(terminalId);
+    }
+
     /**
-     * Metrics, admin endpoint and the disk guard's schedule, and retention with the router's own journal (a Kafka
-     * node's mirror has no retention yet: issue 15). Null only while starting or after a failed start.
+     * Metrics, admin endpoint, the disk guard's schedule and retention (of the router's journal, or of a Kafka node's
+     * mirror). Null only while starting or after a failed start.
      */
     public OperatorServices operations()
     {

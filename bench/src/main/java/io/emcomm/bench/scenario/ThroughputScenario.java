@@ -7,6 +7,7 @@ import io.emcomm.bench.load.TrialResult;
 import io.emcomm.bench.load.TrialRunner;
 import io.emcomm.bench.sut.BenchClient;
 import io.emcomm.bench.sut.Capability;
+import io.emcomm.bench.sut.Cluster;
 import io.emcomm.bench.sut.ClientSpec;
 import io.emcomm.bench.sut.Destination;
 import io.emcomm.bench.sut.Federation;
@@ -232,6 +233,72 @@ final class ThroughputScenario implements Scenario
             t.flash = Topology.single(flash, channel, true);
             return t;
         });
+    }
+
+    /**
+     * Across a cluster on one site (issue 15): a publisher on node 1 sends to a channel one subscriber subscribed to on
+     * node 2, so every message crosses the cluster: for EmComm it is journaled in the Kafka cluster (acks=all,
+     * replication 3) and applied by node 2, which delivers it; for core NATS it crosses the route between two servers.
+     */
+    static Scenario acrossCluster()
+    {
+        return new ThroughputScenario("cluster_1to1", Capability.CLUSTER_PUB_SUB, (system, settings, sink, prefix) ->
+        {
+            final Topology t = new Topology();
+            try
+            {
+                final Cluster cluster = t.own(startCluster(system, "cluster_1to1", settings));
+                final Destination channel = Destination.channel(prefix + "one");
+                t.add(cluster.connect(1, ClientSpec.subscriber(prefix + "sub", sink))).subscribe(channel.name());
+                final BenchClient publisher = t.add(cluster.connect(0, ClientSpec.publisher(prefix + "pub")));
+                t.source = Topology.single(publisher, channel, false);
+                return t;
+            }
+            catch (final Exception ex)
+            {
+                t.close(); // a client that did not connect must not leave five processes running for the rest of the run
+                throw ex;
+            }
+        });
+    }
+
+    /**
+     * {@link #persisted()} on a cluster (issue 15): one publisher on node 1, its publishes acknowledged once replicated:
+     * EmComm's once committed in the Kafka cluster (acks=all, min.insync.replicas=2 of 3) and applied by node 1;
+     * JetStream's once the R3 stream's Raft group has them on a quorum (2 of 3).
+     */
+    static Scenario persistedInCluster()
+    {
+        return new ThroughputScenario("cluster_persisted", Capability.CLUSTER_PERSISTED, (system, settings, sink, prefix) ->
+        {
+            final Topology t = new Topology();
+            try
+            {
+                final Cluster cluster = t.own(startCluster(system, "cluster_persisted", settings));
+                final ClientSpec spec = new ClientSpec(prefix + "pub", "52", false, false, true, PERSISTED_WINDOW,
+                    MessageListener.IGNORE, sink);
+                final BenchClient publisher = t.add(cluster.connect(0, spec));
+                t.source = Topology.single(publisher, Destination.channel(prefix + "stored"), false);
+                return t;
+            }
+            catch (final Exception ex)
+            {
+                t.close();
+                throw ex;
+            }
+        });
+    }
+
+    /** Starts the system's cluster for scenario {@code name}, saying what it started on the progress stream. */
+    static Cluster startCluster(final SystemUnderTest system, final String name, final BenchSettings settings)
+        throws Exception
+    {
+        final Cluster cluster = system.cluster(name);
+        if (settings.progress() != null)
+        {
+            settings.progress().println(name + " on " + system.name() + ": " + cluster.describe());
+        }
+        return cluster;
     }
 
     /** Publishes that must be stored and acknowledged; the receipt is the acknowledgement. */

@@ -67,6 +67,12 @@ final class ChildJvm implements AutoCloseable
         return port;
     }
 
+    /** The child's operating-system process id. */
+    long pid()
+    {
+        return process.pid();
+    }
+
     Footprint footprint() throws IOException
     {
         final String line = process.command(ChildControl.HEAP_COMMAND, ChildControl.HEAP_REPLY, Duration.ofSeconds(30));

@@ -50,7 +50,7 @@ public final class EmcommSystem implements SystemUnderTest
     {
         return syncToDisk ? EnumSet.of(Capability.PERSISTED)
             : EnumSet.of(Capability.PUB_SUB, Capability.PERSISTED, Capability.REPLAY, Capability.IDLE_CONNECTIONS,
-                Capability.FEDERATION);
+                Capability.FEDERATION, Capability.CLUSTER_PERSISTED, Capability.CLUSTER_PUB_SUB);
     }
 
     @Override
@@ -77,6 +77,20 @@ public final class EmcommSystem implements SystemUnderTest
             throw new IllegalStateException("start the system first");
         }
         return EmcommFederation.start(label, regions, uplinkProfile, workDir.resolve(label), workDir.resolve("data"));
+    }
+
+    /**
+     * Router nodes on a 3-broker Kafka cluster beside this router (which idles meanwhile, as for a federation), brokers'
+     * and nodes' data under {@code data/} so it is discarded.
+     */
+    @Override
+    public Cluster cluster(final String label) throws Exception
+    {
+        if (workDir == null)
+        {
+            throw new IllegalStateException("start the system first");
+        }
+        return EmcommCluster.start(label, workDir.resolve(label), workDir.resolve("data").resolve(label));
     }
 
     @Override

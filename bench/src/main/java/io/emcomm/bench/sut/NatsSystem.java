@@ -43,6 +43,7 @@ public final class NatsSystem implements SystemUnderTest
     private final AtomicLong slowConsumerEvents = new AtomicLong();
     private ServerProcess server;
     private int port;
+    private Path workDir;
 
     private NatsSystem(final boolean jetStream)
     {
@@ -68,8 +69,8 @@ public final class NatsSystem implements SystemUnderTest
     @Override
     public Set<Capability> capabilities()
     {
-        return jetStream ? EnumSet.of(Capability.PERSISTED, Capability.REPLAY)
-            : EnumSet.of(Capability.PUB_SUB, Capability.IDLE_CONNECTIONS);
+        return jetStream ? EnumSet.of(Capability.PERSISTED, Capability.REPLAY, Capability.CLUSTER_PERSISTED)
+            : EnumSet.of(Capability.PUB_SUB, Capability.IDLE_CONNECTIONS, Capability.CLUSTER_PUB_SUB);
     }
 
     @Override
@@ -90,16 +91,47 @@ public final class NatsSystem implements SystemUnderTest
             try (Connection admin = Nats.connect(options("bench-admin")))
             {
                 final JetStreamManagement management = admin.jetStreamManagement();
-                management.addStream(StreamConfiguration.builder()
-                    .name(STREAM)
-                    .subjects("bench.>", "term.>", "up.>")
-                    .storageType(StorageType.File)
-                    .build());
+                management.addStream(stream(1));
             }
         }
+        this.workDir = workDir;
+    }
+
+    /** The stream every JetStream publish lands in: file storage, {@code replicas} copies (1 alone, 3 in a cluster). */
+    static StreamConfiguration stream(final int replicas)
+    {
+        return StreamConfiguration.builder()
+            .name(STREAM)
+            .subjects("bench.>", "term.>", "up.>")
+            .storageType(StorageType.File)
+            .replicas(replicas)
+            .build();
+    }
+
+    /**
+     * Three clustered nats-servers beside this one (which idles meanwhile): with JetStream and an R3 file stream for
+     * {@code jetstream}, core only for {@code nats}; stores under {@code jetstream/} so they are discarded.
+     */
+    @Override
+    public Cluster cluster(final String label) throws Exception
+    {
+        if (workDir == null)
+        {
+            throw new IllegalStateException("start the system first");
+        }
+        return NatsCluster.start(label, jetStream, workDir.resolve(label), workDir.resolve("jetstream").resolve(label));
     }
 
     Options options(final String connectionName)
+    {
+        return options(port, connectionName, slowConsumerEvents);
+    }
+
+    /**
+     * Options of every harness connection to the server at {@code port}: no reconnect (a lost server fails the trial),
+     * slow-consumer events (the client dropping messages) counted in {@code slowConsumers}.
+     */
+    static Options options(final int port, final String connectionName, final AtomicLong slowConsumers)
     {
         return new Options.Builder()
             .server("nats://127.0.0.1:" + port)
@@ -110,7 +142,7 @@ public final class NatsSystem implements SystemUnderTest
                 @Override
                 public void slowConsumerDetected(final Connection conn, final io.nats.client.Consumer consumer)
                 {
-                    slowConsumerEvents.incrementAndGet();
+                    slowConsumers.incrementAndGet();
                 }
             })
             .build();

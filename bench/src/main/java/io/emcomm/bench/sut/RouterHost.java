@@ -11,13 +11,19 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Child-JVM entry point that runs one EmComm router for the harness, through the router's public API.
  * Usage: {@code RouterHost <dataDir> <NONE|BATCH> [<routerId> <region> [<uplinkHost:port> <uplinkRouterId> <profile|->]]}
- * (the optional part: one router of a federation, docs/protocol.md section 14, started by {@link EmcommFederation}).
+ * (the optional part: one router of a federation, docs/protocol.md section 14, started by {@link EmcommFederation}), or
+ * {@code RouterHost <dataDir> <NONE|BATCH> <routerId> --kafka <bootstrap>}: one router node of a site on a Kafka cluster
+ * (issue 15, docs/cluster.md; {@code emcomm.journal.backend=kafka}, {@code emcomm.kafka.bootstrap}), started by
+ * {@link EmcommCluster}.
  */
 public final class RouterHost
 {
     private RouterHost()
     {
     }
+
+    /** Marks the arguments of a router node on a Kafka cluster ({@link EmcommCluster}). */
+    static final String KAFKA_OPTION = "--kafka";
 
     /** How long a federated router waits for its uplink before it gives up starting. */
     private static final long UPLINK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -27,7 +33,8 @@ public final class RouterHost
      * {@code args[1]}, no admin endpoint, further tuned by {@code -Demcomm.*} properties; with {@code args[2..3]} under
      * that router id and region, and with {@code args[4..6]} linked to a parent router (uplink profile {@code -} for
      * unshaped), announcing its port only once the uplink is up (or exiting with status 3 after 30 s). Announces the
-     * port on stdout and runs until the harness says stop or closes stdin.
+     * port on stdout and runs until the harness says stop or closes stdin. With {@code args[3..4] = --kafka <bootstrap>}
+     * a node on that Kafka cluster instead (it announces its port once it has applied the journal and taken connections).
      */
     public static void main(final String[] args) throws Exception
     {
@@ -40,11 +47,17 @@ public final class RouterHost
             .journalSync(JournalSync.valueOf(args[1]))
             .routerId(args.length > 2 ? args[2] : "emcomm-bench")
             .adminPort(-1); // no admin endpoint: several routers may run at once, and none is scraped
-        if (args.length > 3)
+        final boolean kafka = args.length > 4 && KAFKA_OPTION.equals(args[3]);
+        if (kafka)
+        {
+            // as `emcomm router --kafka` does: the journal is the site's topic, the data folder this node's mirror of it
+            builder.kafka(args[4]);
+        }
+        else if (args.length > 3)
         {
             builder.region(args[3]);
         }
-        final boolean linked = args.length > 6;
+        final boolean linked = !kafka && args.length > 6;
         if (linked)
         {
             builder.uplink(args[4], args[5]).uplinkProfile("-".equals(args[6]) ? "" : args[6]).uplinkReconnectMaxMs(500);

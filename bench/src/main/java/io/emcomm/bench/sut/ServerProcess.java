@@ -152,6 +152,12 @@ final class ServerProcess implements AutoCloseable
         throw new IOException(name + " did not listen on port " + port + " within " + timeout + "; see " + log);
     }
 
+    /** The operating-system process id. */
+    long pid()
+    {
+        return process.pid();
+    }
+
     /** Resident set size of the process from /proc, or -1. */
     long rssBytes()
     {

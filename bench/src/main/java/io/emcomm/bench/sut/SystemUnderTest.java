@@ -57,6 +57,17 @@ public interface SystemUnderTest extends AutoCloseable
         throw new UnsupportedOperationException(name() + " has no federation of linked servers here");
     }
 
+    /**
+     * Starts a cluster of this system on one site ({@link Cluster}), with its files under this system's work folder;
+     * the scenario closes it. Only systems with {@link Capability#CLUSTER_PERSISTED} or {@link Capability#CLUSTER_PUB_SUB}.
+     *
+     * @param label unique per scenario: names the cluster's processes, logs and data folders.
+     */
+    default Cluster cluster(final String label) throws Exception
+    {
+        throw new UnsupportedOperationException(name() + " has no cluster here");
+    }
+
     /** Memory of the server process now (after a full GC for a JVM server). */
     Footprint footprint() throws Exception;
 

@@ -18,6 +18,7 @@ public final class Systems
         FACTORIES.put("nats", NatsSystem::core);
         FACTORIES.put("jetstream", NatsSystem::jetStream);
         FACTORIES.put("mosquitto", MosquittoSystem::new);
+        FACTORIES.put("kafka", KafkaSystem::new);
     }
 
     public static final List<String> NAMES = List.copyOf(FACTORIES.keySet());

@@ -56,8 +56,8 @@ class CompareSmokeTest
     {
         final List<String> systems = Systems.NAMES.stream().filter(Systems::installed).toList();
         final BenchSettings settings = BenchSettings.smoke(out, System.out);
-        // the federation scenarios start routers of their own: their own test below
-        final List<String> names = Scenarios.NAMES.stream().filter(n -> !Scenarios.FEDERATION.contains(n)).toList();
+        // the federation scenarios start routers of their own: their own test below; the cluster ones: ClusterScenariosTest
+        final List<String> names = Scenarios.DEFAULT.stream().filter(n -> !Scenarios.FEDERATION.contains(n)).toList();
         final Results results = new Comparison(settings, System.out).run(systems, names);
 
         assertTrue(results.skipped().isEmpty(), "no installed system may be skipped: " + results.skipped());

@@ -1,5 +1,6 @@
 package io.emcomm.cli;
 
+import io.emcomm.client.ClientOptions;
 import io.emcomm.protocol.address.Address;
 import io.emcomm.protocol.address.AddressException;
 import io.emcomm.protocol.region.RegionCode;
@@ -8,13 +9,16 @@ import io.emcomm.protocol.wire.TerminalKind;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -243,6 +247,42 @@ final class Converters
         public HostPort convert(final String value)
         {
             return HostPort.parse(value);
+        }
+    }
+
+    /**
+     * The router nodes a terminal may use, in the order to try them: {@code HOST:PORT[,HOST:PORT...]}, each entry
+     * also {@code HOST} (port 7400) or {@code :PORT} (127.0.0.1), parsed by {@link ClientOptions#parseRouters} and
+     * given to {@link ClientOptions.Builder#routers}. Prints as written, without blanks.
+     */
+    record Routers(List<InetSocketAddress> addresses)
+    {
+        static Routers parse(final String text)
+        {
+            try
+            {
+                return new Routers(ClientOptions.parseRouters(text));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new TypeConversionException(ex.getMessage());
+            }
+        }
+
+        @Override
+        public String toString()
+        {
+            return addresses.stream().map(a -> (a.getHostString().indexOf(':') >= 0 ? "[" + a.getHostString() + "]" :
+                a.getHostString()) + ":" + a.getPort()).collect(Collectors.joining(","));
+        }
+    }
+
+    static final class RoutersConverter implements ITypeConverter<Routers>
+    {
+        @Override
+        public Routers convert(final String value)
+        {
+            return Routers.parse(value);
         }
     }
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -129,6 +130,12 @@ final class ListenCommand implements Callable<Integer>
                     {
                         reconnecting(attempt, delay, err);
                     }
+
+                    @Override
+                    public void onConnected(final InetSocketAddress router)
+                    {
+                        reconnected(router, err);
+                    }
                 })
                 .build());
         }
@@ -144,7 +151,8 @@ final class ListenCommand implements Callable<Integer>
             {
                 subscribe(client);
             }
-            err.println("listening as " + client.terminalId() + " on " + terminal.router +
+            final InetSocketAddress router = client.connectedRouter();
+            err.println("listening as " + client.terminalId() + " on " + (router == null ? terminal.router : hostPort(router)) +
                 (subscriptions.isEmpty() ? "" : ", subscribed to " + String.join(" ", subscriptions)) +
                 (noAck ? " (not acknowledging)" : ""));
             err.flush();
@@ -220,7 +228,26 @@ final class ListenCommand implements Callable<Integer>
         err.flush();
     }
 
-    /** Dispatch thread. The first CONNECTED is the login that {@link #call()} reports itself. */
+    /**
+     * Dispatch thread, after every CONNECTED: names the router that welcomed the terminal back, which after a failover
+     * is another one of the {@code --router} list. The first login is the one {@link #call()} reports itself.
+     */
+    private synchronized void reconnected(final InetSocketAddress router, final PrintWriter err)
+    {
+        if (disconnected)
+        {
+            disconnected = false;
+            err.println("reconnected to " + hostPort(router));
+            err.flush();
+        }
+    }
+
+    private static String hostPort(final InetSocketAddress router)
+    {
+        return router.getHostString() + ":" + router.getPort();
+    }
+
+    /** Dispatch thread. */
     private synchronized void onStateChange(final ConnectionState state, final Throwable cause, final PrintWriter err,
         final CompletableFuture<Integer> outcome)
     {
@@ -228,11 +255,7 @@ final class ListenCommand implements Callable<Integer>
         {
             case CONNECTED ->
             {
-                if (disconnected)
-                {
-                    disconnected = false;
-                    err.println("reconnected to " + terminal.router);
-                }
+                // said by reconnected(), which names the router of a list that took the terminal back
             }
             case DISCONNECTED ->
             {

@@ -9,7 +9,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Who this command connects as, and where: {@code --router --id --kind --region}, plus how to reach the router
+ * Who this command connects as, and where: {@code --router --id --kind --region} ({@code --router} takes one router
+ * or the nodes of a cluster, {@link Converters.Routers}), plus how to reach the router
  * securely ({@link RouterAccessOptions}: TLS and credential). Commands that need an identity (send, listen)
  * insist on one; commands that only read (replay) get a default one.
  */
@@ -18,10 +19,11 @@ final class TerminalOptions
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = "--router", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7400",
-        converter = Converters.HostPortConverter.class,
-        description = "Router address (default: ${DEFAULT-VALUE}).")
-    Converters.HostPort router;
+    @Option(names = "--router", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = "127.0.0.1:7400",
+        converter = Converters.RoutersConverter.class,
+        description = "Router address (default: ${DEFAULT-VALUE}); for the nodes of a cluster, several, comma-separated: "
+            + "the client tries them in order and fails over to the next when one is lost.")
+    Converters.Routers router;
 
     @Option(names = "--id", paramLabel = "ID", description = "Terminal id: 1-64 of [A-Za-z0-9._-].")
     String id;
@@ -63,7 +65,7 @@ final class TerminalOptions
         try
         {
             return access.apply(ClientOptions.builder()
-                .router(router.host(), router.port())
+                .routers(router.addresses())
                 .terminal(terminalId, terminalKind, regionCode)
                 .clientName("emcomm-cli/0.1")
                 .linkProfile(linkProfile))

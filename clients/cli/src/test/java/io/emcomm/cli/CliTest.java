@@ -2,6 +2,7 @@ package io.emcomm.cli;
 
 import io.emcomm.cli.CliHarness.Capture;
 import io.emcomm.cli.CliHarness.Run;
+import io.emcomm.router.Router;
 import io.emcomm.testing.LeakWatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,6 +96,40 @@ class CliTest
             "--to", "up:520111", "--text", "anyone?");
         assertEquals(1, down.code());
         assertEquals("emcomm send: cannot reach the router at " + router + ": connection refused\n", down.err());
+    }
+
+    /** {@code --router a,b}: the nodes of a cluster, tried in order; a bad entry is one line that names it. */
+    @Test
+    void aCommandGivenSeveralRoutersUsesTheFirstThatAnswersAndABadEntryIsOneLineNamingIt() throws Exception
+    {
+        final String dead;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            dead = "127.0.0.1:" + probe.getLocalPort(); // closed at once: nothing listens there
+        }
+        try (Router live = Router.start(Router.Context.loopback(dir.resolve("live"))))
+        {
+            final String routers = dead + "," + "127.0.0.1:" + live.port();
+            final Run sent = cli("send", "--router", routers, "--id", "uav-1", "--kind", "air", "--region", "520111",
+                "--to", "up:520111", "--text", "on scene");
+            assertEquals(0, sent.code(), sent.err());
+            final long index = Long.parseLong(sent.out().trim());
+            final Run replayed = cli("replay", "--router", "127.0.0.1:" + live.port(), "--origin", "uav-1");
+            assertEquals(0, replayed.code(), replayed.err());
+            assertTrue(replayed.out().contains(" #" + index + " ROUTINE uav-1/1 "), "journaled by the live router: " + replayed.out());
+        }
+
+        final Run bad = cli("send", "--router", dead + ",b:http", "--id", "uav-1", "--kind", "air", "--region", "520111",
+            "--to", "up:520111", "--text", "x");
+        assertEquals(2, bad.code(), bad.err());
+        assertEquals("emcomm send: Invalid value for option '--router': bad router 'b:http' in '" + dead +
+            ",b:http': not HOST:PORT with a port in 1..65535", bad.err().lines().findFirst().orElseThrow());
+
+        final Run down = cli("send", "--router", dead + "," + dead, "--id", "uav-1", "--kind", "air", "--region", "520111",
+            "--to", "up:520111", "--text", "anyone?");
+        assertEquals(1, down.code());
+        assertEquals("emcomm send: none of the routers " + dead + ", " + dead + " welcomed terminal uav-1: cannot reach the router at " +
+            dead + ": connection refused; cannot reach the router at " + dead + ": connection refused\n", down.err());
     }
 
     @Test

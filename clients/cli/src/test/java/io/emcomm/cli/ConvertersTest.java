@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine.TypeConversionException;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,6 +63,20 @@ class ConvertersTest
         assertEquals(new Converters.HostPort("router.local", 7400), Converters.HostPort.parse("router.local"));
         assertThrows(TypeConversionException.class, () -> Converters.HostPort.parse("host:http"));
         assertThrows(TypeConversionException.class, () -> Converters.HostPort.parse("host:70000"));
+    }
+
+    @Test
+    void aRouterListParsesEveryEntryAndABadEntryIsNamedInOneLine()
+    {
+        final Converters.Routers routers = new Converters.RoutersConverter().convert("10.0.0.5:7401, node-b,:7402");
+        assertEquals(List.of(InetSocketAddress.createUnresolved("10.0.0.5", 7401), InetSocketAddress.createUnresolved("node-b", 7400),
+            InetSocketAddress.createUnresolved("127.0.0.1", 7402)), routers.addresses());
+        assertEquals("10.0.0.5:7401,node-b:7400,127.0.0.1:7402", routers.toString());
+        assertEquals("127.0.0.1:7400", Converters.Routers.parse("127.0.0.1:7400").toString(), "one router prints as before");
+        assertEquals("bad router 'b:http' in 'a:7400,b:http': not HOST:PORT with a port in 1..65535",
+            assertThrows(TypeConversionException.class, () -> Converters.Routers.parse("a:7400,b:http")).getMessage());
+        assertEquals("bad router 'host:70000': not HOST:PORT with a port in 1..65535",
+            assertThrows(TypeConversionException.class, () -> Converters.Routers.parse("host:70000")).getMessage());
     }
 
     @Test

@@ -68,6 +68,34 @@ class StatusCommandTest
         }
     }
 
+    /**
+     * Issue 15 item 6: {@code emcomm status --terminal ID} says where one terminal is. A router with its own journal
+     * answers for the terminals connected to it (a node of a Kafka cluster answers for every terminal of the cluster:
+     * KafkaClaimsTest); one it does not know is an error naming the terminal and the router, exit code not 0.
+     */
+    @Test
+    void statusOfOneTerminalNamesItsRouter() throws Exception
+    {
+        try (Router router = Router.start(new Router.Context().config(RouterConfig.loopback(dir).routerId("county-1").build()));
+             TestTerminal uav = TestTerminal.login(router.port(), "uav-1", TerminalKind.AIR, "520102"))
+        {
+            uav.sync();
+            final String admin = "127.0.0.1:" + router.adminPort();
+            assertEquals("terminal uav-1 on node county-1 (connected to this node)\n", cli("status", "--admin", admin,
+                "--terminal", "uav-1")[0]);
+            final JsonNode json = new ObjectMapper().readTree(cli("status", "--admin", admin, "--terminal", "uav-1", "--json")[0]);
+            assertEquals("county-1", json.get("node").asText());
+            assertTrue(json.get("connectedHere").asBoolean(), json.toString());
+
+            final StringWriter out = new StringWriter();
+            final StringWriter err = new StringWriter();
+            final int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                "status", "--admin", admin, "--terminal", "cp-9");
+            assertTrue(code != 0, "unknown terminal: " + out);
+            assertTrue(err.toString().contains("terminal cp-9 is not connected to router county-1"), err.toString());
+        }
+    }
+
     /** Issue 16, "Operations": one line per peer link, here the city's uplink while its parent is away. */
     @Test
     void statusPrintsOneLinePerPeerLink() throws Exception

@@ -101,6 +101,33 @@ class TerminalCliTest
     }
 
     @Test
+    void aListenerOnARouterListNamesTheRouterItFailsOverTo() throws Exception
+    {
+        final Router first = Router.start(new Router.Context().config(RouterConfig.loopback(dir.resolve("a")).build()));
+        try (Router second = Router.start(new Router.Context().config(RouterConfig.loopback(dir.resolve("b")).build())))
+        {
+            final String list = "127.0.0.1:" + first.port() + ",127.0.0.1:" + second.port();
+            final Capture listen = new Capture();
+            final CompletableFuture<Run> running = listen.start("listen", "--router", list, "--id", "cp-7", "--kind",
+                "command-post", "--region", "5201", "--count", "1", "--timeout", "60s");
+            awaitMatch(listen::err, Pattern.compile("listening as cp-7 on 127\\.0\\.0\\.1:" + first.port() + "\\b"));
+            first.close();
+            awaitMatch(listen::err, Pattern.compile("reconnected to 127\\.0\\.0\\.1:" + second.port() + "\\b"));
+            try (TestTerminal uav = TestTerminal.login(second.port(), "uav-1", TerminalKind.AIR, "520102"))
+            {
+                uav.publish(uav.text("after the failover", Precedence.ROUTINE, "terminal:cp-7").build());
+                final Run done = running.get(30, TimeUnit.SECONDS);
+                assertEquals(0, done.code(), done.err());
+                assertTrue(done.out().contains("text: after the failover"), done.out());
+            }
+        }
+        finally
+        {
+            first.close();
+        }
+    }
+
+    @Test
     void listenerReportsTheConnectionAndCountsEachMessageOnce() throws Exception
     {
         final Path data = dir.resolve("data");

@@ -547,7 +547,7 @@ final class ClientConductor
     private EmcommException frameTooLarge(final int frameBytes, final int limit)
     {
         return new EmcommException("message too large: its PUBLISH frame would be " + frameBytes +
-            " bytes, the router at " + (limitRouter == null ? options.routerAddress() : ClientOptions.describe(limitRouter)) + " accepts at most " + limit +
+            " bytes, the router at " + (limitRouter == null ? options.routerAddress() : RouterAddresses.describe(limitRouter)) + " accepts at most " + limit +
             " (max_frame_bytes in its WELCOME)", ErrorCode.FRAME_TOO_LARGE, null);
     }
 

@@ -194,7 +194,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
             if (!tls.isSuccess())
             {
                 // A handshake timeout arrives only as this event, not as an exception.
-                final EmcommException explained = LinkFailure.tls(tls.cause(), ClientOptions.describe(router), options.tlsCertificate() != null);
+                final EmcommException explained = LinkFailure.tls(tls.cause(), RouterAddresses.describe(router), options.tlsCertificate() != null);
                 closeWith(ctx, explained != null ? explained : tls.cause());
             }
             ctx.fireUserEventTriggered(evt);
@@ -221,7 +221,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable ex)
     {
-        final EmcommException tls = LinkFailure.tls(ex, ClientOptions.describe(router), options.tlsCertificate() != null);
+        final EmcommException tls = LinkFailure.tls(ex, RouterAddresses.describe(router), options.tlsCertificate() != null);
         if (tls != null)
         {
             closeWith(ctx, tls);

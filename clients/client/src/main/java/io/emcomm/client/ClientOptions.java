@@ -7,7 +7,6 @@ import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -127,73 +126,7 @@ public final class ClientOptions
      */
     public static List<InetSocketAddress> parseRouters(final String text)
     {
-        if (text == null || text.isBlank())
-        {
-            throw new IllegalArgumentException("no router given (HOST:PORT[,HOST:PORT...])");
-        }
-        final String[] entries = text.split(",", -1);
-        final List<InetSocketAddress> routers = new ArrayList<>(entries.length);
-        for (final String raw : entries)
-        {
-            final InetSocketAddress router = parseRouter(raw.trim());
-            if (router == null)
-            {
-                throw new IllegalArgumentException("bad router '" + raw.trim() + "'" +
-                    (entries.length > 1 ? " in '" + text + "'" : "") + ": not HOST:PORT with a port in 1..65535");
-            }
-            routers.add(router);
-        }
-        return List.copyOf(routers);
-    }
-
-    /** One entry of {@link #parseRouters}, or null when it is not one. */
-    private static InetSocketAddress parseRouter(final String entry)
-    {
-        if (entry.isEmpty())
-        {
-            return null; // "a,,b" or a trailing comma: a slip, not a wish for the default router
-        }
-        final int colon = entry.lastIndexOf(':');
-        final boolean bracketed = entry.startsWith("[");
-        final boolean hasPort = colon >= 0 && (!bracketed || colon > entry.indexOf(']')) &&
-            (bracketed || entry.indexOf(':') == colon);
-        String host = hasPort ? entry.substring(0, colon) : entry;
-        if (bracketed)
-        {
-            if (!host.endsWith("]") || host.length() < 3)
-            {
-                return null;
-            }
-            host = host.substring(1, host.length() - 1);
-        }
-        else if (host.indexOf(':') >= 0 || host.indexOf('[') >= 0 || host.indexOf(']') >= 0)
-        {
-            return null; // an IPv6 literal needs brackets, or its last group would be taken for the port
-        }
-        int port = DEFAULT_PORT;
-        if (hasPort)
-        {
-            try
-            {
-                port = Integer.parseInt(entry.substring(colon + 1));
-            }
-            catch (final NumberFormatException ex)
-            {
-                return null;
-            }
-        }
-        if (port < 1 || port > 65535 || host.chars().anyMatch(Character::isWhitespace))
-        {
-            return null;
-        }
-        return InetSocketAddress.createUnresolved(host.isEmpty() ? DEFAULT_HOST : host, port);
-    }
-
-    /** {@code host:port} of a router as it was given, for messages ({@link InetSocketAddress#toString} adds the IP). */
-    static String describe(final InetSocketAddress router)
-    {
-        final String host = router.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + router.getPort();
+        return RouterAddresses.parse(text);
     }
 
     public String terminalId()
@@ -314,7 +247,7 @@ public final class ClientOptions
     /** "host:port" of the first router, for messages. */
     String routerAddress()
     {
-        return describe(routers.get(0));
+        return RouterAddresses.describe(routers.get(0));
     }
 
     /** Receives every DELIVERY; may be null when the terminal only publishes. */
@@ -344,7 +277,7 @@ public final class ClientOptions
     @Override
     public String toString()
     {
-        return "ClientOptions{" + identity + " @ " + String.join(",", routers.stream().map(ClientOptions::describe).toList()) + (tls() ? " (TLS)" : "") + ", autoAck=" + autoAck + "}";
+        return "ClientOptions{" + identity + " @ " + String.join(",", routers.stream().map(RouterAddresses::describe).toList()) + (tls() ? " (TLS)" : "") + ", autoAck=" + autoAck + "}";
     }
 
     /** Collects and validates options. Not thread-safe. */
@@ -446,7 +379,11 @@ public final class ClientOptions
             return this;
         }
 
-        /** Reconnect delays start at {@code min} and double on each failed attempt up to {@code max}. */
+        /**
+         * Reconnect delays start at {@code min} and double on each failed attempt up to {@code max} (defaults 100 ms
+         * and 10 s); with several {@link #routers}, on each failed round of the list, failing over within a round at
+         * once.
+         */
         public Builder reconnectBackoff(final Duration min, final Duration max)
         {
             this.reconnect = new ReconnectPolicy(min, max);

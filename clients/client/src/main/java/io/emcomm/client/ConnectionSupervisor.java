@@ -24,8 +24,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Threads: the network thread reports connection events ({@link #onWelcome}, {@link #onFatalError},
  * {@link #onDisconnect}, {@link #onDialFailed}); any thread may call {@link #shutdown}. The attempt counter, the
- * router dialled and whether to reconnect are guarded by {@code this}, which is never held while calling out. Listener callbacks run
- * on the {@link Dispatcher}'s thread, in the order they happen.
+ * router dialled and whether to reconnect are guarded by {@code this}, which is never held while calling out.
+ * Listener callbacks run on the {@link Dispatcher}'s thread, in the order they happen.
  */
 final class ConnectionSupervisor
 {
@@ -112,8 +112,8 @@ final class ConnectionSupervisor
     /** "the router at host:port", or "none of the routers a:p, b:p" for a list, for the first connect's failure. */
     private String routersNamed()
     {
-        return routers.size() == 1 ? "the router at " + ClientOptions.describe(routers.get(0)) :
-            "none of the routers " + String.join(", ", routers.stream().map(ClientOptions::describe).toList());
+        return routers.size() == 1 ? "the router at " + RouterAddresses.describe(routers.get(0)) :
+            "none of the routers " + String.join(", ", routers.stream().map(RouterAddresses::describe).toList());
     }
 
     /** Dials the current router, unless the session has ended. */
@@ -133,7 +133,7 @@ final class ConnectionSupervisor
     /** A connection attempt to {@code router} failed before the connection was up. */
     void onDialFailed(final InetSocketAddress router, final Throwable why)
     {
-        final EmcommException cause = new EmcommException("cannot reach the router at " + ClientOptions.describe(router) +
+        final EmcommException cause = new EmcommException("cannot reach the router at " + RouterAddresses.describe(router) +
             ": " + LinkFailure.connectFailure(why), why);
         if (!firstWelcome.isDone())
         {
@@ -266,7 +266,7 @@ final class ConnectionSupervisor
             return; // not the current connection: the client closed it
         }
         final boolean wasConnected = loss.wasWelcomed();
-        final String router = ClientOptions.describe(lost.router());
+        final String router = RouterAddresses.describe(lost.router());
         final EmcommException why = cause instanceof EmcommException e && !wasConnected ? e :
             new EmcommException((wasConnected ? "connection to the router at " + router + " lost" :
                 "the router at " + router + " closed the connection before welcoming terminal " +

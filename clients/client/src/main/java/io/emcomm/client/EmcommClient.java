@@ -55,10 +55,12 @@ import java.util.concurrent.CompletableFuture;
 public interface EmcommClient extends AutoCloseable
 {
     /**
-     * Connects to the router and logs in. Returns once the router has welcomed the terminal.
+     * Connects to the router and logs in. Returns once the router has welcomed the terminal. With several routers
+     * ({@link ClientOptions.Builder#routers}) they are tried in order until one welcomes the terminal.
      *
-     * @throws EmcommException when the router cannot be reached within the connect timeout or refuses the
-     *                         terminal (bad id, region, kind); nothing is left running
+     * @throws EmcommException when no router can be reached within the connect timeout (with several, each
+     *                         router's reason is in the message) or one refuses the terminal (bad id, region, kind,
+     *                         credential); nothing is left running
      */
     static EmcommClient connect(final ClientOptions options)
     {

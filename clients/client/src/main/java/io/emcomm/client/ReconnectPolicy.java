@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * How a client waits between reconnect attempts: from {@code min}, doubling per failed attempt, up to {@code max},
- * jittered (see {@link Backoff}). Part of {@link ClientOptions}; immutable.
+ * jittered (see {@link Backoff}); with several routers, per failed round of the list, the attempts within a round
+ * going at once ({@link ConnectionSupervisor}). Part of {@link ClientOptions}; immutable.
  */
 record ReconnectPolicy(Duration min, Duration max)
 {

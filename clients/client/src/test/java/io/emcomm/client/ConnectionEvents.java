@@ -27,6 +27,7 @@ final class ConnectionEvents implements ConnectionListener
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final java.util.List<InetSocketAddress> routers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final BlockingQueue<InetSocketAddress> routersToTake = new LinkedBlockingQueue<>();
 
     @Override
     public void onStateChange(final ConnectionState state, final Throwable cause)
@@ -44,6 +45,18 @@ final class ConnectionEvents implements ConnectionListener
     public void onConnected(final InetSocketAddress router)
     {
         routers.add(router);
+        routersToTake.add(router);
+    }
+
+    /**
+     * The router of the next {@link #onConnected} not taken yet, waiting up to 10 s: it is told just after the
+     * CONNECTED that {@link #expect} may already have taken.
+     */
+    InetSocketAddress nextRouter() throws InterruptedException
+    {
+        final InetSocketAddress router = routersToTake.poll(10, TimeUnit.SECONDS);
+        assertNotNull(router, "no onConnected within 10 s");
+        return router;
     }
 
     /** The router of every {@link #onConnected}, in order (told after each CONNECTED). */

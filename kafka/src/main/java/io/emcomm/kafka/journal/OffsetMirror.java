@@ -1,6 +1,7 @@
 package io.emcomm.kafka.journal;
 
 import io.emcomm.router.journal.JournalReader;
+import io.emcomm.router.journal.RetainedQueue;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
@@ -39,10 +40,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * so the cycle is found in memory and every probe stays inside it. The cost, a few dozen probes per seek, falls on
  * a seek (a terminal's catch-up start, a replay), never on the per-message path.
  *
+ * <p>Retention: the router's {@code JournalRetention} deletes the oldest roll files as it does its own journal's
+ * ({@link RetainedQueue}: a cursor's cycle is found in the per-cycle index), and the index forgets the deleted cycles.
+ *
  * <p>Thread-safety: {@link #append} from one thread (the apply loop); readers are single-threaded objects, one
- * per reading thread; {@link #lastOffset()} from any thread.
+ * per reading thread; {@link #lastOffset()} from any thread; the {@link RetainedQueue} methods on the retention thread.
  */
-public final class OffsetMirror implements AutoCloseable
+public final class OffsetMirror implements AutoCloseable, RetainedQueue
 {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetMirror.class);
 
@@ -167,9 +171,34 @@ public final class OffsetMirror implements AutoCloseable
         return new MirrorReader(this, queue.createTailer());
     }
 
-    SingleChronicleQueue queue()
+    /** {@inheritDoc} Retention thread; readers of this package. */
+    @Override
+    public SingleChronicleQueue queue()
     {
         return queue;
+    }
+
+    /** {@inheritDoc} From the per-cycle index: the cycle whose first mirrored offset is at or before {@code index}. */
+    @Override
+    public int cycleOf(final long index)
+    {
+        final Map.Entry<Long, Integer> cycle = cycleStarts.floorEntry(index);
+        return cycle == null ? Integer.MIN_VALUE : cycle.getValue();
+    }
+
+    /** {@inheritDoc} The first mirrored offset. */
+    @Override
+    public long firstIndex()
+    {
+        return firstOffset();
+    }
+
+    /** {@inheritDoc} Drops the deleted cycles from the per-cycle index: a seek before the first held lands on it. */
+    @Override
+    public void rollFilesDeleted()
+    {
+        final int first = queue.firstCycle();
+        cycleStarts.values().removeIf(c -> c < first);
     }
 
     private long lastOffset(final ExcerptTailer t)

@@ -9,9 +9,11 @@ import io.emcomm.kafka.journal.OffsetMirror;
 import io.emcomm.kafka.terminals.KafkaCursorStoreConfig;
 import io.emcomm.router.JournalBackend;
 import io.emcomm.router.admin.ClusterStatus;
+import io.emcomm.router.admin.ClusterTerminal;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.config.StartFailure;
 import io.emcomm.router.journal.Journal;
+import io.emcomm.router.journal.RetainedQueue;
 import io.emcomm.router.sequence.OrderedLog;
 import io.emcomm.router.sequence.Sequencer;
 import io.emcomm.router.terminal.ClusterCursorStore;
@@ -75,7 +77,9 @@ final class KafkaJournalBackend implements JournalBackend
             {
                 LOG.info("created topics {} on {}", created, bootstrap);
             }
-            if (created.contains(options.topics().journal()))
+            // whoever made the topic (this node, `emcomm kafka`, an operator's kafka-topics.sh), an empty journal
+            // gets its marker before the first publish can take offset 0
+            if (endOffset(bootstrap) == 0)
             {
                 reserveOffsetZero(bootstrap);
             }
@@ -148,8 +152,10 @@ final class KafkaJournalBackend implements JournalBackend
     }
 
     /**
-     * A new journal topic gets a value-less marker at offset 0, which every node skips as malformed: offset 0 is
-     * never a journal index (0 means "none" on the wire, {@link NodeApply#RESERVED_OFFSET}).
+     * An empty journal topic gets a value-less marker at offset 0, which every node skips as malformed: offset 0 is
+     * never a journal index (0 means "none" on the wire, {@link NodeApply#RESERVED_OFFSET}). Two nodes starting on
+     * one empty topic at once may both write one; the second lands at offset 1 and is skipped the same way, a gap in
+     * the index like a duplicate dropped at apply.
      */
     private void reserveOffsetZero(final String bootstrap)
     {
@@ -169,6 +175,13 @@ final class KafkaJournalBackend implements JournalBackend
             Thread.currentThread().interrupt();
             throw new StartFailure("interrupted while writing the first record of " + options.topics().journal(), ex);
         }
+    }
+
+    /** {@inheritDoc} The mirror: the router's retention settings apply to it (the topic has its own). */
+    @Override
+    public RetainedQueue retainedQueue()
+    {
+        return mirror;
     }
 
     @Override
@@ -238,8 +251,8 @@ final class KafkaJournalBackend implements JournalBackend
     }
 
     /**
-     * {@inheritDoc} The apply loop's offsets, lag and produce-to-apply latency (values it keeps anyway), and this
-     * node's terminal claims and takeovers. Before the loop starts: nothing applied, lag 0.
+     * {@inheritDoc} The apply loop's offsets, lag and produce-to-apply latency (values it keeps anyway), this
+     * node's terminal claims, takeovers and failovers, and where the cluster's terminals are by node. Before the loop starts: nothing applied, lag 0.
      */
     @Override
     public ClusterStatus clusterStatus()
@@ -249,10 +262,19 @@ final class KafkaJournalBackend implements JournalBackend
         if (a == null)
         {
             return new ClusterStatus("kafka", bootstrap, mirror.lastOffset(), mirror.lastOffset() + 1, 0, 0, 0,
-                terminals.claims(), terminals.takeovers());
+                terminals.claims(), terminals.takeovers(), terminals.failovers(), terminals.terminalsHere(),
+                terminals.terminalsByNode());
         }
         return new ClusterStatus("kafka", bootstrap, a.appliedOffset(), a.endOffset(), a.lag(), a.lastLatencyMicros(),
-            a.maxLatencyMicros(), terminals.claims(), terminals.takeovers());
+            a.maxLatencyMicros(), terminals.claims(), terminals.takeovers(), terminals.failovers(),
+            terminals.terminalsHere(), terminals.terminalsByNode());
+    }
+
+    /** {@inheritDoc} From the terminals topic as this node's reader has read it (every node reads all of it). */
+    @Override
+    public ClusterTerminal clusterTerminal(final String terminalId)
+    {
+        return terminals.where(terminalId);
     }
 
     /** The apply loop (so far), for tests and status. */

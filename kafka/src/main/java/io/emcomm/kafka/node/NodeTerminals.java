@@ -1,10 +1,13 @@
 package io.emcomm.kafka.node;
 
 import io.emcomm.kafka.terminals.KafkaCursorStore;
+import io.emcomm.kafka.terminals.TerminalSnapshot;
+import io.emcomm.router.admin.ClusterTerminal;
 import io.emcomm.router.terminal.ClusterCursorStore;
 import io.emcomm.router.terminal.TerminalState;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -64,6 +67,41 @@ final class NodeTerminals implements ClusterCursorStore
     long takeovers()
     {
         return takeovers.sum();
+    }
+
+    /** @return claims of this node that took a terminal from another node (see {@link KafkaCursorStore#failovers()}) */
+    long failovers()
+    {
+        return store.failovers();
+    }
+
+    /** @return terminals whose newest claim is this node's; any thread */
+    long terminalsHere()
+    {
+        return store.terminalsOwnedHere();
+    }
+
+    /** @return node id → terminals whose newest claim is that node's, sorted; any thread */
+    Map<String, Long> terminalsByNode()
+    {
+        return store.terminalsByNode();
+    }
+
+    /**
+     * Where a terminal is: its newest claim as read here. Any thread.
+     *
+     * @param terminalId the terminal
+     * @return its place, or null when no claim of it was read
+     */
+    ClusterTerminal where(final String terminalId)
+    {
+        final TerminalSnapshot s = store.snapshot(terminalId);
+        if (s == null || s.epoch() < 0)
+        {
+            return null;
+        }
+        return new ClusterTerminal(terminalId, s.owner(), s.epoch(),
+            s.cursor() == null ? 0 : s.cursor().cursor(), s.subscriptions().size());
     }
 
     /** The store underneath, for tests and status. */

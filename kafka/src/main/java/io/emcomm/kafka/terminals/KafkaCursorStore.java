@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -61,6 +62,7 @@ public final class KafkaCursorStore implements CursorStore
     private final TerminalsReader reader;
     private final Duration claimTimeout;
     private final TerminalSlots slots = new TerminalSlots();
+    private final ClaimCounts counts = new ClaimCounts();
     private final Thread thread;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -75,7 +77,7 @@ public final class KafkaCursorStore implements CursorStore
         this.producer = producer;
         this.claimTimeout = timing.claimTimeout();
         this.writer = new TerminalWriter(producer, topic, nodeId, instance);
-        this.reader = new TerminalsReader(consumer, topic, new Ownership(slots, writer, listener), writer, nanoClock,
+        this.reader = new TerminalsReader(consumer, topic, new Ownership(slots, writer, listener, counts), writer, nanoClock,
             timing.flushInterval());
         slots.partitions(reader.partitionCount());
         if (startThread)
@@ -366,6 +368,32 @@ public final class KafkaCursorStore implements CursorStore
     public long fencedWrites()
     {
         return writer.fencedWrites();
+    }
+
+    /**
+     * Where the cluster's terminals are: per router node id, the terminals whose newest claim (as this node's reader
+     * has read it) is that node's — where each is connected now or was last connected. Any thread; a sorted copy.
+     *
+     * @return node id → terminal count; nodes with none are absent
+     */
+    public Map<String, Long> terminalsByNode()
+    {
+        return counts.byNode();
+    }
+
+    /** @return terminals whose newest claim is this node's (this node's id, any run of it); any thread */
+    public long terminalsOwnedHere()
+    {
+        return counts.ownedBy(writer.node());
+    }
+
+    /**
+     * @return this node's claims, since the store opened, of a terminal whose previous claim was another node's (it
+     *     failed over or moved here); any thread
+     */
+    public long failovers()
+    {
+        return counts.failovers();
     }
 
     /** One pass of the reader, for tests without the thread. */

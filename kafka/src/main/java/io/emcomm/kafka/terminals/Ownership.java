@@ -25,22 +25,30 @@ final class Ownership implements TerminalsView.Events
     private final TerminalSlots slots;
     private final TerminalWriter writer;
     private final TerminalLostListener listener;
+    private final ClaimCounts counts;
 
-    Ownership(final TerminalSlots slots, final TerminalWriter writer, final TerminalLostListener listener)
+    Ownership(final TerminalSlots slots, final TerminalWriter writer, final TerminalLostListener listener,
+        final ClaimCounts counts)
     {
         this.slots = slots;
         this.writer = writer;
         this.listener = listener;
+        this.counts = counts;
     }
 
-    /** The newest claim of a terminal: this node's own (it owns it now) or another's (a loss, if it owned it). */
+    /**
+     * The newest claim of a terminal: this node's own (it owns it now; a failover when the previous claim was another
+     * node's) or another's (a loss, if it owned it). The per-node counts follow every claim.
+     */
     @Override
     public void claimed(final TerminalHistory history, final ClaimRecord claim, final ClaimRecord previous,
         final TerminalSnapshot takeover)
     {
         final TerminalSlot slot = slots.slot(history.terminalId(), takeover.cursor().cursor());
         slot.snapshot = history.snapshot();
-        if (claim.madeBy(writer.node(), writer.instance()))
+        final boolean own = claim.madeBy(writer.node(), writer.instance());
+        counts.claimed(claim, previous, own);
+        if (own)
         {
             synchronized (slot)
             {

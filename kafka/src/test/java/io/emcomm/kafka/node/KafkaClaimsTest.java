@@ -12,7 +12,13 @@ import io.emcomm.protocol.wire.SubscriptionAck;
 import io.emcomm.router.Router;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.router.terminal.TerminalState;
+import io.emcomm.testing.AdminHttp;
 import io.emcomm.testing.TestTerminal;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emcomm.protocol.wire.FrameType;
+import io.emcomm.protocol.wire.Hello;
+import io.emcomm.protocol.wire.TerminalKind;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +37,7 @@ import java.util.function.LongPredicate;
 import static io.emcomm.protocol.wire.TerminalKind.COMMAND_POST;
 import static io.emcomm.protocol.wire.TerminalKind.GROUND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -225,6 +232,109 @@ class KafkaClaimsTest
                 assertTrue(cp.drainDeliveries().isEmpty());
             }
         }
+    }
+
+    /**
+     * Issue 15 item 6: a terminal that moves from node A to node B is a failover on B (its previous claim was A's) and a
+     * takeover on A; B's status and A's both put it on node B, and every node counts the cluster's terminals by node
+     * alike. The admin endpoint's JSON and text, as {@code emcomm status} prints them.
+     */
+    @Test
+    void aTerminalMovingFromNodeAToNodeBIsAFailoverOnBAndEveryNodePlacesItOnB() throws Exception
+    {
+        try (TestTerminal onA = TestTerminal.login(a.port(), "cp-f", COMMAND_POST, "5201"))
+        {
+            onA.sync();
+            assertEquals("node-a", place(a, "cp-f").get("node").asText());
+            assertTrue(place(a, "cp-f").get("connectedHere").asBoolean());
+            final long failoversOnA = a.cluster().failovers();
+            final long failoversOnB = b.cluster().failovers();
+            final long takeoversOnA = a.cluster().takeovers();
+            store(b).caughtUp().get(10, TimeUnit.SECONDS); // B has read A's claim: its login takes the terminal from A
+            try (TestTerminal onB = TestTerminal.login(b.port(), "cp-f", COMMAND_POST, "5201"))
+            {
+                assertEquals(ErrorCode.SESSION_REPLACED, onA.expectError().getCode());
+                // counted when B read its own claim back, which is before its WELCOME
+                assertEquals(failoversOnB + 1, b.cluster().failovers(), "a failover on the node that took the terminal");
+                assertEquals(failoversOnA, a.cluster().failovers(), "none on the node that lost it");
+                assertTrue(a.cluster().takeovers() > takeoversOnA, "a takeover on node A (SESSION_REPLACED came from it)");
+
+                final JsonNode onNodeB = place(b, "cp-f");
+                assertEquals("node-b", onNodeB.get("node").asText(), onNodeB.toString());
+                assertTrue(onNodeB.get("connectedHere").asBoolean(), onNodeB.toString());
+                onA.awaitClosed();
+                // node A has read B's claim (it closed its session for it) and forgets the session as it closes
+                final JsonNode onNodeA = awaitPlace(a, "cp-f", p -> !p.get("connectedHere").asBoolean());
+                assertEquals("node-b", onNodeA.get("node").asText(), "node A places it on node B: " + onNodeA);
+                assertFalse(onNodeA.get("connectedHere").asBoolean(), onNodeA.toString());
+                assertEquals(onNodeB.get("epoch"), onNodeA.get("epoch"), "the same claim");
+
+                store(b).caughtUp().get(10, TimeUnit.SECONDS);
+                final JsonNode clusterB = new ObjectMapper().readTree(AdminHttp.get(b.adminPort(), "/status").body()).get("cluster");
+                final JsonNode clusterA = new ObjectMapper().readTree(AdminHttp.get(a.adminPort(), "/status").body()).get("cluster");
+                assertEquals(clusterA.get("terminalsByNode"), clusterB.get("terminalsByNode"), "every node counts alike");
+                assertEquals(clusterB.get("terminalsHere"), clusterB.get("terminalsByNode").get("node-b"), clusterB.toString());
+                assertTrue(clusterB.get("terminalsHere").asLong() >= 1, clusterB.toString());
+                assertEquals(failoversOnB + 1, clusterB.get("failovers").asLong(), clusterB.toString());
+
+                final String text = AdminHttp.get(b.adminPort(), "/status?format=text").body();
+                assertTrue(text.contains(", failovers " + (failoversOnB + 1) + ", "), text);
+                assertTrue(text.contains("\nnode      node-b: " + clusterB.get("terminalsHere").asLong()
+                    + " terminal(s) (this node)\n"), text);
+                assertTrue(text.contains("\nnode      node-a: "), text);
+                assertEquals("terminal cp-f on node node-b (not connected to node-a, the node asked), claim epoch "
+                    + onNodeA.get("epoch").asLong() + ", cursor " + onNodeA.get("cursor").asLong() + ", 0 subscription(s)\n",
+                    AdminHttp.get(a.adminPort(), "/terminal?id=cp-f&format=text").body());
+                final String scrape = AdminHttp.get(b.adminPort(), "/metrics").body();
+                assertEquals(failoversOnB + 1, AdminHttp.sample(scrape, "emcomm_cluster_failovers_total"), scrape);
+                assertTrue(AdminHttp.sample(scrape, "emcomm_cluster_terminals") >= 1, scrape);
+            }
+        }
+    }
+
+    /**
+     * A node of a site's cluster takes no peer links (docs/cluster.md, "Topology"): a child router's HELLO is refused
+     * at once with a fatal ERROR naming why, instead of a link whose imports would never be acknowledged.
+     */
+    @Test
+    void aPeerRoutersLoginToAKafkaNodeIsRefusedNamingTheBackend() throws Exception
+    {
+        try (TestTerminal child = TestTerminal.connect(a.port()))
+        {
+            child.send(FrameType.HELLO, Hello.newBuilder().setProtocolVersion(1).setTerminalId("county-1")
+                .setKind(TerminalKind.ROUTER).setRegionCode("520113").build());
+            final io.emcomm.protocol.wire.Error error = child.expectError();
+            assertEquals(ErrorCode.INVALID_KIND, error.getCode(), error.toString());
+            assertTrue(error.getMessage().contains("emcomm.journal.backend=kafka") && error.getMessage().contains("peer links"),
+                error.getMessage());
+            child.awaitClosed();
+        }
+    }
+
+    /** {@code GET /terminal?id=ID} of a node, as JSON. */
+    private static JsonNode place(final Router node, final String terminalId) throws Exception
+    {
+        final var response = AdminHttp.get(node.adminPort(), "/terminal?id=" + terminalId);
+        assertEquals(200, response.status(), response.body());
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    /** {@code GET /terminal?id=ID} of a node once it satisfies {@code wanted}, within 10 s. */
+    private static JsonNode awaitPlace(final Router node, final String terminalId,
+        final java.util.function.Predicate<JsonNode> wanted) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        JsonNode p = place(node, terminalId);
+        while (!wanted.test(p))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("place of " + terminalId + " not as wanted within 10 s: " + p);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the session closes on its own event loop
+            p = place(node, terminalId);
+        }
+        return p;
     }
 
     private static KafkaCursorStore store(final Router node)

@@ -13,6 +13,8 @@ import io.emcomm.protocol.wire.PublishNack;
 import io.emcomm.router.Router;
 import io.emcomm.router.config.RouterConfig;
 import io.emcomm.testing.AdminHttp;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import io.emcomm.testing.TestTerminal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -151,7 +153,7 @@ class KafkaNodeTest
         assertTrue(AdminHttp.sample(scrape, "emcomm_cluster_claims_total") >= 1, scrape);
         assertTrue(scrape.contains("emcomm_cluster_produce_latency_seconds "), scrape);
         assertTrue(scrape.contains("emcomm_cluster_takeovers_total "), scrape);
-        assertFalse(scrape.contains("emcomm_journal_files"), "no retention on a Kafka node's mirror yet");
+        assertTrue(scrape.contains("emcomm_journal_files "), "retention measures the node's mirror: " + scrape);
 
         final String text = AdminHttp.get(a.adminPort(), "/status?format=text").body();
         assertTrue(text.contains("cluster   kafka " + cluster.bootstrapServers() + " node node-a: applied "), text);
@@ -178,6 +180,31 @@ class KafkaNodeTest
             assertEquals(e, onA.getEnvelope());
             final Envelope inKafka = envelopeAt(ack.getJournalIndex());
             assertEquals(e, inKafka, "the acknowledged index is the record's offset in the journal topic");
+        }
+    }
+
+    /**
+     * Found by the cluster demo: topics made outside a node (as {@code emcomm kafka} makes them, with
+     * {@link JournalTopics#ensure}) had no marker at offset 0, so a site's first publish took offset 0 and was refused.
+     * A node that finds the journal empty writes the marker, whoever created the topic.
+     */
+    @Test
+    @Order(2)
+    void aJournalTopicCreatedOutsideANodeStillNeverGivesOffsetZeroToAPublish() throws Exception
+    {
+        final JournalTopics made = JournalTopics.withPrefix("made-outside.");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers())))
+        {
+            assertTrue(made.ensure(admin, Duration.ofSeconds(60)).contains(made.journal()), "made here, not by a node");
+        }
+        final RouterConfig config = RouterConfig.loopback(data.resolve("made-outside")).routerId("node-c")
+            .kafka(cluster.bootstrapServers()).build();
+        try (Router c = Router.start(new Router.Context().config(config).journalBackend(new KafkaJournalProvider(
+                 new KafkaJournalProvider.Options(made, s -> s, Duration.ofSeconds(60)))));
+             TestTerminal veh = TestTerminal.login(c.port(), "veh-9", GROUND, "520113001"))
+        {
+            final PublishAck first = veh.publish(veh.text("first on the site", Precedence.ROUTINE, "terminal:cp-x").build());
+            assertEquals(1, first.getJournalIndex(), "the site's first publish is acknowledged at offset 1, after the marker");
         }
     }
 

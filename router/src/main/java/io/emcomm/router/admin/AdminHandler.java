@@ -59,9 +59,31 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             case "/health" -> respond(ctx, keepAlive, HttpResponseStatus.OK, JSON, HEALTHY);
             case "/ready" -> ready(ctx, keepAlive);
             case "/status" -> respond(ctx, keepAlive, HttpResponseStatus.OK, text ? TEXT : JSON, text ? status.text() : status.json() + "\n");
+            case "/terminal" -> terminal(ctx, keepAlive, uri, text);
             default -> respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, TEXT,
-                "not found; try /metrics, /health, /ready, /status\n");
+                "not found; try /metrics, /health, /ready, /status, /terminal?id=ID\n");
         }
+    }
+
+    /** {@code /terminal?id=ID}: where one terminal is ({@link StatusReport#terminal}); 404 when nowhere this router knows. */
+    private void terminal(final ChannelHandlerContext ctx, final boolean keepAlive, final QueryStringDecoder uri,
+        final boolean text)
+    {
+        final java.util.List<String> id = uri.parameters().getOrDefault("id", java.util.List.of());
+        if (id.isEmpty() || id.get(0).isEmpty())
+        {
+            respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, TEXT, "name the terminal: /terminal?id=ID\n");
+            return;
+        }
+        final String body = status.terminal(id.get(0), text);
+        if (body == null)
+        {
+            respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, TEXT, "terminal " + id.get(0)
+                + " is not connected to router " + router.config().routerId()
+                + (router.cluster() == null ? "" : " and no node of its cluster has claimed it") + "\n");
+            return;
+        }
+        respond(ctx, keepAlive, HttpResponseStatus.OK, text ? TEXT : JSON, body);
     }
 
     /** 200 while the router takes traffic; 503 while it is starting, shutting down or refusing for lack of disk. */

@@ -132,13 +132,17 @@ public final class RouterMetrics implements AutoCloseable
             "the largest such time since start");
         counter("emcomm.cluster.claims", router, r -> cluster(r).claims(), "terminal claims this node made (logins)");
         counter("emcomm.cluster.takeovers", router, r -> cluster(r).takeovers(),
-            "sessions closed because another node claimed their terminal");
+            "terminals this node held that another node claimed (they moved away)");
+        counter("emcomm.cluster.failovers", router, r -> cluster(r).failovers(),
+            "terminals this node claimed whose previous claim was another node's (they moved here)");
+        gauge("emcomm.cluster.terminals", router, r -> cluster(r).terminalsHere(),
+            "terminals whose newest claim is this node's (connected here now or last)");
     }
 
     private static ClusterStatus cluster(final RouterView router)
     {
         final ClusterStatus c = router.cluster();
-        return c == null ? new ClusterStatus("", "", -1, 0, 0, 0, 0, 0, 0) : c; // closing: the backend is gone
+        return c == null ? ClusterStatus.none() : c; // closing: the backend is gone
     }
 
     /** One function counter for a plain counter, one per member (tagged) for a counter with a breakdown. */

@@ -56,4 +56,16 @@ public interface RouterView
     {
         return null;
     }
+
+    /**
+     * Where one terminal is in this node's cluster (issue 15 item 6): the node of its newest claim. Any thread.
+     *
+     * @param terminalId the terminal
+     * @return its place, or null for a terminal the cluster has no claim of, and always for a router with its own
+     *     journal (Chronicle)
+     */
+    default ClusterTerminal clusterTerminal(final String terminalId)
+    {
+        return null;
+    }
 }

@@ -49,8 +49,9 @@ public final class StatusReport
     private int filled;
 
     /**
-     * A report on {@code router}, its journal's size and retention read from {@code retention}, which is null on a
-     * Kafka node (no retention there yet: the {@code journal} object then has only the indexes).
+     * A report on {@code router}, its journal's size and retention read from {@code retention} (on a Kafka node: of
+     * its mirror of the cluster's log), which is null for a journal without retention (the {@code journal} object then
+     * has only the indexes).
      */
     public StatusReport(final RouterView router, final JournalRetention retention)
     {
@@ -155,13 +156,16 @@ public final class StatusReport
         if (cluster != null)
         {
             // camelCase as the issue 15 design names them (as the links' fields)
-            root.putObject("cluster").put("backend", cluster.backend()).put("bootstrap", cluster.bootstrap())
+            final ObjectNode clustered = root.putObject("cluster").put("backend", cluster.backend()).put("bootstrap", cluster.bootstrap())
                 .put("routerId", router.config().routerId()).put("appliedOffset", cluster.appliedOffset())
                 .put("endOffset", cluster.endOffset()).put("applyLag", cluster.applyLag())
                 .put("produceLatencyMicros", cluster.produceLatencyMicros())
                 .put("produceLatencyMaxMicros", cluster.produceLatencyMaxMicros())
                 .put("journalUnavailable", journalUnavailable(c))
-                .put("claims", cluster.claims()).put("takeovers", cluster.takeovers());
+                .put("claims", cluster.claims()).put("takeovers", cluster.takeovers())
+                .put("failovers", cluster.failovers()).put("terminalsHere", cluster.terminalsHere());
+            final ObjectNode byNode = clustered.putObject("terminalsByNode");
+            cluster.terminalsByNode().forEach(byNode::put);
         }
         root.putObject("disk").put("free_bytes", disk.freeBytes()).put("min_free_bytes", disk.minFreeBytes())
             .put("refusing_publishes", disk.refusing());
@@ -214,11 +218,56 @@ public final class StatusReport
         final ClusterStatus cluster = router.cluster();
         if (cluster != null)
         {
+            final String self = router.config().routerId();
             b.append(String.format(Locale.ROOT, "cluster   %s %s node %s: applied %d/%d (lag %d), produce %.1f ms (max %.1f), "
-                + "claims %d, takeovers %d, journal unavailable %d%n", cluster.backend(), cluster.bootstrap(), router.config().routerId(),
+                + "claims %d, takeovers %d, failovers %d, journal unavailable %d%n", cluster.backend(), cluster.bootstrap(), self,
                 cluster.appliedOffset(), cluster.endOffset(), cluster.applyLag(), cluster.produceLatencyMicros() / 1e3,
-                cluster.produceLatencyMaxMicros() / 1e3, cluster.claims(), cluster.takeovers(), journalUnavailable(router.counters())));
+                cluster.produceLatencyMaxMicros() / 1e3, cluster.claims(), cluster.takeovers(), cluster.failovers(),
+                journalUnavailable(router.counters())));
+            // one line per node holding terminals (this node's even with none): where the site's terminals are
+            final Map<String, Long> byNode = new TreeMap<>(cluster.terminalsByNode());
+            byNode.putIfAbsent(self, cluster.terminalsHere());
+            byNode.forEach((node, count) -> b.append(String.format(Locale.ROOT, "node      %s: %d terminal(s)%s%n", node, count,
+                node.equals(self) ? " (this node)" : "")));
         }
+    }
+
+    /**
+     * Where one terminal is (issue 15 item 6), the body of {@code GET /terminal?id=ID} (docs/operations.md): on a node
+     * of a cluster, the node of its newest claim as this node read it, with that claim's epoch, the cluster's cursor
+     * and its subscriptions; on a router with its own journal, this router when the terminal is connected here.
+     * {@code connectedHere} says whether it has a session on the node asked. Admin thread.
+     *
+     * @param terminalId the terminal
+     * @param text       one line for people instead of JSON
+     * @return the body, or null when this router knows no place of the terminal (404)
+     */
+    public String terminal(final String terminalId, final boolean text)
+    {
+        final ClusterTerminal place = router.clusterTerminal(terminalId);
+        boolean here = false;
+        for (final Session s : router.routingTable().sessions())
+        {
+            here |= s.terminalId().equals(terminalId) && s.peerScope() == null;
+        }
+        if (place == null && !here)
+        {
+            return null;
+        }
+        final String node = place == null ? router.config().routerId() : place.node();
+        if (text)
+        {
+            return String.format(Locale.ROOT, "terminal %s on node %s (%s)%s%n", terminalId, node,
+                here ? "connected to this node" : "not connected to " + router.config().routerId() + ", the node asked",
+                place == null ? "" : String.format(Locale.ROOT, ", claim epoch %d, cursor %d, %d subscription(s)",
+                    place.epoch(), place.cursor(), place.subscribed()));
+        }
+        final ObjectNode root = JSON.createObjectNode().put("id", terminalId).put("node", node).put("connectedHere", here);
+        if (place != null)
+        {
+            root.put("epoch", place.epoch()).put("cursor", place.cursor()).put("subscriptions", place.subscribed());
+        }
+        return root + "\n";
     }
 
     /** One line per link, as {@code emcomm status} prints it. */
@@ -296,7 +345,7 @@ public final class StatusReport
         // indexes in decimal, as send, replay and every JSON document print them
         if (retention == null)
         {
-            b.append(String.format(Locale.ROOT, "journal   mirror of the cluster's log, indexes %d..%d; no retention%n",
+            b.append(String.format(Locale.ROOT, "journal   indexes %d..%d; no retention%n",
                 router.journal().firstIndex(), router.journal().lastIndex()));
         }
         else

@@ -28,7 +28,7 @@ public final class JournalRetention
 {
     private static final Logger LOG = LoggerFactory.getLogger(JournalRetention.class);
 
-    private final ChronicleJournal journal;
+    private final RetainedQueue journal;
     private final RetentionFloor floor;
     private final long maxAgeMillis;
     private final long maxBytes;
@@ -47,6 +47,21 @@ public final class JournalRetention
     public JournalRetention(final ChronicleJournal journal, final RetentionFloor floor, final long maxAgeMillis,
         final long maxBytes)
     {
+        this(RetainedQueue.of(journal), floor, maxAgeMillis, maxBytes);
+    }
+
+    /**
+     * Retention of any {@link RetainedQueue}: the router's journal, or a Kafka node's mirror of the cluster's log
+     * (issue 15), under the same settings and rules.
+     *
+     * @param journal      the queue and its index-to-cycle map
+     * @param floor        the reader with the lowest durable cursor that still needs the journal
+     * @param maxAgeMillis delete roll files whose whole cycle ended longer ago than this; 0 = no age limit.
+     * @param maxBytes     delete the oldest roll files while all of them together are larger; 0 = no size limit.
+     */
+    public JournalRetention(final RetainedQueue journal, final RetentionFloor floor, final long maxAgeMillis,
+        final long maxBytes)
+    {
         this.journal = journal;
         this.floor = floor;
         this.maxAgeMillis = maxAgeMillis;
@@ -56,7 +71,7 @@ public final class JournalRetention
     /** One pass: measure, then delete what the limits allow. Returns the number of files deleted. */
     public synchronized int run()
     {
-        final SingleChronicleQueue queue = (SingleChronicleQueue)journal.queue();
+        final SingleChronicleQueue queue = journal.queue();
         final List<RollFile> files = RollFile.list(queue);
         long total = 0;
         for (final RollFile f : files)
@@ -74,7 +89,7 @@ public final class JournalRetention
         final long now = queue.time().currentTimeMillis();
         final RetentionFloor.Laggard laggard = floor.lowest();
         final int neededCycle = laggard == null ? Integer.MAX_VALUE
-            : laggard.cursor() < 0 ? Integer.MIN_VALUE : rollCycle.toCycle(laggard.cursor());
+            : laggard.cursor() < 0 ? Integer.MIN_VALUE : journal.cycleOf(laggard.cursor());
         int deleted = 0;
         int held = 0;
         int firstHeld = Integer.MIN_VALUE;
@@ -120,6 +135,7 @@ public final class JournalRetention
         if (deleted > 0)
         {
             queue.refreshDirectoryListing();
+            journal.rollFilesDeleted();
             journalFiles -= deleted;
             journalBytes = total;
             LOG.info("retention: deleted {} roll file(s); journal now starts at index {}", deleted,

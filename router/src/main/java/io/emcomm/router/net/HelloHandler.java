@@ -105,6 +105,10 @@ final class HelloHandler extends HandshakePhase
         return "unidentified peer";
     }
 
+    /** The refusal of a peer router's HELLO by a router node on a Kafka journal (issue 15; docs/cluster.md). */
+    static final String KAFKA_NODE_NO_PEERS = "this router is a node of a Kafka cluster (emcomm.journal.backend=kafka) "
+        + "and takes no peer links: federation links sites whose routers keep their own journal (docs/cluster.md)";
+
     /** protocol.md section 2: the checks in order, each failure fatal; then login and WELCOME. */
     private void onHello(final ChannelHandlerContext ctx, final ByteBuf frame)
     {
@@ -147,6 +151,13 @@ final class HelloHandler extends HandshakePhase
         {
             router.counters().incAuthenticationFailures();
             refuse(ctx, hello, ErrorCode.AUTHENTICATION_FAILED, refused);
+            return;
+        }
+        if (kind == TerminalKind.ROUTER && router.config().journal().onKafka())
+        {
+            // a peer's imports cannot be journaled through the cluster's log yet: acknowledging none, the child would
+            // redial and resend for ever; refused at once instead, naming why (docs/cluster.md, "Topology")
+            refuse(ctx, hello, ErrorCode.INVALID_KIND, KAFKA_NODE_NO_PEERS);
             return;
         }
         if (hello.getTerminalId().equals(router.config().routerId()) && kind == TerminalKind.ROUTER

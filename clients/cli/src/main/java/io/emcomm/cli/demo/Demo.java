@@ -150,8 +150,9 @@ public final class Demo
                 demo.closeAll();
                 router.close();
             }
-            final Report report = new Report(out, demo.tally, demo.expected, demo.acked, router.counters(),
-                JournalAudit.read(cfg.journalDir()), cfg.routerId());
+            final JournalAudit journal = JournalAudit.read(cfg.journalDir());
+            final Report report = new Report(out, demo.tally, demo.expected, demo.acked,
+                Report.Source.router(router.counters(), cfg.routerId(), journal), journal);
             report.summary(demo.caughtUp, demo.positionsCheck);
             report.replay(temporary ? null : cfg.journalDir());
             return report.lost() == 0 ? 0 : 1;
@@ -171,7 +172,7 @@ public final class Demo
     }
 
     /** The Guizhou roster: posts of three levels and field units of every kind. */
-    private static Roster roster()
+    static Roster roster()
     {
         return new Roster()
             .add(PROVINCE, "Guizhou provincial command centre", TerminalKind.COMMAND_POST, "52", "")

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The journal read back from disk after the router has stopped: what the demo's "lost = 0" is checked
@@ -51,6 +52,12 @@ final class JournalAudit
             byIndex.put(e.index(), e);
             timesJournaled.merge(e.messageId(), 1, Integer::sum);
         }
+    }
+
+    /** The entries read from elsewhere (the cluster's journal topic: {@link ClusterJournal}), in index order. */
+    static JournalAudit of(final List<Entry> entries)
+    {
+        return new JournalAudit(entries);
     }
 
     /** Reads every entry of the journal in {@code journalDir}, in index order. */
@@ -115,14 +122,17 @@ final class JournalAudit
         return n;
     }
 
-    /** The only DELIVERED receipt from {@code routerId} for the message at {@code originalIndex} acknowledged by {@code terminal}, or null. */
-    Entry onlyReceipt(final String routerId, final long originalIndex, final String terminal)
+    /**
+     * The only DELIVERED receipt from one of {@code routerIds} for the message at {@code originalIndex} acknowledged by
+     * {@code terminal}, or null.
+     */
+    Entry onlyReceipt(final Set<String> routerIds, final long originalIndex, final String terminal)
     {
         Entry found = null;
         for (final Entry e : entries)
         {
             final Receipt r = e.envelope().getReceipt();
-            if (e.envelope().hasReceipt() && e.envelope().getOrigin().equals(routerId) && r.getJournalIndex() == originalIndex &&
+            if (e.envelope().hasReceipt() && routerIds.contains(e.envelope().getOrigin()) && r.getJournalIndex() == originalIndex &&
                 r.getTerminalId().equals(terminal) && r.getStatus() == Receipt.Status.DELIVERED)
             {
                 if (found != null)

@@ -31,21 +31,43 @@ final class Report
     private final Tally tally;
     private final List<Tally.Expected> expected;
     private final List<PublishResult> acked;
-    private final RouterCounters counters;
+    private final Source source;
     private final JournalAudit journal;
-    private final String routerId;
     private int lost = -1;
 
+    /**
+     * What the summary says of where the messages went besides the receivers and the journal: who acknowledged them
+     * and what counted them. One router in this process ({@link #router}) or a cluster of nodes.
+     *
+     * @param acknowledgedBy who acknowledged each publish, with its own counts ("the router (12 PUBLISH frames, ...)")
+     * @param journaled      the journaled count the summary shows
+     * @param journaledIs    what that count is ("router counter")
+     * @param journalHolds   what the journal read back holds ("the journal on disk holds 14 entries")
+     * @param deliveryFrames what the router side wrote ("the router wrote 40 DELIVERY frames")
+     * @param routerIds      the routers whose receipts the journal may hold
+     */
+    record Source(String acknowledgedBy, long journaled, String journaledIs, String journalHolds, String deliveryFrames,
+        Set<String> routerIds)
+    {
+        /** The single router's counters, read after it stopped. */
+        static Source router(final RouterCounters counters, final String routerId, final JournalAudit journal)
+        {
+            return new Source("the router (" + counters.published() + " PUBLISH frames, " + counters.duplicates() + " duplicates, "
+                + counters.nacked() + " nacked)", counters.journaled(), "router counter",
+                "the journal on disk holds " + journal.entries().size() + " entries",
+                "the router wrote " + counters.delivered() + " DELIVERY frames", Set.of(routerId));
+        }
+    }
+
     Report(final PrintWriter out, final Tally tally, final List<Tally.Expected> expected,
-        final List<PublishResult> acked, final RouterCounters counters, final JournalAudit journal, final String routerId)
+        final List<PublishResult> acked, final Source source, final JournalAudit journal)
     {
         this.out = out;
         this.tally = tally;
         this.expected = expected;
         this.acked = acked;
-        this.counters = counters;
+        this.source = source;
         this.journal = journal;
-        this.routerId = routerId;
     }
 
     /** Expected deliveries not made; valid after {@link #summary}. */
@@ -55,6 +77,15 @@ final class Report
     }
 
     void summary(final long caughtUp, final String positionsCheck)
+    {
+        final Map<String, String> notes = new java.util.LinkedHashMap<>();
+        notes.put("catch-up", caughtUp + " messages caught up after reconnecting");
+        notes.put("positions", positionsCheck);
+        summary(notes);
+    }
+
+    /** The summary, with {@code notes} (name to text) printed after the journal line, in their order. */
+    void summary(final Map<String, String> notes)
     {
         final List<String> problems = new ArrayList<>();
         final Set<Tally.Received> matched = new HashSet<>();
@@ -80,23 +111,21 @@ final class Report
         }
         final List<Tally.Received> all = tally.all();
         final List<Tally.Received> unexpected = all.stream().filter(r -> !matched.contains(r)).toList();
-        final long receipts = journal.countFrom(routerId);
+        final long receipts = source.routerIds().stream().mapToLong(journal::countFrom).sum();
         final long origins = acked.stream().map(PublishResult::origin).distinct().count();
 
         out.println();
         out.println("summary");
-        line("published", acked.size(), "messages from " + origins + " terminals, each acknowledged by the router (" +
-            counters.published() + " PUBLISH frames, " + counters.duplicates() + " duplicates, " + counters.nacked() + " nacked)");
-        line("journaled", counters.journaled(), "router counter: " + acked.size() + " publishes + " + receipts +
-            " receipt(s) from " + routerId + "; the journal on disk holds " + journal.entries().size() + " entries");
+        line("published", acked.size(), "messages from " + origins + " terminals, each acknowledged by " + source.acknowledgedBy());
+        line("journaled", source.journaled(), source.journaledIs() + ": " + acked.size() + " publishes + " + receipts +
+            " receipt(s) from " + receiptMakers() + "; " + source.journalHolds());
         line("delivered", all.size(), "distinct deliveries counted at the receivers (" + tally.repeats() +
-            " repeats not counted; the router wrote " + counters.delivered() + " DELIVERY frames)");
+            " repeats not counted; " + source.deliveryFrames() + ")");
         line("expected", expected.size(), "deliveries, from the roster and each message's addresses");
         line("lost", lost, "expected deliveries not received, or whose message is not in the journal exactly once");
         line("unexpected", unexpected.size(), "deliveries received that the scenario did not expect");
         out.println("  journal     " + ackedInJournal + " of " + acked.size() + " acknowledged indexes hold their message, once");
-        out.println("  catch-up    " + caughtUp + " messages caught up after reconnecting");
-        out.println("  positions   " + positionsCheck);
+        notes.forEach((name, text) -> out.println(String.format(Locale.ROOT, "  %-11s %s", name, text)));
         out.println("  latency     " + latency(all));
         for (final String p : problems.subList(0, Math.min(MAX_PROBLEMS, problems.size())))
         {
@@ -109,12 +138,20 @@ final class Report
         out.flush();
     }
 
+    /** The routers whose receipts the journal holds, or all of them when it holds none. */
+    private String receiptMakers()
+    {
+        final List<String> ids = source.routerIds().stream().sorted().toList();
+        final List<String> made = ids.stream().filter(id -> journal.countFrom(id) > 0).toList();
+        return String.join(", ", made.isEmpty() ? ids : made);
+    }
+
     /** Null when the expectation was met, else what went wrong. */
     private String check(final Tally.Expected e, final Tally.Received r)
     {
         if (e.isReceipt())
         {
-            final JournalAudit.Entry receipt = journal.onlyReceipt(routerId, e.receiptFor(), e.receiptFrom());
+            final JournalAudit.Entry receipt = journal.onlyReceipt(source.routerIds(), e.receiptFor(), e.receiptFrom());
             if (receipt == null)
             {
                 return e.messageId() + ": not in the journal exactly once";

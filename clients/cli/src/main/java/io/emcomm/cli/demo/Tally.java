@@ -97,6 +97,8 @@ final class Tally
     /** Per receiver, its deliveries by journal index, first arrival only, in arrival order. */
     private final Map<String, Map<Long, Received>> received = new HashMap<>();
     private final Map<String, Set<Long>> missedWhileOffline = new HashMap<>();
+    /** Per receiver whose router node died, the first journal index sent after that. */
+    private final Map<String, Long> failedOverFrom = new HashMap<>();
     private int repeats;
 
     Tally(final PrintWriter out)
@@ -114,6 +116,29 @@ final class Tally
     synchronized void missedWhileOffline(final String receiver, final Collection<Long> indexes)
     {
         missedWhileOffline.put(receiver, new HashSet<>(indexes));
+    }
+
+    /**
+     * Marks {@code receivers} as terminals whose router node died when the journal's last index was {@code lastIndex}:
+     * their deliveries of later messages can only come from the node they fail over to, and are labelled so.
+     */
+    synchronized void nodeDied(final Collection<String> receivers, final long lastIndex)
+    {
+        receivers.forEach(r -> failedOverFrom.put(r, lastIndex + 1));
+    }
+
+    /** How many distinct messages sent after its node died {@code receiver} got (see {@link #nodeDied}). */
+    synchronized long afterFailover(final String receiver)
+    {
+        final long from = failedOverFrom.getOrDefault(receiver, Long.MAX_VALUE);
+        return received.getOrDefault(receiver, Map.of()).keySet().stream().filter(i -> i >= from).count();
+    }
+
+    /** A line of the live log that is not a delivery (a terminal failing over), stamped like one. */
+    synchronized void note(final String text)
+    {
+        out.println(String.format(Locale.ROOT, "  %+8.3fs  %s", (System.nanoTime() - startNanos) / 1e9, text));
+        out.flush();
     }
 
     /** A delivery listener's body: record, print, wake the scenario. Never throws (that would withhold the ack). */
@@ -137,7 +162,8 @@ final class Tally
             out.println(String.format(Locale.ROOT, "  %+8.3fs  %-13s -> %-10s %-9s %-" + SUMMARY_WIDTH + "s %s%s",
                 (System.nanoTime() - startNanos) / 1e9, d.messageId(), receiver, d.precedence(),
                 shorten(DeliveryFormat.summary(d.envelope())), latency(latencyMicros),
-                repeat ? "  (repeat)" : caughtUp ? "  (caught up)" : ""));
+                repeat ? "  (repeat)" : caughtUp ? "  (caught up)"
+                    : d.journalIndex() >= failedOverFrom.getOrDefault(receiver, Long.MAX_VALUE) ? "  (after failover)" : ""));
             out.flush();
             notifyAll();
         }
