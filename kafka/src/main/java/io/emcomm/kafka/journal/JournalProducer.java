@@ -81,8 +81,14 @@ public final class JournalProducer implements AutoCloseable
     {
         /** Default ROUTINE/PRIORITY bytes in flight: 4 MiB. */
         public static final long DEFAULT_ROUTINE_BYTES_CAP = 4L << 20;
-        /** Default delivery timeout: 5 s. */
-        public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(5);
+        /**
+         * Default delivery timeout: 15 s, longer than a leader failover (the dead leader fenced after
+         * {@code broker.session.timeout.ms}, 9 s by Kafka's default, then a leader elected), so that the producer's own
+         * idempotent retry reaches the new leader and a publish caught by a leader's death is acknowledged late rather
+         * than nacked. With 5 s the failover loop of {@code ClusterChaosTest} saw publishes nacked JOURNAL_UNAVAILABLE
+         * that the new leader already held, journaled and delivered.
+         */
+        public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(15);
         /** Default ring: 65536 records in flight per lane. */
         public static final int DEFAULT_RING_SIZE = 1 << 16;
 
@@ -121,7 +127,7 @@ public final class JournalProducer implements AutoCloseable
          * @param bootstrap the bootstrap servers
          * @param topic     the journal topic
          * @param routerId  the node's router id
-         * @return settings with a 5 s delivery timeout and a 4 MiB ROUTINE cap
+         * @return settings with a 15 s delivery timeout and a 4 MiB ROUTINE cap
          */
         public static Settings of(final String bootstrap, final String topic, final String routerId)
         {
