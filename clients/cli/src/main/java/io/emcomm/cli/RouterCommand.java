@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
         "Federation (docs/federation.md): a child router names its region and dials its parent, e.g.",
         "  emcomm router --router-id county-520102 --region 520102 --uplink city.example:7400 --uplink-router-id city-5201",
         "Several routers on one Kafka cluster (docs/cluster.md; start one with `emcomm kafka`), each a node of the site:",
-        "  emcomm router --kafka 127.0.0.1:9092 --router-id node-1 --port 7401 --data node-1",
+        "  emcomm router --kafka 127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094 --router-id node-1 --port 7400 --admin-port 7410 --data node-1",
+        "  (a second node on this machine: --router-id node-2 --port 7402 --admin-port 7412 --data node-2)",
         "SIGTERM stops it gracefully: GOING_AWAY to every session, journal synced, exit 0."})
 final class RouterCommand implements Callable<Integer>
 {

@@ -24,11 +24,13 @@ import java.util.function.LongSupplier;
  * {@value #THREAD_NAME}, reads partition 0 of the journal topic with {@code assign()} (no consumer group: no
  * rebalances, no committed offsets to expire) from a given offset, in offset order, and hands each record to an
  * {@link ApplyHandler}. A record that does not parse is logged in one line naming its offset and the problem,
- * counted, and skipped; the loop never stops for one.
+ * counted, and skipped; the loop never stops for one. A value-less record is the offset-0 marker (or a second one
+ * written by a node that started at the same moment): skipped without a word.
  *
  * <p>It tracks the apply lag (records in the log past the last applied, as of the last fetch) and the latency
  * from each record's produce timestamp (Kafka's CreateTime, set by the producing node's client, in milliseconds)
- * to its apply, on the injected clock; across nodes that latency includes the clocks' difference.
+ * to its apply, on the injected clock, for records produced since the applier was made (older ones are catch-up
+ * after a restart, whose age says nothing of the cluster); across nodes that latency includes the clocks' difference.
  *
  * <p>The loop stops for good only when the next offset is no longer in the log ({@code auto.offset.reset=none}:
  * never a silent jump, the lesson of MirrorMaker's reset to earliest, CLUSTER.md); the handler hears of it
@@ -49,6 +51,8 @@ public final class JournalApplier implements AutoCloseable
     private final TopicPartition partition;
     private final ApplyHandler handler;
     private final LongSupplier clockMicros;
+    /** When this applier was made: records produced before it are catch-up, left out of the latency. */
+    private final long startedAtMicros;
     private final JournalRecord record = new JournalRecord();
     private final Thread thread;
     private volatile boolean running;
@@ -74,6 +78,7 @@ public final class JournalApplier implements AutoCloseable
         this.partition = new TopicPartition(topic, 0);
         this.handler = handler;
         this.clockMicros = clockMicros;
+        this.startedAtMicros = clockMicros.getAsLong();
         this.appliedOffset = fromOffset - 1;
         this.endOffset = fromOffset;
         consumer.assign(List.of(partition));
@@ -152,7 +157,12 @@ public final class JournalApplier implements AutoCloseable
         for (final ConsumerRecord<byte[], byte[]> r : records.records(partition))
         {
             final long offset = r.offset();
-            if (record.wrap(r.value()))
+            if (r.value() == null)
+            {
+                // the value-less marker a node writes into an empty journal (offset 0 is never an index): not news
+                LOG.debug("journal record at offset {} is a marker: skipped", offset);
+            }
+            else if (record.wrap(r.value()))
             {
                 handler.apply(offset, record);
             }
@@ -162,7 +172,8 @@ public final class JournalApplier implements AutoCloseable
                 LOG.warn("journal record at offset {} skipped: {}", offset, record.problem());
                 handler.malformed(offset, record.problem());
             }
-            if (r.timestamp() >= 0)
+            // a record produced before this loop started is catch-up: its age is not the cluster's produce latency
+            if (r.timestamp() >= 0 && r.timestamp() * 1000 >= startedAtMicros)
             {
                 final long latency = clockMicros.getAsLong() - r.timestamp() * 1000;
                 lastLatencyMicros = latency;

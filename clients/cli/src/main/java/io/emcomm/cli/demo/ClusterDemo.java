@@ -44,7 +44,7 @@ public final class ClusterDemo
     private final List<Tally.Expected> expected = new ArrayList<>();
     private final List<PublishResult> acked = new ArrayList<>();
     private final Map<String, String> moves = new LinkedHashMap<>();
-    private DemoSite site;
+    private volatile DemoSite site;
     private int stepFrom;
     private String restart = "not restarted";
 
@@ -70,6 +70,22 @@ public final class ClusterDemo
         final boolean temporary = dataDir == null;
         final Path dir = (temporary ? Demo.createTempDir() : dataDir).toAbsolutePath();
         final ClusterDemo demo = new ClusterDemo(out);
+        // Ctrl-C or SIGTERM: the finally below never runs, so the hook stops what runs and keeps the folder's promise
+        final Thread interrupted = new Thread(() ->
+        {
+            out.println("interrupted: stopping the nodes and the brokers" + (temporary ? ", deleting the temporary folder" : ""));
+            out.flush();
+            final DemoSite site = demo.site;
+            if (site != null)
+            {
+                site.close();
+            }
+            if (temporary)
+            {
+                Demo.deleteQuietly(dir);
+            }
+        }, "cluster-demo-interrupted");
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try
         {
             if (!temporary && (Demo.holdsFiles(dir.resolve("kafka")) || Demo.holdsFiles(dir.resolve("node-1"))))
@@ -110,6 +126,14 @@ public final class ClusterDemo
         }
         finally
         {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            }
+            catch (final IllegalStateException ignore)
+            {
+                // shutting down already: the hook does the rest
+            }
             if (temporary)
             {
                 Demo.deleteQuietly(dir);
