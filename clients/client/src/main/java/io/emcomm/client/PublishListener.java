@@ -36,7 +36,8 @@ public interface PublishListener
     /**
      * No acknowledgement will come for the publish. Whether it was journaled depends on the cause:
      * <ul>
-     * <li>{@link PublishRejectedException} (a PUBLISH_NACK) and {@link EmcommException} with code
+     * <li>{@link PublishRejectedException} (a PUBLISH_NACK of any reason but {@code JOURNAL_UNAVAILABLE}) and
+     * {@link EmcommException} with code
      * {@code FRAME_TOO_LARGE} (a router welcomed later accepts smaller frames): it was not journaled;</li>
      * <li>{@link PublishRejectedException} with reason {@code JOURNAL_UNAVAILABLE} (reported only once its resends
      * with the same sequence were still nacked at the request timeout), {@link java.util.concurrent.TimeoutException}
