@@ -7,6 +7,7 @@ import io.emcomm.protocol.wire.Envelope;
 import io.emcomm.protocol.wire.Error;
 import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.FrameType;
+import io.emcomm.protocol.wire.NackReason;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.PublishAck;
 import io.emcomm.protocol.wire.PublishNack;
@@ -41,12 +42,16 @@ import java.util.concurrent.CompletableFuture;
  * {@code this}; futures are completed outside the lock, so user callbacks never run under it. Publishes are
  * numbered and written under the lock, so the wire carries them in sequence order whichever threads publish.
  * The inbound data path (deliveries, replay items and ends) is the {@link DeliveryDispatch}'s and takes no lock;
- * the conductor tells it, under its lock, which connection is welcomed and when the session ends.
+ * the conductor tells it, under its lock, which connection is welcomed and when the session ends. A publish nacked
+ * {@code JOURNAL_UNAVAILABLE} is sent again with its sequence on timers of the injected {@link Scheduler}
+ * ({@link PublishRetries}); the publish and ack paths know nothing of it.
  */
 final class ClientConductor
 {
     private final ClientOptions options;
     private final ClientClock clock;
+    /** Runs the resend timers of {@link #retries} on the network thread. */
+    private final Scheduler scheduler;
     /** Read on the publish path: copied out of the options' parts once. */
     private final String terminalId;
     private final int maxPendingPublishes;
@@ -61,6 +66,8 @@ final class ClientConductor
     private final SubscriptionBook subscriptions = new SubscriptionBook();
     private final ReplayBook replays;
     private final DeliveryDispatch deliveries;
+    /** Publishes nacked JOURNAL_UNAVAILABLE, to be sent again; guarded by this. */
+    private final PublishRetries retries = new PublishRetries();
 
     /** The current connection, welcomed or not; guarded by this. */
     private RouterProxy link;
@@ -77,11 +84,16 @@ final class ClientConductor
     /** No publish is sent before the first WELCOME, which replaces this. */
     private int routerMaxFrameBytes = Frames.DEFAULT_MAX_FRAME_BYTES;
 
-    ClientConductor(final ClientOptions options, final ClientClock clock, final ReplayBook replays,
+    /**
+     * @param scheduler runs the resend timers of publishes nacked JOURNAL_UNAVAILABLE, on the network thread, in
+     *                  nanoseconds of {@code clock}
+     */
+    ClientConductor(final ClientOptions options, final ClientClock clock, final Scheduler scheduler, final ReplayBook replays,
         final DeliveryDispatch deliveries)
     {
         this.options = options;
         this.clock = clock;
+        this.scheduler = scheduler;
         this.replays = replays;
         this.deliveries = deliveries;
         this.terminalId = options.terminalId();
@@ -129,6 +141,7 @@ final class ClientConductor
             // Every unanswered publish goes again from the ledger, in sequence order, the unflushed ones included.
             batch.skipUnflushed();
             resend(welcomed, tooLarge);
+            retries.resentAll();
             lastRequestId = subscriptions.renew(welcomed, lastRequestId);
             welcomed.flush();
             state = ConnectionState.CONNECTED;
@@ -229,6 +242,7 @@ final class ClientConductor
         welcomedLink = null;
         deliveries.end();
         final List<CompletableFuture<?>> outstanding = drainPublishes();
+        retries.clear();
         batch.close();
         outstanding.addAll(subscriptions.drain());
         replays.drain().forEach(r -> outstanding.add(r.future));
@@ -486,16 +500,116 @@ final class ClientConductor
         }
     }
 
-    /** A nack without a sequence answers an envelope the router could not read: the oldest publish waiting. */
+    /**
+     * A PUBLISH_NACK (protocol.md §4.3). {@code JOURNAL_UNAVAILABLE} ("retry later, same id") keeps the publish and
+     * sends it again with its sequence ({@link #retryLater}); every other reason fails it now. A nack without a
+     * sequence answers an envelope the router could not read: the oldest publish waiting, a retried one excepted
+     * (the router read it before, so its answer carries its sequence). Network thread.
+     */
     void onPublishNack(final PublishNack nack)
     {
-        final long position = nack.getOriginSequence() == 0 ? pending.oldest() : pending.find(nack.getOriginSequence());
+        final long sequence = nack.getOriginSequence();
+        if (nack.getReason() == NackReason.JOURNAL_UNAVAILABLE && sequence != 0 && retryLater(sequence, nack))
+        {
+            return;
+        }
+        final long position = sequence == 0 ? oldestNotRetried() : pending.find(sequence);
         if (position < 0 || !pending.claim(position))
         {
             return;
         }
-        final long sequence = pending.sequence(position);
-        fail(position, new PublishRejectedException(nack.getReason(), nack.getDetail(), sequence), true);
+        fail(position, new PublishRejectedException(nack.getReason(), nack.getDetail(), pending.sequence(position)), true);
+    }
+
+    private synchronized long oldestNotRetried()
+    {
+        if (retries.size() == 0)
+        {
+            return pending.oldest();
+        }
+        for (long p = pending.head() + 1; p <= pending.tail(); p++)
+        {
+            if (pending.isPending(p) && !retries.contains(pending.sequence(p)))
+            {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Keeps the publish {@code sequence}, nacked JOURNAL_UNAVAILABLE, in the ledger and schedules its resend (see
+     * {@link PublishRetries}); false when it is not waiting any more (answered, or the session ended).
+     */
+    private boolean retryLater(final long sequence, final PublishNack nack)
+    {
+        final long now = clock.nanoTime();
+        final int token;
+        final long at;
+        synchronized (this)
+        {
+            final long position = pending.find(sequence);
+            if (closed || position < 0)
+            {
+                return false;
+            }
+            final PublishRetries.Retry retry = retries.nacked(sequence, requestTimeoutNanos != 0, pending.deadline(position), now,
+                nack.getReason(), nack.getDetail());
+            token = retry.timer;
+            at = retry.nextTimerNanos();
+        }
+        scheduleRetry(sequence, token, at - now);
+        return true;
+    }
+
+    private void scheduleRetry(final long sequence, final int token, final long delayNanos)
+    {
+        scheduler.schedule(() -> onRetryTimer(sequence, token), Math.max(0, delayNanos));
+    }
+
+    /**
+     * The live timer of a retried publish: forgets the retry when the publish was answered meanwhile; fails it with
+     * the last nack once it is past its deadline; else writes the resend when it is due (not while disconnected: the
+     * next WELCOME sends every unanswered publish) and waits for the deadline or the next nack. Network thread, like
+     * the ack path that releases the frame it writes.
+     */
+    private void onRetryTimer(final long sequence, final int token)
+    {
+        final long now = clock.nanoTime();
+        final PublishRetries.Retry retry;
+        final long position;
+        synchronized (this)
+        {
+            final PublishRetries.Retry current = retries.get(sequence);
+            if (current == null || current.timer != token)
+            {
+                return; // a later nack, resend or the end replaced this timer
+            }
+            position = pending.find(sequence);
+            if (position < 0 || now - current.giveUpNanos >= 0)
+            {
+                retry = retries.remove(sequence);
+            }
+            else
+            {
+                if (current.resendDue && now - current.resendNanos >= 0)
+                {
+                    current.resendDue = false;
+                    if (welcomedLink != null)
+                    {
+                        current.resends++;
+                        welcomedLink.writeAndFlush(pending.frameBuffer(position).retainedSlice(pending.frameOffset(position),
+                            pending.frameLength(position)));
+                    }
+                }
+                scheduleRetry(sequence, ++current.timer, current.nextTimerNanos() - now);
+                return;
+            }
+        }
+        if (position >= 0 && pending.claim(position))
+        {
+            fail(position, retry.failure(terminalId, now), true);
+        }
     }
 
     /** Tells a claimed publish's future or the publish listener that it failed, and releases its slot. */
@@ -514,7 +628,10 @@ final class ClientConductor
         }
     }
 
-    /** Fails the publishes older than the request timeout (none with timeout zero). Network thread, periodically. */
+    /**
+     * Fails the publishes older than the request timeout (none with timeout zero), one being retried after a
+     * JOURNAL_UNAVAILABLE nack with that nack. Network thread, periodically.
+     */
     void expirePublishes()
     {
         if (requestTimeoutNanos == 0)
@@ -532,8 +649,14 @@ final class ClientConductor
                 }
                 if (pending.claim(p))
                 {
-                    fail(p, new TimeoutException("no acknowledgement for " + terminalId + "/" + pending.sequence(p) +
-                        " within " + options.requestTimeout().toMillis() + " ms"), true);
+                    final long sequence = pending.sequence(p);
+                    final PublishRetries.Retry retried;
+                    synchronized (this)
+                    {
+                        retried = retries.remove(sequence);
+                    }
+                    fail(p, retried != null ? retried.failure(terminalId, now) : new TimeoutException("no acknowledgement for "
+                        + terminalId + "/" + sequence + " within " + options.requestTimeout().toMillis() + " ms"), true);
                 }
             }
         }

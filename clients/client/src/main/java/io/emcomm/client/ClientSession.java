@@ -60,7 +60,7 @@ final class ClientSession implements EmcommClient
         final Dispatcher dispatcher = new Dispatcher(options.terminalId());
         final ReplayBook replays = new ReplayBook();
         this.deliveries = new DeliveryDispatch(options, dispatcher, replays);
-        this.conductor = new ClientConductor(options, clock, replays, deliveries);
+        this.conductor = new ClientConductor(options, clock, this::schedule, replays, deliveries);
         this.supervisor = new ConnectionSupervisor(options, conductor, dispatcher, options.reconnectPolicy().backoff(),
             this::schedule, this::dial, () -> SharedEventLoop.release(group));
         this.bootstrap = new Bootstrap()

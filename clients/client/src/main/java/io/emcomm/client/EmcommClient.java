@@ -83,7 +83,8 @@ public interface EmcommClient extends AutoCloseable
     /**
      * Publishes a message. The client stamps the origin, the next origin sequence and the creation time.
      *
-     * @return completed with the PUBLISH_ACK; failed with {@link PublishRejectedException} on a PUBLISH_NACK,
+     * @return completed with the PUBLISH_ACK; failed with {@link PublishRejectedException} on a PUBLISH_NACK (one
+     * with reason {@code JOURNAL_UNAVAILABLE} only after it was sent again with its sequence until the request timeout),
      * with {@link java.util.concurrent.TimeoutException} after the request timeout, with
      * {@link SessionReplacedException} when another login replaced the session, or with {@link EmcommException}
      * when the client closes first, too many publishes are outstanding, or the message's PUBLISH frame would be

@@ -36,9 +36,12 @@ public interface PublishListener
     /**
      * No acknowledgement will come for the publish. Whether it was journaled depends on the cause:
      * <ul>
-     * <li>{@link PublishRejectedException} (a PUBLISH_NACK) and {@link EmcommException} with code
+     * <li>{@link PublishRejectedException} (a PUBLISH_NACK of any reason but {@code JOURNAL_UNAVAILABLE}) and
+     * {@link EmcommException} with code
      * {@code FRAME_TOO_LARGE} (a router welcomed later accepts smaller frames): it was not journaled;</li>
-     * <li>{@link java.util.concurrent.TimeoutException} (no answer within the request timeout, across reconnects) and
+     * <li>{@link PublishRejectedException} with reason {@code JOURNAL_UNAVAILABLE} (reported only once its resends
+     * with the same sequence were still nacked at the request timeout), {@link java.util.concurrent.TimeoutException}
+     * (no answer within the request timeout, across reconnects) and
      * {@link EmcommException} for a session that ended first: <b>unknown</b> - the router may have journaled and
      * delivered it. Sending the content again as a new publish may deliver it twice (a new origin sequence is not
      * deduplicated); check with a replay of this origin first if that matters.</li>

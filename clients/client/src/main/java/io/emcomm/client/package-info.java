@@ -8,7 +8,8 @@
  * <ul>
  *   <li>{@code ClientSession}: the implementation of the interface; builds the parts and checks arguments.</li>
  *   <li>{@code ClientConductor}: owns the session's state (the current connection, sequences and request ids,
- *       {@code PublishLedger}, {@code SubscriptionBook}, {@code ReplayBook}, the router's frame limit, the end).</li>
+ *       {@code PublishLedger}, {@code PublishRetries} (publishes nacked JOURNAL_UNAVAILABLE, sent again with their
+ *       sequence), {@code SubscriptionBook}, {@code ReplayBook}, the router's frame limit, the end).</li>
  *   <li>{@code RouterProxy}: encodes every frame the client sends (HELLO, PUBLISH, SUBSCRIBE, UNSUBSCRIBE,
  *       DELIVERY_ACK, REPLAY_REQUEST, LATEST_POSITIONS_REQUEST, HEARTBEAT).</li>
  *   <li>{@code ClientHandler}: decodes what the router sends and calls the part it belongs to;

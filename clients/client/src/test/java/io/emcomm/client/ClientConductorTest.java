@@ -48,7 +48,7 @@ class ClientConductorTest
     private final ReplayBook replays = new ReplayBook();
     private final Dispatcher dispatcher = new Dispatcher(new DirectExecutor());
     private final DeliveryDispatch deliveries = new DeliveryDispatch(options(), dispatcher, replays);
-    private final ClientConductor conductor = new ClientConductor(options(), clock, replays, deliveries);
+    private final ClientConductor conductor = new ClientConductor(options(), clock, clock, replays, deliveries);
 
     private ClientOptions options()
     {

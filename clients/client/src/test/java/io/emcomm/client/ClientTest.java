@@ -114,6 +114,26 @@ class ClientTest
     }
 
     @Test
+    void aPublishNackedJournalUnavailableIsSentAgainWithItsSequenceAndFailsWithThatNackAtTheRequestTimeout() throws Exception
+    {
+        // a disk minimum larger than any disk: the router's guard nacks every publish JOURNAL_UNAVAILABLE
+        final Router router = track(Router.start(new Router.Context().config(RouterConfig.loopback(dir).diskMinFreeMb(1L << 40).build())));
+        final EmcommClient veh = connect(options(router, "veh-1", TerminalKind.GROUND, "520102").requestTimeout(Duration.ofSeconds(2)));
+
+        final CompletableFuture<PublishResult> publish = veh.publish(Message.text("on scene").to("up:520102"));
+        final ExecutionException failed = assertThrows(ExecutionException.class, () -> publish.get(WAIT_S, TimeUnit.SECONDS));
+        final PublishRejectedException rejected = assertInstanceOf(PublishRejectedException.class, failed.getCause());
+        assertEquals(NackReason.JOURNAL_UNAVAILABLE, rejected.reason());
+        assertEquals(1, rejected.originSequence());
+        assertTrue(rejected.detail().startsWith("disk nearly full: "), rejected.detail());
+        assertInstanceOf(TimeoutException.class, rejected.getCause());
+        // sent at 0 and again 250 ms and 500 ms after the first two nacks, all before the 2 s deadline
+        assertTrue(router.counters().nacked(NackReason.JOURNAL_UNAVAILABLE_VALUE) >= 3,
+            "nacked " + router.counters().nacked(NackReason.JOURNAL_UNAVAILABLE_VALUE) + " times");
+        assertEquals(0, router.counters().journaled());
+    }
+
+    @Test
     void sequenceContinuesFromTheRoutersRecordAcrossClients() throws Exception
     {
         final Router router = router();

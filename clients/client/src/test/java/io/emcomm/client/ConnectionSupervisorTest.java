@@ -64,7 +64,7 @@ class ConnectionSupervisorTest
     {
         options = builder.terminal("uav-7", TerminalKind.AIR, "520102").reconnectBackoff(MIN, MAX).connectionListener(events).build();
         final DeliveryDispatch deliveries = new DeliveryDispatch(options, dispatcher, replays);
-        conductor = new ClientConductor(options, clock, replays, deliveries);
+        conductor = new ClientConductor(options, clock, clock, replays, deliveries);
         supervisor = new ConnectionSupervisor(options, conductor, dispatcher, options.reconnectPolicy().backoff(), clock,
             this::dial, () -> released++);
     }

@@ -78,6 +78,36 @@ class RouterProtocolMockTest
     }
 
     @Test
+    void aPublishNackedJournalUnavailableComesAgainWithItsSequenceAndTheDuplicateAckCompletesIt() throws Exception
+    {
+        final BlockingQueue<Envelope> seen = new LinkedBlockingQueue<>();
+        router = new RouterProtocolMock(c ->
+        {
+            c.welcome(65_536);
+            final Envelope first = c.expect(FrameType.PUBLISH, Envelope::parseFrom);
+            seen.add(first);
+            c.send(RouterProtocolMock.frame(FrameType.PUBLISH_NACK, PublishNack.newBuilder().setOrigin("uav-7")
+                .setOriginSequence(first.getOriginSequence()).setReason(NackReason.JOURNAL_UNAVAILABLE)
+                .setDetail("Kafka: delivery timed out").build()));
+            final Envelope again = c.expect(FrameType.PUBLISH, Envelope::parseFrom);
+            seen.add(again);
+            c.send(RouterProtocolMock.frame(FrameType.PUBLISH_ACK, PublishAck.newBuilder().setOrigin("uav-7")
+                .setOriginSequence(again.getOriginSequence()).setJournalIndex(7).setDuplicate(true).build()));
+            c.awaitClientClose();
+        });
+        final ConnectionEvents events = new ConnectionEvents();
+        client = EmcommClient.connect(options(events).build());
+        events.expect(ConnectionState.CONNECTED);
+
+        final PublishResult result = client.publish(Message.text("on scene").to("up:520102")).get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(7, result.journalIndex());
+        assertTrue(result.duplicate());
+        final Envelope first = seen.poll(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(first, seen.poll(WAIT_S, TimeUnit.SECONDS), "the same envelope, origin sequence and stamp included");
+        assertEquals(1, first.getOriginSequence());
+    }
+
+    @Test
     void aLostConnectionIsRetriedWithBackoffAndTheUnansweredPublishGoesAgainWithItsSequence() throws Exception
     {
         final BlockingQueue<Long> sequencesSeen = new LinkedBlockingQueue<>();
