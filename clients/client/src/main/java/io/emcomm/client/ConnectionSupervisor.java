@@ -96,8 +96,8 @@ final class ConnectionSupervisor
         }
         catch (final TimeoutException ex)
         {
-            final EmcommException failure = new EmcommException(routersNamed() + " did not welcome terminal " +
-                options.terminalId() + " within " + timeout.toMillis() + " ms");
+            final EmcommException failure = new EmcommException((routers.size() == 1 ? routersNamed() + " did not welcome"
+                : routersNamed() + " welcomed") + " terminal " + options.terminalId() + " within " + timeout.toMillis() + " ms");
             shutdown(failure);
             throw failure;
         }

@@ -317,6 +317,15 @@ class ConnectionSupervisorTest
     }
 
     @Test
+    void aListOfRoutersThatNeverWelcomeIsNamedInOneSentenceAfterTheDeadline() throws Exception
+    {
+        start(ClientOptions.builder().routers(List.of(A, B)));
+        final EmcommException failure = assertThrows(EmcommException.class, () -> supervisor.connect(Duration.ofMillis(20)));
+        // was "none of the routers A, B did not welcome ...", found by a fresh operator with two brokers of three down
+        assertTrue(failure.getMessage().matches("none of the routers .+, .+ welcomed terminal uav-7 within 20 ms"), failure.getMessage());
+    }
+
+    @Test
     void theFirstConnectTriesTheRoutersInOrderUntilOneWelcomesTheTerminal() throws Exception
     {
         start(ClientOptions.builder().routers(List.of(A, B, C)));
