@@ -270,7 +270,7 @@ final class ConnectionSupervisor
         final EmcommException why = cause instanceof EmcommException e && !wasConnected ? e :
             new EmcommException((wasConnected ? "connection to the router at " + router + " lost" :
                 "the router at " + router + " closed the connection before welcoming terminal " +
-                    options.terminalId()) + (cause == null ? notTlsHint() : ": " + cause.getMessage()),
+                    options.terminalId()) + (cause != null ? ": " + cause.getMessage() : wasConnected ? "" : notTlsHint()),
                 cause instanceof EmcommException e ? e.errorCode() : ErrorCode.ERROR_CODE_UNSPECIFIED, cause);
         for (final ReplayCall call : loss.replays())
         {
@@ -299,7 +299,11 @@ final class ConnectionSupervisor
         }
     }
 
-    /** A router that runs TLS drops a plain connection without a word; say what may be missing. */
+    /**
+     * A router that runs TLS drops a plain connection without a word, before any WELCOME; say what may be missing.
+     * Not after a WELCOME: that connection spoke the protocol, so its loss (a router killed, a node gone) is no TLS
+     * matter.
+     */
     private String notTlsHint()
     {
         return options.tls() ? "" : " (if its terminal port uses TLS, give the client the router's CA)";
