@@ -3,7 +3,6 @@ package io.emcomm.cli.demo;
 import io.emcomm.client.Message;
 import io.emcomm.client.PublishResult;
 import io.emcomm.protocol.address.Address;
-import io.emcomm.protocol.wire.Alert;
 import io.emcomm.protocol.wire.PositionReport;
 import io.emcomm.protocol.wire.Precedence;
 
@@ -186,16 +185,12 @@ public final class ClusterDemo
         awaitStep();
 
         step("2. FLASH flood alert: " + CITY + " (on " + nodeOf(CITY) + ") -> region:5201, delivered on all three nodes");
-        publish(CITY, Message.alert("Flood", Alert.Severity.EXTREME,
-            "Flash flood: Nanming River rising 1 m/h, move to high ground now", "5201")
-            .precedence(Precedence.FLASH).ttl(Duration.ofHours(6)), "region:5201");
+        publish(CITY, FloodMessages.floodAlert(), "region:5201");
         awaitStep();
 
         step("3. field reports escalated up the chain of command");
-        publish("veh-1", Message.incident("flood", "520102", "Car park at Qingyun Rd under 1.2 m of water, 6 people on a roof")
-            .precedence(Precedence.IMMEDIATE), "up:520102");
-        publish("bd-1", Message.text("Huaxi reservoir 1132.4 m, +0.3 m in the last hour").precedence(Precedence.PRIORITY),
-            "up:520111");
+        publish("veh-1", FloodMessages.carParkFlooded(), "up:520102");
+        publish("bd-1", FloodMessages.reservoirRising(), "up:520111");
         awaitStep();
 
         final List<ClusterTerminal> moving = terminals.values().stream().filter(t -> t.node().equals(KILLED)).toList();

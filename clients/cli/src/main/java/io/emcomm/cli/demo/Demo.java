@@ -8,7 +8,6 @@ import io.emcomm.client.Message;
 import io.emcomm.client.PublishResult;
 import io.emcomm.client.ReplayResult;
 import io.emcomm.protocol.address.Address;
-import io.emcomm.protocol.wire.Alert;
 import io.emcomm.protocol.wire.PositionReport;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.TerminalKind;
@@ -224,16 +223,12 @@ public final class Demo
         final long offlineAt = System.nanoTime();
 
         step("3. FLASH flood alert: " + CITY + " -> region:5201, expires in 6 h");
-        publish(CITY, Message.alert("Flood", Alert.Severity.EXTREME,
-            "Flash flood: Nanming River rising 1 m/h, move to high ground now", "5201")
-            .precedence(Precedence.FLASH).ttl(Duration.ofHours(6)), "region:5201");
+        publish(CITY, FloodMessages.floodAlert(), "region:5201");
         awaitStep();
 
         step("4. field reports escalated up the chain of command");
-        publish("veh-1", Message.incident("flood", "520102", "Car park at Qingyun Rd under 1.2 m of water, 6 people on a roof")
-            .precedence(Precedence.IMMEDIATE), "up:520102");
-        publish("bd-1", Message.text("Huaxi reservoir 1132.4 m, +0.3 m in the last hour").precedence(Precedence.PRIORITY),
-            "up:520111");
+        publish("veh-1", FloodMessages.carParkFlooded(), "up:520102");
+        publish("bd-1", FloodMessages.reservoirRising(), "up:520111");
         awaitStep();
 
         step("5. task from " + CITY + " to veh-3, delivery receipt requested");
