@@ -441,6 +441,12 @@ final class ClientConductor
         }
     }
 
+    /** Whether a handler offered publishes during this read, so that {@link #onReadComplete()} will flush. Network thread. */
+    boolean offeredInThisRead()
+    {
+        return offeredOnNetworkThread;
+    }
+
     /**
      * End of a read batch on the network thread: offers a {@link DeliveryHandler} made while handling it (a responder
      * answering requests) go out now, in one flush with the batch's acks' syscall neighbours. Network thread.

@@ -13,7 +13,8 @@ import io.emcomm.protocol.wire.SubscriptionAck;
 import io.emcomm.protocol.wire.Welcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Runs on the network thread; one per connection. Owns each inbound frame and releases it.
  */
-final class ClientHandler extends ChannelInboundHandlerAdapter
+final class ClientHandler extends ChannelDuplexHandler
 {
     private final ClientOptions options;
     /** The router of the list this connection goes to. */
@@ -63,7 +64,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     public void channelActive(final ChannelHandlerContext ctx)
     {
         link = new RouterProxy(ctx.channel(), router);
-        acks = new AckBatch(ctx.channel());
+        acks = new AckBatch(ctx.channel(), options.ackDelay());
         if (conductor.onActive(link))
         {
             link.hello(options);
@@ -93,15 +94,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    /** The acks of this read batch go out in one flush (AckBatch). */
+    /** The acks due at the end of this read (AckBatch) go out in one flush with the offers made while handling it. */
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx)
     {
-        if (acks != null)
-        {
-            acks.flush();
-        }
+        // the acks due are written first, so that offers a handler made in this read carry them in one flush
+        final boolean acksWritten = acks != null && acks.endOfRead(conductor.offeredInThisRead());
         conductor.onReadComplete();
+        if (acksWritten)
+        {
+            ctx.flush(); // nothing left to write when the conductor flushed them along with its offers
+        }
         ctx.fireChannelReadComplete();
     }
 
@@ -161,7 +164,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
             readerIdleMillis = LinkLimits.SILENT_INTERVALS * interval;
             ctx.pipeline().replace("idle", "idle", new IdleStateHandler(readerIdleMillis, interval, 0, TimeUnit.MILLISECONDS));
         }
-        acks.cumulative(welcome.getCumulativeDeliveryAck());
+        acks.welcome(welcome.getCumulativeDeliveryAck(), welcome.getDeliveryInflight());
         if (conductor.onWelcome(link, welcome))
         {
             supervisor.onWelcome(router);
@@ -234,6 +237,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
         {
             closeWith(ctx, ex);
         }
+    }
+
+    /**
+     * A close asked for by this side (the user's {@code close()}, a reconnect, a protocol failure) first writes the
+     * coalesced ack still waiting, so that what was handled is not delivered again next session.
+     */
+    @Override
+    public void close(final ChannelHandlerContext ctx, final ChannelPromise promise)
+    {
+        if (acks != null && ctx.channel().isActive() && acks.endOfRead(true))
+        {
+            ctx.flush();
+        }
+        ctx.close(promise);
     }
 
     @Override

@@ -41,10 +41,15 @@ public final class ClientOptions
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_PENDING_PUBLISHES = 65_536;
+    /** See {@link Builder#ackDelay}. */
+    public static final Duration DEFAULT_ACK_DELAY = Duration.ofMillis(2);
+    /** The longest {@link Builder#ackDelay} taken: longer would hold the router's in-flight slots for no gain. */
+    public static final Duration MAX_ACK_DELAY = Duration.ofSeconds(1);
 
     private final List<InetSocketAddress> routers;
     private final TerminalIdentity identity;
     private final boolean autoAck;
+    private final Duration ackDelay;
     private final Timeouts timeouts;
     private final ReconnectPolicy reconnect;
     private final int maxPendingPublishes;
@@ -60,6 +65,7 @@ public final class ClientOptions
         this.routers = routers;
         identity = b.identity;
         autoAck = b.autoAck;
+        ackDelay = b.ackDelay;
         timeouts = b.timeouts;
         reconnect = b.reconnect;
         maxPendingPublishes = b.maxPendingPublishes;
@@ -83,6 +89,7 @@ public final class ClientOptions
         b.routers = routers;
         b.identity = identity;
         b.autoAck = autoAck;
+        b.ackDelay = ackDelay;
         b.timeouts = timeouts;
         b.reconnect = reconnect;
         b.maxPendingPublishes = maxPendingPublishes;
@@ -148,6 +155,12 @@ public final class ClientOptions
     public boolean autoAck()
     {
         return autoAck;
+    }
+
+    /** How long automatic cumulative acks may wait to be coalesced ({@link Builder#ackDelay}); zero = none. */
+    public Duration ackDelay()
+    {
+        return ackDelay;
     }
 
     public Duration connectTimeout()
@@ -289,6 +302,7 @@ public final class ClientOptions
         private List<InetSocketAddress> routers;
         private TerminalIdentity identity = TerminalIdentity.UNNAMED;
         private boolean autoAck = true;
+        private Duration ackDelay = DEFAULT_ACK_DELAY;
         private Timeouts timeouts = Timeouts.DEFAULT;
         private ReconnectPolicy reconnect = ReconnectPolicy.DEFAULT;
         private int maxPendingPublishes = DEFAULT_MAX_PENDING_PUBLISHES;
@@ -369,6 +383,26 @@ public final class ClientOptions
         public Builder autoAck(final boolean autoAck)
         {
             this.autoAck = autoAck;
+            return this;
+        }
+
+        /**
+         * How long the automatic acknowledgements of handled deliveries may wait so that one cumulative DELIVERY_ACK
+         * answers several read batches (default 2 ms; zero acknowledges at the end of every read batch, as before).
+         * The wait is cut short, and the ack written at the end of the read batch, when half of the router's
+         * in-flight limit ({@code Welcome.delivery_inflight}, protocol.md section 7.4) is unacknowledged, or when the
+         * client writes to the router anyway in that batch (a publish from the handler: the ack rides along). It
+         * applies only to a router that offers cumulative acks and states its in-flight limit; otherwise every read
+         * batch is acknowledged at its end. What it saves: at 10,000 deliveries a second, arriving one per read, a
+         * system call a delivery on the client and a read and wake-up a delivery on the router. What it costs: a
+         * publisher's delivery receipt and the terminal's durable cursor trail by up to the delay; after a crash of
+         * the client, up to the delay's deliveries come again (they would anyway, unacknowledged).
+         *
+         * @param delay 0 to {@link #MAX_ACK_DELAY}
+         */
+        public Builder ackDelay(final Duration delay)
+        {
+            this.ackDelay = delay;
             return this;
         }
 
@@ -527,6 +561,10 @@ public final class ClientOptions
             if (maxPendingPublishes < 1)
             {
                 throw new IllegalArgumentException("max pending publishes must be at least 1");
+            }
+            if (ackDelay == null || ackDelay.isNegative() || ackDelay.compareTo(MAX_ACK_DELAY) > 0)
+            {
+                throw new IllegalArgumentException("ack delay " + ackDelay + " is not within 0.." + MAX_ACK_DELAY.toMillis() + " ms");
             }
             identity.validateClientName();
             return new ClientOptions(this, dialled, tls.context());

@@ -77,6 +77,14 @@ class DeliveryHandlerTest
             .setCumulativeDeliveryAck(true).build()));
     }
 
+    /** A WELCOME offering cumulative acks and stating the router's in-flight limit (protocol.md 7.4). */
+    private static void welcomeWithInflight(final RouterProtocolMock.Conversation c, final int inflight) throws Exception
+    {
+        c.expect(FrameType.HELLO, Hello::parseFrom);
+        c.send(RouterProtocolMock.frame(FrameType.WELCOME, Welcome.newBuilder().setProtocolVersion(1).setMaxFrameBytes(65_536)
+            .setCumulativeDeliveryAck(true).setDeliveryInflight(inflight).build()));
+    }
+
     private ClientOptions.Builder options(final int port, final String id)
     {
         return ClientOptions.builder().router("127.0.0.1", port).terminal(id, TerminalKind.AIR, "520102")
@@ -113,6 +121,95 @@ class DeliveryHandlerTest
         assertEquals(3, ack.getThroughDeliverySeq(), "the three arrived in one read: one ack for all of them");
         client.close();
         assertNull(acks.poll(), "nothing else was acknowledged");
+    }
+
+    @Test
+    void acksAreCoalescedAcrossReadsUntilHalfTheRoutersInflightLimitIsUnacknowledged() throws Exception
+    {
+        final BlockingQueue<DeliveryAck> acks = new LinkedBlockingQueue<>();
+        final java.util.concurrent.CountDownLatch firstHandled = new java.util.concurrent.CountDownLatch(1);
+        final RouterProtocolMock router = track(new RouterProtocolMock(c ->
+        {
+            welcomeWithInflight(c, 8); // the client acks at once when 4 wait
+            c.send(delivery(11, 1, "one"));
+            firstHandled.await(WAIT_S, TimeUnit.SECONDS); // its read is over: no ack may have left for it alone
+            c.send(delivery(12, 2, "two"), delivery(13, 3, "three"), delivery(14, 4, "four"));
+            acks.add(c.expect(FrameType.DELIVERY_ACK, DeliveryAck::parseFrom));
+            c.awaitClientClose();
+        }));
+        track(EmcommClient.connect(options(router.port(), "uav-7").ackDelay(ClientOptions.MAX_ACK_DELAY)
+            .deliveryHandler(d -> firstHandled.countDown()).build()));
+
+        final DeliveryAck ack = acks.poll(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(4, ack.getThroughDeliverySeq(), "one ack for the four, the first read's included, sent once 4 waited");
+    }
+
+    @Test
+    void anAckLeftUnderTheLimitGoesWhenTheDelayIsOverAndAgainForTheNextDelivery() throws Exception
+    {
+        final BlockingQueue<DeliveryAck> acks = new LinkedBlockingQueue<>();
+        final RouterProtocolMock router = track(new RouterProtocolMock(c ->
+        {
+            welcomeWithInflight(c, 128);
+            c.send(delivery(11, 1, "one"));
+            acks.add(c.expect(FrameType.DELIVERY_ACK, DeliveryAck::parseFrom));
+            c.send(delivery(12, 2, "two"));
+            acks.add(c.expect(FrameType.DELIVERY_ACK, DeliveryAck::parseFrom));
+            c.awaitClientClose();
+        }));
+        track(EmcommClient.connect(options(router.port(), "uav-7").ackDelay(Duration.ofMillis(50)).deliveryHandler(d -> { }).build()));
+
+        assertEquals(1, acks.poll(WAIT_S, TimeUnit.SECONDS).getThroughDeliverySeq(), "the timer sent it");
+        assertEquals(2, acks.poll(WAIT_S, TimeUnit.SECONDS).getThroughDeliverySeq(), "and was armed again");
+    }
+
+    @Test
+    void aResponderPublishingFromItsHandlerCarriesTheWaitingAckInTheSameFlush() throws Exception
+    {
+        final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        final RouterProtocolMock router = track(new RouterProtocolMock(c ->
+        {
+            welcomeWithInflight(c, 128);
+            ready.await(WAIT_S, TimeUnit.SECONDS); // the handler has its publisher
+            c.send(delivery(11, 1, "request"));
+            // written before the reply, in the read that handled the request: an ack left to the (one second) timer
+            // would come after the PUBLISH, and expecting the ack first would fail on it
+            frames.add("ack through " + c.expect(FrameType.DELIVERY_ACK, DeliveryAck::parseFrom).getThroughDeliverySeq());
+            frames.add("publish " + c.expect(FrameType.PUBLISH, Envelope::parseFrom).getTo(0));
+            c.awaitClientClose();
+        }));
+        final java.util.concurrent.atomic.AtomicReference<Publisher> replies = new java.util.concurrent.atomic.AtomicReference<>();
+        final EmcommClient client = track(EmcommClient.connect(options(router.port(), "uav-7").ackDelay(ClientOptions.MAX_ACK_DELAY).deliveryHandler(d ->
+        {
+            final byte[] text = "reply".getBytes(StandardCharsets.UTF_8);
+            replies.get().offerText(Precedence.ROUTINE, text, 0, text.length);
+        }).build()));
+        replies.set(client.publisher("terminal:cp-5201"));
+        ready.countDown();
+
+        assertEquals("ack through 1", frames.poll(WAIT_S, TimeUnit.SECONDS));
+        assertEquals("publish terminal:cp-5201", frames.poll(WAIT_S, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void closingTheClientSendsTheAckStillWaitingForItsDelay() throws Exception
+    {
+        final BlockingQueue<DeliveryAck> acks = new LinkedBlockingQueue<>();
+        final java.util.concurrent.CountDownLatch handled = new java.util.concurrent.CountDownLatch(2);
+        final RouterProtocolMock router = track(new RouterProtocolMock(c ->
+        {
+            welcomeWithInflight(c, 128);
+            c.send(delivery(11, 1, "one"), delivery(12, 2, "two"));
+            acks.add(c.expect(FrameType.DELIVERY_ACK, DeliveryAck::parseFrom));
+            c.awaitClientClose();
+        }));
+        final EmcommClient client = EmcommClient.connect(options(router.port(), "uav-7").ackDelay(ClientOptions.MAX_ACK_DELAY)
+            .deliveryHandler(d -> handled.countDown()).build());
+        assertEquals(true, handled.await(WAIT_S, TimeUnit.SECONDS));
+        client.close();
+
+        assertEquals(2, acks.poll(WAIT_S, TimeUnit.SECONDS).getThroughDeliverySeq(), "acknowledged on the way out");
     }
 
     @Test

@@ -46,10 +46,13 @@ public final class ControlFrames
      * @param lastOriginSequence the highest origin sequence journaled from this terminal id; 0 if none
      * @param replacedSession    whether an older session of this terminal id was closed for this one (section 11)
      * @param peerLink           whether the HELLO opened a peer link between routers (kind ROUTER, section 14)
+     * @param deliveryInflight   ROUTINE/PRIORITY deliveries written and unacknowledged before the router waits for
+     *                           acks ({@code emcomm.delivery.inflight}, section 7.4), announced so that a client may
+     *                           delay its cumulative acks without stalling the connection
      */
     public static void welcome(final ChannelHandlerContext ctx, final String routerId, final long lastOriginSequence,
         final int maxFrameBytes, final int heartbeatIntervalMs, final boolean replacedSession, final int idleTimeoutMs,
-        final int handshakeTimeoutMs, final boolean peerLink)
+        final int handshakeTimeoutMs, final boolean peerLink, final int deliveryInflight)
     {
         final Welcome welcome = Welcome.newBuilder()
             .setProtocolVersion(Frames.PROTOCOL_VERSION)
@@ -62,6 +65,7 @@ public final class ControlFrames
             .setHandshakeTimeoutMs(handshakeTimeoutMs)
             .setCumulativeDeliveryAck(true) // DELIVERY frames carry delivery_seq; through_delivery_seq is read (7.3)
             .setPeerLink(peerLink)
+            .setDeliveryInflight(deliveryInflight)
             .build();
         ctx.write(Frames.encode(ctx.alloc(), FrameType.WELCOME, welcome), ctx.voidPromise());
     }

@@ -267,7 +267,8 @@ public final class PeerLinks
         final Session session = open(ctx.channel(), identity, profile, childScope(peerId, identity.regionCode()));
         ControlFrames.welcome(ctx, config.routerId(), origins.state(peerId).highestSequence(), config.maxFrameBytes(),
             config.heartbeatIntervalMs(), replacing, accessControl.config().idleTimeoutMs(),
-            accessControl.config().handshakeTimeoutMs(), true);
+            accessControl.config().handshakeTimeoutMs(), true,
+            config.inFlightLimit());
         ctx.pipeline().replace(handshake, PeerLinkHandler.NAME, PeerLinkHandler.atParent(this, session));
     }
 

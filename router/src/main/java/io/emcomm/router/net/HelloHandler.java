@@ -367,7 +367,8 @@ final class HelloHandler extends HandshakePhase
         }
         ControlFrames.welcome(ctx, router.config().routerId(), origin.highestSequence(), router.config().maxFrameBytes(),
             router.config().heartbeatIntervalMs(), replaced != null, accessControl.config().idleTimeoutMs(),
-            accessControl.config().handshakeTimeoutMs(), false);
+            accessControl.config().handshakeTimeoutMs(), false,
+            router.config().inFlightLimit());
         if (!cursorValid)
         {
             LOG.warn("cursor of {} lay beyond the journal's end; delivery resumes from the end", session);
