@@ -3,7 +3,6 @@ package io.emcomm.client;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.emcomm.protocol.frame.FrameDecoder;
 import io.emcomm.protocol.frame.Frames;
-import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Error;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.Heartbeat;
@@ -115,6 +114,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
                 frame.readableBytes() - Frames.TYPE_BYTES, view, acks);
             return;
         }
+        if (type == FrameType.REPLAY_ITEM)
+        {
+            deliveries.onReplayItem(ctx.channel(), frame, frame.readerIndex() + Frames.TYPE_BYTES,
+                frame.readableBytes() - Frames.TYPE_BYTES, view);
+            return;
+        }
         if (type == FrameType.PUBLISH_ACK)
         {
             conductor.onPublishAck(frame, frame.readerIndex() + Frames.TYPE_BYTES, frame.readableBytes() - Frames.TYPE_BYTES);
@@ -131,7 +136,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
             case WELCOME -> onWelcome(ctx, Welcome.parseFrom(payload));
             case PUBLISH_NACK -> conductor.onPublishNack(PublishNack.parseFrom(payload));
             case SUBSCRIPTION_ACK -> conductor.onSubscriptionAck(SubscriptionAck.parseFrom(payload));
-            case REPLAY_ITEM -> deliveries.onReplayItem(ctx.channel(), Delivery.parseFrom(payload));
             case REPLAY_END -> deliveries.onReplayEnd(ReplayEnd.parseFrom(payload));
             case ERROR -> onError(ctx, Error.parseFrom(payload));
             case GOING_AWAY -> closeWith(ctx, new EmcommException("router going away: " +

@@ -283,6 +283,12 @@ final class ClientSession implements EmcommClient
     }
 
     @Override
+    public CompletableFuture<ReplayResult> replayInto(final ReplayRequest request, final DeliveryHandler handler)
+    {
+        return conductor.replay(ReplayCall.inPlace(java.util.Objects.requireNonNull(handler, "handler")), request, null);
+    }
+
+    @Override
     public CompletableFuture<ReplayResult> latestPositions(final String regionCode)
     {
         return conductor.replay(null, regionCode, null);
