@@ -168,11 +168,13 @@ public interface EmcommClient extends AutoCloseable
      * <p>Not an overload of {@code replay}: a lambda or method reference would fit both callback types and no longer
      * compile against the existing method.
      *
+     * @param request what to replay (protocol.md section 8.1); its request id is assigned by the client
      * @param handler called once per item, on the network thread
      * @return completed at REPLAY_END, on the network thread, after {@code handler} has returned for the last item,
      * with the router's count, last index and damaged count and an empty item list; failed with
-     * {@link EmcommException} when the router refuses the request (BAD_REPLAY_REQUEST) or the connection drops before
-     * the end (items handled until then stay handled)
+     * {@link EmcommException} when the router refuses the request (BAD_REPLAY_REQUEST), the client is not connected,
+     * or the connection drops before the end (items handled until then stay handled)
+     * @throws NullPointerException when {@code request} or {@code handler} is null
      */
     CompletableFuture<ReplayResult> replayInto(ReplayRequest request, DeliveryHandler handler);
 

@@ -1,5 +1,6 @@
 package io.emcomm.client;
 
+import io.emcomm.protocol.wire.ErrorCode;
 import io.emcomm.protocol.wire.Precedence;
 import io.emcomm.protocol.wire.ReplayRequest;
 import io.emcomm.protocol.wire.TerminalKind;
@@ -19,10 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -219,5 +223,23 @@ class ReplayIntoTest
         assertNotEquals(0, after.journalIndex());
         assertEquals(1, await(cp.replayInto(ReplayRequest.newBuilder().setFromIndex(after.journalIndex()).build(),
             v -> { })).count(), "a later replay on the same connection works");
+    }
+
+    @Test
+    void aRefusedRequestFailsTheFutureWithTheRoutersReasonAndHandsNothing() throws Exception
+    {
+        final Router router = track(Router.start(Router.Context.loopback(dir)));
+        final EmcommClient cp = connect(router, "cp-5201", TerminalKind.COMMAND_POST, "5201");
+        await(cp.publish(Message.text("one").to("channel:log")));
+        final List<Long> handled = new CopyOnWriteArrayList<>();
+
+        final ExecutionException refused = assertThrows(ExecutionException.class, () -> await(cp.replayInto(
+            ReplayRequest.newBuilder().setFromIndex(10).setToIndex(5).build(), v -> handled.add(v.journalIndex()))));
+
+        final EmcommException cause = assertInstanceOf(EmcommException.class, refused.getCause());
+        assertEquals(ErrorCode.BAD_REPLAY_REQUEST, cause.errorCode());
+        assertEquals(List.of(), handled);
+        assertEquals(1, await(cp.replayInto(ReplayRequest.getDefaultInstance(), v -> handled.add(v.journalIndex()))).count(),
+            "the next request is answered");
     }
 }
