@@ -88,13 +88,19 @@ final class EmcommDriver implements BenchClient, PublishListener, DeliveryHandle
         client.subscribe(channelName).get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Replays what {@code originId} published; returns how many entries arrived once REPLAY_END came. */
+    /**
+     * Replays what {@code originId} published through the client's in-place path ({@code replayInto}: the flyweight on
+     * the network thread, as the live receive path); returns how many entries arrived once REPLAY_END came, at most
+     * REPLAY_END's count.
+     */
     long replay(final String originId, final Duration timeout) throws Exception
     {
         final AtomicLong items = new AtomicLong();
         try
         {
-            final long count = client.replay(ReplayRequest.newBuilder().setOrigin(originId).build(), d -> items.incrementAndGet())
+            // one writer (the network thread): an opaque add, no locked instruction per item; read after the future
+            final long count = client.replayInto(ReplayRequest.newBuilder().setOrigin(originId).build(),
+                    d -> items.setOpaque(items.getOpaque() + 1))
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS).count();
             return Math.min(count, items.get());
         }

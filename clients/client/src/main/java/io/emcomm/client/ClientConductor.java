@@ -737,7 +737,12 @@ final class ClientConductor
     /** A replay, or (request null) a latest-positions query: both are answered with REPLAY_ITEMs and a REPLAY_END. */
     CompletableFuture<ReplayResult> replay(final ReplayRequest request, final String positionsRegion, final DeliveryListener listener)
     {
-        final ReplayCall call = new ReplayCall(listener);
+        return replay(new ReplayCall(listener), request, positionsRegion);
+    }
+
+    /** As {@link #replay(ReplayRequest, String, DeliveryListener)}, answering {@code call}. */
+    CompletableFuture<ReplayResult> replay(final ReplayCall call, final ReplayRequest request, final String positionsRegion)
+    {
         final EmcommException refused;
         synchronized (this)
         {

@@ -3,7 +3,6 @@ package io.emcomm.client;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.emcomm.protocol.frame.FrameDecoder;
 import io.emcomm.protocol.frame.Frames;
-import io.emcomm.protocol.wire.Delivery;
 import io.emcomm.protocol.wire.Error;
 import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.protocol.wire.Heartbeat;
@@ -118,6 +117,12 @@ final class ClientHandler extends ChannelDuplexHandler
                 frame.readableBytes() - Frames.TYPE_BYTES, view, acks);
             return;
         }
+        if (type == FrameType.REPLAY_ITEM)
+        {
+            deliveries.onReplayItem(ctx.channel(), frame, frame.readerIndex() + Frames.TYPE_BYTES,
+                frame.readableBytes() - Frames.TYPE_BYTES, view);
+            return;
+        }
         if (type == FrameType.PUBLISH_ACK)
         {
             conductor.onPublishAck(frame, frame.readerIndex() + Frames.TYPE_BYTES, frame.readableBytes() - Frames.TYPE_BYTES);
@@ -134,7 +139,6 @@ final class ClientHandler extends ChannelDuplexHandler
             case WELCOME -> onWelcome(ctx, Welcome.parseFrom(payload));
             case PUBLISH_NACK -> conductor.onPublishNack(PublishNack.parseFrom(payload));
             case SUBSCRIPTION_ACK -> conductor.onSubscriptionAck(SubscriptionAck.parseFrom(payload));
-            case REPLAY_ITEM -> deliveries.onReplayItem(ctx.channel(), Delivery.parseFrom(payload));
             case REPLAY_END -> deliveries.onReplayEnd(ReplayEnd.parseFrom(payload));
             case ERROR -> onError(ctx, Error.parseFrom(payload));
             case GOING_AWAY -> closeWith(ctx, new EmcommException("router going away: " +

@@ -283,6 +283,14 @@ final class ClientSession implements EmcommClient
     }
 
     @Override
+    public CompletableFuture<ReplayResult> replayInto(final ReplayRequest request, final DeliveryHandler handler)
+    {
+        // a null request would read as a latest-positions query (ClientConductor#replay)
+        java.util.Objects.requireNonNull(request, "request");
+        return conductor.replay(ReplayCall.inPlace(java.util.Objects.requireNonNull(handler, "handler")), request, null);
+    }
+
+    @Override
     public CompletableFuture<ReplayResult> latestPositions(final String regionCode)
     {
         return conductor.replay(null, regionCode, null);

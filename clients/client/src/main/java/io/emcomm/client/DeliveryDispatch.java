@@ -13,15 +13,20 @@ import io.netty.channel.Channel;
  * connection's {@link RouterProxy}.
  *
  * <p>Threads: the network thread calls {@link #onDelivery} and {@link #onReplayItem}, the dispatch thread or a user
- * thread {@link #ack}; none of them takes a lock (replay calls are found in the concurrent {@link ReplayBook}). They read two volatiles the {@link ClientConductor} writes under
+ * thread {@link #ack}; none of them takes a lock (replay calls are found in the concurrent {@link ReplayBook}).
+ * They read two volatiles the {@link ClientConductor} writes under
  * its own lock: the welcomed connection (null while disconnected, so acks are dropped and the router delivers
  * again after the reconnect) and whether the session has ended (deliveries still queued then are dropped). Per
  * message the {@link DeliveryListener} path allocates the {@link Delivery} and its dispatch task; the
  * {@link DeliveryHandler} path, and auto-ack without a listener, allocate nothing: the frame is read in place through
  * the connection's {@link DeliveryView}, on the network thread, and the acks go into the connection's {@link AckBatch}.
+ * Replay items go the same two ways: decoded for the dispatch thread, or read in place for an in-place replay call.
  */
 final class DeliveryDispatch
 {
+    /** {@code Delivery.replay_request_id}: set on REPLAY_ITEM only (protocol.md section 7). */
+    private static final int REPLAY_REQUEST_ID = 4;
+
     private final DeliveryListener listener;
     private final DeliveryHandler handler;
     private final boolean autoAck;
@@ -138,22 +143,55 @@ final class DeliveryDispatch
         }, source);
     }
 
-    /** A REPLAY_ITEM: to its replay call on the dispatch thread; dropped when the call is no longer waiting. */
-    void onReplayItem(final Channel source, final io.emcomm.protocol.wire.Delivery wire)
+    /**
+     * A REPLAY_ITEM's payload, [offset, offset + length) of {@code frame}, from {@code source}: to its replay call,
+     * or dropped when the call is no longer waiting. An in-place call ({@link EmcommClient#replayInto}) gets it
+     * through {@code view} on this (the network) thread, with nothing allocated; the others get a {@link Delivery}
+     * on the dispatch thread. Replay items are never acknowledged (protocol.md section 7.3).
+     *
+     * @throws InvalidProtocolBufferException when the payload is not a Delivery
+     */
+    void onReplayItem(final Channel source, final ByteBuf frame, final int offset, final int length, final DeliveryView view)
+        throws InvalidProtocolBufferException
     {
-        final ReplayCall call = replays.get(wire.getReplayRequestId());
-        if (call != null)
+        final long requestId = WireScan.findVarint(frame, offset, length, REPLAY_REQUEST_ID, 0);
+        final ReplayCall call = requestId == 0 ? null : replays.get(requestId);
+        if (call == null)
         {
-            final Delivery item = Delivery.of(wire);
-            dispatcher.execute(() -> call.accept(item), source);
+            return;
         }
+        if (call.inPlace())
+        {
+            if (!view.wrap(frame, offset, length))
+            {
+                throw new InvalidProtocolBufferException("malformed REPLAY_ITEM");
+            }
+            if (!ended)
+            {
+                call.accept(view);
+            }
+            return;
+        }
+        final Delivery item = Delivery.of(io.emcomm.protocol.wire.Delivery.parseFrom(frame.nioBuffer(offset, length)));
+        dispatcher.execute(() -> call.accept(item), source);
     }
 
-    /** A REPLAY_END: completes its call on the dispatch thread, after the call's items. */
+    /**
+     * A REPLAY_END: completes its call after the call's items: on the dispatch thread, or at once (network thread)
+     * for an in-place call, whose items have all been handled by now.
+     */
     void onReplayEnd(final ReplayEnd end)
     {
         final ReplayCall call = replays.remove(end.getRequestId());
-        if (call != null)
+        if (call == null)
+        {
+            return;
+        }
+        if (call.inPlace())
+        {
+            call.end(end.getCount(), end.getLastIndex(), end.getDamaged());
+        }
+        else
         {
             dispatcher.execute(() -> call.end(end.getCount(), end.getLastIndex(), end.getDamaged()));
         }

@@ -40,8 +40,8 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Threads</h2>
  * Every method is thread-safe. For a high publish rate use a {@link Publisher} (no future per message, writes
  * batched until {@link #flush()}) and for a high delivery rate a {@link DeliveryHandler} (no thread hand-off, lock or
- * allocation per delivery). Publishes from several threads are numbered and sent in one order. Futures
- * are completed on the client's network thread: do not block in a non-async dependent stage
+ * allocation per delivery; {@link #replayInto} for replay). Publishes from several threads are numbered and sent in
+ * one order. Futures are completed on the client's network thread: do not block in a non-async dependent stage
  * ({@code thenApply}, {@code whenComplete}); use the {@code *Async} variants or block in your own thread.
  * Listeners run on the client's dispatch thread (see {@link DeliveryListener}), where blocking on a future
  * is safe.
@@ -152,6 +152,31 @@ public interface EmcommClient extends AutoCloseable
      * thread) instead of collecting them; the result's item list is empty.
      */
     CompletableFuture<ReplayResult> replay(ReplayRequest request, DeliveryListener listener);
+
+    /**
+     * The high-rate replay path: like {@link #replay(ReplayRequest, DeliveryListener)}, but each REPLAY_ITEM goes to
+     * {@code handler} as it is read, through the same {@link DeliveryView} flyweight as a live delivery to a
+     * {@link DeliveryHandler}: on the client's network thread, with no object per item and no hand-off to the dispatch
+     * thread. The view is valid only during the call (copy out what must outlive it); its
+     * {@link DeliveryView#deliverySeq()} reads 0, as replay items carry none. Items come in journal order, each once.
+     *
+     * <p>Replay items are never acknowledged (protocol.md section 7.3), so unlike the live path nothing is acked when
+     * the handler returns. A handler that throws loses only that item: the exception goes to the network thread's
+     * uncaught exception handler, and the replay and the connection go on. Do not block in the handler (the same
+     * thread reads every connection of the client).
+     *
+     * <p>Not an overload of {@code replay}: a lambda or method reference would fit both callback types and no longer
+     * compile against the existing method.
+     *
+     * @param request what to replay (protocol.md section 8.1); its request id is assigned by the client
+     * @param handler called once per item, on the network thread
+     * @return completed at REPLAY_END, on the network thread, after {@code handler} has returned for the last item,
+     * with the router's count, last index and damaged count and an empty item list; failed with
+     * {@link EmcommException} when the router refuses the request (BAD_REPLAY_REQUEST), the client is not connected,
+     * or the connection drops before the end (items handled until then stay handled)
+     * @throws NullPointerException when {@code request} or {@code handler} is null
+     */
+    CompletableFuture<ReplayResult> replayInto(ReplayRequest request, DeliveryHandler handler);
 
     /**
      * The last known position report of every terminal registered in {@code regionCode}'s subtree, one

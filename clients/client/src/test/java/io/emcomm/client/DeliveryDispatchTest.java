@@ -7,6 +7,9 @@ import io.emcomm.protocol.wire.Heartbeat;
 import io.emcomm.protocol.wire.Hello;
 import io.emcomm.protocol.wire.ReplayEnd;
 import io.emcomm.protocol.wire.TerminalKind;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +36,7 @@ class DeliveryDispatchTest
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final List<Delivery> delivered = new ArrayList<>();
     private final ReplayBook replays = new ReplayBook();
+    private final DeliveryView view = new DeliveryView();
 
     @AfterEach
     void close()
@@ -56,8 +60,16 @@ class DeliveryDispatchTest
             .setEnvelope(Message.text("item " + index).to("up:5201").toEnvelope("uav-1", index, 1L)).build();
     }
 
+    /** A REPLAY_ITEM as the network thread hands it over: its payload's bytes in a buffer. */
+    private void replayItem(final DeliveryDispatch deliveries, final io.emcomm.protocol.wire.Delivery item)
+        throws InvalidProtocolBufferException
+    {
+        final ByteBuf payload = Unpooled.wrappedBuffer(item.toByteArray());
+        deliveries.onReplayItem(channel, payload, payload.readerIndex(), payload.readableBytes(), view);
+    }
+
     @Test
-    void replayItemsAndTheEndReachTheirCallAndAnErrorAnswersTheOldestReplay()
+    void replayItemsAndTheEndReachTheirCallAndAnErrorAnswersTheOldestReplay() throws Exception
     {
         final DeliveryDispatch deliveries = dispatch(options());
         final ReplayCall older = new ReplayCall(null);
@@ -67,9 +79,9 @@ class DeliveryDispatchTest
         replays.add(5, streamed);
         replays.add(6, newer);
 
-        deliveries.onReplayItem(channel, item(5, 10));
-        deliveries.onReplayItem(channel, item(5, 11));
-        deliveries.onReplayItem(channel, item(99, 12)); // no such replay: dropped
+        replayItem(deliveries, item(5, 10));
+        replayItem(deliveries, item(5, 11));
+        replayItem(deliveries, item(99, 12)); // no such replay: dropped
         deliveries.onReplayEnd(ReplayEnd.newBuilder().setRequestId(5).setCount(2).setLastIndex(11).build());
         assertEquals(List.of(10L, 11L), delivered.stream().map(Delivery::journalIndex).toList(), "streamed in order");
         final ReplayResult result = streamed.future.join();
@@ -80,6 +92,27 @@ class DeliveryDispatchTest
         assertEquals("from after to", assertThrows(CompletionException.class, older.future::join).getCause().getMessage());
         assertFalse(newer.future.isDone(), "only the oldest");
         assertEquals(List.of(newer), replays.drain());
+    }
+
+    @Test
+    void anInPlaceReplayCallReadsItsItemsThroughTheViewAndEndsAtOnceWithoutAnAck() throws Exception
+    {
+        final DeliveryDispatch deliveries = dispatch(options());
+        deliveries.welcomed(new RouterProxy(channel, ROUTER));
+        final List<String> seen = new ArrayList<>();
+        final ReplayCall call = ReplayCall.inPlace(v -> seen.add(v.journalIndex() + " " + v.origin() + " "
+            + v.buffer().toString(v.textOffset(), v.textLength(), java.nio.charset.StandardCharsets.UTF_8)));
+        replays.add(7, call);
+
+        replayItem(deliveries, item(7, 30));
+        replayItem(deliveries, item(8, 31)); // another request: not this call's
+        replayItem(deliveries, item(7, 32));
+        assertFalse(call.future.isDone(), "open until REPLAY_END");
+        deliveries.onReplayEnd(ReplayEnd.newBuilder().setRequestId(7).setCount(2).setLastIndex(32).build());
+
+        assertEquals(List.of("30 uav-1 item 30", "32 uav-1 item 32"), seen);
+        assertEquals(32, call.future.join().lastIndex());
+        assertEquals(List.of(), OutboundFrames.drain(channel), "replay items are never acknowledged");
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.emcomm.router.replay;
 
 import io.emcomm.protocol.envelope.EnvelopeHeader;
 import io.emcomm.protocol.envelope.EnvelopeValidator;
-import io.emcomm.router.delivery.DeliveryFrames;
 import io.emcomm.router.journal.Journal;
 import io.emcomm.router.journal.JournalEntry;
 import io.emcomm.router.journal.JournalReader;
@@ -15,12 +14,22 @@ import org.slf4j.LoggerFactory;
  * event loop, a batch at a time and only while the channel is writable, so a large replay neither
  * starves other sessions on the loop nor buffers the journal in memory. Ends with a REPLAY_END frame.
  * The end of the replay is fixed when it starts: entries journaled during the replay are not included.
+ *
+ * <p>A slice sends up to {@link #BATCH} entries (reading at most {@link #SCAN_BUDGET}), packs their REPLAY_ITEMs into shared chunks ({@link ReplayItemBatch})
+ * and flushes once; then it queues itself behind the loop's other work (live traffic goes first), or, when the
+ * channel is over its high-water mark, waits for the writability change to resume it.
  */
 public final class ReplaySession implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ReplaySession.class);
 
+    /** Items sent per slice. */
     private static final int BATCH = 256;
+    /**
+     * Entries read per slice, sent or not: a narrow filter over a long journal (one origin among thousands) yields
+     * the loop as often as a wide one, instead of scanning to the end in one turn.
+     */
+    private static final int SCAN_BUDGET = 4 * 1024;
 
     private final Channel channel;
     private final ReplayFilter filter;
@@ -30,6 +39,7 @@ public final class ReplaySession implements Runnable
     private final JournalEntry entry = new JournalEntry();
     private final EnvelopeHeader header = new EnvelopeHeader();
     private final EnvelopeValidator validator = new EnvelopeValidator();
+    private final ReplayItemBatch items;
     private long count;
     private long lastIndex;
     /** Entries in the range whose envelope header did not parse: skipped, reported in REPLAY_END. */
@@ -47,6 +57,7 @@ public final class ReplaySession implements Runnable
         this.channel = channel;
         this.endWriter = endWriter;
         this.filter = filter;
+        this.items = new ReplayItemBatch(filter.request().getRequestId());
         this.reader = journal.newReader();
         final long last = journal.lastIndex();
         final long to = filter.request().getToIndex();
@@ -74,13 +85,17 @@ public final class ReplaySession implements Runnable
         }
         final long limit = filter.request().getLimit();
         int written = 0;
-        while (written < BATCH && channel.isWritable())
+        int read = 0;
+        // writability moves only when a chunk is written: a slice stops at a budget or at the high-water mark
+        while (written < BATCH && read < SCAN_BUDGET && channel.isWritable())
         {
             if ((limit != 0 && count >= limit) || !reader.next(entry) || entry.index() > endIndex)
             {
+                items.writeTo(channel);
                 finish(true);
                 return;
             }
+            read++;
             if (!header.wrap(entry.envelope(), 0, entry.envelopeLength()))
             {
                 skipDamaged("its envelope header does not parse");
@@ -95,13 +110,13 @@ public final class ReplaySession implements Runnable
                     skipDamaged(problem);
                     continue;
                 }
-                channel.write(DeliveryFrames.delivery(channel.alloc(), entry.index(), entry.envelope(), entry.envelopeLength(),
-                    entry.journaledAtMicros(), filter.request().getRequestId(), header), channel.voidPromise());
+                items.add(channel, entry);
                 count++;
                 lastIndex = entry.index();
                 written++;
             }
         }
+        items.writeTo(channel);
         channel.flush();
         if (channel.isWritable())
         {
@@ -120,6 +135,7 @@ public final class ReplaySession implements Runnable
     private void finish(final boolean sendEnd)
     {
         done = true;
+        items.release();
         reader.close();
         if (sendEnd)
         {
