@@ -55,6 +55,9 @@ public final class ChronicleJournal implements Journal
     };
     /** Keeps the pages ahead of the appenders faulted in off the event loops; null when read-only or off. */
     private final ChroniclePretoucher pretoucher;
+    /** Group commit ({@code sync=batch}): the thread that makes every thread's appends durable; null otherwise. */
+    private final JournalSyncer syncer;
+    private final CycleFiles cycleFiles;
     private volatile boolean closed;
 
     /** Per appending thread: its appender and a scratch array to copy envelopes through without allocating. */
@@ -62,6 +65,8 @@ public final class ChronicleJournal implements Journal
     {
         final ExcerptAppender appender;
         byte[] scratch = new byte[4096];
+        /** The last index this thread appended, -1 for none: what its read batch must see durable. */
+        long lastAppended = -1;
 
         ThreadState(final ExcerptAppender appender)
         {
@@ -127,12 +132,27 @@ public final class ChronicleJournal implements Journal
         final long pretouchAheadBytes, final JournalSync sync)
     {
         this.dir = dir;
-        this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
+        final boolean groupCommit = sync == JournalSync.BATCH && !readOnly;
+        this.cycleFiles = groupCommit ? new CycleFiles() : null;
+        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.single(dir.toFile())
             .rollCycle(rollCycle)
             .timeProvider(time)
             .readOnly(readOnly)
-            .syncMode(sync == JournalSync.BATCH ? SyncMode.SYNC : SyncMode.NONE)
-            .build();
+            .syncMode(sync == JournalSync.BATCH ? SyncMode.SYNC : SyncMode.NONE);
+        if (groupCommit)
+        {
+            builder.storeFileListener(cycleFiles);
+        }
+        this.queue = builder.build();
+        if (groupCommit)
+        {
+            cycleFiles.rollCycle(queue.rollCycle());
+            this.syncer = new JournalSyncer("emcomm-journal-sync", cycleFiles);
+        }
+        else
+        {
+            this.syncer = null;
+        }
         this.pretoucher = readOnly || pretouchAheadBytes <= 0 ? null : new ChroniclePretoucher("emcomm-journal-pretouch",
             queue, pretouchAheadBytes, ChroniclePretoucher.DEFAULT_PERIOD_NANOS).start();
         LOG.info("journal open at {} (roll cycle {}, last index {})", dir, queue.rollCycle(), lastIndex());
@@ -159,7 +179,7 @@ public final class ChronicleJournal implements Journal
     public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
         final int originKind, final String originRegion, final String ingress)
     {
-        if (closed)
+        if (closed || syncer != null && syncer.failure() != null)
         {
             return NOT_JOURNALED;
         }
@@ -201,7 +221,9 @@ public final class ChronicleJournal implements Journal
                     }
                 }
             }
-            return appender.lastIndexAppended();
+            final long index = appender.lastIndexAppended();
+            state.lastAppended = index;
+            return index;
         }
         catch (final RuntimeException | Error ex)
         {
@@ -211,14 +233,49 @@ public final class ChronicleJournal implements Journal
         }
     }
 
+    /**
+     * Forces what the calling thread appended to disk. With {@link JournalSync#BATCH} through the {@link #syncer()}
+     * (blocking until it has synced, so shared with every other thread's pending batches); otherwise the thread's
+     * appender's own sync.
+     *
+     * @throws IllegalStateException when the syncer failed: what was appended may not be durable
+     */
     @Override
     public void sync()
     {
         final ThreadState state = threadState.getIfExists();
-        if (state != null && !closed)
+        if (state == null || closed)
+        {
+            return;
+        }
+        if (syncer != null)
+        {
+            syncer.awaitDurable(state.lastAppended);
+        }
+        else
         {
             state.appender.sync();
         }
+    }
+
+    @Override
+    public JournalSyncer syncer()
+    {
+        return syncer;
+    }
+
+    @Override
+    public long appendedByThisThread()
+    {
+        final ThreadState state = threadState.getIfExists();
+        return state == null ? -1 : state.lastAppended;
+    }
+
+    @Override
+    public String unavailableDetail()
+    {
+        final String failure = syncer == null ? null : syncer.failure();
+        return failure != null ? failure : Journal.super.unavailableDetail();
     }
 
     @Override
@@ -254,6 +311,11 @@ public final class ChronicleJournal implements Journal
         if (pretoucher != null)
         {
             pretoucher.close(); // before the queue: it holds a reference to the last cycle's store
+        }
+        if (syncer != null)
+        {
+            syncer.close(); // before the files it forces
+            cycleFiles.close();
         }
         synchronized (appenders)
         {

@@ -71,7 +71,7 @@ final class SessionHandler extends FrameHandler
         this.subscriptions = new SubscriptionRequests(router, session);
         // acks flushed mid-batch (with a REPLAY_END or a fatal ERROR) must be on disk first, as at the batch's end
         final Journal journal = router.journal();
-        this.acks = new AckBatch(router.syncEachBatch() ? journal::sync : null);
+        this.acks = new AckBatch(router.syncEachBatch() ? journal::sync : null, groupCommit());
     }
 
     /** The session this handler serves. */
@@ -197,7 +197,14 @@ final class SessionHandler extends FrameHandler
         lateFlushQueued = false;
         if (context.channel().isActive())
         {
-            acks.writeAtBatchEnd(context);
+            if (groupCommit())
+            {
+                acks.writeTo(context); // behind any held acks, after their sync
+            }
+            else
+            {
+                acks.writeAtBatchEnd(context);
+            }
             context.flush();
         }
     }
@@ -294,6 +301,25 @@ final class SessionHandler extends FrameHandler
         session.feed().persist();
         super.channelReadComplete(ctx);
         intake.afterReadBatch(ctx);
+    }
+
+    /** Group commit: this batch's acks wait for {@code need} to be durable (see FrameHandler). */
+    @Override
+    protected boolean holdForSync(final ChannelHandlerContext ctx, final long need)
+    {
+        return acks.hold(need);
+    }
+
+    @Override
+    protected boolean writeSynced(final ChannelHandlerContext ctx, final long durable)
+    {
+        return acks.writeDurable(ctx, durable);
+    }
+
+    @Override
+    protected void dropHeld()
+    {
+        acks.release();
     }
 
     /** The socket takes more again: resume the feed and a replay that waited for it. */
