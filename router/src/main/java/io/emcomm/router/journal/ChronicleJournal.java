@@ -12,6 +12,7 @@ import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
@@ -132,25 +133,20 @@ public final class ChronicleJournal implements Journal
         final long pretouchAheadBytes, final JournalSync sync)
     {
         this.dir = dir;
-        final boolean groupCommit = sync == JournalSync.BATCH && !readOnly;
-        this.cycleFiles = groupCommit ? new CycleFiles() : null;
-        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.single(dir.toFile())
+        this.queue = SingleChronicleQueueBuilder.single(dir.toFile())
             .rollCycle(rollCycle)
             .timeProvider(time)
             .readOnly(readOnly)
-            .syncMode(sync == JournalSync.BATCH ? SyncMode.SYNC : SyncMode.NONE);
-        if (groupCommit)
+            .syncMode(sync == JournalSync.BATCH ? SyncMode.SYNC : SyncMode.NONE)
+            .build();
+        if (sync == JournalSync.BATCH && !readOnly)
         {
-            builder.storeFileListener(cycleFiles);
-        }
-        this.queue = builder.build();
-        if (groupCommit)
-        {
-            cycleFiles.rollCycle(queue.rollCycle());
+            this.cycleFiles = new CycleFiles((SingleChronicleQueue)queue);
             this.syncer = new JournalSyncer("emcomm-journal-sync", cycleFiles);
         }
         else
         {
+            this.cycleFiles = null;
             this.syncer = null;
         }
         this.pretoucher = readOnly || pretouchAheadBytes <= 0 ? null : new ChroniclePretoucher("emcomm-journal-pretouch",

@@ -1,83 +1,97 @@
 package io.emcomm.router.journal;
 
 import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.impl.StoreFileListener;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The journal's roll-cycle files by cycle, learnt from Chronicle as it acquires them, and the force that makes a
- * range of indexes durable from any thread: {@code fdatasync} of each file the range lies in.
+ * The force that makes a range of journal indexes durable from any thread: {@code fdatasync} of each roll-cycle
+ * file the range lies in (usually one; two across a roll).
  *
  * <p>Why not Chronicle's appender {@code sync()}: it msyncs the calling thread's own appender's mapping, and
  * appenders are per thread, so the syncer thread cannot sync an event loop's appends through it. On Linux
  * {@code msync(MS_SYNC)} is itself {@code vfs_fsync_range} on the file, and the mapping is shared, so
  * {@code fdatasync} of the file writes back the same dirty pages (and cleans them in every mapping, which
- * JournalSyncTest observes in /proc/self/smaps); the file length is fixed when Chronicle creates it, so no metadata
- * needs syncing.
+ * JournalSyncTest observes in /proc/self/smaps); the file's length is set when Chronicle creates it, so no metadata
+ * needs syncing. The files are found through the queue ({@code storeForCycle}), not Chronicle's store-file listener,
+ * which it calls asynchronously: a force could otherwise miss a file it has not been told about yet.
  *
- * <p>Listener callbacks on any thread; {@link #force} on the syncer thread only.
+ * <p>{@link #force} and {@link #close} on the syncer thread, or after it stopped.
  */
-final class CycleFiles implements StoreFileListener, JournalSyncer.Force, AutoCloseable
+final class CycleFiles implements JournalSyncer.Force, AutoCloseable
 {
-    private final ConcurrentSkipListMap<Integer, File> files = new ConcurrentSkipListMap<>();
-    private RollCycle rollCycle;
+    private final SingleChronicleQueue queue;
+    private final RollCycle rollCycle;
+    /** The cycle current when the journal opened: before the first force, appends may lie anywhere from it on. */
+    private final int startCycle;
     /** The latest cycle's file stays open: it is the one forced again and again. */
     private int openCycle = Integer.MIN_VALUE;
     private FileChannel open;
 
-    /** Set once the queue is built (the listener is handed to its builder first). */
-    void rollCycle(final RollCycle rollCycle)
+    CycleFiles(final SingleChronicleQueue queue)
     {
-        this.rollCycle = rollCycle;
-    }
-
-    @Override
-    public void onAcquired(final int cycle, final File file)
-    {
-        files.putIfAbsent(cycle, file);
-    }
-
-    @Override
-    public void onReleased(final int cycle, final File file)
-    {
-        // kept: the file may still hold unsynced appends; forgotten when a force has passed it
+        this.queue = queue;
+        this.rollCycle = queue.rollCycle();
+        this.startCycle = queue.cycle();
     }
 
     @Override
     public void force(final long afterIndex, final long throughIndex) throws IOException
     {
         final int last = rollCycle.toCycle(throughIndex);
-        final Map<Integer, File> range = afterIndex < 0 ? files.headMap(last, true)
-            : files.subMap(rollCycle.toCycle(afterIndex), true, last, true);
-        for (final Map.Entry<Integer, File> entry : range.entrySet())
+        final int first = Math.min(last, afterIndex < 0 ? startCycle : rollCycle.toCycle(afterIndex));
+        if (first == last && last == openCycle)
         {
-            final int cycle = entry.getKey();
-            if (cycle == openCycle)
+            open.force(false); // the common case: no roll since the last force
+            return;
+        }
+        for (final Long cycle : queue.listCyclesBetween(first, last))
+        {
+            final int c = cycle.intValue();
+            if (c == openCycle)
             {
                 open.force(false);
-                continue;
             }
-            if (cycle == last)
+            else if (c == last)
             {
+                final FileChannel channel = openCycle(c);
                 closeOpen();
-                open = FileChannel.open(entry.getValue().toPath(), StandardOpenOption.WRITE);
-                openCycle = cycle;
+                open = channel;
+                openCycle = c;
                 open.force(false);
-                continue;
             }
-            try (FileChannel channel = FileChannel.open(entry.getValue().toPath(), StandardOpenOption.WRITE))
+            else
             {
-                channel.force(false);
+                try (FileChannel channel = openCycle(c))
+                {
+                    channel.force(false);
+                }
             }
         }
-        // cycles before the last one forced are complete (rolled) and durable: forget them
-        files.headMap(last, false).clear();
+    }
+
+    private FileChannel openCycle(final int cycle) throws IOException
+    {
+        final SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+        if (store == null)
+        {
+            throw new IOException("the journal has no file for cycle " + cycle);
+        }
+        final File file;
+        try
+        {
+            file = store.file();
+        }
+        finally
+        {
+            queue.closeStore(store);
+        }
+        return FileChannel.open(file.toPath(), StandardOpenOption.WRITE);
     }
 
     private void closeOpen() throws IOException
@@ -99,7 +113,7 @@ final class CycleFiles implements StoreFileListener, JournalSyncer.Force, AutoCl
         }
         catch (final IOException ignored)
         {
-            // closing a channel only used to force: nothing to lose
+            // a channel only used to force: nothing to lose
         }
     }
 }

@@ -94,6 +94,12 @@ public final class JournalSyncer implements AutoCloseable
         return failure;
     }
 
+    /** The highest index requested so far, -1 for none; for tests. */
+    public long requestedIndex()
+    {
+        return requested.get();
+    }
+
     /** Forces done since start; for tests and metrics. */
     public long forces()
     {
