@@ -108,9 +108,12 @@ final class SessionHandler extends FrameHandler
             protocolError(ctx, ErrorCode.MALFORMED_FRAME, "unknown frame type " + typeByte(frame), false);
             return;
         }
-        if (type != FrameType.PUBLISH)
+        if (type != FrameType.PUBLISH && !(type == FrameType.DELIVERY_ACK && groupCommit()))
         {
-            acks.writeTo(ctx); // whatever this frame makes goes out after the acks already made
+            // whatever this frame makes goes out after the acks already made; a DELIVERY_ACK makes nothing but a
+            // rare ERROR, so with group commit it does not wait for the sync of held acks (a client that publishes
+            // and receives on one connection would otherwise wait for the disk on every batch)
+            acks.writeTo(ctx);
         }
         switch (type)
         {
