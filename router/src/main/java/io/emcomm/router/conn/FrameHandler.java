@@ -71,11 +71,13 @@ public abstract class FrameHandler extends ChannelInboundHandlerAdapter
      * Group commit, at the end of a read batch: keep what the batch owes the peer out of the channel until
      * {@code need} is durable. Event loop.
      *
-     * @return whether anything is held (from this batch or an earlier one)
+     * @param need the index this loop last appended (-1 for none)
+     * @return the highest index what is held waits for ({@code need} or more: a duplicate's ack waits for its
+     *         original), -1 when nothing is held
      */
-    protected boolean holdForSync(final ChannelHandlerContext ctx, final long need)
+    protected long holdForSync(final ChannelHandlerContext ctx, final long need)
     {
-        return false;
+        return -1;
     }
 
     /**
@@ -146,7 +148,8 @@ public abstract class FrameHandler extends ChannelInboundHandlerAdapter
         // everything this loop appended so far: it covers this connection's batch, whichever connection came first
         final long need = journal.appendedByThisThread();
         final DrainBatch drains = DrainBatch.forThread();
-        final boolean acksHeld = holdForSync(ctx, need);
+        final long acksNeed = holdForSync(ctx, need);
+        final boolean acksHeld = acksNeed >= 0;
         final boolean feedsHeld = drains.closeHeld(need);
         final long durable = syncer.durableIndex();
         final boolean acksWait = acksHeld && writeSynced(ctx, durable);
@@ -170,7 +173,7 @@ public abstract class FrameHandler extends ChannelInboundHandlerAdapter
                 heldCtx = ctx;
                 awaiting = true;
             }
-            commits.await(enqueue ? this : null, need);
+            commits.await(enqueue ? this : null, Math.max(need, acksNeed));
         }
     }
 

@@ -71,7 +71,8 @@ final class SessionHandler extends FrameHandler
         this.subscriptions = new SubscriptionRequests(router, session);
         // acks flushed mid-batch (with a REPLAY_END or a fatal ERROR) must be on disk first, as at the batch's end
         final Journal journal = router.journal();
-        this.acks = new AckBatch(router.syncEachBatch() ? journal::sync : null, groupCommit());
+        this.acks = new AckBatch(router.syncEachBatch() ? journal::sync : null,
+            groupCommit() ? journal.syncer()::awaitDurable : null);
     }
 
     /** The session this handler serves. */
@@ -308,7 +309,7 @@ final class SessionHandler extends FrameHandler
 
     /** Group commit: this batch's acks wait for {@code need} to be durable (see FrameHandler). */
     @Override
-    protected boolean holdForSync(final ChannelHandlerContext ctx, final long need)
+    protected long holdForSync(final ChannelHandlerContext ctx, final long need)
     {
         return acks.hold(need);
     }

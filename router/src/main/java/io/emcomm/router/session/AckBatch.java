@@ -4,6 +4,8 @@ import io.emcomm.router.delivery.DeliveryFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 
+import java.util.function.LongConsumer;
+
 /**
  * The PUBLISH_ACKs of one read batch, written back to back into one buffer and handed to the channel once:
  * one allocation and one outbound entry per batch instead of per message. Acks are only ever added after
@@ -33,7 +35,10 @@ public final class AckBatch
 
     private final Runnable durabilityBarrier;
     private final boolean groupCommit;
+    private final LongConsumer awaitDurable;
     private ByteBuf pending;
+    /** The highest journal index the pending acks acknowledge, -1 for none. */
+    private long pendingMax = -1;
     /** Acks of ended batches waiting for their sync (group commit), oldest first, with the index each needs. */
     private ByteBuf[] held = new ByteBuf[4];
     private long[] heldNeeds = new long[4];
@@ -45,17 +50,20 @@ public final class AckBatch
      */
     public AckBatch(final Runnable durabilityBarrier)
     {
-        this(durabilityBarrier, false);
+        this(durabilityBarrier, null);
     }
 
     /**
      * @param durabilityBarrier as {@link #AckBatch(Runnable)}; blocks until everything this thread appended is durable
-     * @param groupCommit       the batch's end leaves the acks for {@link #hold} instead of writing them
+     * @param awaitDurable      group commit: blocks until the given journal index is durable (the journal syncer's
+     *                          {@code awaitDurable}); the batch's end then leaves the acks for {@link #hold} instead
+     *                          of writing them. Null for no group commit.
      */
-    public AckBatch(final Runnable durabilityBarrier, final boolean groupCommit)
+    public AckBatch(final Runnable durabilityBarrier, final LongConsumer awaitDurable)
     {
         this.durabilityBarrier = durabilityBarrier;
-        this.groupCommit = groupCommit;
+        this.awaitDurable = awaitDurable;
+        this.groupCommit = awaitDurable != null;
     }
 
     /**
@@ -74,9 +82,21 @@ public final class AckBatch
             buf = pending = ctx.alloc().directBuffer(INITIAL_BYTES);
         }
         DeliveryFrames.writePublishAck(buf, origin, sequence, index, duplicate, deliveredNow, unknownTerminals, unknownCount);
+        if (index > pendingMax)
+        {
+            // a duplicate's index is its original's, which another loop may have appended and not yet synced
+            pendingMax = index;
+        }
         if (buf.readableBytes() >= MAX_BYTES)
         {
-            writeTo(ctx);
+            if (groupCommit)
+            {
+                hold(-1); // full: held as it is, no wait for the disk in the middle of the batch
+            }
+            else
+            {
+                writeTo(ctx);
+            }
         }
     }
 
@@ -93,10 +113,16 @@ public final class AckBatch
             {
                 durabilityBarrier.run();
             }
+            if (awaitDurable != null)
+            {
+                // duplicates' originals may have been appended by another loop
+                awaitDurable.accept(Math.max(pendingMax, heldCount == 0 ? -1 : heldNeeds[heldCount - 1]));
+            }
             writeDurable(ctx, Long.MAX_VALUE);
             if (buf != null)
             {
                 pending = null;
+                pendingMax = -1;
                 ctx.write(buf, ctx.voidPromise());
             }
         }
@@ -112,16 +138,19 @@ public final class AckBatch
         if (buf != null && !groupCommit)
         {
             pending = null;
+            pendingMax = -1;
             ctx.write(buf, ctx.voidPromise());
         }
     }
 
     /**
-     * Group commit, at the end of a read batch: the batch's acks wait until {@code need} is durable.
+     * Group commit, at the end of a read batch (or when the batch's acks fill their buffer): the pending acks wait
+     * until {@code need}, and every index they acknowledge, is durable.
      *
-     * @return whether acks are held (from this batch or earlier ones)
+     * @param need the index the calling loop last appended, -1 for none
+     * @return the highest index held acks wait for, -1 when none are held
      */
-    public boolean hold(final long need)
+    public long hold(final long need)
     {
         final ByteBuf buf = pending;
         if (buf != null)
@@ -133,10 +162,13 @@ public final class AckBatch
                 heldNeeds = java.util.Arrays.copyOf(heldNeeds, heldCount * 2);
             }
             held[heldCount] = buf;
-            heldNeeds[heldCount] = need;
+            // never below an earlier held batch: they are written in order, so the tags must not go down
+            final long previous = heldCount == 0 ? -1 : heldNeeds[heldCount - 1];
+            heldNeeds[heldCount] = Math.max(Math.max(need, pendingMax), previous);
             heldCount++;
+            pendingMax = -1;
         }
-        return heldCount > 0;
+        return heldCount == 0 ? -1 : heldNeeds[heldCount - 1];
     }
 
     /**
