@@ -15,8 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * requesting} durability through the last index it appended and keeps reading; the syncer forces the journal's files
  * through the highest index requested so far, publishes it as {@link #durableIndex()} and tells its
  * {@link Listener}s, who then release what waited on it (PUBLISH_ACKs, subscriber wake-ups). Batches requested
- * while a force runs share the next one: as in Postgres' commit_delay-free group commit or Kafka's log flush, the
- * cost of one {@code fsync} is spread over everything that queued behind it.
+ * while a force runs share the next one, as commits share a WAL flush in Postgres' group commit: the cost of one
+ * {@code fsync} is spread over everything that queued behind it, and no timer or batch size is tuned (the next force
+ * starts as soon as the last one ends and something waits).
  *
  * <p>Why an index is enough: appends are complete (in the mapped file) before their thread requests, and the force
  * starts after the request is seen, so it covers them whatever thread made them; indexes only grow, across roll
