@@ -70,9 +70,11 @@ class GroupCommitLinkTest
             final PublishAck sent = cp52.publish(cp52.text("to the drone", Precedence.PRIORITY, "terminal:uav-1").build());
             await(() -> city.journal().lastIndex() > cityBefore && syncer.requestedIndex() >= city.journal().lastIndex(),
                 "the city imports the message and asks for its sync");
+            final long firstImport = city.journal().lastIndex();
+            // the city's link loop reads on while the sync is held: the next forwarded message is imported too
+            final PublishAck second = cp52.publish(cp52.text("and again", Precedence.PRIORITY, "terminal:uav-1").build());
+            await(() -> city.journal().lastIndex() > firstImport, "the city's link loop reads and imports on while its sync is held");
             final long imported = city.journal().lastIndex();
-            // the province's own acks and heartbeats go on; the city's answer for the import waits
-            cp52.publish(cp52.text("to the province", Precedence.ROUTINE, "terminal:cp-52").build());
             assertTrue(link.terminal().cursor() < sent.getJournalIndex(),
                 "the province's cursor for the link moved before the city synced the import");
             assertFalse(uav.hasDeliveryQueued(), "the city delivered the import before syncing it");
@@ -81,8 +83,9 @@ class GroupCommitLinkTest
             syncer.release();
             final Delivery d = uav.awaitAndAck();
             assertEquals("to the drone", d.getEnvelope().getText().getText());
-            assertTrue(syncer.durableIndex() >= imported, "delivered once durable");
-            await(() -> link.terminal().cursor() >= sent.getJournalIndex(),
+            assertTrue(syncer.durableIndex() >= firstImport, "delivered once durable");
+            assertEquals("and again", uav.awaitAndAck().getEnvelope().getText().getText());
+            await(() -> link.terminal().cursor() >= second.getJournalIndex(),
                 "the city's DELIVERY_ACK moves the province's cursor for the link once the import is durable");
         }
     }
