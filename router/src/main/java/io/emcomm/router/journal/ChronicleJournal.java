@@ -101,7 +101,8 @@ public final class ChronicleJournal implements Journal
 
     /**
      * As {@link #ChronicleJournal(Path, RollCycle, TimeProvider)}, for the router: with {@link JournalSync#BATCH}
-     * every {@link #sync()} is a synchronous {@code msync(MS_SYNC)} of the appender's file up to its write position.
+     * a {@link JournalSyncer} thread makes every thread's appends durable (group commit; a synchronous
+     * {@code msync(MS_SYNC)} of the file up to the write position, {@link CycleFiles}), and {@link #sync()} waits for it.
      *
      * <p>Why the mode is set here: Chronicle's default sync mode is {@code MS_ASYNC}
      * ({@code mappedFile.defaultSyncMode}), which on Linux only schedules writeback, so an appender's
