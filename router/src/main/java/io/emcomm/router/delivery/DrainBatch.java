@@ -21,6 +21,11 @@ import io.netty.util.concurrent.FastThreadLocal;
  * table, three layers further down; passing it explicitly would add a parameter to the sequencer's publish path
  * and every router that calls it, for state that lives exactly as long as one read batch on one thread. A
  * batch holds nothing between {@link #close()} and the next {@link #open()}.
+ *
+ * <p>Group commit ({@code emcomm.journal.sync=batch}): a batch whose messages are not yet durable is ended with
+ * {@link #closeHeld(long)} instead; its feeds are woken by {@link #release(long)} once the journal's syncer has made
+ * that index durable, on this thread, in batch order. An outbox stays marked as scheduled while held, so later
+ * offers to it do not wake it early.
  */
 public final class DrainBatch
 {
@@ -33,9 +38,14 @@ public final class DrainBatch
         }
     };
 
+    /** Held batches first (oldest first), then the open batch from {@code heldEnd}. */
     private Outbox[] outboxes = new Outbox[16];
     private int count;
     private boolean open;
+    /** Held batches: the index each needs durable, and where each ends in {@code outboxes}. */
+    private long[] holdNeeds = new long[8];
+    private int[] holdEnds = new int[8];
+    private int holds;
 
     private DrainBatch()
     {
@@ -53,13 +63,81 @@ public final class DrainBatch
         open = true;
     }
 
-    /** Wakes every feed offered to since {@link #open()}, each once. */
+    /**
+     * Wakes every feed offered to since {@link #open()}, each once. Held batches stay held: they wait for their
+     * sync even when a timer closes whatever a batch left open.
+     */
     public void close()
     {
         open = false;
-        final int n = count;
-        count = 0;
-        for (int i = 0; i < n; i++)
+        final int heldEnd = holds == 0 ? 0 : holdEnds[holds - 1];
+        wake(heldEnd, count);
+        count = heldEnd;
+    }
+
+    /**
+     * Ends the batch without waking its feeds: they wait for {@link #release} with a durable index of at least
+     * {@code need} (group commit). No allocation once the arrays have grown.
+     *
+     * @return whether any feed is held (by this batch or an earlier one)
+     */
+    public boolean closeHeld(final long need)
+    {
+        open = false;
+        final int heldEnd = holds == 0 ? 0 : holdEnds[holds - 1];
+        if (count > heldEnd)
+        {
+            if (holds == holdNeeds.length)
+            {
+                holdNeeds = java.util.Arrays.copyOf(holdNeeds, holds * 2);
+                holdEnds = java.util.Arrays.copyOf(holdEnds, holds * 2);
+            }
+            holdNeeds[holds] = need;
+            holdEnds[holds] = count;
+            holds++;
+        }
+        return holds > 0;
+    }
+
+    /**
+     * Wakes the feeds of the held batches whose index is durable ({@code need <= durable}), oldest first.
+     *
+     * @return whether feeds are still held
+     */
+    public boolean release(final long durable)
+    {
+        int released = 0;
+        while (released < holds && holdNeeds[released] <= durable)
+        {
+            released++;
+        }
+        if (released == 0)
+        {
+            return holds > 0;
+        }
+        final int end = holdEnds[released - 1];
+        wake(0, end);
+        System.arraycopy(outboxes, end, outboxes, 0, count - end);
+        java.util.Arrays.fill(outboxes, count - end, count, null);
+        count -= end;
+        for (int i = released; i < holds; i++)
+        {
+            holdNeeds[i - released] = holdNeeds[i];
+            holdEnds[i - released] = holdEnds[i] - end;
+        }
+        holds -= released;
+        return holds > 0;
+    }
+
+    /** Whether feeds wait for a sync ({@link #closeHeld}). */
+    public boolean hasHeld()
+    {
+        return holds > 0;
+    }
+
+    private void wake(final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
         {
             final Outbox outbox = outboxes[i];
             outboxes[i] = null;

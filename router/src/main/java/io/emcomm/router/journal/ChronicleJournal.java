@@ -12,6 +12,7 @@ import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
@@ -55,6 +56,9 @@ public final class ChronicleJournal implements Journal
     };
     /** Keeps the pages ahead of the appenders faulted in off the event loops; null when read-only or off. */
     private final ChroniclePretoucher pretoucher;
+    /** Group commit ({@code sync=batch}): the thread that makes every thread's appends durable; null otherwise. */
+    private final JournalSyncer syncer;
+    private final CycleFiles cycleFiles;
     private volatile boolean closed;
 
     /** Per appending thread: its appender and a scratch array to copy envelopes through without allocating. */
@@ -62,6 +66,8 @@ public final class ChronicleJournal implements Journal
     {
         final ExcerptAppender appender;
         byte[] scratch = new byte[4096];
+        /** The last index this thread appended, -1 for none: what its read batch must see durable. */
+        long lastAppended = -1;
 
         ThreadState(final ExcerptAppender appender)
         {
@@ -95,7 +101,8 @@ public final class ChronicleJournal implements Journal
 
     /**
      * As {@link #ChronicleJournal(Path, RollCycle, TimeProvider)}, for the router: with {@link JournalSync#BATCH}
-     * every {@link #sync()} is a synchronous {@code msync(MS_SYNC)} of the appender's file up to its write position.
+     * a {@link JournalSyncer} thread makes every thread's appends durable (group commit; a synchronous
+     * {@code msync(MS_SYNC)} of the file up to the write position, {@link CycleFiles}), and {@link #sync()} waits for it.
      *
      * <p>Why the mode is set here: Chronicle's default sync mode is {@code MS_ASYNC}
      * ({@code mappedFile.defaultSyncMode}), which on Linux only schedules writeback, so an appender's
@@ -133,6 +140,16 @@ public final class ChronicleJournal implements Journal
             .readOnly(readOnly)
             .syncMode(sync == JournalSync.BATCH ? SyncMode.SYNC : SyncMode.NONE)
             .build();
+        if (sync == JournalSync.BATCH && !readOnly)
+        {
+            this.cycleFiles = new CycleFiles((SingleChronicleQueue)queue);
+            this.syncer = new JournalSyncer("emcomm-journal-sync", cycleFiles);
+        }
+        else
+        {
+            this.cycleFiles = null;
+            this.syncer = null;
+        }
         this.pretoucher = readOnly || pretouchAheadBytes <= 0 ? null : new ChroniclePretoucher("emcomm-journal-pretouch",
             queue, pretouchAheadBytes, ChroniclePretoucher.DEFAULT_PERIOD_NANOS).start();
         LOG.info("journal open at {} (roll cycle {}, last index {})", dir, queue.rollCycle(), lastIndex());
@@ -159,7 +176,7 @@ public final class ChronicleJournal implements Journal
     public long append(final ByteBuf envelope, final int offset, final int length, final long journaledAtMicros,
         final int originKind, final String originRegion, final String ingress)
     {
-        if (closed)
+        if (closed || syncer != null && syncer.failure() != null)
         {
             return NOT_JOURNALED;
         }
@@ -201,7 +218,9 @@ public final class ChronicleJournal implements Journal
                     }
                 }
             }
-            return appender.lastIndexAppended();
+            final long index = appender.lastIndexAppended();
+            state.lastAppended = index;
+            return index;
         }
         catch (final RuntimeException | Error ex)
         {
@@ -211,14 +230,49 @@ public final class ChronicleJournal implements Journal
         }
     }
 
+    /**
+     * Forces what the calling thread appended to disk. With {@link JournalSync#BATCH} through the {@link #syncer()}
+     * (blocking until it has synced, so shared with every other thread's pending batches); otherwise the thread's
+     * appender's own sync.
+     *
+     * @throws IllegalStateException when the syncer failed: what was appended may not be durable
+     */
     @Override
     public void sync()
     {
         final ThreadState state = threadState.getIfExists();
-        if (state != null && !closed)
+        if (state == null || closed)
+        {
+            return;
+        }
+        if (syncer != null)
+        {
+            syncer.awaitDurable(state.lastAppended);
+        }
+        else
         {
             state.appender.sync();
         }
+    }
+
+    @Override
+    public JournalSyncer syncer()
+    {
+        return syncer;
+    }
+
+    @Override
+    public long appendedByThisThread()
+    {
+        final ThreadState state = threadState.getIfExists();
+        return state == null ? -1 : state.lastAppended;
+    }
+
+    @Override
+    public String unavailableDetail()
+    {
+        final String failure = syncer == null ? null : syncer.failure();
+        return failure != null ? failure : Journal.super.unavailableDetail();
     }
 
     @Override
@@ -254,6 +308,11 @@ public final class ChronicleJournal implements Journal
         if (pretoucher != null)
         {
             pretoucher.close(); // before the queue: it holds a reference to the last cycle's store
+        }
+        if (syncer != null)
+        {
+            syncer.close(); // before the files it forces
+            cycleFiles.close();
         }
         synchronized (appenders)
         {

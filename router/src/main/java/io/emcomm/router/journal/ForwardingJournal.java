@@ -37,6 +37,18 @@ public class ForwardingJournal implements Journal
     }
 
     @Override
+    public JournalSyncer syncer()
+    {
+        return journal.syncer();
+    }
+
+    @Override
+    public long appendedByThisThread()
+    {
+        return journal.appendedByThisThread();
+    }
+
+    @Override
     public JournalReader newReader()
     {
         return journal.newReader();

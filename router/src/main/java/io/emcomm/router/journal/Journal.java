@@ -46,8 +46,27 @@ public interface Journal extends AutoCloseable
         return "the journal could not store the message";
     }
 
-    /** Forces everything appended by the calling thread so far to disk. */
+    /** Forces everything appended by the calling thread so far to disk (blocking). */
     void sync();
+
+    /**
+     * Group commit for {@code emcomm.journal.sync=batch}: the syncer that makes every thread's appends durable off
+     * the event loops, or null when this journal has none (sync none, or a journal that syncs only inline through
+     * {@link #sync()}).
+     */
+    default JournalSyncer syncer()
+    {
+        return null;
+    }
+
+    /**
+     * The last index the calling thread appended, -1 for none: what must be durable before that thread's acks go
+     * out. The default, the journal's last index, is never too low.
+     */
+    default long appendedByThisThread()
+    {
+        return lastIndex();
+    }
 
     /** A new reader positioned at the start of the journal. */
     JournalReader newReader();

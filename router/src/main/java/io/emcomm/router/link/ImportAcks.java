@@ -1,7 +1,11 @@
 package io.emcomm.router.link;
 
+import io.emcomm.protocol.frame.Frames;
+import io.emcomm.protocol.wire.DeliveryAck;
+import io.emcomm.protocol.wire.FrameType;
 import io.emcomm.router.conn.ControlFrames;
 import io.emcomm.router.journal.Journal;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 
 import java.util.Arrays;
@@ -12,6 +16,10 @@ import java.util.Arrays;
  * once per batch, after the journal sync when every batch is synced: the sender moves its cursor on them, so what they
  * cover must be as durable as a PUBLISH_ACK says.
  *
+ * <p>With group commit (a journal with a syncer) the batch's acks are not synced inline: they are encoded and
+ * {@link #hold held} out of the channel with the index this loop last appended, and {@link #writeDurable written} once
+ * the syncer has made it durable, oldest first (the link's handler is told by {@code conn.LoopCommits}).
+ *
  * <p>One per link; event loop of the link. Allocates only to grow its index list (frames without a number).
  */
 final class ImportAcks
@@ -19,7 +27,12 @@ final class ImportAcks
     private final boolean cumulative;
     private final Journal journal;
     private final boolean syncEachBatch;
+    private final boolean groupCommit;
     private long through;
+    /** Encoded acks of ended batches waiting for their sync (group commit), oldest first, with the index each needs. */
+    private ByteBuf[] held = new ByteBuf[8];
+    private long[] heldNeeds = new long[8];
+    private int heldCount;
     private long[] indexes = new long[16];
     private int count;
 
@@ -32,6 +45,7 @@ final class ImportAcks
         this.cumulative = cumulative;
         this.journal = journal;
         this.syncEachBatch = syncEachBatch;
+        this.groupCommit = syncEachBatch && journal.syncer() != null;
     }
 
     /** One more DELIVERY handled (imported, a duplicate, expired or refused: all are acknowledged). */
@@ -52,9 +66,9 @@ final class ImportAcks
     /** Writes (does not flush) what the batch owes, after the sync when syncing per batch; nothing when it owes nothing. */
     void write(final ChannelHandlerContext ctx)
     {
-        if (through == 0 && count == 0)
+        if (through == 0 && count == 0 || groupCommit)
         {
-            return;
+            return; // with group commit the link's handler holds them at the batch's end (hold)
         }
         if (syncEachBatch)
         {
@@ -70,5 +84,79 @@ final class ImportAcks
             ControlFrames.deliveryAck(ctx, indexes[i], 0);
         }
         count = 0;
+    }
+
+    /**
+     * Group commit, at the end of a read batch: encodes what the batch owes and holds it until {@code need} is durable.
+     *
+     * @param need the index this loop last appended, -1 for none
+     * @return the highest index held acks wait for, -1 when none are held
+     */
+    long hold(final ChannelHandlerContext ctx, final long need)
+    {
+        if (through != 0)
+        {
+            push(encode(ctx, 0, through), need);
+            through = 0;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            push(encode(ctx, indexes[i], 0), need);
+        }
+        count = 0;
+        return heldCount == 0 ? -1 : heldNeeds[heldCount - 1];
+    }
+
+    /**
+     * Writes (does not flush) the held acks whose index is durable, oldest first.
+     *
+     * @return whether acks are still held
+     */
+    boolean writeDurable(final ChannelHandlerContext ctx, final long durable)
+    {
+        int written = 0;
+        while (written < heldCount && heldNeeds[written] <= durable)
+        {
+            ctx.write(held[written], ctx.voidPromise());
+            held[written] = null;
+            written++;
+        }
+        if (written > 0)
+        {
+            System.arraycopy(held, written, held, 0, heldCount - written);
+            System.arraycopy(heldNeeds, written, heldNeeds, 0, heldCount - written);
+            Arrays.fill(held, heldCount - written, heldCount, null);
+            heldCount -= written;
+        }
+        return heldCount > 0;
+    }
+
+    /** The link is gone or the journal failed: drop the held acks (the sender sends those messages again). */
+    void release()
+    {
+        for (int i = 0; i < heldCount; i++)
+        {
+            held[i].release();
+            held[i] = null;
+        }
+        heldCount = 0;
+    }
+
+    private static ByteBuf encode(final ChannelHandlerContext ctx, final long journalIndex, final long throughDeliverySeq)
+    {
+        return Frames.encode(ctx.alloc(), FrameType.DELIVERY_ACK, DeliveryAck.newBuilder().setJournalIndex(journalIndex)
+            .setThroughDeliverySeq(throughDeliverySeq).build());
+    }
+
+    private void push(final ByteBuf frame, final long need)
+    {
+        if (heldCount == held.length)
+        {
+            held = Arrays.copyOf(held, heldCount * 2);
+            heldNeeds = Arrays.copyOf(heldNeeds, heldCount * 2);
+        }
+        held[heldCount] = frame;
+        heldNeeds[heldCount] = heldCount == 0 ? need : Math.max(need, heldNeeds[heldCount - 1]);
+        heldCount++;
     }
 }

@@ -312,6 +312,25 @@ public final class PeerLinkHandler extends FrameHandler
         super.channelReadComplete(ctx);
     }
 
+    /** Group commit: the batch's DELIVERY_ACKs wait for the imports to be durable (see FrameHandler). */
+    @Override
+    protected long holdForSync(final ChannelHandlerContext ctx, final long need)
+    {
+        return importAcks.hold(ctx, need);
+    }
+
+    @Override
+    protected boolean writeSynced(final ChannelHandlerContext ctx, final long durable)
+    {
+        return importAcks.writeDurable(ctx, durable);
+    }
+
+    @Override
+    protected void dropHeld()
+    {
+        importAcks.release();
+    }
+
     /** The socket takes more again: the feed goes on. */
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx)
@@ -336,6 +355,7 @@ public final class PeerLinkHandler extends FrameHandler
             heartbeat.cancel(false);
         }
         links.closed(session, this);
+        importAcks.release(); // held acks of a link that is gone: the sender sends those messages again
         ctx.fireChannelInactive();
     }
 }

@@ -71,7 +71,8 @@ final class SessionHandler extends FrameHandler
         this.subscriptions = new SubscriptionRequests(router, session);
         // acks flushed mid-batch (with a REPLAY_END or a fatal ERROR) must be on disk first, as at the batch's end
         final Journal journal = router.journal();
-        this.acks = new AckBatch(router.syncEachBatch() ? journal::sync : null);
+        this.acks = new AckBatch(router.syncEachBatch() ? journal::sync : null,
+            groupCommit() ? journal.syncer()::awaitDurable : null);
     }
 
     /** The session this handler serves. */
@@ -108,9 +109,12 @@ final class SessionHandler extends FrameHandler
             protocolError(ctx, ErrorCode.MALFORMED_FRAME, "unknown frame type " + typeByte(frame), false);
             return;
         }
-        if (type != FrameType.PUBLISH)
+        if (type != FrameType.PUBLISH && !(type == FrameType.DELIVERY_ACK && groupCommit()))
         {
-            acks.writeTo(ctx); // whatever this frame makes goes out after the acks already made
+            // whatever this frame makes goes out after the acks already made; a DELIVERY_ACK makes nothing but a
+            // rare ERROR, so with group commit it does not wait for the sync of held acks (a client that publishes
+            // and receives on one connection would otherwise wait for the disk on every batch)
+            acks.writeTo(ctx);
         }
         switch (type)
         {
@@ -197,7 +201,14 @@ final class SessionHandler extends FrameHandler
         lateFlushQueued = false;
         if (context.channel().isActive())
         {
-            acks.writeAtBatchEnd(context);
+            if (groupCommit())
+            {
+                acks.writeTo(context); // behind any held acks, after their sync
+            }
+            else
+            {
+                acks.writeAtBatchEnd(context);
+            }
             context.flush();
         }
     }
@@ -294,6 +305,25 @@ final class SessionHandler extends FrameHandler
         session.feed().persist();
         super.channelReadComplete(ctx);
         intake.afterReadBatch(ctx);
+    }
+
+    /** Group commit: this batch's acks wait for {@code need} to be durable (see FrameHandler). */
+    @Override
+    protected long holdForSync(final ChannelHandlerContext ctx, final long need)
+    {
+        return acks.hold(need);
+    }
+
+    @Override
+    protected boolean writeSynced(final ChannelHandlerContext ctx, final long durable)
+    {
+        return acks.writeDurable(ctx, durable);
+    }
+
+    @Override
+    protected void dropHeld()
+    {
+        acks.release();
     }
 
     /** The socket takes more again: resume the feed and a replay that waited for it. */

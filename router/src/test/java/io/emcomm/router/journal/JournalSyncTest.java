@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -50,6 +51,42 @@ class JournalSyncTest
             final long dirtyAfter = dirtyKib(dir);
             // A page or two may be written again by Chronicle's own header updates after the msync.
             assertTrue(dirtyAfter <= 16, "after sync() in batch mode " + dirtyAfter + " KiB of the journal's pages are still"
+                + " dirty (were " + dirtyBefore + " KiB): the sync did not reach the disk");
+        }
+    }
+
+    /**
+     * Group commit: the syncer thread makes durable what an event loop (here another thread, with its own Chronicle
+     * appender) appended, though it never appended anything itself: the dirty pages of the written range are clean
+     * once {@link JournalSyncer#durableIndex()} covers the last index, before any ack could be released.
+     */
+    @Test
+    void theSyncerThreadMakesAnotherThreadsAppendsDurable(@TempDir final Path dir) throws Exception
+    {
+        assumeTrue(Files.isReadable(SMAPS), "needs Linux /proc/self/smaps");
+        try (ChronicleJournal journal = new ChronicleJournal(dir, RollCycles.FAST_DAILY, SystemTimeProvider.INSTANCE, 0,
+            JournalSync.BATCH))
+        {
+            final JournalSyncer syncer = journal.syncer();
+            final long[] last = new long[1];
+            final Thread loop = new Thread(() ->
+            {
+                append(journal, 5_000);
+                last[0] = journal.appendedByThisThread();
+            }, "fake-event-loop");
+            loop.start();
+            loop.join();
+            assertTrue(last[0] >= 0, "the loop appended");
+            assertEquals(-1, journal.appendedByThisThread(), "this thread appended nothing");
+            final long dirtyBefore = dirtyKib(dir);
+            assertTrue(dirtyBefore >= 256, "the appends should have dirtied the journal's pages, found " + dirtyBefore + " KiB");
+
+            syncer.request(last[0]); // as the loop does at the end of its read batch, then reads on
+            syncer.awaitDurable(last[0]);
+
+            assertTrue(syncer.durableIndex() >= last[0]);
+            final long dirtyAfter = dirtyKib(dir);
+            assertTrue(dirtyAfter <= 16, "after the syncer's sync " + dirtyAfter + " KiB of the journal's pages are still"
                 + " dirty (were " + dirtyBefore + " KiB): the sync did not reach the disk");
         }
     }
