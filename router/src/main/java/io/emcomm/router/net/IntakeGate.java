@@ -57,6 +57,7 @@ final class IntakeGate
         if (sawUrgent)
         {
             lastUrgentMicros = governor.now();
+            governor.urgentPublished(lastUrgentMicros);
             sawUrgent = false;
             sawYielding = false;
             return;

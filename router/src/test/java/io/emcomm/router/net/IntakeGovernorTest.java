@@ -39,8 +39,26 @@ class IntakeGovernorTest
     }
 
     @Test
+    void withNoFlashOrImmediateAnywhereForTenSecondsNothingIsPausedHoweverLateTheLoops()
+    {
+        governor.reportLag(1_000_000, now());
+        assertTrue(governor.overloaded());
+        assertFalse(governor.mayPause(NEVER_URGENT, now()), "no urgent traffic: a pause would only delay ROUTINE");
+
+        governor.urgentPublished(now()); // a FLASH on some other connection
+        assertTrue(governor.mayPause(NEVER_URGENT, now()), "now ROUTINE yields to it");
+        clock.advanceMillis(IntakeGovernor.URGENT_MEMORY_MICROS / 1000 - 1);
+        governor.reportLag(1_000_000, now());
+        assertTrue(governor.mayPause(NEVER_URGENT, now()), "for ten seconds after the last one");
+        clock.advanceMillis(1);
+        governor.reportLag(1_000_000, now());
+        assertFalse(governor.mayPause(NEVER_URGENT, now()), "then no longer");
+    }
+
+    @Test
     void aLaggingLoopMakesTheRouterOverloadedForTheHoldThenItEndsOnDrain()
     {
+        governor.urgentPublished(now()); // FLASH traffic elsewhere, to be let through first
         governor.reportLag(LAG_MS * 1000, now());
         assertTrue(governor.overloaded());
         assertTrue(governor.mayPause(NEVER_URGENT, now()), "a ROUTINE-only connection yields");
@@ -60,6 +78,7 @@ class IntakeGovernorTest
     {
         final long urgentAt = now();
         clock.advanceMillis(IntakeGovernor.URGENT_MEMORY_MICROS / 1000 - 1);
+        governor.urgentPublished(now()); // another connection's FLASH, just now
         governor.reportLag(1_000_000, now());
         assertFalse(governor.mayPause(urgentAt, now()), "FLASH within the memory: the connection is read first");
         clock.advanceMillis(1);
@@ -116,8 +135,8 @@ class IntakeGovernorTest
         probe.run();
         assertTrue(governor.overloaded());
 
-        batch(routineGate, routine, Precedence.ROUTINE_VALUE, Precedence.PRIORITY_VALUE);
         batch(flashGate, flash, Precedence.FLASH_VALUE);
+        batch(routineGate, routine, Precedence.ROUTINE_VALUE, Precedence.PRIORITY_VALUE);
         batch(mixedGate, mixed, Precedence.ROUTINE_VALUE, Precedence.FLASH_VALUE, Precedence.ROUTINE_VALUE);
         assertFalse(routine.config().isAutoRead(), "ROUTINE/PRIORITY only: reading paused");
         assertTrue(flash.config().isAutoRead(), "a FLASH publisher is read first");
@@ -159,6 +178,7 @@ class IntakeGovernorTest
         final LoopLagProbe probe = new LoopLagProbe(governor, null);
         final EmbeddedChannel routine = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
         final IntakeGate gate = gate(probe);
+        governor.urgentPublished(now()); // FLASH traffic elsewhere
         clock.advanceMillis(10);
         probe.run();
         batch(gate, routine, Precedence.ROUTINE_VALUE);
