@@ -94,6 +94,8 @@ final class ListenCommand implements Callable<Integer>
     });
     private int distinct;
     private boolean disconnected;
+    /** Set by a stop signal (under this lock): nothing more is printed or acknowledged. */
+    private boolean stopping;
 
     @Override
     public Integer call() throws InterruptedException
@@ -145,6 +147,9 @@ final class ListenCommand implements Callable<Integer>
             throw new CliFailure(ex.getMessage());
         }
         connected.complete(client);
+        // Ctrl-C and SIGTERM, the usual way to stop a listener, end the wait instead of the JVM, so that the client is
+        // closed and the acks of everything printed reach the router (else the last printed come again next time)
+        final StopSignals signals = StopSignals.install(() -> stop(outcome));
         try (client)
         {
             if (!subscriptions.isEmpty())
@@ -158,6 +163,23 @@ final class ListenCommand implements Callable<Integer>
             err.flush();
             return await(outcome);
         }
+        finally
+        {
+            signals.restore();
+        }
+    }
+
+    /**
+     * A stop signal: nothing more is printed, and the wait ends. Taking the lock first means no delivery is between its
+     * printing and its ack, so everything printed has its ack written before the client closes.
+     */
+    private void stop(final CompletableFuture<Integer> outcome)
+    {
+        synchronized (this)
+        {
+            stopping = true;
+        }
+        outcome.complete(Main.EXIT_OK);
     }
 
     private int await(final CompletableFuture<Integer> outcome) throws InterruptedException
@@ -190,7 +212,7 @@ final class ListenCommand implements Callable<Integer>
         final PrintWriter out, final CompletableFuture<Integer> outcome)
     {
         final boolean again = seen.contains(d.journalIndex());
-        if (!again && count != null && distinct >= count)
+        if (stopping || !again && count != null && distinct >= count)
         {
             return; // not acked: the router keeps it for the next listener
         }

@@ -130,7 +130,8 @@ final class RouterCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         out.println("EmComm router " + cfg.routerId() + " listening on " + cfg.host() + ":" + router.port() +
             ", journal in " + cfg.journalDir().toAbsolutePath()
-            + (cfg.journal().onKafka() ? " (mirror of the Kafka journal at " + cfg.journal().kafkaBootstrap() + ")" : ""));
+            + (cfg.journal().onKafka() ? " (mirror of the Kafka journal at " + cfg.journal().kafkaBootstrap() + ")"
+            : cfg.journalSync() == io.emcomm.router.config.JournalSync.BATCH ? " (synced to disk before each ack)" : ""));
         if (router.adminPort() > 0)
         {
             out.println("admin endpoint on http://" + cfg.adminHost() + ":" + router.adminPort() + "/metrics");

@@ -245,13 +245,18 @@ final class ClientHandler extends ChannelDuplexHandler
 
     /**
      * A close asked for by this side (the user's {@code close()}, a reconnect, a protocol failure) first writes the
-     * coalesced ack still waiting, so that what was handled is not delivered again next session.
+     * coalesced ack still waiting and flushes what was written and not yet flushed (a listener's acks by index), so
+     * that what was handled is not delivered again next session.
      */
     @Override
     public void close(final ChannelHandlerContext ctx, final ChannelPromise promise)
     {
-        if (acks != null && ctx.channel().isActive() && acks.endOfRead(true))
+        if (ctx.channel().isActive())
         {
+            if (acks != null)
+            {
+                acks.endOfRead(true);
+            }
             ctx.flush();
         }
         ctx.close(promise);
